@@ -1,0 +1,2 @@
+//! Everything about the go command and its output files: reading logs.
+pub mod logfile;

@@ -1,0 +1,219 @@
+//! `BuildLog`: everything one gocachehash log says — actions, file hashes, subkeys, test-cache
+//! decisions — and what was skipped on the way.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+
+use super::Digest;
+use super::action::{Action, ActionKind};
+use super::input::Text;
+
+/// `HASH <path>: <hex>`: the content hash of a file, printed the first time a process hashes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileHash<'a> {
+    pub line: u32,
+    pub path: Text<'a>,
+    pub sum: Digest,
+}
+
+/// `HASH <path>: <error>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileHashError<'a> {
+    pub line: u32,
+    pub path: Text<'a>,
+    pub error: Text<'a>,
+}
+
+/// `HASH subkey <parent> "<desc>" = <out>`: a key derived from an action ID (cached stdout,
+/// generated files, test outputs). Not part of any action ID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subkey<'a> {
+    pub line: u32,
+    pub parent: Digest,
+    pub desc: Text<'a>,
+    pub out: Digest,
+    /// `sha256("subkey:" + parent + desc) == out`.
+    pub verified: bool,
+}
+
+/// A `testcache:` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestCacheLine<'a> {
+    pub line: u32,
+    pub event: TestCacheEvent<'a>,
+}
+
+/// What a `testcache:` line says (`test/test.go`; reference §2.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TestCacheEvent<'a> {
+    /// `go test` without package arguments never caches.
+    DisabledLocalDirectory,
+    DisabledOutsideModule {
+        package: Text<'a>,
+    },
+    /// A flag outside the cacheable set (`-count=1`, `-coverprofile`, …).
+    DisabledByArgument {
+        argument: Text<'a>,
+    },
+    /// `test ID <hex of the 20-char id> => <testResult hex>`.
+    TestId {
+        package: Text<'a>,
+        binary_id: Text<'a>,
+        test_id: Digest,
+    },
+    /// `test ID <hex> => input ID <hex> => <key>`: looking up the result for these inputs.
+    InputsLookup {
+        package: Text<'a>,
+        test_id: Digest,
+        inputs_id: Digest,
+        key: Digest,
+    },
+    InputListNotFound {
+        package: Text<'a>,
+        detail: Text<'a>,
+    },
+    InputListMalformed {
+        package: Text<'a>,
+        detail: Option<Text<'a>>,
+    },
+    /// `input file <path>: <reason>` (e.g. "file used as input is too new").
+    InputFileRejected {
+        package: Text<'a>,
+        path: Text<'a>,
+        reason: Text<'a>,
+    },
+    CoverProfileMissing {
+        package: Text<'a>,
+        detail: Text<'a>,
+    },
+    CoverageMetadataChanged {
+        package: Text<'a>,
+        detail: Text<'a>,
+    },
+    OutputNotFound {
+        package: Text<'a>,
+        detail: Text<'a>,
+    },
+    OutputMalformed {
+        package: Text<'a>,
+    },
+    OutputExpired {
+        package: Text<'a>,
+    },
+    TestlogUnreadable {
+        package: Text<'a>,
+        detail: Text<'a>,
+    },
+    CoverProfileUnreadable {
+        package: Text<'a>,
+        detail: Text<'a>,
+    },
+    /// `save test ID <hex> => input ID <hex> => <key>`: the test ran and its result was stored.
+    Save {
+        package: Text<'a>,
+        test_id: Digest,
+        inputs_id: Digest,
+        key: Digest,
+    },
+    Other(Text<'a>),
+}
+
+impl TestCacheEvent<'_> {
+    /// The package the line is about, when it names one.
+    pub fn package(&self) -> Option<&str> {
+        use TestCacheEvent::*;
+        match self {
+            DisabledLocalDirectory | DisabledByArgument { .. } | Other(_) => None,
+            DisabledOutsideModule { package }
+            | TestId { package, .. }
+            | InputsLookup { package, .. }
+            | InputListNotFound { package, .. }
+            | InputListMalformed { package, .. }
+            | InputFileRejected { package, .. }
+            | CoverProfileMissing { package, .. }
+            | CoverageMetadataChanged { package, .. }
+            | OutputNotFound { package, .. }
+            | OutputMalformed { package }
+            | OutputExpired { package }
+            | TestlogUnreadable { package, .. }
+            | CoverProfileUnreadable { package, .. }
+            | Save { package, .. } => Some(package),
+        }
+    }
+}
+
+/// Counts of what the parser read and what it left aside.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LogStats {
+    pub bytes: u64,
+    pub lines: u64,
+    /// Lines of gocachehash output (`HASH…`).
+    pub hash_lines: u64,
+    pub test_cache_lines: u64,
+    /// Lines that are not gocachehash output (compiler errors, `-x` traces, test output).
+    pub skipped_lines: u64,
+    /// The first few skipped lines: (line number, text).
+    pub skipped_examples: Vec<(u32, String)>,
+    /// gocachehash lines found after a log collector's prefix (timestamps and the like).
+    pub decorated_lines: u64,
+    /// `HASH[moduleIndex]` lines and blocks: package-loading index, not in any action key.
+    pub module_index_lines: u64,
+    pub module_index_blocks: u64,
+    /// Blocks identical to one just before them with the same name (`go install` hashes the
+    /// up-to-date link twice); kept once.
+    pub duplicate_blocks: u64,
+}
+
+/// A parsed gocachehash log.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BuildLog<'a> {
+    /// Salts seen (the go command's version), in order of first appearance. More than one only
+    /// in a concatenation of logs from several toolchains.
+    pub go_versions: Vec<Text<'a>>,
+    /// Actions in the order their blocks opened.
+    pub actions: Vec<Action<'a>>,
+    pub file_hashes: Vec<FileHash<'a>>,
+    pub file_errors: Vec<FileHashError<'a>>,
+    pub subkeys: Vec<Subkey<'a>>,
+    pub test_cache: Vec<TestCacheLine<'a>>,
+    pub stats: LogStats,
+}
+
+impl<'a> BuildLog<'a> {
+    /// The go command's version (`go1.27.3`), from the first salt.
+    pub fn go_version(&self) -> Option<&str> {
+        self.go_versions.first().map(|v| v.as_ref())
+    }
+
+    /// Actions whose label (name, ` [test]`, ` #n`) or name is `name`.
+    pub fn find(&self, name: &str) -> Vec<&Action<'a>> {
+        let by_label: Vec<_> = self.actions.iter().filter(|a| a.label() == name).collect();
+        if !by_label.is_empty() {
+            return by_label;
+        }
+        self.actions.iter().filter(|a| a.name == name).collect()
+    }
+
+    /// Number of actions per kind, in display order.
+    pub fn counts_by_kind(&self) -> BTreeMap<ActionKind, usize> {
+        let mut counts = BTreeMap::new();
+        for a in &self.actions {
+            *counts.entry(a.kind).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// Actions whose lines are not proven by their SHA-256.
+    pub fn unverified(&self) -> impl Iterator<Item = &Action<'a>> {
+        self.actions.iter().filter(|a| !a.is_verified())
+    }
+
+    /// Actions by action ID (the digest printed as their result).
+    pub fn by_id(&self) -> FxHashMap<Digest, &Action<'a>> {
+        self.actions
+            .iter()
+            .filter_map(|a| a.id.map(|id| (id, a)))
+            .collect()
+    }
+}

@@ -1,0 +1,1019 @@
+//! The demultiplexer: rebuilds each `HASH[name]` block's byte stream from interleaved lines and
+//! proves the reconstruction with the SHA-256 that Go printed for it.
+//!
+//! Lines of different blocks interleave freely (reference §7), so lines are routed by block name.
+//! Names are not unique: a package and its test variant share `build p`, `testmain` and the
+//! test-input blocks run concurrently. While two or more same-name blocks are open and unsummed,
+//! the name's lines are buffered and every order-preserving assignment of them to the open blocks
+//! is explored, deduplicated by content and pruned by each kind's field order, until result lines
+//! leave exactly one consistent assignment. Blocks that no assignment explains are marked
+//! unverified with the reason: a block is never silently given another block's lines.
+
+use rustc_hash::{FxHashMap, FxHasher};
+use sha2::{Digest as _, Sha256};
+use std::hash::Hasher;
+
+use super::unquote::unquote_into;
+use crate::model::Digest;
+
+/// How far the assignment search may branch before the blocks are reported unverified.
+pub const MAX_STATES: usize = 4096;
+
+/// One `Write` to a block: the escaped body between the quotes and its 1-based line number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteRef<'a> {
+    pub line: u32,
+    pub body: &'a [u8],
+}
+
+/// One `Sum` of a block. `verified` says whether it equals the SHA-256 of the writes before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResultRef {
+    pub line: u32,
+    pub sum: Digest,
+    pub verified: bool,
+    /// How many writes the block had when this result was printed.
+    pub after_writes: u32,
+}
+
+/// Why a block could not be verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unverified {
+    /// The log ends (or the block was replaced) before Go printed its result.
+    NoResult,
+    /// The result line does not match the SHA-256 of the lines assigned to the block.
+    Mismatch,
+    /// Same-name blocks were open at once and no assignment of their lines explains the results.
+    Ambiguous { open_at_once: usize },
+    /// Same-name blocks were open at once with too many possible assignments to search.
+    SearchLimit { open_at_once: usize },
+    /// Lines of the block appear without its opening line (the log starts mid-block).
+    NoOpenLine,
+}
+
+impl std::fmt::Display for Unverified {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unverified::NoResult => write!(f, "no result line (the block never finished)"),
+            Unverified::Mismatch => {
+                write!(f, "sha256 of its lines does not match the printed result")
+            }
+            Unverified::Ambiguous { open_at_once } => write!(
+                f,
+                "{open_at_once} same-name blocks were open at once and no assignment of their \
+                 lines matches the printed results"
+            ),
+            Unverified::SearchLimit { open_at_once } => write!(
+                f,
+                "{open_at_once} same-name blocks were open at once with more than {MAX_STATES} \
+                 possible assignments of their lines"
+            ),
+            Unverified::NoOpenLine => write!(f, "its opening line is not in the log"),
+        }
+    }
+}
+
+/// A demultiplexed block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawBlock<'a> {
+    pub name: &'a [u8],
+    /// Line of `HASH[name]`, or `None` when the log starts inside the block.
+    pub open_line: Option<u32>,
+    pub writes: Vec<WriteRef<'a>>,
+    pub results: Vec<ResultRef>,
+    /// `None` when every result verified and there is at least one.
+    pub unverified: Option<Unverified>,
+    /// True when the block's lines had to be told apart from a same-name block's.
+    pub disentangled: bool,
+}
+
+impl RawBlock<'_> {
+    /// The first verified result: the block's action ID (or lookup key, for `gccCompilerID`).
+    pub fn id(&self) -> Option<Digest> {
+        self.results.iter().find(|r| r.verified).map(|r| r.sum)
+    }
+}
+
+/// A fatal problem found while demultiplexing (an escape that `strconv.Unquote` rejects).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadPayload {
+    pub line: u32,
+    pub reason: &'static str,
+}
+
+/// Routes block lines (open, input, result) to blocks. Feed lines in log order, then `finish`.
+pub struct Demux<'a> {
+    blocks: Vec<RawBlock<'a>>,
+    /// Running SHA-256 per block while it can still receive lines; `None` once retired.
+    hashers: Vec<Option<Sha256>>,
+    names: FxHashMap<&'a [u8], NameState<'a>>,
+    scratch: Vec<u8>,
+}
+
+#[derive(Default)]
+struct NameState<'a> {
+    /// Blocks of this name that may still receive lines, in opening order.
+    live: Vec<u32>,
+    group: Option<Box<Group<'a>>>,
+}
+
+impl<'a> Default for Demux<'a> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'a> Demux<'a> {
+    pub fn new() -> Self {
+        Demux {
+            blocks: Vec::new(),
+            hashers: Vec::new(),
+            names: FxHashMap::default(),
+            scratch: Vec::with_capacity(256),
+        }
+    }
+
+    /// `HASH[name]`
+    pub fn open(&mut self, name: &'a [u8], line: u32) {
+        let idx = self.new_block(name, Some(line));
+        let state = self.names.entry(name).or_default();
+        if let Some(group) = state.group.as_mut() {
+            group.push(Event::Open { block: idx });
+            let group = state.group.take().expect("group present");
+            self.after_group_event(name, group);
+            return;
+        }
+        // A new block of the same name retires the summed ones: they can no longer continue.
+        let blocks = &self.blocks;
+        let hashers = &mut self.hashers;
+        state.live.retain(|&b| {
+            let keep = blocks[b as usize].results.is_empty();
+            if !keep {
+                hashers[b as usize] = None;
+            }
+            keep
+        });
+        state.live.push(idx);
+        if state.live.len() >= 2 {
+            let members = state.live.clone();
+            let group = self.start_group(name, &members);
+            self.names.get_mut(name).expect("entry").group = Some(group);
+        }
+    }
+
+    /// `HASH[name]: "body"`
+    pub fn input(&mut self, name: &'a [u8], body: &'a [u8], line: u32) -> Result<(), BadPayload> {
+        self.scratch.clear();
+        unquote_into(body, &mut self.scratch).map_err(|e| BadPayload {
+            line,
+            reason: e.reason,
+        })?;
+        let write = WriteRef { line, body };
+        let state = self.names.entry(name).or_default();
+        if let Some(group) = state.group.as_mut() {
+            group.push(Event::Input {
+                write,
+                payload: self.scratch.clone(),
+            });
+            let group = state.group.take().expect("group present");
+            self.after_group_event(name, group);
+            return Ok(());
+        }
+        // The unsummed block if there is one, else the newest summed one (continuation).
+        let blocks = &self.blocks;
+        let unsummed = state
+            .live
+            .iter()
+            .rev()
+            .find(|&&b| blocks[b as usize].results.is_empty());
+        let target = match unsummed.or(state.live.last()) {
+            Some(&b) => b,
+            None => {
+                let idx = self.new_block(name, None);
+                self.blocks[idx as usize].unverified = Some(Unverified::NoOpenLine);
+                self.names.get_mut(name).expect("entry").live.push(idx);
+                idx
+            }
+        };
+        if let Some(h) = self.hashers[target as usize].as_mut() {
+            h.update(&self.scratch);
+        }
+        self.blocks[target as usize].writes.push(write);
+        Ok(())
+    }
+
+    /// `HASH[name]: <hex>`
+    pub fn result(&mut self, name: &'a [u8], sum: Digest, line: u32) {
+        let state = self.names.entry(name).or_default();
+        if let Some(group) = state.group.as_mut() {
+            group.push(Event::Result { line, sum });
+            let group = state.group.take().expect("group present");
+            self.after_group_event(name, group);
+            return;
+        }
+        // Unsummed blocks first (newest last), then continuation of a summed one.
+        let blocks = &self.blocks;
+        let hashers = &self.hashers;
+        let matches = |&&b: &&u32| {
+            hashers[b as usize]
+                .as_ref()
+                .is_some_and(|h| Digest(h.clone().finalize().into()) == sum)
+        };
+        let unsummed = |&&b: &&u32| blocks[b as usize].results.is_empty();
+        let matched = (state.live.iter().rev().filter(unsummed).find(matches))
+            .or_else(|| state.live.iter().rev().find(matches))
+            .copied();
+        let (target, verified) = match (matched, state.live.last()) {
+            (Some(b), _) => (b, true),
+            (None, Some(&b)) => (b, false),
+            (None, None) => {
+                let idx = self.new_block(name, None);
+                self.blocks[idx as usize].unverified = Some(Unverified::NoOpenLine);
+                self.names.get_mut(name).expect("entry").live.push(idx);
+                (idx, false)
+            }
+        };
+        let block = &mut self.blocks[target as usize];
+        block.results.push(ResultRef {
+            line,
+            sum,
+            verified,
+            after_writes: block.writes.len() as u32,
+        });
+        if !verified && block.unverified.is_none() {
+            block.unverified = Some(Unverified::Mismatch);
+        }
+    }
+
+    /// Ends the log: blocks without a result and unresolved groups are marked unverified.
+    pub fn finish(mut self) -> Vec<RawBlock<'a>> {
+        let names: Vec<&'a [u8]> = self.names.keys().copied().collect();
+        for name in names {
+            let state = self.names.get_mut(name).expect("entry");
+            if let Some(group) = state.group.take() {
+                let outcome = group.finish();
+                self.apply(name, outcome);
+            }
+        }
+        for block in &mut self.blocks {
+            if block.results.is_empty() && block.unverified.is_none() {
+                block.unverified = Some(Unverified::NoResult);
+            }
+        }
+        self.blocks
+    }
+
+    fn new_block(&mut self, name: &'a [u8], open_line: Option<u32>) -> u32 {
+        let idx = self.blocks.len() as u32;
+        self.blocks.push(RawBlock {
+            name,
+            open_line,
+            writes: Vec::new(),
+            results: Vec::new(),
+            unverified: None,
+            disentangled: false,
+        });
+        self.hashers.push(Some(Sha256::new()));
+        idx
+    }
+
+    fn after_group_event(&mut self, name: &'a [u8], mut group: Box<Group<'a>>) {
+        match group.step() {
+            Step::Pending => {
+                self.names.get_mut(name).expect("entry").group = Some(group);
+            }
+            Step::Done(outcome) => self.apply(name, outcome),
+        }
+    }
+
+    /// Starts a same-name group over the live blocks of `name`.
+    fn start_group(&self, name: &'a [u8], members: &[u32]) -> Box<Group<'a>> {
+        let order = FieldOrder::for_name(name);
+        let mut scratch = Vec::new();
+        let slots = members
+            .iter()
+            .map(|&b| {
+                let block = &self.blocks[b as usize];
+                let rank = block.writes.last().and_then(|w| {
+                    scratch.clear();
+                    unquote_into(w.body, &mut scratch).ok()?;
+                    order.rank(&scratch)
+                });
+                SlotState {
+                    hasher: self.hashers[b as usize].clone().unwrap_or_default(),
+                    // Blocks that already hold lines are distinct; empty ones are alike.
+                    fingerprint: if block.writes.is_empty() {
+                        0
+                    } else {
+                        u64::from(b) + 1
+                    },
+                    writes: block.writes.len() as u32,
+                    summed: !block.results.is_empty(),
+                    retired: false,
+                    rank: rank.unwrap_or(0),
+                }
+            })
+            .collect();
+        Box::new(Group::start(members, slots, order))
+    }
+
+    /// Writes a group's outcome into the blocks and hands the name back to plain routing, or
+    /// starts a new group when two or more unsummed blocks are still open.
+    fn apply(&mut self, name: &'a [u8], outcome: Outcome<'a>) {
+        let Outcome {
+            members,
+            assignment,
+            failure,
+            slots,
+        } = outcome;
+        for item in &assignment {
+            let block = &mut self.blocks[members[item.slot()] as usize];
+            match *item {
+                Assigned::Write { write, .. } => block.writes.push(write),
+                Assigned::Result {
+                    line,
+                    sum,
+                    verified,
+                    ..
+                } => {
+                    let after_writes = block.writes.len() as u32;
+                    block.results.push(ResultRef {
+                        line,
+                        sum,
+                        verified,
+                        after_writes,
+                    })
+                }
+            }
+        }
+        let mut live = Vec::new();
+        for (&b, slot) in members.iter().zip(slots) {
+            let block = &mut self.blocks[b as usize];
+            block.disentangled = true;
+            let proven = !block.results.is_empty() && block.results.iter().all(|r| r.verified);
+            if let Some(reason) = &failure {
+                if !proven && block.unverified.is_none() {
+                    block.unverified = Some(reason.clone());
+                }
+            } else if block.results.iter().any(|r| !r.verified) && block.unverified.is_none() {
+                block.unverified = Some(Unverified::Mismatch);
+            }
+            if slot.retired {
+                self.hashers[b as usize] = None;
+            } else {
+                self.hashers[b as usize] = Some(slot.hasher);
+                live.push(b);
+            }
+        }
+        let unsummed = live
+            .iter()
+            .filter(|&&b| self.blocks[b as usize].results.is_empty())
+            .count();
+        let group = (unsummed >= 2).then(|| self.start_group(name, &live));
+        let state = self.names.get_mut(name).expect("entry");
+        state.live = live;
+        state.group = group;
+    }
+}
+
+/// A line of a same-name group, kept until the assignment is known.
+enum Event<'a> {
+    Open {
+        block: u32,
+    },
+    Input {
+        write: WriteRef<'a>,
+        payload: Vec<u8>,
+    },
+    Result {
+        line: u32,
+        sum: Digest,
+    },
+}
+
+#[derive(Clone, Copy)]
+enum Assigned<'a> {
+    Write {
+        slot: usize,
+        write: WriteRef<'a>,
+    },
+    Result {
+        slot: usize,
+        line: u32,
+        sum: Digest,
+        verified: bool,
+    },
+}
+
+impl Assigned<'_> {
+    fn slot(&self) -> usize {
+        match *self {
+            Assigned::Write { slot, .. } | Assigned::Result { slot, .. } => slot,
+        }
+    }
+}
+
+/// What a group ends with: the assignment of its lines and each block's final state.
+struct Outcome<'a> {
+    members: Vec<u32>,
+    assignment: Vec<Assigned<'a>>,
+    failure: Option<Unverified>,
+    slots: Vec<SlotState>,
+}
+
+enum Step<'a> {
+    Pending,
+    Done(Outcome<'a>),
+}
+
+/// One candidate assignment of the group's lines so far.
+#[derive(Clone)]
+struct State<'a> {
+    slots: Vec<SlotState>,
+    log: Vec<Assigned<'a>>,
+}
+
+impl State<'_> {
+    fn unsummed_open(&self) -> usize {
+        self.slots
+            .iter()
+            .filter(|s| !s.summed && !s.retired)
+            .count()
+    }
+
+    /// Identifies a state up to the order of its slots: blocks of one name are told apart only
+    /// by their content (their opening lines are identical text), so two states that hold the
+    /// same contents in swapped blocks have the same future and are kept once.
+    fn key(&self) -> Vec<(u64, bool, bool)> {
+        let mut key: Vec<_> = self
+            .slots
+            .iter()
+            .map(|s| (s.fingerprint, s.summed, s.retired))
+            .collect();
+        key.sort_unstable();
+        key
+    }
+
+    /// The unsummed open slots; when every open slot is summed, the newest one continues (a
+    /// block may be written after `Sum`, as `gccCompilerID` is).
+    fn eligible(&self) -> Vec<usize> {
+        let unsummed: Vec<usize> = (0..self.slots.len())
+            .filter(|&i| !self.slots[i].summed && !self.slots[i].retired)
+            .collect();
+        if !unsummed.is_empty() {
+            return unsummed;
+        }
+        (0..self.slots.len())
+            .rev()
+            .find(|&i| !self.slots[i].retired)
+            .into_iter()
+            .collect()
+    }
+
+    fn write(&mut self, slot: usize, write: WriteRef<'_>, payload: &[u8], rank: Option<u16>)
+    where
+        Self: Sized,
+    {
+        let s = &mut self.slots[slot];
+        s.hasher.update(payload);
+        let mut fp = FxHasher::default();
+        fp.write_u64(s.fingerprint);
+        fp.write(payload);
+        s.fingerprint = fp.finish();
+        s.writes += 1;
+        if let Some(r) = rank {
+            s.rank = r;
+        }
+        let _ = write;
+    }
+
+    /// Slots whose content so far hashes to `sum`: unsummed ones first, else summed ones.
+    fn matching(&self, sum: Digest) -> Vec<usize> {
+        for summed in [false, true] {
+            let hits: Vec<usize> = (0..self.slots.len())
+                .filter(|&i| {
+                    let s = &self.slots[i];
+                    !s.retired
+                        && s.summed == summed
+                        && Digest(s.hasher.clone().finalize().into()) == sum
+                })
+                .collect();
+            if !hits.is_empty() {
+                return hits;
+            }
+        }
+        Vec::new()
+    }
+
+    fn open(&mut self, block: u32) {
+        for slot in &mut self.slots {
+            if slot.summed {
+                slot.retired = true;
+            }
+        }
+        let _ = block;
+        self.slots.push(SlotState {
+            hasher: Sha256::new(),
+            fingerprint: 0,
+            writes: 0,
+            summed: false,
+            retired: false,
+            rank: 0,
+        });
+    }
+}
+
+#[derive(Clone)]
+struct SlotState {
+    hasher: Sha256,
+    /// Fingerprint of the content so far, for deduplicating equivalent states.
+    fingerprint: u64,
+    /// Writes the block holds so far (including those before the group started).
+    writes: u32,
+    summed: bool,
+    retired: bool,
+    /// Rank of the last field written (kind-specific order), for pruning.
+    rank: u16,
+}
+
+/// Same-name blocks open at once: every consistent assignment of their lines (`states`), and the
+/// naive one (`naive`: newest unsummed block) kept for display if the search fails.
+struct Group<'a> {
+    members: Vec<u32>,
+    states: Vec<State<'a>>,
+    naive: State<'a>,
+    order: FieldOrder,
+    failure: Option<Unverified>,
+}
+
+impl<'a> Group<'a> {
+    fn start(members: &[u32], slots: Vec<SlotState>, order: FieldOrder) -> Self {
+        let state = State {
+            slots,
+            log: Vec::new(),
+        };
+        Group {
+            members: members.to_vec(),
+            states: vec![state.clone()],
+            naive: state,
+            order,
+            failure: None,
+        }
+    }
+
+    fn push(&mut self, event: Event<'a>) {
+        match event {
+            Event::Open { block } => {
+                self.members.push(block);
+                self.naive.open(block);
+                for state in &mut self.states {
+                    state.open(block);
+                }
+            }
+            Event::Input { write, payload } => {
+                let rank = self.order.rank(&payload);
+                if let Some(&slot) = self.naive.eligible().last() {
+                    self.naive.write(slot, write, &payload, rank);
+                    self.naive.log.push(Assigned::Write { slot, write });
+                }
+                if self.failure.is_none() {
+                    self.search_input(write, &payload, rank);
+                }
+            }
+            Event::Result { line, sum } => {
+                let hits = self.naive.matching(sum);
+                let (slot, verified) = match hits.first() {
+                    Some(&slot) => (slot, true),
+                    None => (self.naive.eligible().last().copied().unwrap_or(0), false),
+                };
+                if verified {
+                    self.naive.slots[slot].summed = true;
+                }
+                self.naive.log.push(Assigned::Result {
+                    slot,
+                    line,
+                    sum,
+                    verified,
+                });
+                if self.failure.is_none() {
+                    self.search_result(line, sum);
+                }
+            }
+        }
+        if self.failure.is_none() {
+            if self.states.is_empty() {
+                self.failure = Some(Unverified::Ambiguous {
+                    open_at_once: self.members.len(),
+                });
+            } else if self.states.len() > MAX_STATES {
+                self.failure = Some(Unverified::SearchLimit {
+                    open_at_once: self.members.len(),
+                });
+                self.states.clear();
+            }
+        }
+    }
+
+    fn search_input(&mut self, write: WriteRef<'a>, payload: &[u8], rank: Option<u16>) {
+        let mut next: Vec<State<'a>> = Vec::with_capacity(self.states.len() * 2);
+        let mut seen = rustc_hash::FxHashSet::default();
+        for state in &self.states {
+            for slot in state.eligible() {
+                if !self.order.allows(&state.slots[slot], payload, rank) {
+                    continue;
+                }
+                let mut new = state.clone();
+                new.write(slot, write, payload, rank);
+                new.log.push(Assigned::Write { slot, write });
+                if seen.insert(new.key()) {
+                    next.push(new);
+                }
+            }
+        }
+        self.states = next;
+    }
+
+    fn search_result(&mut self, line: u32, sum: Digest) {
+        let mut next = Vec::with_capacity(self.states.len());
+        let mut seen = rustc_hash::FxHashSet::default();
+        for state in &self.states {
+            for slot in state.matching(sum) {
+                let mut new = state.clone();
+                new.slots[slot].summed = true;
+                new.log.push(Assigned::Result {
+                    slot,
+                    line,
+                    sum,
+                    verified: true,
+                });
+                if seen.insert(new.key()) {
+                    next.push(new);
+                }
+            }
+        }
+        self.states = next;
+    }
+
+    /// After each event: done when one assignment remains and at most one block is unsummed
+    /// (no lines left to trade), or, after a failure, when the naive routing reaches that point.
+    fn step(&mut self) -> Step<'a> {
+        match &self.failure {
+            None if self.states.len() == 1 && self.states[0].unsummed_open() <= 1 => {
+                let state = self.states.pop().expect("one state");
+                Step::Done(self.outcome(state, None))
+            }
+            Some(failure) if self.naive.unsummed_open() <= 1 => {
+                let failure = failure.clone();
+                let naive = self.naive.clone();
+                Step::Done(self.outcome(naive, Some(failure)))
+            }
+            _ => Step::Pending,
+        }
+    }
+
+    fn finish(mut self) -> Outcome<'a> {
+        if self.failure.is_none() && self.states.len() == 1 {
+            let state = self.states.pop().expect("one state");
+            return self.outcome(state, None);
+        }
+        let failure = self.failure.clone().unwrap_or(Unverified::Ambiguous {
+            open_at_once: self.members.len(),
+        });
+        let naive = self.naive.clone();
+        self.outcome(naive, Some(failure))
+    }
+
+    fn outcome(&mut self, state: State<'a>, failure: Option<Unverified>) -> Outcome<'a> {
+        Outcome {
+            members: std::mem::take(&mut self.members),
+            assignment: state.log,
+            failure,
+            slots: state.slots,
+        }
+    }
+}
+
+/// The order in which `cmd/go` writes the fields of a block kind (reference §3), used to prune
+/// assignments that would put a field before one Go always writes earlier.
+#[derive(Clone, Copy)]
+enum FieldOrder {
+    Build,
+    Link,
+    Vet,
+    Unordered,
+}
+
+impl FieldOrder {
+    fn for_name(name: &[u8]) -> Self {
+        if name.starts_with(b"build ") {
+            FieldOrder::Build
+        } else if name.starts_with(b"link ") {
+            FieldOrder::Link
+        } else if name.starts_with(b"vet ") {
+            FieldOrder::Vet
+        } else {
+            FieldOrder::Unordered
+        }
+    }
+
+    /// The rank of a write (higher comes later); `None` when unknown (no constraint).
+    fn rank(self, payload: &[u8]) -> Option<u16> {
+        let p = payload;
+        let r = match self {
+            FieldOrder::Unordered => return None,
+            FieldOrder::Build => {
+                if p == b"compile\n" {
+                    10
+                } else if p.starts_with(b"module ") || p.starts_with(b"dir ") {
+                    20
+                } else if p.starts_with(b"go ") {
+                    30
+                } else if p.starts_with(b"goos ") {
+                    40
+                } else if p.starts_with(b"import \"") {
+                    50
+                } else if p.starts_with(b"omitdebug ") {
+                    60
+                } else if p == b"trimpath\n" {
+                    70
+                } else if p == b"forcelibrary\n" {
+                    80
+                } else if p.starts_with(b"cgo ") {
+                    90
+                } else if p.starts_with(b"CC=") {
+                    100
+                } else if p.starts_with(b"CC ID") {
+                    110
+                } else if p.starts_with(b"CXX=") {
+                    120
+                } else if p.starts_with(b"CXX ID") {
+                    130
+                } else if p.starts_with(b"FC=") {
+                    140
+                } else if p.starts_with(b"FC ID") {
+                    150
+                } else if p.starts_with(b"cover ") {
+                    160
+                } else if p.starts_with(b"fuzz ") {
+                    170
+                } else if p.starts_with(b"modinfo ") {
+                    180
+                } else if p.starts_with(b"compile ") {
+                    190
+                } else if p.starts_with(b"pkgpath ") {
+                    200
+                } else if p.starts_with(b"ar ") {
+                    210
+                } else if p.starts_with(b"asm ") {
+                    220
+                } else if p.starts_with(b"GOEXPERIMENT=") {
+                    240
+                } else if p.starts_with(b"magic ") {
+                    251
+                } else if p.starts_with(b"file ") {
+                    261
+                } else if p.starts_with(b"import ") || p.starts_with(b"pgofile ") {
+                    271
+                } else if is_arch_env(p) {
+                    230
+                } else {
+                    return None;
+                }
+            }
+            FieldOrder::Link => {
+                if p == b"link\n" {
+                    10
+                } else if p.starts_with(b"buildmode ") {
+                    20
+                } else if p.starts_with(b"import \"") {
+                    30
+                } else if p.starts_with(b"omitdebug ") {
+                    40
+                } else if p.starts_with(b"defaultgodebug ") {
+                    50
+                } else if p == b"trimpath\n" {
+                    60
+                } else if p.starts_with(b"linkflags ") {
+                    80
+                } else if p.starts_with(b"link ") {
+                    70
+                } else if p.starts_with(b"GOEXPERIMENT=") {
+                    100
+                } else if p.starts_with(b"GOROOT=") {
+                    110
+                } else if p.starts_with(b"GO_EXTLINK_ENABLED=") {
+                    120
+                } else if p.starts_with(b"packagefile ")
+                    || p.starts_with(b"packagemain ")
+                    || p.starts_with(b"packageshlib ")
+                {
+                    131
+                } else if is_arch_env(p) {
+                    90
+                } else {
+                    return None;
+                }
+            }
+            FieldOrder::Vet => {
+                if p.starts_with(b"vet ") {
+                    10
+                } else if p.starts_with(b"vetxonly ") {
+                    20
+                } else if p.starts_with(b"vetflags ") {
+                    30
+                } else if p.starts_with(b"pkg ") {
+                    40
+                } else if p.starts_with(b"vetout ") {
+                    51
+                } else {
+                    return None;
+                }
+            }
+        };
+        Some(r)
+    }
+
+    /// Whether `slot` may take this write. The first write of a block is always the salt (no
+    /// newline); ranks must not go back, and odd ranks (repeatable fields) may repeat.
+    fn allows(self, slot: &SlotState, payload: &[u8], rank: Option<u16>) -> bool {
+        if matches!(self, FieldOrder::Unordered) {
+            return true;
+        }
+        // Every block starts with the salt, `runtime.Version()`, which has no newline; every
+        // later write of these kinds is a whole line.
+        if (slot.writes == 0) == payload.ends_with(b"\n") {
+            return false;
+        }
+        match rank {
+            None => true,
+            Some(r) => r > slot.rank || (r == slot.rank && r % 2 == 1),
+        }
+    }
+}
+
+/// `KEY=value\n` where KEY is an architecture variable (GOAMD64, GOARM, …) or empty (`=`).
+fn is_arch_env(p: &[u8]) -> bool {
+    let Some(eq) = memchr::memchr(b'=', p) else {
+        return false;
+    };
+    let key = &p[..eq];
+    key.is_empty() || (key.starts_with(b"GO") && key.iter().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sum_of(parts: &[&[u8]]) -> Digest {
+        let mut h = Sha256::new();
+        for p in parts {
+            h.update(p);
+        }
+        Digest(h.finalize().into())
+    }
+
+    /// Feeds (name, event) pairs; inputs are given unescaped and must not need escaping.
+    fn run<'a>(events: &[(&'a str, Option<&'a str>, Option<Digest>)]) -> Vec<RawBlock<'a>> {
+        let mut d = Demux::new();
+        for (i, (name, input, result)) in events.iter().enumerate() {
+            let line = i as u32 + 1;
+            match (input, result) {
+                (Some(body), _) => d.input(name.as_bytes(), body.as_bytes(), line).unwrap(),
+                (None, Some(sum)) => d.result(name.as_bytes(), *sum, line),
+                (None, None) => d.open(name.as_bytes(), line),
+            }
+        }
+        d.finish()
+    }
+
+    #[test]
+    fn interleaved_distinct_names() {
+        let a = sum_of(&[b"go1.27.3", b"compile\n"]);
+        let b = sum_of(&[b"go1.27.3", b"link\n"]);
+        let blocks = run(&[
+            ("build a", None, None),
+            ("link b", None, None),
+            ("build a", Some("go1.27.3"), None),
+            ("link b", Some("go1.27.3"), None),
+            ("link b", Some(r"link\n"), None),
+            ("build a", Some(r"compile\n"), None),
+            ("link b", None, Some(b)),
+            ("build a", None, Some(a)),
+        ]);
+        assert_eq!(blocks.len(), 2);
+        assert!(blocks.iter().all(|b| b.unverified.is_none()));
+        assert_eq!(blocks[0].id(), Some(a));
+        assert_eq!(blocks[1].writes.len(), 2);
+    }
+
+    #[test]
+    fn continuation_after_result() {
+        let first = sum_of(&[b"go1.27.3", b"gccCompilerID x"]);
+        let second = sum_of(&[b"go1.27.3", b"gccCompilerID x", b"more\n"]);
+        let blocks = run(&[
+            ("gccCompilerID", None, None),
+            ("gccCompilerID", Some("go1.27.3"), None),
+            ("gccCompilerID", Some("gccCompilerID x"), None),
+            ("gccCompilerID", None, Some(first)),
+            ("gccCompilerID", Some(r"more\n"), None),
+            ("gccCompilerID", None, Some(second)),
+        ]);
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].results.len(), 2);
+        assert!(blocks[0].results.iter().all(|r| r.verified));
+    }
+
+    #[test]
+    fn same_name_blocks_are_disentangled() {
+        // A package and its test variant, hashed at the same time.
+        let normal: [&[u8]; 4] = [
+            b"go1.27.3",
+            b"compile\n",
+            b"file a.go X\n",
+            b"import fmt Y\n",
+        ];
+        let test: [&[u8]; 6] = [
+            b"go1.27.3",
+            b"compile\n",
+            b"forcelibrary\n",
+            b"file a.go X\n",
+            b"file a_test.go Z\n",
+            b"import fmt Y\n",
+        ];
+        let (n, t) = (sum_of(&normal), sum_of(&test));
+        let p = "build p";
+        let blocks = run(&[
+            (p, None, None),
+            (p, None, None),
+            (p, Some("go1.27.3"), None),
+            (p, Some("go1.27.3"), None),
+            (p, Some(r"compile\n"), None),
+            (p, Some(r"compile\n"), None),
+            (p, Some(r"forcelibrary\n"), None),
+            (p, Some("file a.go X\\n"), None),
+            (p, Some("file a.go X\\n"), None),
+            (p, Some("file a_test.go Z\\n"), None),
+            (p, Some("import fmt Y\\n"), None),
+            (p, None, Some(n)),
+            (p, Some("import fmt Y\\n"), None),
+            (p, None, Some(t)),
+        ]);
+        assert_eq!(blocks.len(), 2);
+        for b in &blocks {
+            assert_eq!(b.unverified, None, "{b:?}");
+            assert!(b.disentangled);
+        }
+        let ids: Vec<_> = blocks.iter().map(|b| b.id().unwrap()).collect();
+        assert!(ids.contains(&n) && ids.contains(&t));
+    }
+
+    #[test]
+    fn unexplainable_same_name_blocks_are_unverified_not_misassigned() {
+        let bogus = sum_of(&[b"nothing"]);
+        let blocks = run(&[
+            ("testmain", None, None),
+            ("testmain", None, None),
+            ("testmain", Some("go1.27.3"), None),
+            ("testmain", Some("go1.27.3"), None),
+            ("testmain", None, Some(bogus)),
+        ]);
+        assert!(blocks.iter().all(|b| matches!(
+            b.unverified,
+            Some(Unverified::Ambiguous { open_at_once: 2 })
+        )));
+    }
+
+    #[test]
+    fn mismatch_and_missing_result() {
+        let bogus = sum_of(&[b"nothing"]);
+        let blocks = run(&[
+            ("build a", None, None),
+            ("build a", Some("go1.27.3"), None),
+            ("build a", None, Some(bogus)),
+            ("build b", None, None),
+            ("build b", Some("go1.27.3"), None),
+        ]);
+        assert_eq!(blocks[0].unverified, Some(Unverified::Mismatch));
+        assert_eq!(blocks[1].unverified, Some(Unverified::NoResult));
+    }
+
+    #[test]
+    fn lines_before_the_open_line() {
+        let blocks = run(&[("build a", Some(r"compile\n"), None)]);
+        assert_eq!(blocks[0].unverified, Some(Unverified::NoOpenLine));
+        assert_eq!(blocks[0].open_line, None);
+    }
+
+    #[test]
+    fn bad_escape_is_reported_with_its_line() {
+        let mut d = Demux::new();
+        d.open(b"build a", 1);
+        assert_eq!(
+            d.input(b"build a", br"\q", 2),
+            Err(BadPayload {
+                line: 2,
+                reason: "unknown escape"
+            })
+        );
+    }
+}

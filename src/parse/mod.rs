@@ -1,0 +1,358 @@
+//! Parsing gocachehash output into a [`BuildLog`].
+//!
+//! The grammar of one line (reference §2; bytes, split on `\n`, a trailing `\r` dropped):
+//!
+//! ```text
+//! line           = open | input | result | subkey | filehash | filehash_err | testcache | other
+//! open           = "HASH[" name "]"                         ; name: greedy, may contain "]"
+//! input          = "HASH[" name "]: " quoted                ; split at the first `]: "`
+//! result         = "HASH[" name "]: " hex64
+//! subkey         = "HASH subkey " hex64 " " quoted " = " hex64
+//! filehash       = "HASH " abspath ": " hex64               ; split at the last `": "`
+//! filehash_err   = "HASH " abspath ": " text                ; %v of the os error
+//! testcache      = "testcache: " text
+//! quoted         = '"' { utf8-char | escape } '"'           ; Go strconv.Quote
+//! escape         = "\" ( "a"|"b"|"f"|"n"|"r"|"t"|"v"|"\"|'"'|"'" | "x" hex hex
+//!                       | "u" 4*hex | "U" 8*hex | octal octal octal )
+//! hex64          = 64 * ( "0"…"9" | "a"…"f" )
+//! other          = anything else: skipped and counted
+//! ```
+//!
+//! A line may carry a log collector's prefix (a timestamp, `#12 0.345 `) before `HASH`; see
+//! [`line::strip_decoration`]. A line that starts like gocachehash output but breaks this
+//! grammar (for instance, cut off inside a quoted payload) is an error with its line number.
+//!
+//! Then: blocks are demultiplexed and verified ([`demux`]), split into logical lines and typed
+//! ([`fields`]); `testcache:` lines are typed by [`testcache`].
+
+pub mod demux;
+pub mod fields;
+pub mod line;
+pub mod testcache;
+pub mod unquote;
+
+use std::borrow::Cow;
+
+use rustc_hash::FxHashMap;
+use sha2::{Digest as _, Sha256};
+
+use crate::model::{
+    Action, ActionKind, BuildLog, Digest, FileHash, FileHashError, Input, LogStats, Subkey,
+    TestCacheEvent, TestCacheLine, Text, Variant, Verification,
+};
+use demux::Demux;
+use line::{Line, classify, strip_decoration};
+use unquote::{bytes_to_text, unquote_body};
+
+/// Why a log could not be read. `line` is 1-based; the message is one lowercase sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", line.map(|l| format!("line {l}: ")).unwrap_or_default())]
+pub struct ParseError {
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+/// How many skipped lines are kept as examples for the report.
+const SKIPPED_EXAMPLES: usize = 5;
+
+/// Parses a whole log (raw `go` stderr, a CI log, or a whymiss capture).
+pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
+    if src.is_empty() {
+        return Err(ParseError {
+            line: None,
+            message: "the file is empty".into(),
+        });
+    }
+    let mut demux = Demux::new();
+    let mut stats = LogStats {
+        bytes: src.len() as u64,
+        ..LogStats::default()
+    };
+    let mut file_hashes = Vec::new();
+    let mut file_errors = Vec::new();
+    let mut subkeys = Vec::new();
+    let mut test_cache = Vec::new();
+    let mut scratch = Vec::new();
+
+    let mut start = 0usize;
+    let mut line_no: u32 = 0;
+    while start < src.len() {
+        let end = memchr::memchr(b'\n', &src[start..]).map_or(src.len(), |i| start + i);
+        let mut raw = &src[start..end];
+        start = end + 1;
+        line_no += 1;
+        if let [rest @ .., b'\r'] = raw {
+            raw = rest;
+        }
+        let text = if raw.starts_with(b"HASH") || raw.starts_with(b"testcache: ") {
+            raw
+        } else if let Some(inner) = strip_decoration(raw) {
+            stats.decorated_lines += 1;
+            inner
+        } else {
+            raw
+        };
+        let line = classify(text).map_err(|m| ParseError {
+            line: Some(line_no),
+            message: format!("{}: {}", m.reason, excerpt(raw)),
+        })?;
+        match line {
+            Line::Open { name } => {
+                stats.hash_lines += 1;
+                if name == b"moduleIndex" {
+                    stats.module_index_lines += 1;
+                    stats.module_index_blocks += 1;
+                } else {
+                    demux.open(name, line_no);
+                }
+            }
+            Line::Input { name, body } => {
+                stats.hash_lines += 1;
+                if name == b"moduleIndex" {
+                    stats.module_index_lines += 1;
+                } else {
+                    demux.input(name, body, line_no).map_err(|e| ParseError {
+                        line: Some(line_no),
+                        message: format!(
+                            "bad escape in quoted payload ({}): {}",
+                            e.reason,
+                            excerpt(raw)
+                        ),
+                    })?;
+                }
+            }
+            Line::Result { name, sum } => {
+                stats.hash_lines += 1;
+                if name == b"moduleIndex" {
+                    stats.module_index_lines += 1;
+                } else {
+                    demux.result(name, sum, line_no);
+                }
+            }
+            Line::Subkey { parent, desc, out } => {
+                stats.hash_lines += 1;
+                let desc = unquote_body(desc).map_err(|e| ParseError {
+                    line: Some(line_no),
+                    message: format!("bad escape in subkey ({}): {}", e.reason, excerpt(raw)),
+                })?;
+                scratch.clear();
+                scratch.extend_from_slice(b"subkey:");
+                scratch.extend_from_slice(&parent.0);
+                scratch.extend_from_slice(&desc);
+                let verified = Digest(Sha256::digest(&scratch).into()) == out;
+                subkeys.push(Subkey {
+                    line: line_no,
+                    parent,
+                    desc: owned_text(&desc),
+                    out,
+                    verified,
+                });
+            }
+            Line::FileHash { path, sum } => {
+                stats.hash_lines += 1;
+                file_hashes.push(FileHash {
+                    line: line_no,
+                    path: bytes_to_text(path),
+                    sum,
+                });
+            }
+            Line::FileHashError { path, error } => {
+                stats.hash_lines += 1;
+                file_errors.push(FileHashError {
+                    line: line_no,
+                    path: bytes_to_text(path),
+                    error: bytes_to_text(error),
+                });
+            }
+            Line::TestCache { text } => {
+                stats.test_cache_lines += 1;
+                let event = match bytes_to_text(text) {
+                    Cow::Borrowed(s) => testcache::test_cache_event(s),
+                    Cow::Owned(s) => TestCacheEvent::Other(Cow::Owned(s)),
+                };
+                test_cache.push(TestCacheLine {
+                    line: line_no,
+                    event,
+                });
+            }
+            Line::Other => {
+                stats.skipped_lines += 1;
+                if stats.skipped_examples.len() < SKIPPED_EXAMPLES && !raw.is_empty() {
+                    stats
+                        .skipped_examples
+                        .push((line_no, bytes_to_text(raw).into_owned()));
+                }
+            }
+        }
+    }
+    stats.lines = u64::from(line_no);
+
+    if stats.hash_lines == 0 && stats.test_cache_lines == 0 {
+        return Err(ParseError {
+            line: None,
+            message: if looks_binary(src) {
+                "binary data, not a gocachehash log".into()
+            } else {
+                "no gocachehash lines (HASH[…]): capture the go command's stderr with \
+                 GODEBUG=gocachehash=1"
+                    .into()
+            },
+        });
+    }
+
+    let blocks = demux.finish();
+    let mut actions: Vec<Action<'_>> = Vec::with_capacity(blocks.len());
+    let mut go_versions: Vec<Text<'_>> = Vec::new();
+    for block in &blocks {
+        let name = bytes_to_text(block.name);
+        let (kind, subject) = ActionKind::from_name(&name);
+        let subject = subject.map(|s| match &name {
+            Cow::Borrowed(n) => Cow::Borrowed(&n[n.len() - s.len()..]),
+            Cow::Owned(_) => Cow::Owned(s.to_owned()),
+        });
+        let lines = fields::block_fields(block, kind);
+        if !lines.salt.is_empty() && !go_versions.contains(&lines.salt) {
+            go_versions.push(lines.salt.clone());
+        }
+        let variant = if kind == ActionKind::Build
+            && lines
+                .fields
+                .iter()
+                .any(|f| matches!(&f.input, Input::File(file) if file.name.ends_with("_test.go")))
+        {
+            Variant::Test
+        } else {
+            Variant::Normal
+        };
+        let verification = match &block.unverified {
+            None => Verification::Verified,
+            Some(reason) => Verification::Unverified(reason.to_string()),
+        };
+        let action = Action {
+            name,
+            kind,
+            subject,
+            variant,
+            occurrence: 0,
+            id: block.id().or(block.results.first().map(|r| r.sum)),
+            results: block.results.iter().map(|r| r.sum).collect(),
+            salt: lines.salt,
+            fields: lines.fields,
+            verification,
+            open_line: block.open_line,
+            result_line: block.results.first().map(|r| r.line),
+            disentangled: block.disentangled,
+        };
+        // `go install` hashes an up-to-date link twice in a row: keep one.
+        let duplicate = actions.iter().rev().take(8).any(|prev| {
+            prev.name == action.name
+                && prev.id == action.id
+                && prev.is_verified()
+                && action.is_verified()
+                && prev.fields == action.fields
+        });
+        if duplicate {
+            stats.duplicate_blocks += 1;
+            continue;
+        }
+        actions.push(action);
+    }
+    number_occurrences(&mut actions);
+    resolve_files(&mut actions, &file_hashes);
+
+    Ok(BuildLog {
+        go_versions,
+        actions,
+        file_hashes,
+        file_errors,
+        subkeys,
+        test_cache,
+        stats,
+    })
+}
+
+/// Numbers actions that share a name and variant, in log order.
+fn number_occurrences(actions: &mut [Action<'_>]) {
+    let mut seen: FxHashMap<(String, Variant), u32> = FxHashMap::default();
+    for a in actions.iter_mut() {
+        let n = seen.entry((a.name.to_string(), a.variant)).or_insert(0);
+        a.occurrence = *n;
+        *n += 1;
+    }
+}
+
+/// Links each `file <name> <id>` to the `HASH <path>: <hex>` line whose hash gives `id`.
+fn resolve_files<'a>(actions: &mut [Action<'a>], hashes: &[FileHash<'a>]) {
+    let mut by_short: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    for (i, h) in hashes.iter().enumerate() {
+        by_short.entry(h.sum.short()).or_default().push(i);
+    }
+    for action in actions.iter_mut() {
+        let dir = action.fields.iter().find_map(|f| match &f.input {
+            Input::Dir(d) => Some(d.to_string()),
+            _ => None,
+        });
+        for field in &mut action.fields {
+            let Input::File(file) = &mut field.input else {
+                continue;
+            };
+            let Some(candidates) = by_short.get(file.id.as_ref()) else {
+                continue;
+            };
+            // Prefer the path in the package directory, then any path ending in the name.
+            let suffix = format!("/{}", file.name);
+            let pick = candidates
+                .iter()
+                .find(|&&i| {
+                    dir.as_deref()
+                        .is_some_and(|d| hashes[i].path == format!("{d}/{}", file.name))
+                })
+                .or_else(|| {
+                    candidates
+                        .iter()
+                        .find(|&&i| hashes[i].path.ends_with(&suffix))
+                })
+                .or(candidates.first());
+            if let Some(&i) = pick {
+                file.path = Some(hashes[i].path.clone());
+                file.hash = Some(hashes[i].sum);
+            }
+        }
+    }
+}
+
+fn owned_text(bytes: &[u8]) -> Text<'static> {
+    Cow::Owned(bytes_to_text(bytes).into_owned())
+}
+
+/// The start of a line for an error message, escaped so control bytes cannot garble a terminal.
+fn excerpt(raw: &[u8]) -> String {
+    const MAX: usize = 100;
+    let mut s = String::new();
+    for chunk in raw[..raw.len().min(MAX)].utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c.is_control() {
+                s.push_str(&c.escape_default().to_string());
+            } else {
+                s.push(c);
+            }
+        }
+        for b in chunk.invalid() {
+            s.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    if raw.len() > MAX {
+        s.push('…');
+    }
+    s
+}
+
+/// NUL bytes or mostly invalid UTF-8 in the first 8 KiB.
+fn looks_binary(src: &[u8]) -> bool {
+    let head = &src[..src.len().min(8192)];
+    if head.contains(&0) {
+        return true;
+    }
+    let invalid: usize = head.utf8_chunks().map(|c| c.invalid().len()).sum();
+    invalid * 10 > head.len()
+}

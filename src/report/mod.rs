@@ -1,0 +1,37 @@
+//! Rendering: every output is written to a `&mut dyn Write` from one value (a report or a
+//! parsed log), as text for people (coloured through `Styles`) or JSON for machines.
+pub mod inspect;
+pub mod styles;
+
+pub use styles::Styles;
+
+/// Version of every JSON document whymiss writes. Fields may be added; none is renamed or
+/// removed without raising it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// `1234567` → `1.2 MB`, for sizes in summaries.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+/// `n thing` / `n things`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else if let Some(stem) = word.strip_suffix('y') {
+        format!("{n} {stem}ies")
+    } else {
+        format!("{n} {word}s")
+    }
+}
