@@ -4,6 +4,7 @@
 //! command and writes its output; `main.rs` only maps the outcome to an exit status.
 
 pub mod cli;
+pub mod diff;
 pub mod error;
 pub mod go;
 pub mod model;
@@ -42,6 +43,13 @@ impl Outcome {
 /// Runs one command, writing its report to `out`.
 pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
     match &config.command {
+        Command::Compare { a, b, report } => {
+            let (fa, fb) = (LogFile::read(a)?, LogFile::read(b)?);
+            let (la, lb) = (parse_file(&fa)?, parse_file(&fb)?);
+            let (ia, ib) = (side_info("A", &fa, &la), side_info("B", &fb, &lb));
+            let result = diff::compare(&la, &lb, ia, ib);
+            write_comparison(out, &result, report, &config.styles)
+        }
         Command::Inspect {
             log,
             actions,
@@ -76,6 +84,50 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             Ok(Outcome::Done)
         }
     }
+}
+
+/// Parses a log file, naming the file in any error.
+fn parse_file(file: &LogFile) -> Result<model::BuildLog<'_>, Error> {
+    parse::parse_log(&file.bytes).map_err(|source| Error::Parse {
+        path: file.path.clone(),
+        source,
+    })
+}
+
+/// What a bare log says about the side that produced it.
+fn side_info(label: &str, file: &LogFile, log: &model::BuildLog<'_>) -> model::SideInfo {
+    model::SideInfo {
+        label: label.to_string(),
+        source: file.display_name(),
+        go_version: log.go_version().map(str::to_string),
+        ..model::SideInfo::default()
+    }
+}
+
+/// Renders a comparison and maps it to an outcome through the gate.
+fn write_comparison(
+    out: &mut dyn Write,
+    result: &diff::Report,
+    report: &cli::ReportConfig,
+    styles: &report::Styles,
+) -> Result<Outcome, Error> {
+    let decision = report.gate.decide(result);
+    match report.format {
+        Format::Text => report::text::write_report(
+            out,
+            result,
+            &decision,
+            report::text::TextOptions { all: report.all },
+            styles,
+        ),
+        Format::Json => report::json::write_report(out, result, &report.gate, &decision),
+    }
+    .map_err(Error::Output)?;
+    Ok(if decision.exit_code == 0 {
+        Outcome::Same
+    } else {
+        Outcome::Differ
+    })
 }
 
 /// "no action named X" with up to three actions whose names contain X's last word.

@@ -58,9 +58,10 @@ pub fn block_fields<'a>(block: &RawBlock<'a>, kind: ActionKind) -> Lines<'a> {
 
     // The salt is the first write when the block's opening line was seen.
     if block.open_line.is_some()
-        && let Some(w) = writes.next() {
-            salt = payload_text(w.body, false);
-        }
+        && let Some(w) = writes.next()
+    {
+        salt = payload_text(w.body, false);
+    }
     if kind == ActionKind::Getenv {
         return Lines {
             salt,
@@ -70,7 +71,8 @@ pub fn block_fields<'a>(block: &RawBlock<'a>, kind: ActionKind) -> Lines<'a> {
     for w in writes {
         if kind == ActionKind::GccCompilerId {
             // Its writes are not newline-terminated lines; each is a field.
-            let text = payload_text(w.body, false);
+            let newline = w.body.ends_with(b"\\n") && !ends_in_escaped_backslash(w.body);
+            let text = payload_text(w.body, newline);
             let input = lift(&text, gcc_field);
             fields.push(Field {
                 line: w.line,
@@ -136,9 +138,10 @@ fn payload_text(body: &[u8], strip_newline: bool) -> Text<'_> {
         body
     };
     if memchr::memchr2(b'\\', b'"', core).is_none()
-        && let Ok(s) = std::str::from_utf8(core) {
-            return Cow::Borrowed(s);
-        }
+        && let Ok(s) = std::str::from_utf8(core)
+    {
+        return Cow::Borrowed(s);
+    }
     let mut bytes = unquoted(body).into_owned();
     if strip_newline {
         bytes.pop();
@@ -371,13 +374,14 @@ fn link_tool(r: &str) -> Option<Input<'_>> {
     for (pos, _) in r.match_indices(" [") {
         if let Ok((rest, forced)) = list(&r[pos + 1..])
             && let Some(mode) = rest.strip_prefix(' ')
-                && !mode.contains(' ') {
-                    return Some(Input::LinkTool {
-                        tool: Cow::Borrowed(&r[..pos]),
-                        forced: Some(forced),
-                        buildmode: Cow::Borrowed(mode),
-                    });
-                }
+            && !mode.contains(' ')
+        {
+            return Some(Input::LinkTool {
+                tool: Cow::Borrowed(&r[..pos]),
+                forced: Some(forced),
+                buildmode: Cow::Borrowed(mode),
+            });
+        }
     }
     let (tool, mode) = r.rsplit_once(' ')?;
     Some(Input::LinkTool {
@@ -630,9 +634,10 @@ fn arch_env(s: &str) -> Option<Input<'_>> {
 fn tool_and_lists(r: &str, n: usize) -> Option<(&str, Vec<Vec<Text<'_>>>)> {
     for (pos, _) in r.match_indices(" [") {
         if let Some(ls) = whole(lists, &r[pos + 1..])
-            && ls.len() == n {
-                return Some((&r[..pos], ls));
-            }
+            && ls.len() == n
+        {
+            return Some((&r[..pos], ls));
+        }
     }
     None
 }

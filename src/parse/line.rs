@@ -83,9 +83,10 @@ fn block_line(line: &[u8]) -> Result<Line<'_>, &'static str> {
         return Ok(l);
     }
     if line.ends_with(b"]")
-        && let Ok((_, l)) = open(line) {
-            return Ok(l);
-        }
+        && let Ok((_, l)) = open(line)
+    {
+        return Ok(l);
+    }
     if memchr::memmem::find(line, b"]: \"").is_some() {
         return Err("quoted payload is not terminated (line cut off mid-quote?)");
     }

@@ -436,8 +436,7 @@ pub fn write_json(w: &mut dyn Write, v: &InspectView<'_, '_>) -> io::Result<()> 
         }),
         selected: v.selected.iter().map(|a| action_json(a)).collect(),
     };
-    serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
-    writeln!(w)
+    super::write_json_doc(w, &doc)
 }
 
 fn action_json<'v>(a: &'v Action<'_>) -> ActionJson<'v> {

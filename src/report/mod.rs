@@ -1,7 +1,9 @@
 //! Rendering: every output is written to a `&mut dyn Write` from one value (a report or a
 //! parsed log), as text for people (coloured through `Styles`) or JSON for machines.
 pub mod inspect;
+pub mod json;
 pub mod styles;
+pub mod text;
 
 pub use styles::Styles;
 
@@ -34,4 +36,15 @@ pub fn plural(n: usize, word: &str) -> String {
     } else {
         format!("{n} {word}s")
     }
+}
+
+/// Writes a JSON document and a newline. Serializes first, so a closed pipe surfaces as the
+/// plain `BrokenPipe` error that `main` treats as a quiet exit.
+pub fn write_json_doc(
+    w: &mut dyn std::io::Write,
+    doc: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    let mut bytes = serde_json::to_vec_pretty(doc).map_err(std::io::Error::other)?;
+    bytes.push(b'\n');
+    w.write_all(&bytes)
 }

@@ -1,0 +1,346 @@
+//! From field differences to causes: identical differences across actions become one cause,
+//! paths become prefix rewrites, a toolchain change becomes one cause however many fields and
+//! actions it touches, and consequences of a broader difference (-trimpath dropping `dir`, a
+//! toolchain changing the standard library's files) are folded into it.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+
+use super::Category;
+use super::classify::{Absorb, CauseSeed, Item, ItemKind};
+use super::knowledge::{Facts, explain, looks_volatile};
+use super::paths;
+use super::report::Cause;
+
+/// A differing action as the grouping sees it.
+pub struct ActionItems<'r> {
+    pub label: &'r str,
+    /// Position in dependency order (dependencies first).
+    pub order: usize,
+    pub items: &'r [Item],
+}
+
+/// Facts about the two sides that explanations depend on.
+pub struct SideFacts {
+    pub go_minor: Option<u32>,
+    pub both_trimpath: bool,
+}
+
+/// Groups the input differences of all actions into causes. Returns the causes (sorted by the
+/// dependency order of their first action) and, for each action and item, the cause it belongs
+/// to (`None` for dependency references).
+pub fn group(
+    actions: &[ActionItems<'_>],
+    facts: &SideFacts,
+) -> (Vec<Cause>, Vec<Vec<Option<usize>>>) {
+    let mut assignment: Vec<Vec<Option<usize>>> =
+        actions.iter().map(|a| vec![None; a.items.len()]).collect();
+    let seeds: Vec<(usize, usize, &CauseSeed)> = actions
+        .iter()
+        .enumerate()
+        .flat_map(|(ai, a)| {
+            a.items
+                .iter()
+                .enumerate()
+                .filter_map(move |(ii, item)| match &item.kind {
+                    ItemKind::Input(seed) => Some((ai, ii, seed)),
+                    _ => None,
+                })
+        })
+        .collect();
+
+    let has_toolchain = seeds
+        .iter()
+        .any(|(_, _, s)| s.category == Category::Toolchain && s.versions.is_some());
+    let has_trimpath = seeds
+        .iter()
+        .any(|(_, _, s)| s.class == "-trimpath" && s.absorb == Absorb::None);
+    let has_cgo_enabled = seeds
+        .iter()
+        .any(|(_, _, s)| s.class == "CGO_ENABLED" || s.absorb == Absorb::CgoEnabled);
+    let absorbed_by = |s: &CauseSeed| -> Option<Umbrella> {
+        match s.absorb {
+            Absorb::Toolchain if has_toolchain => Some(Umbrella::Toolchain),
+            Absorb::Trimpath if has_trimpath => Some(Umbrella::Trimpath),
+            Absorb::CgoEnabled if has_cgo_enabled => Some(Umbrella::CgoEnabled),
+            _ => None,
+        }
+    };
+
+    // Group keys: umbrellas first, then toolchain pairs, path classes (rewrites), the rest.
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_key: FxHashMap<String, usize> = FxHashMap::default();
+    let mut path_members: BTreeMap<(Category, String), Vec<usize>> = BTreeMap::new();
+    let mut seed_group: Vec<Option<usize>> = vec![None; seeds.len()];
+    for (si, &(_, _, seed)) in seeds.iter().enumerate() {
+        let key = if let Some(u) = absorbed_by(seed) {
+            format!("umbrella {u:?}")
+        } else if seed.category == Category::Toolchain {
+            // However many tools and actions a toolchain change touches, it is one cause.
+            match &seed.versions {
+                Some(_) => "umbrella Toolchain".to_string(),
+                None => format!("toolchain {} {:?} {:?}", seed.class, seed.a, seed.b),
+            }
+        } else if seed.class == "-trimpath" {
+            "umbrella Trimpath".to_string()
+        } else if seed.class == "CGO_ENABLED" {
+            "umbrella CgoEnabled".to_string()
+        } else if seed.is_path {
+            path_members
+                .entry((seed.category, seed.class.clone()))
+                .or_default()
+                .push(si);
+            continue;
+        } else {
+            format!(
+                "{:?}\u{0}{}\u{0}{:?}\u{0}{:?}",
+                seed.category, seed.class, seed.a, seed.b
+            )
+        };
+        let g = *by_key.entry(key.clone()).or_insert_with(|| {
+            groups.push(Group::new(key));
+            groups.len() - 1
+        });
+        seed_group[si] = Some(g);
+    }
+    for ((_, _), members) in path_members {
+        let pairs: Vec<(String, String)> = members
+            .iter()
+            .map(|&si| {
+                let s = seeds[si].2;
+                (
+                    s.a.clone().unwrap_or_default(),
+                    s.b.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        let (rewrites, which) = paths::group(&pairs);
+        let base = groups.len();
+        for (i, rw) in rewrites.iter().enumerate() {
+            let mut g = Group::new(format!("path {i}"));
+            g.rewrite = Some(rw.clone());
+            groups.push(g);
+            let _ = base + i;
+        }
+        for (m, &si) in members.iter().enumerate() {
+            seed_group[si] = Some(base + which[m]);
+        }
+    }
+    for (si, g) in seed_group.iter().enumerate() {
+        if let Some(g) = g {
+            groups[*g].seeds.push(si);
+        }
+    }
+
+    // Build causes.
+    let mut causes: Vec<Cause> = Vec::new();
+    let mut group_cause: Vec<Option<usize>> = vec![None; groups.len()];
+    for (gi, g) in groups.iter().enumerate() {
+        if g.seeds.is_empty() {
+            continue;
+        }
+        let members: Vec<&CauseSeed> = g.seeds.iter().map(|&si| seeds[si].2).collect();
+        let cause = build_cause(g, &members, &seeds, actions, facts);
+        group_cause[gi] = Some(causes.len());
+        causes.push(cause);
+    }
+    for (si, &(ai, ii, _)) in seeds.iter().enumerate() {
+        assignment[ai][ii] = seed_group[si].and_then(|g| group_cause[g]);
+    }
+
+    // Dependency order, then category, then field.
+    let mut idx: Vec<usize> = (0..causes.len()).collect();
+    idx.sort_by(|&x, &y| {
+        let (a, b) = (&causes[x], &causes[y]);
+        (a.order, a.category, &a.field).cmp(&(b.order, b.category, &b.field))
+    });
+    let mut remap = vec![0; causes.len()];
+    for (new, &old) in idx.iter().enumerate() {
+        remap[old] = new;
+    }
+    let mut sorted: Vec<Option<Cause>> = causes.into_iter().map(Some).collect();
+    let causes: Vec<Cause> = idx
+        .iter()
+        .map(|&i| sorted[i].take().expect("each once"))
+        .collect();
+    for row in &mut assignment {
+        for c in row.iter_mut().flatten() {
+            *c = remap[*c];
+        }
+    }
+    (causes, assignment)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Umbrella {
+    Toolchain,
+    Trimpath,
+    CgoEnabled,
+}
+
+struct Group {
+    key: String,
+    seeds: Vec<usize>,
+    rewrite: Option<(String, String)>,
+}
+
+impl Group {
+    fn new(key: String) -> Self {
+        Group {
+            key,
+            seeds: Vec::new(),
+            rewrite: None,
+        }
+    }
+}
+
+fn build_cause(
+    g: &Group,
+    members: &[&CauseSeed],
+    seeds: &[(usize, usize, &CauseSeed)],
+    actions: &[ActionItems<'_>],
+    facts: &SideFacts,
+) -> Cause {
+    // Affected actions, in dependency order, once each.
+    let mut affected: Vec<(usize, &str)> = g
+        .seeds
+        .iter()
+        .map(|&si| {
+            let a = &actions[seeds[si].0];
+            (a.order, a.label)
+        })
+        .collect();
+    affected.sort();
+    affected.dedup();
+    let order = affected.first().map_or(usize::MAX, |x| x.0);
+    let labels: Vec<String> = affected.iter().map(|x| x.1.to_string()).collect();
+
+    // The main seed: the one that names the umbrella, else the first.
+    let main = match g.key.as_str() {
+        "umbrella Toolchain" => members.iter().find(|s| s.category == Category::Toolchain),
+        "umbrella Trimpath" => members
+            .iter()
+            .find(|s| s.class == "-trimpath" && s.absorb == Absorb::None),
+        "umbrella CgoEnabled" => members.iter().find(|s| s.class == "CGO_ENABLED"),
+        _ => None,
+    }
+    .or(members.first())
+    .copied()
+    .expect("a group has members");
+
+    let (category, field, a, b) = if main.category == Category::Toolchain {
+        match &main.versions {
+            Some((x, y)) => (
+                Category::Toolchain,
+                "toolchain".to_string(),
+                Some(x.clone()),
+                Some(y.clone()),
+            ),
+            None => (
+                Category::Toolchain,
+                main.class.clone(),
+                main.a.clone(),
+                main.b.clone(),
+            ),
+        }
+    } else if let Some((x, y)) = &g.rewrite {
+        (
+            main.category,
+            main.class.clone(),
+            Some(x.clone()),
+            Some(y.clone()),
+        )
+    } else if g.key == "umbrella CgoEnabled" && main.class != "CGO_ENABLED" {
+        // CGO_ENABLED itself is not printed (no main package): describe the visible effect.
+        (
+            Category::Cgo,
+            "CGO_ENABLED".to_string(),
+            Some(
+                if main.a.is_some() {
+                    "1 (cgo compiled)"
+                } else {
+                    "0 (no cgo)"
+                }
+                .to_string(),
+            ),
+            Some(
+                if main.b.is_some() {
+                    "1 (cgo compiled)"
+                } else {
+                    "0 (no cgo)"
+                }
+                .to_string(),
+            ),
+        )
+    } else {
+        (
+            main.category,
+            main.class.clone(),
+            main.a.clone(),
+            main.b.clone(),
+        )
+    };
+
+    // Folded-in differences, summarised by field.
+    let mut also_counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut tools: Vec<&str> = Vec::new();
+    for s in members {
+        if category == Category::Toolchain && s.category == Category::Toolchain {
+            if !tools.contains(&s.class.as_str()) {
+                tools.push(&s.class);
+            }
+            continue;
+        }
+        if std::ptr::eq(*s, main) || (s.category == category && s.class == main.class) {
+            continue;
+        }
+        let what = if s.class.starts_with("file ") {
+            "source files".to_string()
+        } else if s.class.starts_with("files of ") {
+            "file sets".to_string()
+        } else {
+            s.class.clone()
+        };
+        *also_counts.entry(what).or_insert(0) += 1;
+    }
+    let mut also: Vec<String> = Vec::new();
+    if tools.len() > 1 {
+        also.push(format!("hashed as: {}", tools.join(", ")));
+    }
+    also.extend(also_counts.into_iter().map(|(what, n)| {
+        if n == 1 {
+            what
+        } else {
+            format!("{what} ×{n}")
+        }
+    }));
+
+    let volatile = [&a, &b]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(looks_volatile))
+        && matches!(category, Category::CompilerFlags | Category::LinkerFlags);
+    let gcflags_named_only = category == Category::CompilerFlags
+        && main.class == "-gcflags"
+        && !members.iter().any(|s| s.class.contains("standard library"));
+    let explain_facts = Facts {
+        go_minor: facts.go_minor,
+        gcflags_named_only,
+        volatile,
+        both_trimpath: facts.both_trimpath,
+    };
+    let (why, fix) = explain(category, &field, &explain_facts);
+    Cause {
+        category,
+        field,
+        a,
+        b,
+        rewrite: g.rewrite.clone(),
+        tokens: main.tokens.clone(),
+        actions: labels,
+        why,
+        fix,
+        also,
+        order,
+    }
+}

@@ -1,0 +1,1082 @@
+//! Field-level comparison of two matched actions: which lines differ, and for each difference
+//! its category, the field it belongs to, and the values to show.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+
+use super::Category;
+use super::report::Token;
+use super::tokens::{list_tokens, tokens_of};
+use crate::model::{Action, CLang, Field, Input, ModInfo};
+
+/// One difference between two matched actions, before grouping into causes.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// The field as shown in the action's difference list (`dir`, `file greet.go`, …).
+    pub field: String,
+    pub a: Option<String>,
+    pub b: Option<String>,
+    pub kind: ItemKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum ItemKind {
+    /// A key input: becomes (part of) a cause.
+    Input(CauseSeed),
+    /// A reference to a dependency's output (content ID) or action ID.
+    Dependency(DepRef),
+    /// A dependency added or removed (the import set changed): a consequence of another cause.
+    DependencySet,
+}
+
+/// What a dependency reference points at.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DepRef {
+    /// The compile of this import path (`import P cid`, `packagefile P=cid`, vet `pkg`).
+    Build(String),
+    /// The vet of this import path (`vetout "P" id`).
+    Vet(String),
+}
+
+/// Which broader difference a field difference is a consequence of, when that difference is
+/// present: it is then folded into that cause instead of being a cause of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Absorb {
+    None,
+    /// Follows from a different toolchain (standard library files, defaults, GOROOT).
+    Toolchain,
+    /// Follows from -trimpath on one side (`dir` ↔ `module`, link GOROOT).
+    Trimpath,
+    /// Follows from CGO_ENABLED differing (cgo lines present on one side only).
+    CgoEnabled,
+}
+
+/// The classification of one input difference.
+#[derive(Debug, Clone)]
+pub struct CauseSeed {
+    pub category: Category,
+    /// The field as causes are grouped (`dir`, `CC flags`, `modinfo -ldflags`, `salt`).
+    pub class: String,
+    /// Values compared for grouping; for paths, the two paths (grouped by prefix rewrite).
+    pub a: Option<String>,
+    pub b: Option<String>,
+    pub is_path: bool,
+    pub tokens: Vec<Token>,
+    pub absorb: Absorb,
+    /// For toolchain differences: the two go versions (`go1.26.6`, `go1.27.3`).
+    pub versions: Option<(String, String)>,
+}
+
+impl CauseSeed {
+    fn new(
+        category: Category,
+        class: impl Into<String>,
+        a: Option<String>,
+        b: Option<String>,
+    ) -> Self {
+        CauseSeed {
+            category,
+            class: class.into(),
+            a,
+            b,
+            is_path: false,
+            tokens: Vec::new(),
+            absorb: Absorb::None,
+            versions: None,
+        }
+    }
+
+    fn path(mut self) -> Self {
+        self.is_path = true;
+        self
+    }
+
+    fn absorb(mut self, absorb: Absorb) -> Self {
+        self.absorb = absorb;
+        self
+    }
+
+    fn tokens(mut self, tokens: Vec<Token>) -> Self {
+        self.tokens = tokens;
+        self
+    }
+}
+
+/// Facts about the action pair that classification needs.
+pub struct Context<'x> {
+    pub subject: Option<&'x str>,
+    /// A standard-library package (`omitdebug … standard true`).
+    pub standard: bool,
+}
+
+/// Compares two matched actions field by field. Fields are lined up by key (`Input::key`),
+/// so a change of order alone is not reported here.
+pub fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
+    let standard = [a, b].iter().any(|x| {
+        x.inputs()
+            .any(|i| matches!(i, Input::OmitDebug { standard: true, .. }))
+    });
+    let ctx = Context {
+        subject: a.subject.as_deref(),
+        standard,
+    };
+    let mut items = Vec::new();
+    if a.salt != b.salt {
+        let mut seed = CauseSeed::new(
+            Category::Toolchain,
+            "salt",
+            Some(a.salt.to_string()),
+            Some(b.salt.to_string()),
+        );
+        seed.versions = Some((a.salt.to_string(), b.salt.to_string()));
+        items.push(Item {
+            field: "salt".into(),
+            a: Some(a.salt.to_string()),
+            b: Some(b.salt.to_string()),
+            kind: ItemKind::Input(seed),
+        });
+    }
+    let index = |act: &'_ Action<'_>| {
+        let mut map: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        let mut order = Vec::new();
+        for (i, f) in act.fields.iter().enumerate() {
+            let key = f.input.key().into_owned();
+            let slot = map.entry(key.clone()).or_default();
+            if slot.is_empty() {
+                order.push(key);
+            }
+            slot.push(i);
+        }
+        (map, order)
+    };
+    let (amap, aorder) = index(a);
+    let (bmap, border) = index(b);
+    let empty = Vec::new();
+    let mut keys = aorder;
+    keys.extend(border.into_iter().filter(|k| !amap.contains_key(k)));
+    for key in keys {
+        let ai = amap.get(&key).unwrap_or(&empty);
+        let bi = bmap.get(&key).unwrap_or(&empty);
+        for n in 0..ai.len().max(bi.len()) {
+            let fa = ai.get(n).map(|&i| &a.fields[i]);
+            let fb = bi.get(n).map(|&i| &b.fields[i]);
+            if let (Some(x), Some(y)) = (fa, fb) {
+                if x.text == y.text {
+                    continue;
+                }
+            }
+            classify(fa, fb, &ctx, &mut items);
+        }
+    }
+    items
+}
+
+fn text(f: Option<&Field<'_>>) -> Option<String> {
+    f.map(|f| f.text.to_string())
+}
+
+/// The text after `prefix`, for showing values without their key.
+fn after(f: Option<&Field<'_>>, prefix: &str) -> Option<String> {
+    f.map(|f| f.text.strip_prefix(prefix).unwrap_or(&f.text).to_string())
+}
+
+fn push_seed(
+    items: &mut Vec<Item>,
+    field: &str,
+    a: Option<String>,
+    b: Option<String>,
+    seed: CauseSeed,
+) {
+    items.push(Item {
+        field: field.to_string(),
+        a,
+        b,
+        kind: ItemKind::Input(seed),
+    });
+}
+
+/// Classifies one differing field (present on one or both sides).
+pub fn classify(
+    fa: Option<&Field<'_>>,
+    fb: Option<&Field<'_>>,
+    ctx: &Context<'_>,
+    items: &mut Vec<Item>,
+) {
+    let any = fa.or(fb).expect("one side present");
+    let key = any.input.key().into_owned();
+    let (ia, ib) = (fa.map(|f| &f.input), fb.map(|f| &f.input));
+    let both = fa.is_some() && fb.is_some();
+    use Input::*;
+    match &any.input {
+        Dir(_) => {
+            let (a, b) = (after(fa, "dir "), after(fb, "dir "));
+            let seed = if both {
+                module_cache_version(a.as_deref(), b.as_deref()).unwrap_or_else(|| {
+                    CauseSeed::new(Category::AbsolutePath, "dir", a.clone(), b.clone()).path()
+                })
+            } else {
+                CauseSeed::new(Category::Trimpath, "dir", a.clone(), b.clone())
+                    .absorb(Absorb::Trimpath)
+            };
+            push_seed(items, "dir", a, b, seed);
+        }
+        Module { .. } => {
+            let (a, b) = (after(fa, "module "), after(fb, "module "));
+            let seed = if both {
+                CauseSeed::new(Category::DependencyVersion, "module", a.clone(), b.clone())
+            } else {
+                CauseSeed::new(Category::Trimpath, "module", a.clone(), b.clone())
+                    .absorb(Absorb::Trimpath)
+            };
+            push_seed(items, "module", a, b, seed);
+        }
+        GoDirective(_) => {
+            let (a, b) = (after(fa, "go "), after(fb, "go "));
+            push_seed(
+                items,
+                "go",
+                a.clone(),
+                b.clone(),
+                CauseSeed::new(Category::GoVersion, "go", a, b),
+            );
+        }
+        Target { .. } | LinkTarget { .. } => target_fields(fa, fb, items),
+        Trimpath => {
+            let on =
+                |f: Option<&Field<'_>>| Some(if f.is_some() { "on" } else { "off" }.to_string());
+            let (a, b) = (on(fa), on(fb));
+            push_seed(
+                items,
+                "trimpath",
+                a.clone(),
+                b.clone(),
+                CauseSeed::new(Category::Trimpath, "-trimpath", a, b),
+            );
+        }
+        CgoTool(_) if both => tool_item(items, "cgo", text(fa), text(fb)),
+        CgoTool(_) => {
+            let (a, b) = (after(fa, "cgo "), after(fb, "cgo "));
+            let seed = CauseSeed::new(Category::Cgo, "cgo", a.clone(), b.clone())
+                .absorb(Absorb::CgoEnabled);
+            push_seed(items, "cgo", a, b, seed);
+        }
+        CCompiler { lang, .. } => c_compiler(*lang, fa, fb, ctx, items),
+        CCompilerId { lang, .. } => {
+            let field = format!("{} ID", lang.as_str());
+            let value = |f: Option<&Field<'_>>| {
+                f.and_then(|f| match &f.input {
+                    CCompilerId { id, error, .. } => Some(if *error {
+                        format!("error: {id}")
+                    } else {
+                        id.to_string()
+                    }),
+                    _ => None,
+                })
+            };
+            let (a, b) = (value(fa), value(fb));
+            let mut seed = CauseSeed::new(Category::Cgo, field.clone(), a.clone(), b.clone());
+            if !both {
+                seed = seed.absorb(Absorb::CgoEnabled);
+            }
+            push_seed(items, &field, a, b, seed);
+        }
+        Cover { .. } => {
+            let mode = |i: Option<&Input<'_>>| match i {
+                Some(Cover { mode, .. }) => Some(mode.to_string()),
+                _ => None,
+            };
+            let tool = |i: Option<&Input<'_>>| match i {
+                Some(Cover { tool, .. }) => Some(tool.to_string()),
+                _ => None,
+            };
+            if mode(ia) != mode(ib) {
+                let (a, b) = (mode(ia), mode(ib));
+                push_seed(
+                    items,
+                    "cover",
+                    a.clone(),
+                    b.clone(),
+                    CauseSeed::new(Category::Instrumentation, "cover", a, b),
+                );
+            } else {
+                tool_item(items, "cover tool", tool(ia), tool(ib));
+            }
+        }
+        Fuzz(_) => {
+            let (a, b) = (after(fa, "fuzz "), after(fb, "fuzz "));
+            push_seed(
+                items,
+                "fuzz",
+                a.clone(),
+                b.clone(),
+                CauseSeed::new(Category::Instrumentation, "fuzz", a, b),
+            );
+        }
+        ModInfo(_) => {
+            fn m<'x, 'y>(i: Option<&'x Input<'y>>) -> Option<&'x crate::model::ModInfo<'y>> {
+                match i {
+                    Some(ModInfo(m)) => Some(m),
+                    _ => None,
+                }
+            }
+            modinfo_items(m(ia), m(ib), items);
+        }
+        CompileTool { .. } | AsmTool { .. } => tool_with_flags(fa, fb, ctx, items),
+        GccgoPkgPath(_) | GccgoAr(_) | GccgoAsm(_) => tool_item(items, &key, text(fa), text(fb)),
+        ArchEnv { .. } => {
+            let value = |i: Option<&Input<'_>>| match i {
+                Some(ArchEnv { value, .. }) => Some(value.to_string()),
+                _ => None,
+            };
+            let (a, b) = (value(ia), value(ib));
+            let field = if key == "arch env" {
+                "architecture variable".to_string()
+            } else {
+                key.clone()
+            };
+            push_seed(
+                items,
+                &field,
+                a.clone(),
+                b.clone(),
+                CauseSeed::new(Category::Target, field.clone(), a, b),
+            );
+        }
+        Experiment(_) => {
+            let value = |i: Option<&Input<'_>>| match i {
+                Some(Experiment(e)) => Some(e.to_string()),
+                _ => None,
+            };
+            let (a, b) = (value(ia), value(ib));
+            push_seed(
+                items,
+                "GOEXPERIMENT",
+                a.clone(),
+                b.clone(),
+                CauseSeed::new(Category::Experiment, "GOEXPERIMENT", a, b),
+            );
+        }
+        Magic { key: var, .. } => {
+            let value = |i: Option<&Input<'_>>| match i {
+                Some(Magic { value, .. }) => Some(value.to_string()),
+                _ => None,
+            };
+            let (a, b) = (value(ia), value(ib));
+            let class = var.to_string();
+            push_seed(
+                items,
+                &key,
+                a.clone(),
+                b.clone(),
+                CauseSeed::new(Category::DebugEnv, class, a, b),
+            );
+        }
+        File(_) => file_item(fa, fb, ctx, items),
+        PgoFile(_) | PgoInput(_) => {
+            let (a, b) = (text(fa), text(fb));
+            push_seed(
+                items,
+                &key,
+                a.clone(),
+                b.clone(),
+                CauseSeed::new(Category::Source, "PGO profile", a, b),
+            );
+        }
+        Import { .. } | PackageFile { .. } | PackageShlib { .. } | Top { .. } => {
+            let (path, _) = any.input.dependency().expect("dependency line");
+            let value =
+                |i: Option<&Input<'_>>| i.and_then(|i| i.dependency()).map(|(_, c)| c.to_string());
+            items.push(Item {
+                field: key.clone(),
+                a: value(ia),
+                b: value(ib),
+                kind: if both {
+                    ItemKind::Dependency(DepRef::Build(path.to_string()))
+                } else {
+                    ItemKind::DependencySet
+                },
+            });
+        }
+        PackageMain { .. } => {
+            let main = ctx.subject.unwrap_or_default().to_string();
+            items.push(Item {
+                field: key,
+                a: after(fa, "packagemain "),
+                b: after(fb, "packagemain "),
+                kind: if both {
+                    ItemKind::Dependency(DepRef::Build(main))
+                } else {
+                    ItemKind::DependencySet
+                },
+            });
+        }
+        VetPkg(_) => {
+            let id = |i: Option<&Input<'_>>| match i {
+                Some(VetPkg(Some(d))) => Some(d.to_string()),
+                Some(_) => Some("?".into()),
+                None => None,
+            };
+            items.push(Item {
+                field: key,
+                a: id(ia),
+                b: id(ib),
+                kind: ItemKind::Dependency(DepRef::Build(
+                    ctx.subject.unwrap_or_default().to_string(),
+                )),
+            });
+        }
+        VetOut { path, .. } => {
+            let id = |i: Option<&Input<'_>>| match i {
+                Some(VetOut { id, .. }) => Some(id.to_string()),
+                _ => None,
+            };
+            items.push(Item {
+                field: key.clone(),
+                a: id(ia),
+                b: id(ib),
+                kind: if both {
+                    ItemKind::Dependency(DepRef::Vet(path.to_string()))
+                } else {
+                    ItemKind::DependencySet
+                },
+            });
+        }
+        DefaultGodebug(_) => {
+            let value = |i: Option<&Input<'_>>| match i {
+                Some(DefaultGodebug(v)) => Some(v.to_string()),
+                _ => None,
+            };
+            let (a, b) = (value(ia), value(ib));
+            let tokens = tokens_of(a.as_deref(), b.as_deref(), ',');
+            let seed = CauseSeed::new(Category::Godebug, "defaultgodebug", a.clone(), b.clone())
+                .tokens(tokens)
+                .absorb(Absorb::Toolchain);
+            push_seed(items, "defaultgodebug", a, b, seed);
+        }
+        LinkTool { .. } => link_tool(fa, fb, items),
+        LinkFlags(_) => {
+            let list = |i: Option<&Input<'_>>| match i {
+                Some(LinkFlags(v)) => Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+                _ => None,
+            };
+            let (la, lb) = (list(ia), list(ib));
+            let (a, b) = (
+                la.as_ref().map(|v| v.join(" ")),
+                lb.as_ref().map(|v| v.join(" ")),
+            );
+            let seed = CauseSeed::new(Category::LinkerFlags, "-ldflags", a.clone(), b.clone())
+                .tokens(list_tokens(la.as_deref(), lb.as_deref()));
+            push_seed(items, "linkflags", a, b, seed);
+        }
+        Goroot(_) => {
+            let (a, b) = (after(fa, "GOROOT="), after(fb, "GOROOT="));
+            let trimmed = |v: &Option<String>| matches!(v.as_deref(), Some("" | "$GOROOT"));
+            let seed = if trimmed(&a) != trimmed(&b) {
+                CauseSeed::new(Category::Trimpath, "GOROOT", a.clone(), b.clone())
+                    .absorb(Absorb::Trimpath)
+            } else {
+                CauseSeed::new(Category::AbsolutePath, "GOROOT", a.clone(), b.clone())
+                    .path()
+                    .absorb(Absorb::Toolchain)
+            };
+            push_seed(items, "GOROOT", a, b, seed);
+        }
+        ExtLinkEnabled(_) => {
+            let (a, b) = (
+                after(fa, "GO_EXTLINK_ENABLED="),
+                after(fb, "GO_EXTLINK_ENABLED="),
+            );
+            push_seed(
+                items,
+                "GO_EXTLINK_ENABLED",
+                a.clone(),
+                b.clone(),
+                CauseSeed::new(Category::LinkerFlags, "GO_EXTLINK_ENABLED", a, b),
+            );
+        }
+        VetTool(_) | PreprofileTool(_) => tool_item(items, &key, text(fa), text(fb)),
+        _ => {
+            let (a, b) = (text(fa), text(fb));
+            push_seed(
+                items,
+                &key,
+                a.clone(),
+                b.clone(),
+                CauseSeed::new(Category::Other, key.clone(), a, b),
+            );
+        }
+    }
+}
+
+/// `dir` lines under the module cache (`…/pkg/mod/example.com/x@v1.2.3/…`) whose module
+/// version differs: a dependency version change, not a path change.
+fn module_cache_version(a: Option<&str>, b: Option<&str>) -> Option<CauseSeed> {
+    let module = |p: &str| -> Option<(String, String)> {
+        let rest = &p[p.find("/pkg/mod/")? + "/pkg/mod/".len()..];
+        let at = rest.find('@')?;
+        let version_end = rest[at..].find('/').map_or(rest.len(), |i| at + i);
+        Some((
+            rest[..at].to_string(),
+            rest[at + 1..version_end].to_string(),
+        ))
+    };
+    let (ma, mb) = (module(a?)?, module(b?)?);
+    (ma.0 == mb.0 && ma.1 != mb.1).then(|| {
+        CauseSeed::new(
+            Category::DependencyVersion,
+            format!("module {}", ma.0),
+            Some(format!("{}@{}", ma.0, ma.1)),
+            Some(format!("{}@{}", mb.0, mb.1)),
+        )
+    })
+}
+
+/// The go version inside a tool ID (`compile version go1.27.3 X:fieldtrack` → `go1.27.3`).
+pub fn tool_version(id: &str) -> Option<&str> {
+    id.split([' ', '"'])
+        .find(|w| w.starts_with("go1") || w.starts_with("devel"))
+}
+
+/// The experiment suffix of a tool ID (`X:fieldtrack`), or "".
+fn tool_experiments(id: &str) -> &str {
+    id.split(' ').find(|w| w.starts_with("X:")).unwrap_or("")
+}
+
+/// A tool ID that differs: a toolchain difference, or an experiment when only the `X:` suffix
+/// differs.
+fn tool_item(items: &mut Vec<Item>, field: &str, a: Option<String>, b: Option<String>) {
+    let (va, vb) = (
+        a.as_deref().and_then(tool_version).map(str::to_string),
+        b.as_deref().and_then(tool_version).map(str::to_string),
+    );
+    let (ea, eb) = (
+        a.as_deref().map(tool_experiments).unwrap_or(""),
+        b.as_deref().map(tool_experiments).unwrap_or(""),
+    );
+    let seed = if va == vb && ea != eb {
+        CauseSeed::new(
+            Category::Experiment,
+            "GOEXPERIMENT",
+            Some(ea.trim_start_matches("X:").to_string()),
+            Some(eb.trim_start_matches("X:").to_string()),
+        )
+    } else {
+        let mut seed = CauseSeed::new(Category::Toolchain, field, a.clone(), b.clone());
+        if let (Some(x), Some(y)) = (va, vb) {
+            seed.versions = Some((x, y));
+        }
+        seed
+    };
+    push_seed(items, field, a, b, seed);
+}
+
+/// `goos/goarch` (build) and `buildmode … goos … goarch …` (link): each part is a target field.
+fn target_fields(fa: Option<&Field<'_>>, fb: Option<&Field<'_>>, items: &mut Vec<Item>) {
+    let parts = |f: Option<&Field<'_>>| -> Option<Vec<(&'static str, String)>> {
+        f.map(|f| match &f.input {
+            Input::Target { goos, goarch } => {
+                vec![("GOOS", goos.to_string()), ("GOARCH", goarch.to_string())]
+            }
+            Input::LinkTarget {
+                buildmode,
+                goos,
+                goarch,
+            } => vec![
+                ("-buildmode", buildmode.to_string()),
+                ("GOOS", goos.to_string()),
+                ("GOARCH", goarch.to_string()),
+            ],
+            _ => Vec::new(),
+        })
+    };
+    let (pa, pb) = (parts(fa), parts(fb));
+    let names = pa.as_ref().or(pb.as_ref()).cloned().unwrap_or_default();
+    for (name, _) in names {
+        let get = |p: &Option<Vec<(&'static str, String)>>| {
+            p.as_ref()
+                .and_then(|v| v.iter().find(|(n, _)| *n == name).map(|(_, x)| x.clone()))
+        };
+        let (a, b) = (get(&pa), get(&pb));
+        if a != b {
+            push_seed(
+                items,
+                name,
+                a.clone(),
+                b.clone(),
+                CauseSeed::new(Category::Target, name, a, b),
+            );
+        }
+    }
+}
+
+/// `CC=[exe] [cppflags] [cflags] [ldflags]` and the CXX/FC forms: compare the executable and
+/// each flag list; absolute paths that differ only by a prefix are `absolute-path` (cgo expands
+/// `${SRCDIR}` to the package directory, and -trimpath does not remove it).
+fn c_compiler(
+    lang: CLang,
+    fa: Option<&Field<'_>>,
+    fb: Option<&Field<'_>>,
+    ctx: &Context<'_>,
+    items: &mut Vec<Item>,
+) {
+    let parts = |f: Option<&Field<'_>>| match f.map(|f| &f.input) {
+        Some(Input::CCompiler { exe, flags, .. }) => Some((
+            exe.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            flags
+                .iter()
+                .map(|l| l.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+                .collect::<Vec<_>>(),
+        )),
+        _ => None,
+    };
+    let (pa, pb) = (parts(fa), parts(fb));
+    let name = lang.as_str();
+    let (Some((ea, la)), Some((eb, lb))) = (&pa, &pb) else {
+        // cgo on one side only.
+        let (a, b) = (text(fa), text(fb));
+        let seed =
+            CauseSeed::new(Category::Cgo, name, a.clone(), b.clone()).absorb(Absorb::CgoEnabled);
+        push_seed(items, name, a, b, seed);
+        return;
+    };
+    if ea != eb {
+        let (a, b) = (Some(ea.join(" ")), Some(eb.join(" ")));
+        push_seed(
+            items,
+            name,
+            a.clone(),
+            b.clone(),
+            CauseSeed::new(Category::Cgo, name, a, b),
+        );
+    }
+    let list_names: &[&str] = match lang {
+        CLang::C => &["CGO_CPPFLAGS", "CGO_CFLAGS", "CGO_LDFLAGS"],
+        CLang::Cxx => &["CGO_CXXFLAGS"],
+        CLang::Fortran => &["CGO_FFLAGS"],
+    };
+    for (i, list_name) in list_names.iter().enumerate() {
+        let (xa, xb) = (la.get(i), lb.get(i));
+        if xa == xb {
+            continue;
+        }
+        let field = format!("{name} {list_name}");
+        let tokens = list_tokens(xa.map(|v| v.as_slice()), xb.map(|v| v.as_slice()));
+        let (a, b) = (xa.map(|v| v.join(" ")), xb.map(|v| v.join(" ")));
+        let seed = match path_tokens(xa, xb) {
+            Some((pa, pb)) => CauseSeed::new(
+                Category::AbsolutePath,
+                format!("{name} flags"),
+                Some(pa),
+                Some(pb),
+            )
+            .path(),
+            // The standard library's own #cgo directives change between releases.
+            None if ctx.standard => {
+                CauseSeed::new(Category::Cgo, list_name.to_string(), a.clone(), b.clone())
+                    .absorb(Absorb::Toolchain)
+            }
+            None => CauseSeed::new(Category::Cgo, list_name.to_string(), a.clone(), b.clone()),
+        }
+        .tokens(tokens);
+        push_seed(items, &field, a, b, seed);
+    }
+}
+
+/// When two flag lists differ only in absolute paths (same length, every differing pair is a
+/// path or a flag with a path, `-I/x`), returns the first differing pair of paths.
+fn path_tokens(a: Option<&Vec<String>>, b: Option<&Vec<String>>) -> Option<(String, String)> {
+    let (a, b) = (a?, b?);
+    if a.len() != b.len() {
+        return None;
+    }
+    let mut first = None;
+    for (x, y) in a.iter().zip(b) {
+        if x == y {
+            continue;
+        }
+        let (px, py) = (flag_path(x)?, flag_path(y)?);
+        if x[..x.len() - px.len()] != y[..y.len() - py.len()] {
+            return None;
+        }
+        first.get_or_insert((px.to_string(), py.to_string()));
+    }
+    first
+}
+
+/// The absolute path in a flag token: `/x`, `-I/x`, `-L/x`, `-isystem/x`, `-Wl,-rpath,/x`.
+fn flag_path(token: &str) -> Option<&str> {
+    let i = token.find('/')?;
+    let path = &token[i..];
+    (i == 0 || token[..i].starts_with('-')).then_some(path)
+}
+
+/// `compile <tool> [forced] [flags]` and `asm "<tool>" [forced] [flags]`.
+fn tool_with_flags(
+    fa: Option<&Field<'_>>,
+    fb: Option<&Field<'_>>,
+    ctx: &Context<'_>,
+    items: &mut Vec<Item>,
+) {
+    type Parts = (String, Vec<String>, Vec<String>);
+    let parts = |f: Option<&Field<'_>>| -> Option<Parts> {
+        let own =
+            |v: &Vec<crate::model::Text<'_>>| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        match f.map(|f| &f.input) {
+            Some(Input::CompileTool {
+                tool,
+                forced,
+                flags,
+            })
+            | Some(Input::AsmTool {
+                tool,
+                forced,
+                flags,
+            }) => Some((tool.to_string(), own(forced), own(flags))),
+            _ => None,
+        }
+    };
+    let is_asm = matches!(fa.or(fb).map(|f| &f.input), Some(Input::AsmTool { .. }));
+    let (tool_field, flag_name) = if is_asm {
+        ("asm tool", "-asmflags")
+    } else {
+        ("compile tool", "-gcflags")
+    };
+    let (Some((ta, fa_, ga)), Some((tb, fb_, gb))) = (parts(fa), parts(fb)) else {
+        // An `asm` line on one side: the package has assembly files on that side only.
+        let (a, b) = (text(fa), text(fb));
+        let pkg = ctx.subject.unwrap_or_default();
+        let seed = CauseSeed::new(
+            Category::FileSet,
+            format!("files of {pkg}"),
+            a.clone(),
+            b.clone(),
+        )
+        .absorb(if ctx.standard {
+            Absorb::Toolchain
+        } else {
+            Absorb::None
+        });
+        push_seed(items, tool_field, a, b, seed);
+        return;
+    };
+    if ta != tb {
+        tool_item(items, tool_field, Some(ta), Some(tb));
+    }
+    if fa_ != fb_ {
+        // Forced flags come from build modes and instrumentation (-race, -msan, -asan, -shared).
+        let instrumented = fa_
+            .iter()
+            .chain(&fb_)
+            .any(|f| matches!(f.as_str(), "-race" | "-msan" | "-asan"));
+        let category = if instrumented {
+            Category::Instrumentation
+        } else {
+            Category::CompilerFlags
+        };
+        let field = format!("{flag_name} (forced)");
+        let (a, b) = (Some(fa_.join(" ")), Some(fb_.join(" ")));
+        let seed = CauseSeed::new(category, field.clone(), a.clone(), b.clone())
+            .tokens(list_tokens(Some(&fa_), Some(&fb_)));
+        push_seed(items, &field, a, b, seed);
+    }
+    if ga != gb {
+        let (a, b) = (Some(ga.join(" ")), Some(gb.join(" ")));
+        let mut seed = CauseSeed::new(Category::CompilerFlags, flag_name, a.clone(), b.clone())
+            .tokens(list_tokens(Some(&ga), Some(&gb)));
+        // Standard packages only get -gcflags through a pattern such as all=.
+        if ctx.standard {
+            seed.class = format!("{flag_name} (standard library)");
+        }
+        push_seed(items, flag_name, a, b, seed);
+    }
+}
+
+/// `link <tool> [forced] <mode>`.
+fn link_tool(fa: Option<&Field<'_>>, fb: Option<&Field<'_>>, items: &mut Vec<Item>) {
+    let parts = |f: Option<&Field<'_>>| match f.map(|f| &f.input) {
+        Some(Input::LinkTool {
+            tool,
+            forced,
+            buildmode,
+        }) => Some((
+            tool.to_string(),
+            forced
+                .as_ref()
+                .map(|v| v.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+            buildmode.to_string(),
+        )),
+        _ => None,
+    };
+    let (Some((ta, xa, ma)), Some((tb, xb, mb))) = (parts(fa), parts(fb)) else {
+        return tool_item(items, "link tool", text(fa), text(fb));
+    };
+    if ta != tb {
+        tool_item(items, "link tool", Some(ta), Some(tb));
+    }
+    if xa != xb {
+        let (a, b) = (xa.map(|v| v.join(" ")), xb.map(|v| v.join(" ")));
+        push_seed(
+            items,
+            "-ldflags (forced)",
+            a.clone(),
+            b.clone(),
+            CauseSeed::new(Category::LinkerFlags, "-ldflags (forced)", a, b),
+        );
+    }
+    if ma != mb {
+        let (a, b) = (Some(ma), Some(mb));
+        push_seed(
+            items,
+            "link buildmode",
+            a.clone(),
+            b.clone(),
+            CauseSeed::new(Category::Target, "-buildmode", a, b),
+        );
+    }
+}
+
+/// `file <name> <id>`: content (same name) or file set (name on one side only).
+fn file_item(
+    fa: Option<&Field<'_>>,
+    fb: Option<&Field<'_>>,
+    ctx: &Context<'_>,
+    items: &mut Vec<Item>,
+) {
+    fn file<'x, 'y>(f: Option<&'x Field<'y>>) -> Option<&'x crate::model::FileInput<'y>> {
+        match f.map(|f| &f.input) {
+            Some(Input::File(file)) => Some(file),
+            _ => None,
+        }
+    }
+    let (xa, xb) = (file(fa), file(fb));
+    let name = xa.or(xb).map(|f| f.name.to_string()).unwrap_or_default();
+    let pkg = ctx.subject.unwrap_or_default();
+    let show = |f: Option<&crate::model::FileInput<'_>>| {
+        f.map(|f| match &f.path {
+            Some(p) => format!("{} ({p})", f.id),
+            None => f.id.to_string(),
+        })
+    };
+    let (a, b) = (show(xa), show(xb));
+    let field = format!("file {name}");
+    let absorb = if ctx.standard {
+        Absorb::Toolchain
+    } else {
+        Absorb::None
+    };
+    let seed = if xa.is_some() && xb.is_some() {
+        CauseSeed::new(
+            Category::Source,
+            format!("file {pkg}/{name}"),
+            xa.map(|f| f.id.to_string()),
+            xb.map(|f| f.id.to_string()),
+        )
+    } else {
+        let present = |f: Option<&crate::model::FileInput<'_>>| f.map(|f| f.name.to_string());
+        CauseSeed::new(
+            Category::FileSet,
+            format!("files of {pkg}"),
+            present(xa),
+            present(xb),
+        )
+    }
+    .absorb(absorb);
+    push_seed(items, &field, a, b, seed);
+}
+
+/// Compares two `modinfo` values setting by setting, module by module.
+fn modinfo_items(a: Option<&ModInfo<'_>>, b: Option<&ModInfo<'_>>, items: &mut Vec<Item>) {
+    let empty = ModInfo::default();
+    let (ma, mb) = (a.unwrap_or(&empty), b.unwrap_or(&empty));
+    if ma.path != mb.path {
+        let (x, y) = (
+            ma.path.as_ref().map(|s| s.to_string()),
+            mb.path.as_ref().map(|s| s.to_string()),
+        );
+        push_seed(
+            items,
+            "modinfo path",
+            x.clone(),
+            y.clone(),
+            CauseSeed::new(Category::Other, "modinfo path", x, y),
+        );
+    }
+    if ma.main != mb.main {
+        let (x, y) = (
+            ma.main.as_ref().map(|m| m.display()),
+            mb.main.as_ref().map(|m| m.display()),
+        );
+        // Since Go 1.24 the main module's version is derived from VCS (a pseudo-version,
+        // `+dirty` with uncommitted changes).
+        push_seed(
+            items,
+            "modinfo mod",
+            x.clone(),
+            y.clone(),
+            CauseSeed::new(Category::VcsStamp, "modinfo mod", x, y),
+        );
+    }
+    let deps = |m: &ModInfo<'_>| -> BTreeMap<String, String> {
+        m.deps
+            .iter()
+            .map(|d| (d.path.to_string(), d.display()))
+            .collect()
+    };
+    let (da, db) = (deps(ma), deps(mb));
+    for path in da.keys().chain(db.keys().filter(|k| !da.contains_key(*k))) {
+        let (x, y) = (da.get(path).cloned(), db.get(path).cloned());
+        if x != y {
+            let field = format!("modinfo dep {path}");
+            push_seed(
+                items,
+                &field,
+                x.clone(),
+                y.clone(),
+                CauseSeed::new(Category::DependencyVersion, format!("module {path}"), x, y),
+            );
+        }
+    }
+    let settings = |m: &ModInfo<'_>| -> Vec<(String, String)> {
+        m.settings
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let (sa, sb) = (settings(ma), settings(mb));
+    let get =
+        |s: &[(String, String)], k: &str| s.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
+    let mut keys: Vec<String> = sa.iter().map(|(k, _)| k.clone()).collect();
+    keys.extend(
+        sb.iter()
+            .map(|(k, _)| k.clone())
+            .filter(|k| !sa.iter().any(|(x, _)| x == k)),
+    );
+    let cgo_differs = get(&sa, "CGO_ENABLED") != get(&sb, "CGO_ENABLED");
+    for key in keys {
+        let (x, y) = (get(&sa, &key), get(&sb, &key));
+        if x == y {
+            continue;
+        }
+        let field = format!("modinfo {key}");
+        let seed = setting_seed(&key, x.clone(), y.clone(), cgo_differs);
+        push_seed(items, &field, x, y, seed);
+    }
+    for line in ma.other.iter().chain(&mb.other) {
+        if !(ma.other.contains(line) && mb.other.contains(line)) {
+            let (x, y) = (
+                ma.other.contains(line).then(|| line.to_string()),
+                mb.other.contains(line).then(|| line.to_string()),
+            );
+            push_seed(
+                items,
+                "modinfo",
+                x.clone(),
+                y.clone(),
+                CauseSeed::new(Category::Other, "modinfo", x, y),
+            );
+        }
+    }
+}
+
+/// The category of one `build` setting of modinfo.
+fn setting_seed(key: &str, a: Option<String>, b: Option<String>, cgo_differs: bool) -> CauseSeed {
+    let class = format!("modinfo {key}");
+    let split_tokens = {
+        let (a, b) = (a.clone(), b.clone());
+        move |sep: char| tokens_of(a.as_deref(), b.as_deref(), sep)
+    };
+    match key {
+        "-ldflags" => {
+            CauseSeed::new(Category::LinkerFlags, "-ldflags", a, b).tokens(split_tokens(' '))
+        }
+        "-gcflags" | "-asmflags" => {
+            CauseSeed::new(Category::CompilerFlags, key, a, b).tokens(split_tokens(' '))
+        }
+        "-tags" => CauseSeed::new(Category::FileSet, "-tags", a, b).tokens(split_tokens(',')),
+        "-trimpath" => {
+            CauseSeed::new(Category::Trimpath, "modinfo -trimpath", a, b).absorb(Absorb::Trimpath)
+        }
+        "-buildmode" | "-linkshared" | "GOOS" | "GOARCH" | "GO386" | "GOAMD64" | "GOARM"
+        | "GOARM64" | "GOMIPS" | "GOMIPS64" | "GOPPC64" | "GORISCV64" | "GOWASM" | "GOFIPS140" => {
+            CauseSeed::new(Category::Target, key, a, b)
+        }
+        "-compiler" => CauseSeed::new(Category::Toolchain, class, a, b),
+        "-race" | "-msan" | "-asan" | "-cover" | "-covermode" | "-coverpkg" => {
+            CauseSeed::new(Category::Instrumentation, key, a, b)
+        }
+        "CGO_ENABLED" => CauseSeed::new(Category::Cgo, "CGO_ENABLED", a, b),
+        "CGO_CFLAGS" | "CGO_CPPFLAGS" | "CGO_CXXFLAGS" | "CGO_LDFLAGS" | "CGO_FFLAGS" => {
+            if a.is_some() && b.is_some() {
+                CauseSeed::new(Category::Cgo, key, a, b).tokens(split_tokens(' '))
+            } else if cgo_differs {
+                CauseSeed::new(Category::Cgo, key, a, b).absorb(Absorb::CgoEnabled)
+            } else {
+                // -trimpath leaves the CGO_* flags out of the build info (they may hold paths).
+                CauseSeed::new(Category::Cgo, key, a, b).absorb(Absorb::Trimpath)
+            }
+        }
+        "GOEXPERIMENT" => CauseSeed::new(Category::Experiment, "GOEXPERIMENT", a, b),
+        "DefaultGODEBUG" => CauseSeed::new(Category::Godebug, "DefaultGODEBUG", a, b)
+            .tokens(split_tokens(','))
+            .absorb(Absorb::Toolchain),
+        "-pgo" => match (&a, &b) {
+            (Some(x), Some(y)) if x.starts_with('/') && y.starts_with('/') => {
+                CauseSeed::new(Category::AbsolutePath, "-pgo", a, b).path()
+            }
+            _ => CauseSeed::new(Category::CompilerFlags, "-pgo", a, b),
+        },
+        k if k == "vcs" || k.starts_with("vcs.") || k == "-buildvcs" => {
+            CauseSeed::new(Category::VcsStamp, class, a, b)
+        }
+        _ => CauseSeed::new(Category::Other, class, a, b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tool_versions() {
+        assert_eq!(
+            tool_version("compile version go1.27.3 X:fieldtrack"),
+            Some("go1.27.3")
+        );
+        assert_eq!(tool_version("\"asm version go1.21.13\""), Some("go1.21.13"));
+        assert_eq!(
+            tool_experiments("compile version go1.27.3 X:fieldtrack"),
+            "X:fieldtrack"
+        );
+    }
+
+    #[test]
+    fn flag_paths() {
+        assert_eq!(flag_path("-I/x/y"), Some("/x/y"));
+        assert_eq!(flag_path("/x"), Some("/x"));
+        assert_eq!(flag_path("-O2"), None);
+        assert_eq!(flag_path("a/b"), None);
+        let a = vec!["-O2".to_string(), "-I/a/p/include".to_string()];
+        let b = vec!["-O2".to_string(), "-I/b/c/p/include".to_string()];
+        assert_eq!(
+            path_tokens(Some(&a), Some(&b)),
+            Some(("/a/p/include".into(), "/b/c/p/include".into()))
+        );
+        let c = vec!["-O3".to_string(), "-I/a/p/include".to_string()];
+        assert_eq!(path_tokens(Some(&a), Some(&c)), None);
+    }
+
+    #[test]
+    fn module_cache_dirs() {
+        let s = module_cache_version(
+            Some("/root/go/pkg/mod/example.com/x@v1.0.0/sub"),
+            Some("/root/go/pkg/mod/example.com/x@v1.1.0/sub"),
+        )
+        .unwrap();
+        assert_eq!(s.category, Category::DependencyVersion);
+        assert_eq!(s.a.as_deref(), Some("example.com/x@v1.0.0"));
+        assert!(
+            module_cache_version(Some("/a/pkg/mod/x@v1/y"), Some("/b/pkg/mod/x@v1/y")).is_none()
+        );
+    }
+}

@@ -1,0 +1,230 @@
+//! Why each input is in the key, and how to make two builds agree on it: one sentence each,
+//! written for the engineer reading a report (sources: `cmd/go/internal/work/exec.go`,
+//! `go help build`, and the reference's measurements).
+
+use super::Category;
+
+/// What the explanation may depend on besides the category and field.
+#[derive(Debug, Default, Clone)]
+pub struct Facts {
+    /// Go version of the side that printed the field (GOROOT semantics changed in 1.23).
+    pub go_minor: Option<u32>,
+    /// The -gcflags difference reaches only packages of the main module (no `all=`).
+    pub gcflags_named_only: bool,
+    /// The differing value looks volatile (a time, a commit, a build number).
+    pub volatile: bool,
+    /// Both sides build with -trimpath.
+    pub both_trimpath: bool,
+}
+
+/// `(why, fix)` for a cause.
+pub fn explain(category: Category, class: &str, facts: &Facts) -> (String, Option<String>) {
+    let (why, fix): (&str, Option<String>) = match category {
+        Category::AbsolutePath => return absolute_path(class, facts),
+        Category::Trimpath => (
+            "-trimpath changes which paths the compiler and linker record, so it is part of every key",
+            Some("use -trimpath on both sides, or on neither (GOFLAGS=-trimpath sets it for every go command)".into()),
+        ),
+        Category::Toolchain => (
+            "every key is salted with the go command's version and hashes each tool's version, so a cache written by one toolchain is never read by another",
+            Some("build with the same Go release on both sides: pin it with a `toolchain` line in go.mod (or GOTOOLCHAIN=go1.x.y) and the same image or installer".into()),
+        ),
+        Category::GoVersion => (
+            "the `go` line of the package's go.mod selects language semantics and GODEBUG defaults, and is hashed into every compile of the module",
+            Some("build the same go.mod on both sides (the `go` directive differs)".into()),
+        ),
+        Category::Target => (
+            "GOOS, GOARCH, the architecture level (GOAMD64, GOARM, …) and the build mode decide what code the compiler emits, so each is in every key",
+            Some(format!(
+                "set the same {} on both sides (check `go env` and GOFLAGS on each machine)",
+                if class.starts_with("modinfo ") { &class[8..] } else { class }
+            )),
+        ),
+        Category::CompilerFlags => return compiler_flags(class, facts),
+        Category::LinkerFlags => (
+            "-ldflags are passed to the linker and recorded in the main package's build info; -X values stamp the binary, so a changed value re-links (compiles stay cached)",
+            Some(if facts.volatile {
+                "a value that changes on every build (a version, commit or time) is expected here: only the link reruns; keep such values in -ldflags -X, never in -gcflags".into()
+            } else {
+                "pass the same -ldflags on both sides".into()
+            }),
+        ),
+        Category::Cgo => (
+            match class {
+                "CGO_ENABLED" | "cgo" => "CGO_ENABLED decides whether cgo files are compiled and which files a package uses, so it changes the keys of cgo packages and of every package depending on them",
+                "CC ID" | "CXX ID" | "FC ID" => "the C compiler's identity (its version line) is hashed into every cgo package's key, so a compiler upgrade rebuilds them",
+                "CC" | "CXX" | "FC" => "the C compiler command is hashed into every cgo package's key",
+                _ => "C compiler flags (CGO_CFLAGS, CGO_CPPFLAGS, CGO_LDFLAGS and #cgo directives) are passed to the C compiler and hashed into every cgo package's key",
+            },
+            Some(match class {
+                "CGO_ENABLED" | "cgo" => "set CGO_ENABLED explicitly and identically on both sides (it defaults to 1 only when a C compiler is found)".into(),
+                "CC ID" | "CXX ID" | "FC ID" => "use the same C compiler version on both sides (same image or package)".into(),
+                "CC" | "CXX" | "FC" => "use the same CC/CXX/FC on both sides".into(),
+                _ => "set the same CGO_* flags on both sides (compare `go env CGO_CFLAGS` and friends)".into(),
+            }),
+        ),
+        Category::Experiment => (
+            "GOEXPERIMENT switches compiler and runtime features, so it is hashed into every key and into each tool's ID",
+            Some("set the same GOEXPERIMENT on both sides (compare `go env GOEXPERIMENT`)".into()),
+        ),
+        Category::Instrumentation => (
+            "race, memory and address sanitizers, coverage and fuzzing instrument the compiled code, so they change the keys of every package they reach",
+            Some("use the same -race/-msan/-asan/-cover flags on both sides; cache instrumented and plain builds separately".into()),
+        ),
+        Category::Source => (
+            "every source, cgo, assembly and embedded file is hashed by content; a change recompiles the package, and dependents only when its compiled output changes",
+            Some("make the file identical on both sides: commit generated files, or generate them deterministically before building".into()),
+        ),
+        Category::FileSet => (
+            "the set of files in a package is in its key; build tags, GOOS/GOARCH and cgo availability select which files are compiled",
+            Some("use the same -tags, target and CGO_ENABLED on both sides, and the same checkout (no untracked files)".into()),
+        ),
+        Category::VcsStamp => (
+            "by default the main package records version-control information (revision, time, modified flag, and since Go 1.24 a pseudo-version); it is part of the main package's key and re-links the binary",
+            Some("build from the same commit with a clean tree, or pass -buildvcs=false on both sides (a Docker build context without .git stamps nothing)".into()),
+        ),
+        Category::Godebug => (
+            "the default GODEBUG settings, derived from the go.mod `go` line, godebug directives and the toolchain, are linked into the binary",
+            Some("use the same go.mod `go` line, `godebug` lines and //go:debug directives on both sides".into()),
+        ),
+        Category::DebugEnv => (
+            "compiler debug variables (GOSSAFUNC, GOSSADIR, GOCOMPILEDEBUG, GOCLOBBERDEADHASH) are read from the environment and hashed into every compile",
+            Some(format!("unset {class} in the build environment")),
+        ),
+        Category::DependencyVersion => (
+            "a dependency's module version decides its source, and (with -trimpath) is recorded as module@version in its key",
+            Some("use the same go.sum/go.mod (or vendor directory) on both sides".into()),
+        ),
+        Category::Nondeterministic => (
+            "this dependency's compiled output differs although its key is identical: the compile is not reproducible, or it read an input Go does not hash (a C library used by cgo, a file generated during the build)",
+            Some("look for inputs outside the key in that package (cgo system headers and libraries, environment-dependent generators); make its build reproducible".into()),
+        ),
+        Category::TestFlags => (
+            "only some test flags are cacheable; any other flag disables test caching, and cacheable ones are part of the test key",
+            Some("run tests with only cacheable flags (-run, -short, -v, -timeout, …) and the same values on both sides".into()),
+        ),
+        Category::TestEnv => (
+            "the value of every environment variable a test reads is part of its cached result's key",
+            Some("give the test the same environment on both sides".into()),
+        ),
+        Category::TestFile => (
+            "the size, mode and modification time of every file a test opens are part of its cached result's key",
+            Some("make the file identical on both sides".into()),
+        ),
+        Category::TestMtime => (
+            "a test's cached result is keyed on the modification time of each file it opens, not only its content, so a fresh checkout misses",
+            Some("keep file mtimes stable (restore them after checkout), or accept the re-run".into()),
+        ),
+        Category::Other => (
+            "this line is part of the key",
+            None,
+        ),
+    };
+    (why.to_string(), fix)
+}
+
+fn absolute_path(class: &str, facts: &Facts) -> (String, Option<String>) {
+    let (why, fix) = match class {
+        "GOROOT" => (
+            if facts.go_minor.is_some_and(|m| m < 23) {
+                "before Go 1.23 the link key records GOROOT_FINAL (by default the GOROOT), so a toolchain installed at another path re-links every binary"
+            } else {
+                "without -trimpath the linker records the GOROOT path, so a toolchain installed at another path re-links every binary (compiles are not affected)"
+            },
+            "install Go at the same path on both sides, or build with -trimpath",
+        ),
+        c if c.starts_with("CC")
+            || c.starts_with("CXX")
+            || c.starts_with("FC")
+            || c.contains("CGO_") =>
+        {
+            (
+                "cgo expands ${SRCDIR} in #cgo directives to the package's absolute directory, and C flags are hashed as they are, even with -trimpath",
+                "-trimpath does not remove it: drop ${SRCDIR} from #cgo CFLAGS/LDFLAGS (put headers next to the .c files and include them by name), or build from the same absolute path on both sides",
+            )
+        }
+        "-pgo" => (
+            "the main package's build info records the absolute path of the PGO profile",
+            "build from the same path on both sides, or use -trimpath",
+        ),
+        _ => (
+            "without -trimpath the package directory is recorded in debug information, so it is part of the key of every package outside GOROOT",
+            if facts.both_trimpath {
+                "build from the same absolute path on both sides"
+            } else {
+                "build with -trimpath on both sides (GOFLAGS=-trimpath), or from the same absolute path (for example /app in the container and on CI)"
+            },
+        ),
+    };
+    (why.to_string(), Some(fix.to_string()))
+}
+
+fn compiler_flags(class: &str, facts: &Facts) -> (String, Option<String>) {
+    let why = if facts.gcflags_named_only {
+        "-gcflags are compiler arguments in every key they reach; without a pattern they reach only the packages named on the command line, with all= every package"
+    } else {
+        "-gcflags and -asmflags are compiler arguments, hashed into the key of every package they reach (all= reaches the standard library too)"
+    };
+    let fix = if facts.volatile {
+        "a value that changes per build in -gcflags recompiles every package it reaches: move it to -ldflags -X, which only re-links"
+    } else if class.contains("standard library") {
+        "use the same -gcflags on both sides; note that `-gcflags=all=…` also recompiles the standard library"
+    } else {
+        "pass the same -gcflags/-asmflags on both sides (including the package pattern: `-gcflags=-N` and `-gcflags=all=-N` reach different packages)"
+    };
+    (why.to_string(), Some(fix.to_string()))
+}
+
+/// A value that looks like it changes per build: a long run of digits (times, build numbers),
+/// a hex string of 7+ characters (commits) or an ISO date.
+pub fn looks_volatile(value: &str) -> bool {
+    let mut digits = 0usize;
+    let mut hex = 0usize;
+    for c in value.chars() {
+        digits = if c.is_ascii_digit() { digits + 1 } else { 0 };
+        hex = if c.is_ascii_hexdigit() { hex + 1 } else { 0 };
+        if digits >= 6 || (hex >= 7 && value.chars().any(|c| c.is_ascii_digit())) {
+            return true;
+        }
+    }
+    value.contains("T") && value.contains(':') && value.chars().filter(|c| *c == '-').count() >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_category_explains() {
+        for c in Category::ALL {
+            let (why, _) = explain(c, "x", &Facts::default());
+            assert!(!why.is_empty());
+        }
+    }
+
+    #[test]
+    fn goroot_wording_follows_version() {
+        let old = Facts {
+            go_minor: Some(21),
+            ..Facts::default()
+        };
+        assert!(
+            explain(Category::AbsolutePath, "GOROOT", &old)
+                .0
+                .contains("GOROOT_FINAL")
+        );
+        assert!(
+            !explain(Category::AbsolutePath, "GOROOT", &Facts::default())
+                .0
+                .contains("GOROOT_FINAL")
+        );
+    }
+
+    #[test]
+    fn volatile_values() {
+        assert!(looks_volatile("-X=main.build=20261121"));
+        assert!(looks_volatile("-X main.commit=eed2f5df0059"));
+        assert!(!looks_volatile("-X=main.v=1"));
+        assert!(!looks_volatile("-N -l"));
+    }
+}

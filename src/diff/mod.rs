@@ -1,0 +1,513 @@
+//! Comparing two logs: match actions, compare their inputs field by field, tell root causes from
+//! knock-on changes (divergence travels through dependencies' *content* IDs, reference §8),
+//! group differences into causes with a category, a reason and a fix.
+
+mod category;
+mod causes;
+mod classify;
+pub mod gate;
+mod knowledge;
+mod matching;
+mod paths;
+mod report;
+mod tokens;
+
+pub use category::Category;
+pub use report::{
+    ActionReport, Cause, Difference, Report, SettingDiff, Status, Summary, Token, TokenSide,
+    Verdict,
+};
+pub use tokens::changed_with_context;
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::model::{Action, ActionKind, BuildLog, Input, SideInfo};
+use classify::{CauseSeed, DepRef, Item, ItemKind};
+
+/// Kinds whose keys are compared: the compile graph (and PGO preprocessing feeding it).
+fn compared(kind: ActionKind) -> bool {
+    kind.is_compile_graph() || kind == ActionKind::Pgo
+}
+
+/// Compares two parsed logs. `a` and `b` describe how each was produced (labels, settings).
+pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideInfo) -> Report {
+    let acts_a: Vec<&Action<'_>> = log_a.actions.iter().filter(|x| compared(x.kind)).collect();
+    let acts_b: Vec<&Action<'_>> = log_b.actions.iter().filter(|x| compared(x.kind)).collect();
+    let pairs = matching::match_actions(&acts_a, &acts_b);
+    let get = |p: &(Option<usize>, Option<usize>)| (p.0.map(|i| acts_a[i]), p.1.map(|i| acts_b[i]));
+
+    // Compare each pair; identical verified IDs need no field comparison.
+    let mut items: Vec<Option<Vec<Item>>> = Vec::with_capacity(pairs.len());
+    for p in &pairs {
+        items.push(match get(p) {
+            (Some(x), Some(y)) => {
+                if x.id.is_some() && x.id == y.id && x.is_verified() && y.is_verified() {
+                    None
+                } else {
+                    let mut found = classify::compare_actions(x, y);
+                    if found.is_empty() && x.id != y.id {
+                        found.push(order_item(x, y));
+                    }
+                    (!found.is_empty()).then_some(found)
+                }
+            }
+            _ => None,
+        });
+    }
+    let differs: Vec<bool> = pairs
+        .iter()
+        .zip(&items)
+        .map(|(p, it)| it.is_some() || p.0.is_none() || p.1.is_none())
+        .collect();
+
+    // Which packages' builds (and vets) differ or exist on one side only.
+    let mut differing: FxHashMap<(ActionKind, &str), Vec<usize>> = FxHashMap::default();
+    let mut present: FxHashSet<(ActionKind, &str)> = FxHashSet::default();
+    for (i, p) in pairs.iter().enumerate() {
+        let (x, y) = get(p);
+        let act = x.or(y).expect("one side");
+        if let Some(pkg) = act.package() {
+            present.insert((act.kind, pkg));
+            if differs[i] {
+                differing.entry((act.kind, pkg)).or_default().push(i);
+            }
+        }
+    }
+    let labels: Vec<String> = pairs
+        .iter()
+        .map(|p| {
+            let (x, y) = get(p);
+            x.or(y).expect("one side").label()
+        })
+        .collect();
+
+    // Dependency references: knock-on when the dependency differs, else non-determinism.
+    let mut caused_by: Vec<Vec<usize>> = vec![Vec::new(); pairs.len()];
+    for (i, slot) in items.iter_mut().enumerate() {
+        let Some(list) = slot else { continue };
+        for item in list.iter_mut() {
+            let ItemKind::Dependency(dep) = &item.kind else {
+                continue;
+            };
+            let key = match dep {
+                DepRef::Build(p) => (ActionKind::Build, p.as_str()),
+                DepRef::Vet(p) => (ActionKind::Vet, p.as_str()),
+            };
+            match differing.get(&key) {
+                Some(deps) => caused_by[i].extend(deps.iter().copied().filter(|&d| d != i)),
+                None => {
+                    let absent = !present.contains(&key);
+                    item.kind = ItemKind::Input(nondeterministic_seed(key.1, item, absent));
+                }
+            }
+        }
+        caused_by[i].sort_unstable();
+        caused_by[i].dedup();
+    }
+
+    let statuses: Vec<Option<Status>> = pairs
+        .iter()
+        .zip(&items)
+        .map(|(p, it)| match (p, it) {
+            ((Some(_), None), _) => Some(Status::OnlyA),
+            ((None, Some(_)), _) => Some(Status::OnlyB),
+            (_, None) => None,
+            (_, Some(list)) => Some(status_of(list)),
+        })
+        .collect();
+
+    let order = dependency_order(&pairs, &acts_a, &acts_b);
+
+    // Group the input differences of every differing action into causes.
+    let differing_idx: Vec<usize> = (0..pairs.len()).filter(|&i| items[i].is_some()).collect();
+    let action_items: Vec<causes::ActionItems<'_>> = differing_idx
+        .iter()
+        .map(|&i| causes::ActionItems {
+            label: &labels[i],
+            order: order[i],
+            items: items[i].as_deref().unwrap_or(&[]),
+        })
+        .collect();
+    let facts = causes::SideFacts {
+        go_minor: go_minor(log_a.go_version()),
+        both_trimpath: uses_trimpath(&acts_a) && uses_trimpath(&acts_b),
+    };
+    let (causes, assignment) = causes::group(&action_items, &facts);
+
+    // Action reports in dependency order.
+    let mut actions: Vec<(usize, ActionReport)> = Vec::new();
+    for (i, status) in statuses.iter().enumerate() {
+        let Some(status) = *status else { continue };
+        let (x, y) = get(&pairs[i]);
+        let act = x.or(y).expect("one side");
+        let differences = match differing_idx.binary_search(&i) {
+            Ok(pos) => items[i]
+                .as_deref()
+                .unwrap_or(&[])
+                .iter()
+                .zip(&assignment[pos])
+                .map(|(item, cause)| difference(item, *cause))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        actions.push((
+            order[i],
+            ActionReport {
+                name: act.name.to_string(),
+                label: labels[i].clone(),
+                kind: act.kind.as_str(),
+                status,
+                a_id: x.and_then(|a| a.id).map(|d| d.to_string()),
+                b_id: y.and_then(|a| a.id).map(|d| d.to_string()),
+                differences,
+                caused_by: caused_by[i].iter().map(|&d| labels[d].clone()).collect(),
+                unverified: x.is_some_and(|a| !a.is_verified())
+                    || y.is_some_and(|a| !a.is_verified()),
+            },
+        ));
+    }
+    actions.sort_by_key(|(o, r)| (*o, r.status));
+    let actions: Vec<ActionReport> = actions.into_iter().map(|(_, r)| r).collect();
+
+    let mut summary = Summary {
+        compared: pairs
+            .iter()
+            .filter(|p| p.0.is_some() && p.1.is_some())
+            .count(),
+        ..Summary::default()
+    };
+    for s in &statuses {
+        match s {
+            None => summary.same += 1,
+            Some(Status::OnlyA) => summary.only_a += 1,
+            Some(Status::OnlyB) => summary.only_b += 1,
+            Some(st) => {
+                summary.differ += 1;
+                match st {
+                    Status::RootCause => summary.root_cause += 1,
+                    Status::KnockOn => summary.knock_on += 1,
+                    Status::Nondeterministic => summary.nondeterministic += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    let verdict = if summary.differ > 0 {
+        Verdict::Differ
+    } else {
+        Verdict::Same
+    };
+    let settings = setting_diffs(&a, &b);
+    let notes = notes(log_a, log_b, &a, &b, &summary);
+    let partial = a.exit_status.is_some_and(|s| s != 0) || b.exit_status.is_some_and(|s| s != 0);
+    Report {
+        a,
+        b,
+        verdict,
+        summary,
+        settings,
+        causes,
+        actions,
+        notes,
+        partial,
+    }
+}
+
+/// Root cause when any input other than a dependency reference differs; nondeterministic when
+/// only non-determinism seeds remain; else knock-on.
+fn status_of(items: &[Item]) -> Status {
+    let mut nondet = false;
+    for item in items {
+        if let ItemKind::Input(seed) = &item.kind {
+            if seed.category == Category::Nondeterministic {
+                nondet = true;
+            } else {
+                return Status::RootCause;
+            }
+        }
+    }
+    if nondet {
+        Status::Nondeterministic
+    } else {
+        Status::KnockOn
+    }
+}
+
+fn nondeterministic_seed(pkg: &str, item: &Item, absent: bool) -> CauseSeed {
+    let mut seed = CauseSeed {
+        category: Category::Nondeterministic,
+        class: format!("output of {pkg}"),
+        a: item.a.clone(),
+        b: item.b.clone(),
+        is_path: false,
+        tokens: Vec::new(),
+        absorb: classify::Absorb::None,
+        versions: None,
+    };
+    if absent {
+        seed.class = format!("output of {pkg} (not built in either log)");
+    }
+    seed
+}
+
+/// Same lines, different ID: the lines are in another order (Go hashes them in order).
+fn order_item(x: &Action<'_>, y: &Action<'_>) -> Item {
+    let first = x
+        .fields
+        .iter()
+        .zip(&y.fields)
+        .position(|(p, q)| p.text != q.text)
+        .unwrap_or(0);
+    let at = |a: &Action<'_>| a.fields.get(first).map(|f| f.text.to_string());
+    let (a, b) = (at(x), at(y));
+    Item {
+        field: "field order".into(),
+        a: a.clone(),
+        b: b.clone(),
+        kind: ItemKind::Input(CauseSeed {
+            category: Category::Other,
+            class: "field order".into(),
+            a,
+            b,
+            is_path: false,
+            tokens: Vec::new(),
+            absorb: classify::Absorb::None,
+            versions: None,
+        }),
+    }
+}
+
+fn difference(item: &Item, cause: Option<usize>) -> Difference {
+    Difference {
+        field: item.field.clone(),
+        a: item.a.clone(),
+        b: item.b.clone(),
+        cause,
+        dependency: match &item.kind {
+            ItemKind::Dependency(DepRef::Build(p) | DepRef::Vet(p)) => Some(p.clone()),
+            ItemKind::DependencySet => item.field.split_once(' ').map(|(_, p)| p.to_string()),
+            ItemKind::Input(_) => None,
+        },
+    }
+}
+
+/// A topological order of the pairs (dependencies first), ties broken by A's log order: the
+/// first divergent action of a chain comes first.
+fn dependency_order(
+    pairs: &[(Option<usize>, Option<usize>)],
+    acts_a: &[&Action<'_>],
+    acts_b: &[&Action<'_>],
+) -> Vec<usize> {
+    let act = |p: &(Option<usize>, Option<usize>)| -> &Action<'_> {
+        p.0.map(|i| acts_a[i])
+            .or(p.1.map(|i| acts_b[i]))
+            .expect("one side")
+    };
+    let mut by_pkg: FxHashMap<(ActionKind, &str), Vec<usize>> = FxHashMap::default();
+    for (i, p) in pairs.iter().enumerate() {
+        if let Some(pkg) = act(p).package() {
+            by_pkg.entry((act(p).kind, pkg)).or_default().push(i);
+        }
+    }
+    let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pairs.len()];
+    for (i, p) in pairs.iter().enumerate() {
+        for side in [p.0.map(|x| acts_a[x]), p.1.map(|x| acts_b[x])]
+            .into_iter()
+            .flatten()
+        {
+            for input in side.inputs() {
+                let target = match input {
+                    Input::Import { path, .. } | Input::PackageFile { path, .. } => {
+                        (ActionKind::Build, path.as_ref())
+                    }
+                    Input::VetOut { path, .. } => (ActionKind::Vet, path.as_ref()),
+                    Input::VetPkg(_) => (
+                        ActionKind::Build,
+                        side.subject.as_deref().unwrap_or_default(),
+                    ),
+                    _ => continue,
+                };
+                for &d in by_pkg.get(&target).into_iter().flatten() {
+                    if d != i {
+                        deps[i].insert(d);
+                    }
+                }
+            }
+        }
+    }
+    // Kahn's algorithm; ready actions taken in pair order (A's log order).
+    let mut indegree: Vec<usize> = deps.iter().map(|d| d.len()).collect();
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); pairs.len()];
+    for (i, d) in deps.iter().enumerate() {
+        for &x in d {
+            dependents[x].push(i);
+        }
+    }
+    let mut ready: BTreeSet<usize> = (0..pairs.len()).filter(|&i| indegree[i] == 0).collect();
+    let mut order = vec![usize::MAX; pairs.len()];
+    let mut next = 0;
+    while let Some(i) = ready.pop_first() {
+        order[i] = next;
+        next += 1;
+        for &d in &dependents[i] {
+            indegree[d] -= 1;
+            if indegree[d] == 0 {
+                ready.insert(d);
+            }
+        }
+    }
+    // A cycle cannot happen in a real build; keep any leftovers in pair order.
+    let mut rest: VecDeque<usize> = (0..pairs.len())
+        .filter(|&i| order[i] == usize::MAX)
+        .collect();
+    while let Some(i) = rest.pop_front() {
+        order[i] = next;
+        next += 1;
+    }
+    order
+}
+
+fn uses_trimpath(actions: &[&Action<'_>]) -> bool {
+    actions
+        .iter()
+        .any(|a| a.kind == ActionKind::Build && a.inputs().any(|i| matches!(i, Input::Trimpath)))
+}
+
+/// `go1.22.10` → 22.
+fn go_minor(version: Option<&str>) -> Option<u32> {
+    version?
+        .strip_prefix("go1.")?
+        .split('.')
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Differences in how the sides were produced, for the report's first lines.
+fn setting_diffs(a: &SideInfo, b: &SideInfo) -> Vec<SettingDiff> {
+    let mut out = Vec::new();
+    let mut push = |setting: &str, x: Option<String>, y: Option<String>| {
+        if x != y {
+            out.push(SettingDiff {
+                setting: setting.to_string(),
+                a: x,
+                b: y,
+            });
+        }
+    };
+    push("go binary", a.go_binary.clone(), b.go_binary.clone());
+    push("go version", a.go_version.clone(), b.go_version.clone());
+    push("directory", a.dir.clone(), b.dir.clone());
+    if !a.args.is_empty() || !b.args.is_empty() {
+        push("arguments", Some(a.args.join(" ")), Some(b.args.join(" ")));
+    }
+    let keys: BTreeSet<&String> = a.go_env.keys().chain(b.go_env.keys()).collect();
+    for k in keys {
+        // Both sides list what they know; a key only one side reports is not a difference.
+        if let (Some(x), Some(y)) = (a.go_env.get(k), b.go_env.get(k)) {
+            push(k, Some(x.clone()), Some(y.clone()));
+        }
+    }
+    let keys: BTreeSet<&String> = a
+        .env_overrides
+        .keys()
+        .chain(b.env_overrides.keys())
+        .collect();
+    for k in keys {
+        push(
+            &format!("env {k}"),
+            a.env_overrides.get(k).cloned(),
+            b.env_overrides.get(k).cloned(),
+        );
+    }
+    out
+}
+
+/// What was ignored and what could not be verified, in a sentence each.
+fn notes(
+    a: &BuildLog<'_>,
+    b: &BuildLog<'_>,
+    ia: &SideInfo,
+    ib: &SideInfo,
+    summary: &Summary,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut ignored: BTreeMap<&str, u64> = BTreeMap::new();
+    for log in [a, b] {
+        *ignored.entry("moduleIndex lines").or_default() += log.stats.module_index_lines;
+        *ignored.entry("subkeys").or_default() += log.subkeys.len() as u64;
+        *ignored.entry("file-hash lines").or_default() += log.file_hashes.len() as u64;
+        *ignored.entry("testcache lines").or_default() += log.test_cache.len() as u64;
+        *ignored
+            .entry("other blocks (gccCompilerID, test cache)")
+            .or_default() += log.actions.iter().filter(|x| !compared(x.kind)).count() as u64;
+        *ignored
+            .entry("lines that are not gocachehash output")
+            .or_default() += log.stats.skipped_lines;
+    }
+    let work: usize = [a, b]
+        .iter()
+        .flat_map(|l| l.file_hashes.iter())
+        .filter(|h| h.path.contains("/go-build"))
+        .count();
+    let parts: Vec<String> = ignored
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(what, n)| format!("{n} {what}"))
+        .collect();
+    if !parts.is_empty() {
+        let mut s = format!("ignored (not in any action key): {}", parts.join(", "));
+        if work > 0 {
+            s.push_str(&format!("; {work} file-hash lines are $WORK temp paths"));
+        }
+        notes.push(s);
+    }
+    for (side, log, info) in [("A", a, ia), ("B", b, ib)] {
+        let unverified: Vec<String> = log
+            .actions
+            .iter()
+            .filter(|x| compared(x.kind) && !x.is_verified())
+            .map(|x| x.label())
+            .collect();
+        if !unverified.is_empty() {
+            let shown: Vec<&str> = unverified.iter().take(5).map(|s| s.as_str()).collect();
+            notes.push(format!(
+                "side {side} ({}): {} not verified by SHA-256, compared as reconstructed: {}{}",
+                info.label,
+                if unverified.len() == 1 {
+                    "1 block is".to_string()
+                } else {
+                    format!("{} blocks are", unverified.len())
+                },
+                shown.join(", "),
+                if unverified.len() > 5 { ", …" } else { "" }
+            ));
+        }
+        if info.exit_status.is_some_and(|s| s != 0) {
+            notes.push(format!(
+                "side {side} ({}): the build failed (exit {}); the comparison covers only what it hashed before failing",
+                info.label,
+                info.exit_status.unwrap_or_default()
+            ));
+        }
+    }
+    if summary.only_a + summary.only_b > 0 {
+        notes.push(format!(
+            "{} actions only in A and {} only in B (the two builds did not build the same set of packages)",
+            summary.only_a, summary.only_b
+        ));
+    }
+    let tests = |l: &BuildLog<'_>| {
+        l.actions
+            .iter()
+            .any(|x| matches!(x.kind, ActionKind::TestResult | ActionKind::TestInputs))
+    };
+    if tests(a) || tests(b) {
+        notes.push(
+            "test-result cache keys (testResult, testInputs) are not compared here".to_string(),
+        );
+    }
+    notes
+}

@@ -1,0 +1,327 @@
+//! The human report of a comparison: the verdict and counts, what differs in how the sides
+//! were produced, each root cause (category, field, token-level A vs B, affected actions, why,
+//! fix), one line for knock-on changes, and notes. Short by default; `--all` expands lists.
+
+use std::io::{self, Write};
+
+use owo_colors::OwoColorize;
+
+use super::{Styles, plural};
+use crate::diff::gate::Decision;
+use crate::diff::{Category, Cause, Report, Status, TokenSide, Verdict, changed_with_context};
+
+/// Rendering options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    /// List every affected action and every cause instead of collapsing.
+    pub all: bool,
+}
+
+/// How many affected actions are named before collapsing into a count.
+const SHOWN_ACTIONS: usize = 3;
+/// How many causes of one category are shown before collapsing (source files, typically).
+const SHOWN_PER_CATEGORY: usize = 3;
+
+pub fn write_report(
+    w: &mut dyn Write,
+    r: &Report,
+    decision: &Decision,
+    opts: TextOptions,
+    s: &Styles,
+) -> io::Result<()> {
+    side_line(w, "A", &r.a, s.side_a, s)?;
+    side_line(w, "B", &r.b, s.side_b, s)?;
+    writeln!(w)?;
+    headline(w, r, s)?;
+    if r.partial {
+        for (name, side) in [("A", &r.a), ("B", &r.b)] {
+            if side.exit_status.is_some_and(|c| c != 0) {
+                writeln!(
+                    w,
+                    "{} side {name}'s build failed (exit {}); only what both sides hashed is compared",
+                    "partial:".style(s.warning),
+                    side.exit_status.unwrap_or_default()
+                )?;
+                for line in &side.error_tail {
+                    writeln!(w, "  {} {line}", "│".style(s.dim))?;
+                }
+            }
+        }
+    }
+    if !r.settings.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "{}", "settings that differ".style(s.header))?;
+        let width = r
+            .settings
+            .iter()
+            .map(|d| d.setting.len())
+            .max()
+            .unwrap_or(0);
+        for d in &r.settings {
+            writeln!(
+                w,
+                "  {:<width$}  {} {}  {} {}",
+                d.setting.style(s.field),
+                "A".style(s.side_a),
+                shown(d.a.as_deref()),
+                "B".style(s.side_b),
+                shown(d.b.as_deref()),
+            )?;
+        }
+    }
+    if !r.causes.is_empty() {
+        writeln!(w)?;
+        let title = if r.causes.len() == 1 {
+            "root cause".to_string()
+        } else {
+            format!("{} root causes, first divergent first", r.causes.len())
+        };
+        writeln!(w, "{}", title.style(s.header))?;
+        let mut per_category: std::collections::BTreeMap<Category, usize> = Default::default();
+        let mut hidden: std::collections::BTreeMap<Category, Vec<&Cause>> = Default::default();
+        let mut n = 0;
+        for cause in &r.causes {
+            let seen = per_category.entry(cause.category).or_insert(0);
+            *seen += 1;
+            if !opts.all && *seen > SHOWN_PER_CATEGORY {
+                hidden.entry(cause.category).or_default().push(cause);
+                continue;
+            }
+            n += 1;
+            write_cause(w, n, cause, decision, opts, s)?;
+        }
+        for (cat, causes) in hidden {
+            let fields: Vec<&str> = causes.iter().take(3).map(|c| c.field.as_str()).collect();
+            writeln!(
+                w,
+                "   … and {} more {} causes ({}{}; --all shows them)",
+                causes.len(),
+                cat.as_str().style(s.category),
+                fields.join(", "),
+                if causes.len() > 3 { ", …" } else { "" }
+            )?;
+        }
+    }
+    let knock: Vec<&str> = r
+        .actions
+        .iter()
+        .filter(|a| a.status == Status::KnockOn)
+        .map(|a| a.label.as_str())
+        .collect();
+    if !knock.is_empty() {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{} {} only because a dependency's output changed: {}",
+            "knock-on:".style(s.header),
+            if knock.len() == 1 {
+                "1 action differs".to_string()
+            } else {
+                format!("{} actions differ", knock.len())
+            },
+            list(&knock, opts.all)
+        )?;
+    }
+    for (status, side) in [(Status::OnlyA, "A"), (Status::OnlyB, "B")] {
+        let only: Vec<&str> = r
+            .actions
+            .iter()
+            .filter(|a| a.status == status)
+            .map(|a| a.label.as_str())
+            .collect();
+        if !only.is_empty() {
+            writeln!(
+                w,
+                "{} {}: {}",
+                format!("only in {side}:").style(s.header),
+                plural(only.len(), "action"),
+                list(&only, opts.all)
+            )?;
+        }
+    }
+    if !r.notes.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "{}", "notes".style(s.header))?;
+        for note in &r.notes {
+            writeln!(w, "  {} {note}", "-".style(s.dim))?;
+        }
+    }
+    if !decision.ignored.is_empty() {
+        let names: Vec<&str> = decision.ignored.iter().map(|c| c.as_str()).collect();
+        writeln!(
+            w,
+            "  {} not failing on {} (--ignore/--fail-on); exit status {}",
+            "-".style(s.dim),
+            names.join(", "),
+            decision.exit_code
+        )?;
+    }
+    Ok(())
+}
+
+fn side_line(
+    w: &mut dyn Write,
+    name: &str,
+    side: &crate::model::SideInfo,
+    style: owo_colors::Style,
+    s: &Styles,
+) -> io::Result<()> {
+    let mut text = side.source.clone();
+    if !side.label.is_empty() && side.label != name && side.label != side.source {
+        text = format!("{} ({})", side.label, side.source);
+    }
+    let version = side.go_version.as_deref().unwrap_or("go version unknown");
+    writeln!(
+        w,
+        "{}  {text}  {}",
+        name.style(style).style(s.label),
+        version.style(s.dim)
+    )
+}
+
+fn headline(w: &mut dyn Write, r: &Report, s: &Styles) -> io::Result<()> {
+    let sm = &r.summary;
+    match r.verdict {
+        Verdict::Same => {
+            let text = format!(
+                "same keys: all {} actions built on both sides match, so the cache would hit",
+                sm.compared
+            );
+            writeln!(w, "{}", text.style(s.ok))
+        }
+        Verdict::Differ => {
+            let mut parts = Vec::new();
+            if sm.root_cause > 0 {
+                parts.push(format!("{} with an input of their own", sm.root_cause));
+            }
+            if sm.knock_on > 0 {
+                parts.push(format!("{} only through dependencies", sm.knock_on));
+            }
+            if sm.nondeterministic > 0 {
+                parts.push(format!(
+                    "{} through a nondeterministic dependency",
+                    sm.nondeterministic
+                ));
+            }
+            let text = format!(
+                "keys differ: {} of {} actions would miss the cache ({})",
+                sm.differ,
+                sm.compared,
+                parts.join(", ")
+            );
+            writeln!(w, "{}", text.style(s.warning))
+        }
+    }
+}
+
+fn write_cause(
+    w: &mut dyn Write,
+    n: usize,
+    c: &Cause,
+    decision: &Decision,
+    opts: TextOptions,
+    s: &Styles,
+) -> io::Result<()> {
+    let ignored = if decision.ignored.contains(&c.category) {
+        format!(" {}", "(ignored)".style(s.dim))
+    } else {
+        String::new()
+    };
+    writeln!(
+        w,
+        "{:>2}. {}  {}{ignored}",
+        n,
+        c.category.as_str().style(s.category),
+        c.field.style(s.field)
+    )?;
+    let indent = "    ";
+    if let Some((from, to)) = &c.rewrite {
+        writeln!(
+            w,
+            "{indent}{} {}  {}  {} {}",
+            "A".style(s.side_a),
+            from.style(s.side_a),
+            "→".style(s.dim),
+            "B".style(s.side_b),
+            to.style(s.side_b)
+        )?;
+    } else if !c.tokens.is_empty() && c.a.is_some() && c.b.is_some() {
+        let mut line = String::new();
+        for t in changed_with_context(&c.tokens, 2) {
+            match t {
+                None => line.push_str(&format!("{} ", "…".style(s.dim))),
+                Some(t) => match t.side {
+                    TokenSide::Equal => line.push_str(&format!("{} ", t.text.style(s.dim))),
+                    TokenSide::A => {
+                        line.push_str(&format!("{} ", format!("-{}", t.text).style(s.side_a)))
+                    }
+                    TokenSide::B => {
+                        line.push_str(&format!("{} ", format!("+{}", t.text).style(s.side_b)))
+                    }
+                },
+            }
+        }
+        writeln!(w, "{indent}{}", line.trim_end())?;
+    } else {
+        writeln!(
+            w,
+            "{indent}{} {}",
+            "A".style(s.side_a),
+            shown(c.a.as_deref()).style(s.side_a)
+        )?;
+        writeln!(
+            w,
+            "{indent}{} {}",
+            "B".style(s.side_b),
+            shown(c.b.as_deref()).style(s.side_b)
+        )?;
+    }
+    let names: Vec<&str> = c.actions.iter().map(|a| a.as_str()).collect();
+    writeln!(
+        w,
+        "{indent}{} {}",
+        "in".style(s.label),
+        if names.len() == 1 {
+            names[0].to_string()
+        } else {
+            format!(
+                "{}: {}",
+                plural(names.len(), "action"),
+                list(&names, opts.all)
+            )
+        }
+    )?;
+    if !c.also.is_empty() {
+        writeln!(w, "{indent}{} {}", "also".style(s.label), c.also.join(", "))?;
+    }
+    writeln!(w, "{indent}{} {}", "why".style(s.label), c.why)?;
+    if let Some(fix) = &c.fix {
+        writeln!(w, "{indent}{} {}", "fix".style(s.label), fix)?;
+    }
+    Ok(())
+}
+
+/// A value for display: absent values are named, long ones shortened.
+fn shown(v: Option<&str>) -> String {
+    match v {
+        None => "(absent)".into(),
+        Some("") => "(empty)".into(),
+        Some(v) if v.chars().count() > 160 => {
+            let cut: String = v.chars().take(160).collect();
+            format!("{cut}…")
+        }
+        Some(v) => v.replace('\n', "\\n"),
+    }
+}
+
+/// `a, b, c, … (+N; --all lists them)`.
+fn list(items: &[&str], all: bool) -> String {
+    if all || items.len() <= SHOWN_ACTIONS {
+        return items.join(", ");
+    }
+    format!(
+        "{}, … (+{} more; --all lists them)",
+        items[..SHOWN_ACTIONS].join(", "),
+        items.len() - SHOWN_ACTIONS
+    )
+}
