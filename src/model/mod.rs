@@ -5,9 +5,11 @@ mod ids;
 mod input;
 mod log;
 mod modinfo;
+mod side;
 
 pub use action::{Action, ActionKind, Variant, Verification};
 pub use ids::{Digest, is_lower_hex, is_short_id};
 pub use input::{CLang, Field, FileInput, Input, StatInfo, Text};
 pub use log::{BuildLog, FileHash, FileHashError, LogStats, Subkey, TestCacheEvent, TestCacheLine};
 pub use modinfo::{ModInfo, ModLine};
+pub use side::SideInfo;
