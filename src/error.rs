@@ -29,6 +29,46 @@ pub enum Error {
     /// Writing the report failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(std::io::Error),
+    /// No usable go command: not on PATH, or the given path or version is not installed.
+    #[error("{}{message}", side.as_ref().map(|s| format!("side {s}: ")).unwrap_or_default())]
+    GoNotFound {
+        side: Option<String>,
+        message: String,
+    },
+    /// The side's directory is not inside a Go module (`go env GOMOD` is empty or /dev/null).
+    #[error("side {side}: not inside a Go module: {} (no go.mod found)", dir.display())]
+    NotInModule { side: String, dir: PathBuf },
+    /// The go command could not be started.
+    #[error("side {side}: cannot run {}: {}", program.display(), io_message(source))]
+    Spawn {
+        side: String,
+        program: PathBuf,
+        source: std::io::Error,
+    },
+    /// A query the side needs (`go env`, `go list`) failed; `message` is go's last stderr line.
+    #[error("side {side}: `{command}` failed: {message}")]
+    GoQuery {
+        side: String,
+        command: String,
+        message: String,
+    },
+    /// Preparing a side on disk failed (its directory, a relocated copy, a temporary cache).
+    #[error("side {side}: {context}: {}", io_message(source))]
+    SideIo {
+        side: String,
+        context: String,
+        source: std::io::Error,
+    },
+    /// A file could not be written (a capture).
+    #[error("{}: {}", path.display(), io_message(source))]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// SIGINT or SIGTERM arrived while go was running; the children were killed and the temporary
+    /// directories removed. The conventional exit status is 128 + `signal` (130 for Ctrl-C).
+    #[error("interrupted by {}", if *signal == 15 { "SIGTERM" } else { "SIGINT" })]
+    Interrupted { signal: i32 },
 }
 
 /// `No such file or directory (os error 2)` → `no such file or directory`.

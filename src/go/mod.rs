@@ -1,2 +1,19 @@
-//! Everything about the go command and its output files: reading logs.
+//! Everything about the go command: finding toolchains, describing and running the two sides
+//! of a comparison, relocated copies of a module, capture files, and reading logs.
+pub mod capture;
+pub mod invocation;
 pub mod logfile;
+pub mod progress;
+pub mod run;
+pub mod side;
+pub mod signals;
+pub mod toolchain;
+pub mod workspace;
+
+pub use capture::{CaptureHeader, is_capture, read_capture, write_capture};
+pub use invocation::{GoInvocation, Subcommand};
+pub use progress::ProgressMode;
+pub use run::{RunOptions, RunSpec, SideRun, run_side, run_sides};
+pub use side::{DescribedSide, SideSpec, describe_side};
+pub use toolchain::{resolve_go, test_toolchain};
+pub use workspace::{TempTree, Workspace};

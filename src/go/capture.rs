@@ -1,0 +1,578 @@
+//! Capture files: one side's gocachehash log with a header saying how it was produced, written by
+//! `whymiss capture` on one machine and read by `whymiss compare` on another.
+//!
+//! The format (documented with an example in `docs/capture-format.md`) is text a person can read:
+//!
+//! ```text
+//! capture    = magic header* marker log
+//! magic      = "# whymiss capture 1" LF
+//! header     = "#" LF                                   ; blank, ignored
+//!            | "# " key [" " name] ":" [" " value] LF  ; key: [a-z0-9-]+, name: no space
+//! marker     = "# ---" any LF                          ; ends the header
+//! value      = raw | quoted                            ; quoted: Go strconv.Quote
+//! log        = the go command's stderr, byte for byte
+//! ```
+//!
+//! A value is written raw unless it is empty, starts with `"`, has leading or trailing white
+//! space, or holds a control or invisible formatting character; then it is Go-quoted. `args` is
+//! one line of space-separated words, each quoted the same way when it holds a space. Readers
+//! ignore keys they do not know, so new keys do not need a new format version.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::error::Error;
+use crate::model::SideInfo;
+use crate::parse::unquote::{quote, unquote};
+
+use super::run::SideRun;
+
+/// The first line of every capture (format version 1).
+pub const MAGIC: &str = "# whymiss capture 1";
+
+const MAGIC_PREFIX: &str = "# whymiss capture ";
+
+/// The line that ends the header; the log starts on the next line.
+pub const MARKER: &str = "# --- log: the go command's stderr follows, byte for byte ---";
+
+const MARKER_PREFIX: &str = "# ---";
+
+/// A capture's header, read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureHeader {
+    /// The side as recorded; `source` is the capture's path.
+    pub info: SideInfo,
+    /// The whymiss version that wrote the capture.
+    pub whymiss_version: Option<String>,
+    /// Where the log starts in the file's bytes.
+    pub body_offset: usize,
+    /// How many lines come before the log (add to a log line number to get a file line).
+    pub header_lines: u32,
+}
+
+/// Whether `bytes` start like a capture file.
+pub fn is_capture(bytes: &[u8]) -> bool {
+    bytes.starts_with(MAGIC_PREFIX.as_bytes())
+}
+
+/// Writes `run` as a capture to `path`, atomically (a temporary file in the same directory,
+/// renamed over `path`).
+pub fn write_capture(path: &Path, run: &SideRun) -> Result<(), Error> {
+    let err = |source| Error::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::Builder::new()
+        .prefix(".whymiss-capture-")
+        .tempfile_in(dir)
+        .map_err(err)?;
+    write_capture_to(
+        &mut std::io::BufWriter::new(file.as_file_mut()),
+        &run.info,
+        &run.stderr,
+    )
+    .map_err(err)?;
+    file.as_file().sync_all().map_err(err)?;
+    file.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}
+
+/// Writes a capture of `info` and `log` to `out`.
+pub fn write_capture_to(out: &mut dyn Write, info: &SideInfo, log: &[u8]) -> std::io::Result<()> {
+    let mut header = String::new();
+    let mut line = |key: &str, text: &str| {
+        header.push_str("# ");
+        header.push_str(key);
+        header.push(':');
+        if !text.is_empty() {
+            header.push(' ');
+            header.push_str(text);
+        }
+        header.push('\n');
+    };
+    line("whymiss-version", &value_text(env!("CARGO_PKG_VERSION")));
+    line("label", &value_text(&info.label));
+    let optional = [
+        ("host", &info.host),
+        ("time", &info.time),
+        ("go-version", &info.go_version),
+        ("go-binary", &info.go_binary),
+        ("dir", &info.dir),
+    ];
+    for (key, value) in optional {
+        if let Some(value) = value {
+            line(key, &value_text(value));
+        }
+    }
+    let args: Vec<String> = info.args.iter().map(|a| word_text(a)).collect();
+    line("args", &args.join(" "));
+    if let Some(status) = info.exit_status {
+        line("exit-status", &status.to_string());
+    }
+    for (name, value) in &info.go_env {
+        line(&format!("go-env {name}"), &value_text(value));
+    }
+    for (name, value) in &info.env_overrides {
+        line(&format!("env-override {name}"), &value_text(value));
+    }
+    for tail in &info.error_tail {
+        line("error", &value_text(tail));
+    }
+    out.write_all(MAGIC.as_bytes())?;
+    out.write_all(b"\n")?;
+    out.write_all(header.as_bytes())?;
+    out.write_all(MARKER.as_bytes())?;
+    out.write_all(b"\n")?;
+    out.write_all(log)?;
+    out.flush()
+}
+
+/// Characters that would hide or garble a raw value in an editor or terminal.
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2069}' | '\u{feff}')
+}
+
+fn needs_quote(value: &str) -> bool {
+    value.is_empty()
+        || value.starts_with('"')
+        || value.starts_with(char::is_whitespace)
+        || value.ends_with(char::is_whitespace)
+        || value.chars().any(is_invisible)
+}
+
+fn value_text(value: &str) -> String {
+    if needs_quote(value) {
+        quote(value.as_bytes())
+    } else {
+        value.to_owned()
+    }
+}
+
+fn word_text(word: &str) -> String {
+    if needs_quote(word) || word.contains(' ') {
+        quote(word.as_bytes())
+    } else {
+        word.to_owned()
+    }
+}
+
+/// Reads the header of a capture file's `bytes`; `path` names the file in errors and becomes
+/// [`SideInfo::source`].
+pub fn read_capture(path: &Path, bytes: &[u8]) -> Result<CaptureHeader, Error> {
+    let fail = |line: u32, message: String| Error::Capture {
+        path: path.to_owned(),
+        line,
+        message,
+    };
+    let mut info = SideInfo {
+        source: path.display().to_string(),
+        ..SideInfo::default()
+    };
+    let mut whymiss_version = None;
+    let mut seen: BTreeMap<String, u32> = BTreeMap::new();
+    let mut start = 0usize;
+    let mut line_no: u32 = 0;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let raw = &bytes[start..end];
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        start = end + 1;
+        line_no += 1;
+        let text = std::str::from_utf8(raw)
+            .map_err(|_| fail(line_no, "header line is not valid UTF-8".into()))?;
+        if line_no == 1 {
+            if text == MAGIC {
+                continue;
+            }
+            return Err(fail(
+                1,
+                match text.strip_prefix(MAGIC_PREFIX) {
+                    Some(version) => format!(
+                        "capture format version {version} is not supported (this whymiss reads \
+                         version 1)"
+                    ),
+                    None => format!("not a whymiss capture: the first line must be `{MAGIC}`"),
+                },
+            ));
+        }
+        if text.starts_with(MARKER_PREFIX) {
+            return Ok(CaptureHeader {
+                info,
+                whymiss_version,
+                body_offset: start.min(bytes.len()),
+                header_lines: line_no,
+            });
+        }
+        if text == "#" {
+            continue;
+        }
+        let Some(rest) = text.strip_prefix("# ") else {
+            return Err(fail(
+                line_no,
+                format!(
+                    "expected a `# key: value` header line or the `{MARKER_PREFIX}` line that \
+                     ends the header, found {}",
+                    quote(raw)
+                ),
+            ));
+        };
+        let (key, value) = match rest.split_once(": ") {
+            Some((k, v)) => (k, v),
+            None => match rest.strip_suffix(':') {
+                Some(k) => (k, ""),
+                None => {
+                    return Err(fail(
+                        line_no,
+                        format!("expected `key: value`, found {}", quote(raw)),
+                    ));
+                }
+            },
+        };
+        let (word, name) = match key.split_once(' ') {
+            Some((w, n)) => (w, Some(n)),
+            None => (key, None),
+        };
+        let valid_word = !word.is_empty()
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !valid_word || name.is_some_and(|n| n.is_empty() || n.contains(' ')) {
+            return Err(fail(
+                line_no,
+                format!("malformed key {}", quote(key.as_bytes())),
+            ));
+        }
+        let repeatable = word == "error";
+        if !repeatable && let Some(first) = seen.insert(key.to_owned(), line_no) {
+            return Err(fail(
+                line_no,
+                format!("`{key}` given twice (first on line {first})"),
+            ));
+        }
+        let value_of = |v: &str| decode_value(v).map_err(|m| fail(line_no, format!("{key}: {m}")));
+        match (word, name) {
+            ("whymiss-version", None) => whymiss_version = Some(value_of(value)?),
+            ("label", None) => info.label = value_of(value)?,
+            ("host", None) => info.host = Some(value_of(value)?),
+            ("time", None) => info.time = Some(value_of(value)?),
+            ("go-version", None) => info.go_version = Some(value_of(value)?),
+            ("go-binary", None) => info.go_binary = Some(value_of(value)?),
+            ("dir", None) => info.dir = Some(value_of(value)?),
+            ("args", None) => {
+                info.args = split_words(value).map_err(|m| fail(line_no, format!("args: {m}")))?;
+            }
+            ("exit-status", None) => {
+                let v = value_of(value)?;
+                info.exit_status = Some(v.parse().map_err(|_| {
+                    fail(
+                        line_no,
+                        format!("exit-status: not an integer: {}", quote(v.as_bytes())),
+                    )
+                })?);
+            }
+            ("error", None) => info.error_tail.push(value_of(value)?),
+            ("go-env", Some(name)) => {
+                info.go_env.insert(name.to_owned(), value_of(value)?);
+            }
+            ("env-override", Some(name)) => {
+                info.env_overrides.insert(name.to_owned(), value_of(value)?);
+            }
+            // Written by a newer whymiss: not needed to compare.
+            _ => {}
+        }
+    }
+    Err(fail(
+        line_no.max(1),
+        format!("the header never ends: no `{MARKER_PREFIX}` line before the end of the file"),
+    ))
+}
+
+/// A header value: Go-quoted when it starts with `"`, else as written.
+fn decode_value(value: &str) -> Result<String, String> {
+    if !value.starts_with('"') {
+        return Ok(value.to_owned());
+    }
+    let bytes = unquote(value.as_bytes())
+        .map_err(|e| format!("bad quoted value at byte {}: {}", e.offset + 1, e.reason))?;
+    String::from_utf8(bytes.into_owned()).map_err(|_| "quoted value is not valid UTF-8".into())
+}
+
+/// Splits an `args` value into words; a word starting with `"` is Go-quoted.
+fn split_words(value: &str) -> Result<Vec<String>, String> {
+    let bytes = value.as_bytes();
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b' ' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if bytes[i] == b'"' {
+            i += 1;
+            loop {
+                match bytes.get(i) {
+                    None => return Err(format!("unterminated quoted word at byte {}", start + 1)),
+                    Some(b'\\') => i += 2,
+                    Some(b'"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(_) => i += 1,
+                }
+            }
+            if bytes.get(i).is_some_and(|&b| b != b' ') {
+                return Err(format!(
+                    "text right after the quoted word at byte {}",
+                    start + 1
+                ));
+            }
+        } else {
+            while i < bytes.len() && bytes[i] != b' ' {
+                i += 1;
+            }
+        }
+        words.push(decode_value(&value[start..i])?);
+    }
+    Ok(words)
+}
+
+/// `2026-11-21T18:20:05Z`: RFC 3339 in UTC, to the second.
+pub fn rfc3339_utc(time: SystemTime) -> String {
+    let secs = time
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn sample() -> SideInfo {
+        SideInfo {
+            label: "ci runner".into(),
+            source: "live".into(),
+            go_version: Some("go1.27.3".into()),
+            go_binary: Some("/usr/local/go/bin/go".into()),
+            dir: Some("/home/u/src/app".into()),
+            go_env: BTreeMap::from([
+                ("CGO_ENABLED".into(), "1".into()),
+                (
+                    "GOFLAGS".into(),
+                    "-ldflags=\"-X main.v=1\" -trimpath".into(),
+                ),
+                ("GOEXPERIMENT".into(), String::new()),
+                ("CC".into(), " gcc\t-m64\n".into()),
+                ("GODEBUG".into(), "\"quoted\"".into()),
+            ]),
+            env_overrides: BTreeMap::from([("GOAMD64".into(), "v3".into())]),
+            args: vec![
+                "build".into(),
+                "-ldflags=-X main.v=a b".into(),
+                String::new(),
+                "\"".into(),
+                "café\u{200b}".into(),
+                "./...".into(),
+            ],
+            host: Some("runner-7".into()),
+            time: Some("2026-11-21T18:20:05Z".into()),
+            exit_status: Some(1),
+            error_tail: vec!["# example.com/app".into(), "\tbad: \"x\"".into()],
+        }
+    }
+
+    #[test]
+    fn write_then_read_round_trips_header_and_log() {
+        let info = sample();
+        let log = b"HASH[build a]\nHASH[build a]: \"go1.27.3\"\n\xff\x00 raw bytes\r\n# --- not a marker\n";
+        let mut bytes = Vec::new();
+        write_capture_to(&mut bytes, &info, log).unwrap();
+        assert!(is_capture(&bytes));
+        let path = Path::new("ci.capture");
+        let header = read_capture(path, &bytes).unwrap();
+        assert_eq!(
+            header.info,
+            SideInfo {
+                source: "ci.capture".into(),
+                ..info
+            }
+        );
+        assert_eq!(&bytes[header.body_offset..], log);
+        assert_eq!(
+            header.whymiss_version.as_deref(),
+            Some(env!("CARGO_PKG_VERSION"))
+        );
+        let lines_before = bytes[..header.body_offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        assert_eq!(header.header_lines as usize, lines_before);
+    }
+
+    #[test]
+    fn the_header_is_readable_text() {
+        let mut bytes = Vec::new();
+        write_capture_to(&mut bytes, &sample(), b"").unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.starts_with("# whymiss capture 1\n# whymiss-version: "));
+        for expected in [
+            "# label: ci runner\n",
+            "# go-env GOFLAGS: -ldflags=\"-X main.v=1\" -trimpath\n",
+            "# go-env GOEXPERIMENT: \"\"\n",
+            "# go-env CC: \" gcc\\t-m64\\n\"\n",
+            "# go-env GODEBUG: \"\\\"quoted\\\"\"\n",
+            "# args: build \"-ldflags=-X main.v=a b\" \"\" \"\\\"\" \"café\\u200b\" ./...\n",
+            "# exit-status: 1\n",
+            "# error: \"\\tbad: \\\"x\\\"\"\n",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+        }
+        assert!(text.ends_with(&format!("{MARKER}\n")));
+    }
+
+    #[test]
+    fn a_file_written_to_disk_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.capture");
+        let run = SideRun {
+            info: sample(),
+            stderr: b"HASH[link x]\n".to_vec(),
+            success: false,
+            elapsed: Duration::from_secs(1),
+        };
+        write_capture(&path, &run).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let header = read_capture(&path, &bytes).unwrap();
+        assert_eq!(&bytes[header.body_offset..], run.stderr);
+        assert_eq!(header.info.error_tail, run.info.error_tail);
+        // Only the capture is left in the directory.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    fn capture_error(text: &str) -> (u32, String) {
+        match read_capture(Path::new("x.capture"), text.as_bytes()) {
+            Err(Error::Capture { line, message, .. }) => (line, message),
+            other => panic!("expected a capture error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn malformed_headers_name_the_line() {
+        let (line, message) = capture_error("HASH[build a]\n");
+        assert_eq!(line, 1);
+        assert!(message.starts_with("not a whymiss capture"), "{message}");
+
+        let (line, message) = capture_error("# whymiss capture 2\n");
+        assert_eq!(
+            (line, message.as_str()),
+            (
+                1,
+                "capture format version 2 is not supported (this whymiss reads version 1)"
+            )
+        );
+
+        let (line, message) =
+            capture_error("# whymiss capture 1\n# label: a\nlabel: b\n# --- log\n");
+        assert_eq!(line, 3);
+        assert!(
+            message.starts_with("expected a `# key: value` header line"),
+            "{message}"
+        );
+
+        let (line, message) =
+            capture_error("# whymiss capture 1\n# label: a\n#\n# exit-status: one\n# --- log\n");
+        assert_eq!(
+            (line, message.as_str()),
+            (4, "exit-status: not an integer: \"one\"")
+        );
+
+        let (line, message) = capture_error("# whymiss capture 1\n# go-env CC: \"gcc\n# ---\n");
+        assert_eq!(line, 2);
+        assert!(
+            message.starts_with("go-env CC: bad quoted value"),
+            "{message}"
+        );
+
+        let (line, message) = capture_error("# whymiss capture 1\n# label: a\n# label: b\n# ---\n");
+        assert_eq!(
+            (line, message.as_str()),
+            (3, "`label` given twice (first on line 2)")
+        );
+
+        let (line, message) = capture_error("# whymiss capture 1\n# Label: a\n# ---\n");
+        assert_eq!((line, message.as_str()), (2, "malformed key \"Label\""));
+
+        let (line, message) = capture_error("# whymiss capture 1\n# args: build \"a\"b\n# ---\n");
+        assert_eq!(line, 2);
+        assert!(
+            message.starts_with("args: text right after the quoted word"),
+            "{message}"
+        );
+
+        let (line, message) = capture_error("# whymiss capture 1\n# label: a\nHASH[build a]\n");
+        assert_eq!(line, 3);
+        assert!(
+            message.starts_with("expected a `# key: value`"),
+            "{message}"
+        );
+
+        let (line, message) = capture_error("# whymiss capture 1\n# label: a\n");
+        assert_eq!(line, 2);
+        assert!(message.starts_with("the header never ends"), "{message}");
+
+        let err = read_capture(
+            Path::new("x.capture"),
+            b"# whymiss capture 1\n# label: a\n# x\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "x.capture:3: expected `key: value`, found \"# x\""
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_blank_lines_are_ignored() {
+        let text =
+            "# whymiss capture 1\n#\n# future-key: 1\n# future-map X: y\n# label:\n# ---\nlog";
+        let header = read_capture(Path::new("f"), text.as_bytes()).unwrap();
+        assert_eq!(header.info.label, "");
+        assert_eq!(&text.as_bytes()[header.body_offset..], b"log");
+        assert_eq!(header.header_lines, 6);
+    }
+
+    #[test]
+    fn times_are_rfc3339_utc() {
+        assert_eq!(rfc3339_utc(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        let t = UNIX_EPOCH + Duration::from_secs(1_795_285_205);
+        assert_eq!(rfc3339_utc(t), "2026-11-21T18:20:05Z");
+        let leap = UNIX_EPOCH + Duration::from_secs(951_782_400);
+        assert_eq!(rfc3339_utc(leap), "2000-02-29T00:00:00Z");
+    }
+}

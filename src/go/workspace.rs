@@ -1,0 +1,268 @@
+//! Temporary directories that whymiss owns, and relocated copies of a module.
+//!
+//! A [`TempTree`] is a `tempfile` directory that is also registered with the signal handler, so
+//! it disappears on drop *and* on Ctrl-C. A [`Workspace`] is a copy of a module (or of a
+//! `go.work` workspace) at another absolute path of the same shape
+//! (`$TMPDIR/whymiss-reloc-XXXX/<module dir name>`), for asking "what if this were checked out
+//! elsewhere?". whymiss never writes into the user's tree; a relocated side builds the copy.
+//!
+//! The copy keeps file contents and permissions (mtimes do not feed cache keys), copies symlinks
+//! as symlinks, skips sockets and devices, and leaves out version-control metadata (`.git` and
+//! friends): it can be large, and go must not see a repository that is not there.
+
+use std::fs;
+use std::io;
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+
+use super::signals;
+
+/// Names that are version-control metadata, as files or directories (go's `cmd/go/internal/vcs`
+/// looks for the first five).
+pub const VCS_NAMES: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".bzr",
+    ".fslckout",
+    "_FOSSIL_",
+    "_darcs",
+    ".jj",
+    ".pijul",
+    "CVS",
+];
+
+/// A temporary directory removed on drop and on SIGINT/SIGTERM.
+#[derive(Debug)]
+pub struct TempTree {
+    dir: Option<tempfile::TempDir>,
+    path: PathBuf,
+}
+
+impl TempTree {
+    /// Creates `$TMPDIR/<prefix>XXXXXX` and registers it with the signal handler.
+    pub fn new(prefix: &str) -> io::Result<TempTree> {
+        let dir = tempfile::Builder::new().prefix(prefix).tempdir()?;
+        let path = dir.path().to_owned();
+        signals::register_dir(&path);
+        Ok(TempTree {
+            dir: Some(dir),
+            path,
+        })
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TempTree {
+    fn drop(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            let _ = dir.close();
+            signals::unregister_dir(&self.path);
+        }
+    }
+}
+
+/// A relocated copy of a module, removed on drop.
+#[derive(Debug)]
+pub struct Workspace {
+    tree: TempTree,
+    original: PathBuf,
+    root: PathBuf,
+}
+
+impl Workspace {
+    /// Copies the tree at `module_root` to `$TMPDIR/whymiss-reloc-XXXX/<its name>`.
+    ///
+    /// Stops with [`io::ErrorKind::Interrupted`] if a signal arrives while copying.
+    pub fn relocate(module_root: &Path) -> io::Result<Workspace> {
+        let original = module_root.canonicalize()?;
+        let tree = TempTree::new("whymiss-reloc-")?;
+        let name = original
+            .file_name()
+            .map_or_else(|| "module".into(), |n| n.to_owned());
+        let root = tree.path().join(name);
+        copy_tree(&original, &root)?;
+        Ok(Workspace {
+            tree,
+            original,
+            root,
+        })
+    }
+
+    /// The copy of the module root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The temporary directory holding the copy (what is removed).
+    pub fn temp_dir(&self) -> &Path {
+        self.tree.path()
+    }
+
+    /// Where `dir` (inside the original module) is in the copy; the copy's root for a directory
+    /// outside the module.
+    pub fn map(&self, dir: &Path) -> PathBuf {
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_owned());
+        match dir.strip_prefix(&self.original) {
+            Ok(rel) if rel.as_os_str().is_empty() => self.root.clone(),
+            Ok(rel) => self.root.join(rel),
+            Err(_) => self.root.clone(),
+        }
+    }
+}
+
+/// Copies `src` to a new directory `dst`: see the module documentation for what is kept.
+pub fn copy_tree(src: &Path, dst: &Path) -> io::Result<()> {
+    let meta = fs::metadata(src)?;
+    fs::create_dir(dst)?;
+    for entry in fs::read_dir(src)? {
+        if signals::interrupted().is_some() {
+            return Err(io::Error::new(
+                io::ErrorKind::Interrupted,
+                "interrupted while copying",
+            ));
+        }
+        let entry = entry?;
+        let name = entry.file_name();
+        if VCS_NAMES.iter().any(|v| name == *v) {
+            continue;
+        }
+        let from = entry.path();
+        let to = dst.join(&name);
+        let kind = entry.file_type()?;
+        let context = |e: io::Error| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot copy {}: {}",
+                    from.display(),
+                    crate::error::io_message(&e)
+                ),
+            )
+        };
+        if kind.is_dir() {
+            copy_tree(&from, &to)?;
+        } else if kind.is_file() {
+            fs::copy(&from, &to).map_err(context)?;
+        } else if kind.is_symlink() {
+            let target = fs::read_link(&from).map_err(context)?;
+            std::os::unix::fs::symlink(target, &to).map_err(context)?;
+        }
+        // Sockets, FIFOs and devices are not source.
+    }
+    // Owner-writable so the copy can always be removed; directory modes feed no cache key.
+    let mode = meta.permissions().mode() | 0o700;
+    fs::set_permissions(dst, fs::Permissions::from_mode(mode))?;
+    Ok(())
+}
+
+/// A private copy of `corpus/modules/<name>` for a test, so tests never touch the repository.
+#[cfg(test)]
+pub(crate) struct TestModule {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+#[cfg(test)]
+impl TestModule {
+    /// The copy's module root (`$TMPDIR/whymiss-test-XXXX/<name>`).
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn copy_tree_for_test(name: &str) -> TestModule {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus/modules")
+        .join(name);
+    let dir = tempfile::Builder::new()
+        .prefix("whymiss-test-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join(name);
+    copy_tree(&src, &path).unwrap();
+    TestModule { _dir: dir, path }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build_fixture(root: &Path) {
+        fs::create_dir_all(root.join("pkg/sub")).unwrap();
+        fs::create_dir_all(root.join(".git/objects")).unwrap();
+        fs::write(root.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+        fs::create_dir_all(root.join("pkg/.hg")).unwrap();
+        fs::write(root.join("go.mod"), "module example.com/x\n").unwrap();
+        fs::write(root.join("pkg/a.go"), "package pkg\n").unwrap();
+        fs::write(root.join("pkg/sub/run.sh"), "#!/bin/sh\n").unwrap();
+        fs::set_permissions(
+            root.join("pkg/sub/run.sh"),
+            fs::Permissions::from_mode(0o751),
+        )
+        .unwrap();
+        fs::write(root.join("pkg/ro.txt"), "read only").unwrap();
+        fs::set_permissions(root.join("pkg/ro.txt"), fs::Permissions::from_mode(0o444)).unwrap();
+        std::os::unix::fs::symlink("a.go", root.join("pkg/link.go")).unwrap();
+    }
+
+    #[test]
+    fn relocation_copies_contents_and_modes_but_not_vcs() {
+        let src = tempfile::tempdir().unwrap();
+        let root = src.path().join("mymod");
+        build_fixture(&root);
+        let ws = Workspace::relocate(&root).unwrap();
+        let copy = ws.root().to_owned();
+        assert_ne!(copy, root);
+        assert_eq!(copy.file_name().unwrap(), "mymod");
+        assert!(copy.starts_with(ws.temp_dir()));
+        assert_eq!(fs::read(copy.join("pkg/a.go")).unwrap(), b"package pkg\n");
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&copy.join("pkg/sub/run.sh")), 0o751);
+        assert_eq!(mode(&copy.join("pkg/ro.txt")), 0o444);
+        assert_eq!(
+            fs::read_link(copy.join("pkg/link.go")).unwrap(),
+            Path::new("a.go")
+        );
+        assert!(!copy.join(".git").exists());
+        assert!(!copy.join("pkg/.hg").exists());
+        assert_eq!(ws.map(&root.join("pkg/sub")), copy.join("pkg/sub"));
+        assert_eq!(ws.map(Path::new("/")), copy);
+        assert_eq!(ws.map(&root), copy);
+        assert!(!ws.map(&root).to_string_lossy().ends_with('/'));
+        // The user's tree is untouched.
+        assert!(root.join(".git/HEAD").exists());
+    }
+
+    #[test]
+    fn a_workspace_is_removed_on_drop_and_unregistered() {
+        let src = tempfile::tempdir().unwrap();
+        let root = src.path().join("m");
+        build_fixture(&root);
+        let ws = Workspace::relocate(&root).unwrap();
+        let temp = ws.temp_dir().to_owned();
+        assert!(signals::snapshot().dirs.contains(&temp));
+        drop(ws);
+        assert!(!temp.exists());
+        assert!(!signals::snapshot().dirs.contains(&temp));
+    }
+
+    #[test]
+    fn a_read_only_directory_does_not_block_removal() {
+        let src = tempfile::tempdir().unwrap();
+        let root = src.path().join("m");
+        fs::create_dir_all(root.join("vendor/x")).unwrap();
+        fs::write(root.join("vendor/x/x.go"), "package x\n").unwrap();
+        fs::set_permissions(root.join("vendor/x"), fs::Permissions::from_mode(0o555)).unwrap();
+        let ws = Workspace::relocate(&root).unwrap();
+        let temp = ws.temp_dir().to_owned();
+        drop(ws);
+        assert!(!temp.exists());
+        fs::set_permissions(root.join("vendor/x"), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
