@@ -1,0 +1,6 @@
+package asmpkg
+
+// add is implemented in add_amd64.s.
+//
+//go:noescape
+func add(a, b int) int

@@ -1,0 +1,5 @@
+#include "lab.h"
+
+int lab_scale(int x) {
+	return x * LAB_SCALE;
+}
