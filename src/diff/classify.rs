@@ -161,10 +161,10 @@ pub fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
         for n in 0..ai.len().max(bi.len()) {
             let fa = ai.get(n).map(|&i| &a.fields[i]);
             let fb = bi.get(n).map(|&i| &b.fields[i]);
-            if let (Some(x), Some(y)) = (fa, fb) {
-                if x.text == y.text {
-                    continue;
-                }
+            if let (Some(x), Some(y)) = (fa, fb)
+                && x.text == y.text
+            {
+                continue;
             }
             classify(fa, fb, &ctx, &mut items);
         }

@@ -37,7 +37,7 @@ pub fn explain(category: Category, class: &str, facts: &Facts) -> (String, Optio
             "GOOS, GOARCH, the architecture level (GOAMD64, GOARM, …) and the build mode decide what code the compiler emits, so each is in every key",
             Some(format!(
                 "set the same {} on both sides (check `go env` and GOFLAGS on each machine)",
-                if class.starts_with("modinfo ") { &class[8..] } else { class }
+                class.strip_prefix("modinfo ").unwrap_or(class)
             )),
         ),
         Category::CompilerFlags => return compiler_flags(class, facts),

@@ -160,8 +160,8 @@ pub struct LogStats {
     /// `HASH[moduleIndex]` lines and blocks: package-loading index, not in any action key.
     pub module_index_lines: u64,
     pub module_index_blocks: u64,
-    /// Blocks identical to one just before them with the same name (`go install` hashes the
-    /// up-to-date link twice); kept once.
+    /// Compile or link blocks with the same name and verified key as an earlier one (`go install`
+    /// hashes an up-to-date link twice); kept once.
     pub duplicate_blocks: u64,
 }
 

@@ -203,6 +203,7 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
     let blocks = demux.finish();
     let mut actions: Vec<Action<'_>> = Vec::with_capacity(blocks.len());
     let mut go_versions: Vec<Text<'_>> = Vec::new();
+    let mut seen_keys: rustc_hash::FxHashSet<(Text<'_>, Digest)> = Default::default();
     for block in &blocks {
         let name = bytes_to_text(block.name);
         let (kind, subject) = ActionKind::from_name(&name);
@@ -243,15 +244,13 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
             result_line: block.results.first().map(|r| r.line),
             disentangled: block.disentangled,
         };
-        // `go install` hashes an up-to-date link twice in a row: keep one.
-        let duplicate = actions.iter().rev().take(8).any(|prev| {
-            prev.name == action.name
-                && prev.id == action.id
-                && prev.is_verified()
-                && action.is_verified()
-                && prev.fields == action.fields
-        });
-        if duplicate {
+        // `go install` hashes an up-to-date link twice: a compile or link whose verified key
+        // equals an earlier one of the same name is the same action, kept once.
+        if action.kind.is_compile_graph()
+            && action.is_verified()
+            && let Some(id) = action.id
+            && !seen_keys.insert((action.name.clone(), id))
+        {
             stats.duplicate_blocks += 1;
             continue;
         }

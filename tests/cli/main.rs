@@ -1,0 +1,6 @@
+//! Integration tests: the `whymiss` binary on real logs from `corpus/` and on real builds.
+
+mod compare;
+mod corpus;
+mod inspect;
+mod support;
