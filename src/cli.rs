@@ -8,6 +8,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::diff::Category;
 use crate::diff::gate::Gate;
+use crate::error::Error;
+use crate::go::progress::ProgressMode;
+use crate::go::run::RunOptions;
+use crate::go::side::SideSpec;
 use crate::report::Styles;
 
 const ABOUT: &str = "Explain why Go's build cache does not hit.";
@@ -16,11 +20,34 @@ const LONG_ABOUT: &str = "\
 Explain why Go's build cache does not hit.
 
 Go keys every compile and link on an action ID: a hash of the toolchain, flags, environment,
-absolute paths, source-file hashes and the IDs of dependencies. whymiss reads the hash inputs
-that `GODEBUG=gocachehash=1` makes the go command print, and explains them.";
+absolute paths, source-file hashes and the IDs of dependencies. whymiss runs the go command with
+GODEBUG=gocachehash=1 (or reads logs of such runs), matches the actions of two builds, and says
+which inputs differ, why each is in the key, and how to make the two builds agree.
+
+Without a subcommand, whymiss checks whether the current module's build cache would be reused
+on another machine: it builds the packages here and in a temporary copy of the module at another
+absolute path (another checkout, CI agent or container), and explains any difference.
+
+Exit status: 0 the keys are the same, 1 they differ, 2 trouble (bad input, go failed),
+130 interrupted.";
+
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  whymiss                          # would ./... hit the cache from another checkout path?
+  whymiss -- -trimpath ./cmd/app   # the same for ./cmd/app built with -trimpath
+  whymiss --test -- ./pkg/...      # go test instead of go build
+  whymiss diff --b-env CGO_ENABLED=0
+  whymiss compare ci.capture laptop.capture";
 
 #[derive(Parser, Debug)]
-#[command(name = "whymiss", version, about = ABOUT, long_about = LONG_ABOUT)]
+#[command(
+    name = "whymiss",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_help = MAIN_EXAMPLES,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// When to colour the output: auto (a terminal, NO_COLOR unset, TERM not dumb), always,
     /// never.
@@ -28,29 +55,60 @@ pub struct Cli {
     pub color: ColorChoice,
 
     #[command(subcommand)]
-    pub command: Commands,
+    pub command: Option<Commands>,
+
+    #[command(flatten)]
+    pub check: CheckArgs,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Commands {
+    /// Build twice in two environments that differ in a controlled way (env vars, toolchain,
+    /// directory, flags) and explain why the cache keys differ.
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(Box<DiffArgs>),
+
+    /// Record one build's hash inputs on this machine, for `whymiss compare` with a capture
+    /// made elsewhere (CI runner vs laptop, two CI agents).
+    #[command(after_help = CAPTURE_EXAMPLES)]
+    Capture(CaptureArgs),
+
     /// Compare two logs (or captures) and explain why their keys differ: root causes with a
     /// category, the field, A's and B's values, the actions affected, why the input is in the
-    /// key and how to fix it. Exit status: 0 same keys, 1 keys differ, 2 trouble.
+    /// key and how to fix it.
     #[command(after_help = COMPARE_EXAMPLES)]
     Compare(CompareArgs),
+
     /// Show what a gocachehash log holds: Go version, actions by kind, verification, noise,
     /// and (with --action) one action's key inputs in order.
     #[command(after_help = INSPECT_EXAMPLES)]
     Inspect(InspectArgs),
 }
 
-const INSPECT_EXAMPLES: &str = "\
+const DIFF_EXAMPLES: &str = "\
+Examples (shared go arguments go after --; default ./...):
+  whymiss diff --b-flags=-trimpath                    # what does -trimpath change?
+  whymiss diff --a-flags=-trimpath --b-flags=-trimpath --b-relocate
+                                                      # does -trimpath make a moved checkout hit?
+  whymiss diff --a-env CGO_ENABLED=1 --b-env CGO_ENABLED=0
+  whymiss diff --a-go go1.26.6 --b-go go1.27.3        # two toolchains (on PATH, or a path)
+  whymiss diff --a-env GOAMD64=v1 --b-env GOAMD64=v3
+  whymiss diff --a-flags=-gcflags=-N --b-flags=-gcflags=all=-N
+  whymiss diff --a-flags='-ldflags=-X=main.version=1' --b-flags='-ldflags=-X=main.version=2' -- ./cmd/app
+  whymiss diff --b-dir /app                           # a Docker-style checkout at /app
+  whymiss diff --test --b-env TZ=America/New_York -- ./...";
+
+const CAPTURE_EXAMPLES: &str = "\
 Examples:
-  GODEBUG=gocachehash=1 go build ./... 2> build.log
-  whymiss inspect build.log
-  whymiss inspect build.log --list
-  whymiss inspect build.log --action 'build example.com/app/greet'
-  whymiss inspect ci-log.txt.gz --format json";
+  # in CI, after restoring the cache:
+  whymiss capture -o ci.capture --label ci -- -trimpath ./...
+  # on a laptop:
+  whymiss capture -o laptop.capture --label laptop -- -trimpath ./...
+  whymiss compare ci.capture laptop.capture
+
+The capture is text: a header of `# key: value` lines (whymiss version, label, go version, go env
+values, arguments, directory, host, time, exit status), then go's stderr as it was printed. See
+docs/capture-format.md.";
 
 const COMPARE_EXAMPLES: &str = "\
 Examples:
@@ -67,6 +125,127 @@ Categories: absolute-path, trimpath, toolchain, go-version, target, compiler-fla
 linker-flags, cgo, experiment, instrumentation, source, file-set, vcs-stamp, godebug,
 debug-env, dependency-version, nondeterministic, test-flags, test-env, test-file,
 test-mtime, other.";
+
+const INSPECT_EXAMPLES: &str = "\
+Examples:
+  GODEBUG=gocachehash=1 go build ./... 2> build.log
+  whymiss inspect build.log
+  whymiss inspect build.log --list
+  whymiss inspect build.log --action 'build example.com/app/greet'
+  whymiss inspect ci-log.txt.gz --format json";
+
+/// The default command: build here and in a relocated copy.
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+
+    /// Arguments for `go build` (or `go test` with --test): flags and packages. Default ./...
+    #[arg(last = true, value_name = "GO ARGS")]
+    pub go_args: Vec<String>,
+}
+
+/// Options every live run shares.
+#[derive(Args, Debug, Clone)]
+pub struct RunArgs {
+    /// Run `go test` instead of `go build`.
+    #[arg(long)]
+    pub test: bool,
+
+    /// Give each side its own empty GOCACHE (a cold build) instead of the user's cache.
+    #[arg(long)]
+    pub cold: bool,
+
+    /// No progress lines on the terminal.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// The go command for both sides: a path, or a version such as go1.27.3 (found on PATH as
+    /// go1.27.3). Default: $GO, else go on PATH.
+    #[arg(long, value_name = "GO")]
+    pub go: Option<String>,
+
+    /// Module directory (or a package directory inside it). Default: the current directory.
+    #[arg(long = "dir", short = 'C', value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// An environment variable for both sides (repeatable).
+    #[arg(long = "env", value_name = "K=V", value_parser = parse_env)]
+    pub env: Vec<(String, String)>,
+}
+
+/// `whymiss diff`: two sides that differ in a controlled way.
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// An environment variable for side A only (repeatable): --a-env CGO_ENABLED=1
+    #[arg(long = "a-env", value_name = "K=V", value_parser = parse_env)]
+    pub a_env: Vec<(String, String)>,
+    /// An environment variable for side B only (repeatable): --b-env GOAMD64=v3
+    #[arg(long = "b-env", value_name = "K=V", value_parser = parse_env)]
+    pub b_env: Vec<(String, String)>,
+
+    /// The go command for side A: a path or a version (go1.26.6).
+    #[arg(long = "a-go", value_name = "GO")]
+    pub a_go: Option<String>,
+    /// The go command for side B: a path or a version (go1.27.3).
+    #[arg(long = "b-go", value_name = "GO")]
+    pub b_go: Option<String>,
+
+    /// Side A's module directory (default: --dir or the current directory).
+    #[arg(long = "a-dir", value_name = "DIR")]
+    pub a_dir: Option<PathBuf>,
+    /// Side B's module directory (a second checkout, e.g. /app).
+    #[arg(long = "b-dir", value_name = "DIR", conflicts_with = "b_relocate")]
+    pub b_dir: Option<PathBuf>,
+    /// Build side B in a temporary copy of the module at another absolute path.
+    #[arg(long = "b-relocate")]
+    pub b_relocate: bool,
+
+    /// Extra go flags for side A, split like a shell: --a-flags '-trimpath -tags=x'
+    #[arg(long = "a-flags", value_name = "FLAGS", allow_hyphen_values = true)]
+    pub a_flags: Option<String>,
+    /// Extra go flags for side B, split like a shell.
+    #[arg(long = "b-flags", value_name = "FLAGS", allow_hyphen_values = true)]
+    pub b_flags: Option<String>,
+
+    /// Names for the sides in the report (default A and B).
+    #[arg(long = "a-label", value_name = "LABEL", default_value = "A")]
+    pub a_label: String,
+    #[arg(long = "b-label", value_name = "LABEL", default_value = "B")]
+    pub b_label: String,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+
+    /// Arguments for both sides' `go build` (or `go test`): flags and packages. Default ./...
+    #[arg(last = true, value_name = "GO ARGS")]
+    pub go_args: Vec<String>,
+}
+
+/// `whymiss capture`.
+#[derive(Args, Debug)]
+pub struct CaptureArgs {
+    /// Where to write the capture.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// A name for this side in reports (ci, laptop, …). Default: the host name.
+    #[arg(long)]
+    pub label: Option<String>,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+
+    /// Arguments for `go build` (or `go test`): flags and packages. Default ./...
+    #[arg(last = true, value_name = "GO ARGS")]
+    pub go_args: Vec<String>,
+}
 
 #[derive(Args, Debug)]
 pub struct CompareArgs {
@@ -99,14 +278,11 @@ pub struct ReportArgs {
     pub ignore: Vec<Category>,
 }
 
-fn parse_category(s: &str) -> Result<Category, String> {
-    s.trim().parse()
-}
-
 #[derive(Args, Debug)]
 pub struct InspectArgs {
     /// The log: go's stderr captured with GODEBUG=gocachehash=1, a CI log holding it (line
-    /// prefixes such as timestamps are tolerated), gzip-compressed or not; `-` reads stdin.
+    /// prefixes such as timestamps are tolerated), gzip-compressed or not, a capture; `-`
+    /// reads stdin.
     pub log: PathBuf,
 
     /// Show this action's key inputs in order: its block name as Go printed it
@@ -121,6 +297,17 @@ pub struct InspectArgs {
 
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+fn parse_category(s: &str) -> Result<Category, String> {
+    s.trim().parse()
+}
+
+fn parse_env(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("expected KEY=VALUE, got `{s}`")),
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,8 +351,28 @@ impl From<ReportArgs> for ReportConfig {
     }
 }
 
+/// Two live builds to compare.
+#[derive(Debug, Clone)]
+pub struct LiveConfig {
+    pub a: SideSpec,
+    pub b: SideSpec,
+    pub options: RunOptions,
+    /// Notes whymiss adds about choices it made for the run (VCS stamping off, …).
+    pub notes: Vec<String>,
+}
+
 #[derive(Debug)]
 pub enum Command {
+    /// Build both sides, then compare (default command and `diff`).
+    Live {
+        live: LiveConfig,
+        report: ReportConfig,
+    },
+    Capture {
+        output: PathBuf,
+        side: SideSpec,
+        options: RunOptions,
+    },
     Compare {
         a: PathBuf,
         b: PathBuf,
@@ -179,29 +386,138 @@ pub enum Command {
     },
 }
 
+/// The flag that keeps VCS stamping out of a relocated comparison.
+const NO_VCS: &str = "-buildvcs=false";
+const NO_VCS_NOTE: &str = "VCS stamping is off on both sides (-buildvcs=false): the relocated \
+copy has no .git, so stamping would differ for that reason alone (see `whymiss compare` of two \
+captures to check stamping)";
+
 impl Cli {
     /// Resolves arguments and the environment into a `Config`.
-    pub fn into_config(self) -> Config {
+    pub fn into_config(self) -> Result<Config, Error> {
         let styles = if use_color(self.color) {
             Styles::colored()
         } else {
             Styles::default()
         };
         let command = match self.command {
-            Commands::Compare(c) => Command::Compare {
+            None => {
+                let CheckArgs {
+                    run,
+                    report,
+                    go_args,
+                } = self.check;
+                let dir = run.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+                let side = |label: &str, relocate: bool| SideSpec {
+                    label: label.to_string(),
+                    go: run.go.clone(),
+                    dir: dir.clone(),
+                    env: run.env.clone(),
+                    flags: vec![NO_VCS.to_string()],
+                    relocate,
+                };
+                Command::Live {
+                    live: LiveConfig {
+                        a: side("here", false),
+                        b: side("moved", true),
+                        options: run_options(&run, go_args),
+                        notes: vec![NO_VCS_NOTE.to_string()],
+                    },
+                    report: report.into(),
+                }
+            }
+            Some(Commands::Diff(d)) => diff_config(*d)?,
+            Some(Commands::Capture(c)) => {
+                let label = c.label.unwrap_or_else(crate::go::side::hostname);
+                Command::Capture {
+                    output: c.output,
+                    side: SideSpec {
+                        label,
+                        go: c.run.go.clone(),
+                        dir: c.run.dir.clone().unwrap_or_else(|| PathBuf::from(".")),
+                        env: c.run.env.clone(),
+                        flags: Vec::new(),
+                        relocate: false,
+                    },
+                    options: run_options(&c.run, c.go_args),
+                }
+            }
+            Some(Commands::Compare(c)) => Command::Compare {
                 a: c.a,
                 b: c.b,
                 report: c.report.into(),
             },
-            Commands::Inspect(a) => Command::Inspect {
+            Some(Commands::Inspect(a)) => Command::Inspect {
                 log: a.log,
                 actions: a.actions,
                 list: a.list,
                 format: a.format,
             },
         };
-        Config { styles, command }
+        Ok(Config { styles, command })
     }
+}
+
+fn run_options(run: &RunArgs, go_args: Vec<String>) -> RunOptions {
+    RunOptions {
+        shared_args: if go_args.is_empty() {
+            vec!["./...".to_string()]
+        } else {
+            go_args
+        },
+        test: run.test,
+        cold: run.cold,
+        progress: ProgressMode::from_quiet(run.quiet),
+    }
+}
+
+fn split_flags(side: &str, flags: Option<&str>) -> Result<Vec<String>, Error> {
+    match flags {
+        None => Ok(Vec::new()),
+        Some(f) => {
+            shell_words::split(f).map_err(|e| Error::Usage(format!("--{side}-flags: {e} in `{f}`")))
+        }
+    }
+}
+
+fn diff_config(d: DiffArgs) -> Result<Command, Error> {
+    let base_dir = d.run.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let mut env_a = d.run.env.clone();
+    env_a.extend(d.a_env);
+    let mut env_b = d.run.env.clone();
+    env_b.extend(d.b_env);
+    let mut flags_a = split_flags("a", d.a_flags.as_deref())?;
+    let mut flags_b = split_flags("b", d.b_flags.as_deref())?;
+    let mut notes = Vec::new();
+    if d.b_relocate {
+        flags_a.insert(0, NO_VCS.to_string());
+        flags_b.insert(0, NO_VCS.to_string());
+        notes.push(NO_VCS_NOTE.to_string());
+    }
+    let live = LiveConfig {
+        a: SideSpec {
+            label: d.a_label,
+            go: d.a_go.or(d.run.go.clone()),
+            dir: d.a_dir.unwrap_or_else(|| base_dir.clone()),
+            env: env_a,
+            flags: flags_a,
+            relocate: false,
+        },
+        b: SideSpec {
+            label: d.b_label,
+            go: d.b_go.or(d.run.go.clone()),
+            dir: d.b_dir.unwrap_or(base_dir),
+            env: env_b,
+            flags: flags_b,
+            relocate: d.b_relocate,
+        },
+        options: run_options(&d.run, d.go_args),
+        notes,
+    };
+    Ok(Command::Live {
+        live,
+        report: d.report.into(),
+    })
 }
 
 fn use_color(choice: ColorChoice) -> bool {
@@ -213,5 +529,66 @@ fn use_color(choice: ColorChoice) -> bool {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::env::var("TERM").map_or(true, |t| t != "dumb")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    fn config(args: &[&str]) -> Command {
+        Cli::try_parse_from(args)
+            .unwrap()
+            .into_config()
+            .unwrap()
+            .command
+    }
+
+    #[test]
+    fn default_is_a_relocation_check() {
+        let Command::Live { live, .. } = config(&["whymiss", "--", "-trimpath", "./cmd/x"]) else {
+            panic!()
+        };
+        assert!(!live.a.relocate && live.b.relocate);
+        assert_eq!(live.options.shared_args, vec!["-trimpath", "./cmd/x"]);
+        assert_eq!(live.a.flags, vec!["-buildvcs=false"]);
+    }
+
+    #[test]
+    fn diff_sides() {
+        let Command::Live { live, report } = config(&[
+            "whymiss",
+            "diff",
+            "--a-env",
+            "CGO_ENABLED=1",
+            "--b-env",
+            "CGO_ENABLED=0",
+            "--b-flags",
+            "-gcflags='all=-N -l' -trimpath",
+            "--b-go",
+            "go1.26.6",
+            "--ignore",
+            "vcs-stamp",
+        ]) else {
+            panic!()
+        };
+        assert_eq!(live.a.env, vec![("CGO_ENABLED".into(), "1".into())]);
+        assert_eq!(live.b.flags, vec!["-gcflags=all=-N -l", "-trimpath"]);
+        assert_eq!(live.b.go.as_deref(), Some("go1.26.6"));
+        assert_eq!(live.options.shared_args, vec!["./..."]);
+        assert_eq!(report.gate.ignore, vec![Category::VcsStamp]);
+    }
+
+    #[test]
+    fn bad_env_and_flags_are_usage_errors() {
+        assert!(Cli::try_parse_from(["whymiss", "diff", "--a-env", "NOEQUALS"]).is_err());
+        let cli = Cli::try_parse_from(["whymiss", "diff", "--a-flags", "'unterminated"]).unwrap();
+        assert!(cli.into_config().is_err());
     }
 }

@@ -69,6 +69,17 @@ pub enum Error {
     /// directories removed. The conventional exit status is 128 + `signal` (130 for Ctrl-C).
     #[error("interrupted by {}", if *signal == 15 { "SIGTERM" } else { "SIGINT" })]
     Interrupted { signal: i32 },
+    /// A side's build failed before it hashed anything, so there is nothing to compare.
+    #[error("side {side}: go {subcommand} failed (exit {status}) before hashing anything: {}", tail.join(" / "))]
+    BuildFailed {
+        side: String,
+        subcommand: String,
+        status: i32,
+        tail: Vec<String>,
+    },
+    /// A side's build output is not a usable log.
+    #[error("side {side}: {source}")]
+    SideLog { side: String, source: ParseError },
 }
 
 /// `No such file or directory (os error 2)` → `no such file or directory`.
@@ -93,8 +104,12 @@ fn render_parse(e: &ParseError) -> String {
 }
 
 impl Error {
-    /// Every expected failure is "trouble": exit status 2.
+    /// Trouble is exit status 2, like diff(1); an interrupt is 128 + the signal (130 for
+    /// Ctrl-C), as shells expect.
     pub fn exit_code(&self) -> i32 {
-        2
+        match self {
+            Error::Interrupted { signal } => 128 + signal,
+            _ => 2,
+        }
     }
 }

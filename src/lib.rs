@@ -16,26 +16,32 @@ use std::io::Write;
 pub use cli::Config;
 pub use error::Error;
 
-use cli::{Command, Format};
+use cli::{Command, Format, LiveConfig, ReportConfig};
 use go::logfile::LogFile;
+use go::run::{RunSpec, SideRun};
+use model::{BuildLog, SideInfo};
 use report::inspect::InspectView;
 
 /// How a successful run ended, mapped to exit statuses like diff(1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// A command that reports rather than compares.
     Done,
-    /// The compared keys are identical.
+    /// The compared keys are identical (or differ only in categories the gate ignores).
     Same,
     /// The compared keys differ.
     Differ,
+    /// A build failed on one side: the report covers only what both sides hashed. The message
+    /// (one line) says which side and why.
+    Partial(String),
 }
 
 impl Outcome {
-    pub fn exit_code(self) -> i32 {
+    pub fn exit_code(&self) -> i32 {
         match self {
             Outcome::Done | Outcome::Same => 0,
             Outcome::Differ => 1,
+            Outcome::Partial(_) => 2,
         }
     }
 }
@@ -43,12 +49,62 @@ impl Outcome {
 /// Runs one command, writing its report to `out`.
 pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
     match &config.command {
+        Command::Live { live, report } => run_live(live, report, config, out),
+        Command::Capture {
+            output,
+            side,
+            options,
+        } => {
+            go::signals::install()
+                .map_err(|e| Error::Usage(format!("cannot install a signal handler: {e}")))?;
+            let run = go::run::run_side(side, options)?;
+            go::capture::write_capture(output, &run)?;
+            let what = match parse::parse_log(&run.stderr) {
+                Ok(log) => format!(
+                    "{} actions ({} verified)",
+                    log.actions.len(),
+                    log.actions.iter().filter(|a| a.is_verified()).count()
+                ),
+                Err(e) => format!("no usable log ({e})"),
+            };
+            writeln!(
+                out,
+                "wrote {}: side `{}`, {}, {what}, {}",
+                output.display(),
+                run.info.label,
+                run.info
+                    .go_version
+                    .as_deref()
+                    .unwrap_or("go version unknown"),
+                report::human_bytes(run.stderr.len() as u64)
+            )
+            .map_err(Error::Output)?;
+            if run.success {
+                Ok(Outcome::Done)
+            } else {
+                Ok(Outcome::Partial(build_failed(&run)))
+            }
+        }
         Command::Compare { a, b, report } => {
             let (fa, fb) = (LogFile::read(a)?, LogFile::read(b)?);
-            let (la, lb) = (parse_file(&fa)?, parse_file(&fb)?);
-            let (ia, ib) = (side_info("A", &fa, &la), side_info("B", &fb, &lb));
-            let result = diff::compare(&la, &lb, ia, ib);
-            write_comparison(out, &result, report, &config.styles)
+            let (ia, body_a) = side_of_file("A", &fa)?;
+            let (ib, body_b) = side_of_file("B", &fb)?;
+            let la = parse_body(&fa, body_a)?;
+            let lb = parse_body(&fb, body_b)?;
+            let result = diff::compare(
+                &la,
+                &lb,
+                with_log_version(ia, &la),
+                with_log_version(ib, &lb),
+            );
+            let outcome = write_comparison(out, &result, report, &config.styles)?;
+            Ok(if result.partial {
+                Outcome::Partial(
+                    "a capture records a failed build; the comparison is partial".into(),
+                )
+            } else {
+                outcome
+            })
         }
         Command::Inspect {
             log,
@@ -57,10 +113,8 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             format,
         } => {
             let file = LogFile::read(log)?;
-            let parsed = parse::parse_log(&file.bytes).map_err(|source| Error::Parse {
-                path: file.path.clone(),
-                source,
-            })?;
+            let (_, body) = side_of_file("A", &file)?;
+            let parsed = parse_body(&file, body)?;
             let mut selected = Vec::new();
             for name in actions {
                 let found = parsed.find(name);
@@ -86,29 +140,122 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
     }
 }
 
-/// Parses a log file, naming the file in any error.
-fn parse_file(file: &LogFile) -> Result<model::BuildLog<'_>, Error> {
-    parse::parse_log(&file.bytes).map_err(|source| Error::Parse {
-        path: file.path.clone(),
-        source,
+/// Builds both sides, compares, reports.
+fn run_live(
+    live: &LiveConfig,
+    report: &ReportConfig,
+    config: &Config,
+    out: &mut dyn Write,
+) -> Result<Outcome, Error> {
+    go::signals::install()
+        .map_err(|e| Error::Usage(format!("cannot install a signal handler: {e}")))?;
+    let spec = RunSpec {
+        a: live.a.clone(),
+        b: live.b.clone(),
+        options: live.options.clone(),
+    };
+    let (ra, rb) = go::run::run_sides(&spec)?;
+    let la = parse_side(&ra, live.options.test)?;
+    let lb = parse_side(&rb, live.options.test)?;
+    let mut result = diff::compare(&la, &lb, ra.info.clone(), rb.info.clone());
+    result.notes.extend(live.notes.iter().cloned());
+    let outcome = write_comparison(out, &result, report, &config.styles)?;
+    let failed: Vec<String> = [&ra, &rb]
+        .iter()
+        .filter(|r| !r.success)
+        .map(|r| build_failed(r))
+        .collect();
+    Ok(if failed.is_empty() {
+        outcome
+    } else {
+        Outcome::Partial(format!(
+            "{}; the comparison above is partial",
+            failed.join("; ")
+        ))
     })
 }
 
-/// What a bare log says about the side that produced it.
-fn side_info(label: &str, file: &LogFile, log: &model::BuildLog<'_>) -> model::SideInfo {
-    model::SideInfo {
-        label: label.to_string(),
-        source: file.display_name(),
-        go_version: log.go_version().map(str::to_string),
-        ..model::SideInfo::default()
+/// `side B: go build failed (exit 1)`.
+fn build_failed(run: &SideRun) -> String {
+    format!(
+        "side {}: go {} failed (exit {})",
+        run.info.label,
+        run.info.args.first().map(String::as_str).unwrap_or("build"),
+        run.info.exit_status.unwrap_or(-1)
+    )
+}
+
+/// Parses a live side's stderr; a build that failed before hashing anything is an error that
+/// shows go's own message.
+fn parse_side(run: &SideRun, test: bool) -> Result<BuildLog<'_>, Error> {
+    parse::parse_log(&run.stderr).map_err(|source| {
+        if run.success {
+            Error::SideLog {
+                side: run.info.label.clone(),
+                source,
+            }
+        } else {
+            Error::BuildFailed {
+                side: run.info.label.clone(),
+                subcommand: if test { "test" } else { "build" }.into(),
+                status: run.info.exit_status.unwrap_or(-1),
+                tail: run.info.error_tail.clone(),
+            }
+        }
+    })
+}
+
+/// What a file says about its side: a capture's header, or just its name; and where the log
+/// starts in it.
+fn side_of_file(label: &str, file: &LogFile) -> Result<(SideInfo, usize), Error> {
+    if go::capture::is_capture(&file.bytes) {
+        let header = go::capture::read_capture(&file.path, &file.bytes)?;
+        let mut info = header.info;
+        info.source = file.display_name();
+        if info.label.is_empty() {
+            info.label = label.to_string();
+        }
+        Ok((info, header.body_offset))
+    } else {
+        Ok((
+            SideInfo {
+                label: label.to_string(),
+                source: file.display_name(),
+                ..SideInfo::default()
+            },
+            0,
+        ))
     }
+}
+
+/// Parses the log part of a file, naming the file (and the line within the whole file) in
+/// any error.
+fn parse_body(file: &LogFile, offset: usize) -> Result<BuildLog<'_>, Error> {
+    let header_lines = file.bytes[..offset].iter().filter(|&&b| b == b'\n').count() as u32;
+    parse::parse_log(&file.bytes[offset..]).map_err(|mut source| {
+        if let Some(line) = source.line.as_mut() {
+            *line += header_lines;
+        }
+        Error::Parse {
+            path: file.path.clone(),
+            source,
+        }
+    })
+}
+
+/// A bare log tells its go version through the salt.
+fn with_log_version(mut info: SideInfo, log: &BuildLog<'_>) -> SideInfo {
+    if info.go_version.is_none() {
+        info.go_version = log.go_version().map(str::to_string);
+    }
+    info
 }
 
 /// Renders a comparison and maps it to an outcome through the gate.
 fn write_comparison(
     out: &mut dyn Write,
     result: &diff::Report,
-    report: &cli::ReportConfig,
+    report: &ReportConfig,
     styles: &report::Styles,
 ) -> Result<Outcome, Error> {
     let decision = report.gate.decide(result);
@@ -131,7 +278,7 @@ fn write_comparison(
 }
 
 /// "no action named X" with up to three actions whose names contain X's last word.
-fn not_found(name: &str, log: &model::BuildLog<'_>) -> String {
+fn not_found(name: &str, log: &BuildLog<'_>) -> String {
     let needle = name.rsplit(' ').next().unwrap_or(name);
     let similar: Vec<String> = log
         .actions

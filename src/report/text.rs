@@ -166,10 +166,18 @@ fn side_line(
     style: owo_colors::Style,
     s: &Styles,
 ) -> io::Result<()> {
-    let mut text = side.source.clone();
-    if !side.label.is_empty() && side.label != name && side.label != side.source {
-        text = format!("{} ({})", side.label, side.source);
-    }
+    let text = if side.source == "live" {
+        // A build whymiss ran: what it ran, and where.
+        let mut t = format!("{}: go {}", side.label, side.args.join(" "));
+        if let Some(dir) = &side.dir {
+            t.push_str(&format!(" in {dir}"));
+        }
+        t
+    } else if !side.label.is_empty() && side.label != name && side.label != side.source {
+        format!("{} ({})", side.label, side.source)
+    } else {
+        side.source.clone()
+    };
     let version = side.go_version.as_deref().unwrap_or("go version unknown");
     writeln!(
         w,
