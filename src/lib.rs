@@ -100,7 +100,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             let outcome = write_comparison(out, &result, report, &config.styles)?;
             Ok(if result.partial {
                 Outcome::Partial(
-                    "a capture records a failed build; the comparison is partial".into(),
+                    "a capture records a failed go command; the comparison is partial".into(),
                 )
             } else {
                 outcome

@@ -67,6 +67,9 @@ pub fn group(
             _ => None,
         }
     };
+    // Files go generates (`_testmain.go`) change because of another cause: fold them into it.
+    let has_other = seeds.iter().any(|(_, _, s)| s.absorb != Absorb::Generated);
+    let mut generated: Vec<usize> = Vec::new();
 
     // Group keys: umbrellas first, then toolchain pairs, path classes (rewrites), the rest.
     let mut groups: Vec<Group> = Vec::new();
@@ -74,6 +77,10 @@ pub fn group(
     let mut path_members: BTreeMap<(Category, String), Vec<usize>> = BTreeMap::new();
     let mut seed_group: Vec<Option<usize>> = vec![None; seeds.len()];
     for (si, &(_, _, seed)) in seeds.iter().enumerate() {
+        if seed.absorb == Absorb::Generated && has_other {
+            generated.push(si);
+            continue;
+        }
         let key = if let Some(u) = absorbed_by(seed) {
             format!("umbrella {u:?}")
         } else if seed.category == Category::Toolchain {
@@ -147,6 +154,30 @@ pub fn group(
     }
     for (si, &(ai, ii, _)) in seeds.iter().enumerate() {
         assignment[ai][ii] = seed_group[si].and_then(|g| group_cause[g]);
+    }
+    for si in generated {
+        let (ai, ii, seed) = seeds[si];
+        // The cause of another difference in the same action, else the first cause.
+        let host = assignment[ai]
+            .iter()
+            .flatten()
+            .copied()
+            .next()
+            .unwrap_or_else(|| {
+                (0..causes.len())
+                    .min_by_key(|&c| causes[c].order)
+                    .unwrap_or(0)
+            });
+        if let Some(cause) = causes.get_mut(host) {
+            let what = format!(
+                "generated {}",
+                seed.class.rsplit('/').next().unwrap_or(&seed.class)
+            );
+            if !cause.also.contains(&what) {
+                cause.also.push(what);
+            }
+            assignment[ai][ii] = Some(host);
+        }
     }
 
     // Dependency order, then category, then field.

@@ -37,6 +37,8 @@ pub enum DepRef {
     Build(String),
     /// The vet of this import path (`vetout "P" id`).
     Vet(String),
+    /// The link of this import path (a test binary, `link p.test`).
+    Link(String),
 }
 
 /// Which broader difference a field difference is a consequence of, when that difference is
@@ -50,6 +52,8 @@ pub enum Absorb {
     Trimpath,
     /// Follows from CGO_ENABLED differing (cgo lines present on one side only).
     CgoEnabled,
+    /// A file go generates (`_testmain.go`): folded into another cause of the same run.
+    Generated,
 }
 
 /// The classification of one input difference.
@@ -69,6 +73,20 @@ pub struct CauseSeed {
 }
 
 impl CauseSeed {
+    /// A seed with no path grouping, tokens or absorption.
+    pub fn plain(
+        category: Category,
+        class: impl Into<String>,
+        a: Option<String>,
+        b: Option<String>,
+    ) -> Self {
+        Self::new(category, class, a, b)
+    }
+
+    pub fn with_tokens(self, tokens: Vec<Token>) -> Self {
+        self.tokens(tokens)
+    }
+
     fn new(
         category: Category,
         class: impl Into<String>,
@@ -292,13 +310,21 @@ pub fn classify(
             };
             if mode(ia) != mode(ib) {
                 let (a, b) = (mode(ia), mode(ib));
-                push_seed(
-                    items,
-                    "cover",
-                    a.clone(),
-                    b.clone(),
-                    CauseSeed::new(Category::Instrumentation, "cover", a, b),
-                );
+                // Coverage on one side only is one cause, whatever mode each package got.
+                let seed = if both {
+                    CauseSeed::new(
+                        Category::Instrumentation,
+                        "-covermode",
+                        a.clone(),
+                        b.clone(),
+                    )
+                } else {
+                    let on = |v: &Option<String>| {
+                        Some(if v.is_some() { "on" } else { "off" }.to_string())
+                    };
+                    CauseSeed::new(Category::Instrumentation, "-cover", on(&a), on(&b))
+                };
+                push_seed(items, "cover", a, b, seed);
             } else {
                 tool_item(items, "cover tool", tool(ia), tool(ib));
             }
@@ -862,6 +888,9 @@ fn file_item(
     let field = format!("file {name}");
     let absorb = if ctx.standard {
         Absorb::Toolchain
+    } else if name == "_testmain.go" {
+        // go test generates it from the test flags and coverage settings.
+        Absorb::Generated
     } else {
         Absorb::None
     };
@@ -1002,7 +1031,20 @@ fn setting_seed(key: &str, a: Option<String>, b: Option<String>, cgo_differs: bo
             CauseSeed::new(Category::Target, key, a, b)
         }
         "-compiler" => CauseSeed::new(Category::Toolchain, class, a, b),
-        "-race" | "-msan" | "-asan" | "-cover" | "-covermode" | "-coverpkg" => {
+        "-cover" => {
+            let on = |v: &Option<String>| {
+                Some(
+                    if v.as_deref() == Some("true") {
+                        "on"
+                    } else {
+                        "off"
+                    }
+                    .to_string(),
+                )
+            };
+            CauseSeed::new(Category::Instrumentation, "-cover", on(&a), on(&b))
+        }
+        "-race" | "-msan" | "-asan" | "-covermode" | "-coverpkg" => {
             CauseSeed::new(Category::Instrumentation, key, a, b)
         }
         "CGO_ENABLED" => CauseSeed::new(Category::Cgo, "CGO_ENABLED", a, b),

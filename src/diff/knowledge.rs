@@ -99,17 +99,25 @@ pub fn explain(category: Category, class: &str, facts: &Facts) -> (String, Optio
             "this dependency's compiled output differs although its key is identical: the compile is not reproducible, or it read an input Go does not hash (a C library used by cgo, a file generated during the build)",
             Some("look for inputs outside the key in that package (cgo system headers and libraries, environment-dependent generators); make its build reproducible".into()),
         ),
+        Category::TestFlags if class == "test caching" => (
+            "go test caches results only when every test flag is cacheable (-benchtime, -cpu, -list, -parallel, -run, -short, -skip, -timeout, -failfast, -v, -fullpath; since Go 1.25 also -coverprofile and -outputdir); any other flag, such as -count=1 or -cpuprofile, turns caching off for the whole run",
+            Some("drop the non-cacheable flag where a cached result is wanted (-count=1 exists to bypass the cache), or run such jobs separately".into()),
+        ),
         Category::TestFlags => (
-            "only some test flags are cacheable; any other flag disables test caching, and cacheable ones are part of the test key",
-            Some("run tests with only cacheable flags (-run, -short, -v, -timeout, …) and the same values on both sides".into()),
+            "the cacheable test flags (-run, -short, -v, -timeout, …) are part of the test result's key, so any difference re-runs the test",
+            Some("pass the same test flags on both sides".into()),
+        ),
+        Category::TestEnv if class == "env GODEBUG" => (
+            "since Go 1.23 the value of GODEBUG is an input of every test result, so GODEBUG=gocachehash=1 (or any other setting) on one side changes every test key: the observer effect",
+            Some("compare runs made with the same GODEBUG; whymiss's own runs add the same settings on both sides".into()),
         ),
         Category::TestEnv => (
             "the value of every environment variable a test reads is part of its cached result's key",
-            Some("give the test the same environment on both sides".into()),
+            Some(format!("give the test the same environment on both sides ({})", class.strip_prefix("env ").unwrap_or(class))),
         ),
         Category::TestFile => (
-            "the size, mode and modification time of every file a test opens are part of its cached result's key",
-            Some("make the file identical on both sides".into()),
+            "the size, mode and modification time of every file a test opens or stats (and the entries of directories it lists) are part of its cached result's key; go test does not hash their content",
+            Some("make the file identical on both sides, or keep tests from reading files that change between runs".into()),
         ),
         Category::TestMtime => (
             "a test's cached result is keyed on the modification time of each file it opens, not only its content, so a fresh checkout misses",

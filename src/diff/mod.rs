@@ -10,6 +10,7 @@ mod knowledge;
 mod matching;
 mod paths;
 mod report;
+mod tests;
 mod tokens;
 
 pub use category::Category;
@@ -38,10 +39,12 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
     let pairs = matching::match_actions(&acts_a, &acts_b);
     let get = |p: &(Option<usize>, Option<usize>)| (p.0.map(|i| acts_a[i]), p.1.map(|i| acts_b[i]));
 
-    // Compare each pair; identical verified IDs need no field comparison.
-    let mut items: Vec<Option<Vec<Item>>> = Vec::with_capacity(pairs.len());
+    // One entry per compared action pair, then one per tested package.
+    let mut entries: Vec<Entry> = Vec::with_capacity(pairs.len());
     for p in &pairs {
-        items.push(match get(p) {
+        let (x, y) = get(p);
+        let act = x.or(y).expect("one side");
+        let items = match (x, y) {
             (Some(x), Some(y)) => {
                 if x.id.is_some() && x.id == y.id && x.is_verified() && y.is_verified() {
                     None
@@ -54,15 +57,26 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
                 }
             }
             _ => None,
+        };
+        entries.push(Entry {
+            name: act.name.to_string(),
+            label: act.label(),
+            kind: act.kind.as_str(),
+            only: match (x, y) {
+                (Some(_), None) => Some(Status::OnlyA),
+                (None, Some(_)) => Some(Status::OnlyB),
+                _ => None,
+            },
+            a_id: x.and_then(|a| a.id).map(|d| d.to_string()),
+            b_id: y.and_then(|a| a.id).map(|d| d.to_string()),
+            unverified: x.is_some_and(|a| !a.is_verified()) || y.is_some_and(|a| !a.is_verified()),
+            items,
+            caused_by: Vec::new(),
         });
     }
-    let differs: Vec<bool> = pairs
-        .iter()
-        .zip(&items)
-        .map(|(p, it)| it.is_some() || p.0.is_none() || p.1.is_none())
-        .collect();
+    let order_pairs = dependency_order(&pairs, &acts_a, &acts_b);
 
-    // Which packages' builds (and vets) differ or exist on one side only.
+    // Which packages' builds, links and vets differ or exist on one side only.
     let mut differing: FxHashMap<(ActionKind, &str), Vec<usize>> = FxHashMap::default();
     let mut present: FxHashSet<(ActionKind, &str)> = FxHashSet::default();
     for (i, p) in pairs.iter().enumerate() {
@@ -70,23 +84,37 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
         let act = x.or(y).expect("one side");
         if let Some(pkg) = act.package() {
             present.insert((act.kind, pkg));
-            if differs[i] {
+            if entries[i].differs() {
                 differing.entry((act.kind, pkg)).or_default().push(i);
             }
         }
     }
-    let labels: Vec<String> = pairs
-        .iter()
-        .map(|p| {
-            let (x, y) = get(p);
-            x.or(y).expect("one side").label()
-        })
-        .collect();
+
+    // Tested packages whose cached result would not be reused.
+    for t in tests::compare(&log_a.tests, &log_b.tests) {
+        let name = format!("test {}", t.package);
+        entries.push(Entry {
+            label: name.clone(),
+            name,
+            kind: "test",
+            only: t.only.map(|s| match s {
+                tests::Side::A => Status::OnlyA,
+                tests::Side::B => Status::OnlyB,
+            }),
+            a_id: t.a_id,
+            b_id: t.b_id,
+            unverified: false,
+            items: (!t.items.is_empty()).then_some(t.items),
+            caused_by: Vec::new(),
+        });
+    }
 
     // Dependency references: knock-on when the dependency differs, else non-determinism.
-    let mut caused_by: Vec<Vec<usize>> = vec![Vec::new(); pairs.len()];
-    for (i, slot) in items.iter_mut().enumerate() {
-        let Some(list) = slot else { continue };
+    for (i, entry) in entries.iter_mut().enumerate() {
+        let mut caused_by = Vec::new();
+        let Some(list) = entry.items.as_mut() else {
+            continue;
+        };
         for item in list.iter_mut() {
             let ItemKind::Dependency(dep) = &item.kind else {
                 continue;
@@ -94,40 +122,48 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
             let key = match dep {
                 DepRef::Build(p) => (ActionKind::Build, p.as_str()),
                 DepRef::Vet(p) => (ActionKind::Vet, p.as_str()),
+                DepRef::Link(p) => (ActionKind::Link, p.as_str()),
             };
             match differing.get(&key) {
-                Some(deps) => caused_by[i].extend(deps.iter().copied().filter(|&d| d != i)),
+                Some(deps) => caused_by.extend(deps.iter().copied().filter(|&d| d != i)),
+                None if key.0 == ActionKind::Link => {
+                    // A test binary whose link is not in either log: say so plainly.
+                    item.kind = ItemKind::Input(CauseSeed::plain(
+                        Category::Other,
+                        "test binary (its link is not in the logs)",
+                        item.a.clone(),
+                        item.b.clone(),
+                    ));
+                }
                 None => {
                     let absent = !present.contains(&key);
                     item.kind = ItemKind::Input(nondeterministic_seed(key.1, item, absent));
                 }
             }
         }
-        caused_by[i].sort_unstable();
-        caused_by[i].dedup();
+        caused_by.sort_unstable();
+        caused_by.dedup();
+        entry.caused_by = caused_by;
     }
 
-    let statuses: Vec<Option<Status>> = pairs
+    let order: Vec<usize> = (0..entries.len())
+        .map(|i| order_pairs.get(i).copied().unwrap_or(pairs.len() + i))
+        .collect();
+    let statuses: Vec<Option<Status>> = entries
         .iter()
-        .zip(&items)
-        .map(|(p, it)| match (p, it) {
-            ((Some(_), None), _) => Some(Status::OnlyA),
-            ((None, Some(_)), _) => Some(Status::OnlyB),
-            (_, None) => None,
-            (_, Some(list)) => Some(status_of(list)),
-        })
+        .map(|e| e.only.or_else(|| e.items.as_deref().map(status_of)))
         .collect();
 
-    let order = dependency_order(&pairs, &acts_a, &acts_b);
-
-    // Group the input differences of every differing action into causes.
-    let differing_idx: Vec<usize> = (0..pairs.len()).filter(|&i| items[i].is_some()).collect();
+    // Group the input differences of every differing entry into causes.
+    let differing_idx: Vec<usize> = (0..entries.len())
+        .filter(|&i| entries[i].items.is_some())
+        .collect();
     let action_items: Vec<causes::ActionItems<'_>> = differing_idx
         .iter()
         .map(|&i| causes::ActionItems {
-            label: &labels[i],
+            label: &entries[i].label,
             order: order[i],
-            items: items[i].as_deref().unwrap_or(&[]),
+            items: entries[i].items.as_deref().unwrap_or(&[]),
         })
         .collect();
     let facts = causes::SideFacts {
@@ -140,10 +176,10 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
     let mut actions: Vec<(usize, ActionReport)> = Vec::new();
     for (i, status) in statuses.iter().enumerate() {
         let Some(status) = *status else { continue };
-        let (x, y) = get(&pairs[i]);
-        let act = x.or(y).expect("one side");
+        let e = &entries[i];
         let differences = match differing_idx.binary_search(&i) {
-            Ok(pos) => items[i]
+            Ok(pos) => e
+                .items
                 .as_deref()
                 .unwrap_or(&[])
                 .iter()
@@ -155,16 +191,19 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
         actions.push((
             order[i],
             ActionReport {
-                name: act.name.to_string(),
-                label: labels[i].clone(),
-                kind: act.kind.as_str(),
+                name: e.name.clone(),
+                label: e.label.clone(),
+                kind: e.kind,
                 status,
-                a_id: x.and_then(|a| a.id).map(|d| d.to_string()),
-                b_id: y.and_then(|a| a.id).map(|d| d.to_string()),
+                a_id: e.a_id.clone(),
+                b_id: e.b_id.clone(),
                 differences,
-                caused_by: caused_by[i].iter().map(|&d| labels[d].clone()).collect(),
-                unverified: x.is_some_and(|a| !a.is_verified())
-                    || y.is_some_and(|a| !a.is_verified()),
+                caused_by: e
+                    .caused_by
+                    .iter()
+                    .map(|&d| entries[d].label.clone())
+                    .collect(),
+                unverified: e.unverified,
             },
         ));
     }
@@ -172,10 +211,7 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
     let actions: Vec<ActionReport> = actions.into_iter().map(|(_, r)| r).collect();
 
     let mut summary = Summary {
-        compared: pairs
-            .iter()
-            .filter(|p| p.0.is_some() && p.1.is_some())
-            .count(),
+        compared: entries.iter().filter(|e| e.only.is_none()).count(),
         ..Summary::default()
     };
     for s in &statuses {
@@ -212,6 +248,27 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
         actions,
         notes,
         partial,
+    }
+}
+
+/// An action pair or a tested package, on its way to the report.
+struct Entry {
+    name: String,
+    label: String,
+    kind: &'static str,
+    only: Option<Status>,
+    a_id: Option<String>,
+    b_id: Option<String>,
+    unverified: bool,
+    /// `None` when identical.
+    items: Option<Vec<Item>>,
+    /// Indices of the differing entries whose output changed this one's inputs.
+    caused_by: Vec<usize>,
+}
+
+impl Entry {
+    fn differs(&self) -> bool {
+        self.items.is_some() || self.only.is_some()
     }
 }
 
@@ -286,7 +343,9 @@ fn difference(item: &Item, cause: Option<usize>) -> Difference {
         b: item.b.clone(),
         cause,
         dependency: match &item.kind {
-            ItemKind::Dependency(DepRef::Build(p) | DepRef::Vet(p)) => Some(p.clone()),
+            ItemKind::Dependency(DepRef::Build(p) | DepRef::Vet(p) | DepRef::Link(p)) => {
+                Some(p.clone())
+            }
             ItemKind::DependencySet => item.field.split_once(' ').map(|(_, p)| p.to_string()),
             ItemKind::Input(_) => None,
         },
@@ -487,7 +546,7 @@ fn notes(
         }
         if info.exit_status.is_some_and(|s| s != 0) {
             notes.push(format!(
-                "side {side} ({}): the build failed (exit {}); the comparison covers only what it hashed before failing",
+                "side {side} ({}): the go command failed (exit {}); the comparison covers only what it hashed",
                 info.label,
                 info.exit_status.unwrap_or_default()
             ));
@@ -499,14 +558,39 @@ fn notes(
             summary.only_a, summary.only_b
         ));
     }
-    let tests = |l: &BuildLog<'_>| {
-        l.actions
-            .iter()
-            .any(|x| matches!(x.kind, ActionKind::TestResult | ActionKind::TestInputs))
-    };
-    if tests(a) || tests(b) {
+    notes.extend(observer_effect(a, b));
+    notes
+}
+
+/// Since Go 1.23 the value of GODEBUG is a test input, so a run with GODEBUG=gocachehash=1
+/// and one without it never share test results: warn when the sides differ in that way.
+fn observer_effect(a: &BuildLog<'_>, b: &BuildLog<'_>) -> Vec<String> {
+    let mut notes = Vec::new();
+    let hashed = |l: &BuildLog<'_>| l.stats.hash_lines > 0;
+    let tested = |l: &BuildLog<'_>| !l.tests.runs.is_empty();
+    if (tested(a) || tested(b)) && hashed(a) != hashed(b) {
         notes.push(
-            "test-result cache keys (testResult, testInputs) are not compared here".to_string(),
+            "one side was run with GODEBUG=gocachehash=1 and the other without: since Go 1.23 \
+             GODEBUG is a test input, so their test results never match (the observer effect); \
+             compare runs made with the same GODEBUG"
+                .to_string(),
+        );
+    }
+    let godebug = |l: &BuildLog<'_>| -> Option<crate::model::Digest> {
+        l.tests
+            .runs
+            .iter()
+            .flat_map(|r| r.inputs.iter())
+            .find(|i| i.op == crate::model::InputOp::Env && i.name == "GODEBUG")
+            .map(|i| i.hash)
+    };
+    if let (Some(x), Some(y)) = (godebug(a), godebug(b))
+        && x != y
+    {
+        notes.push(
+            "the two sides ran tests with different GODEBUG values: since Go 1.23 GODEBUG is a \
+             test input, so this alone changes every test key (gocachehash=1 itself counts)"
+                .to_string(),
         );
     }
     notes

@@ -193,7 +193,8 @@ impl<'a> Action<'a> {
     /// and `#n` for repeats.
     pub fn label(&self) -> String {
         let mut s = self.name.to_string();
-        if self.variant == Variant::Test {
+        // An external test package (`p_test`) says so in its name already.
+        if self.variant == Variant::Test && !self.name.ends_with("_test") {
             s.push_str(" [test]");
         }
         if self.occurrence > 0 {

@@ -53,6 +53,18 @@ pub struct StatInfo<'a> {
     pub is_dir: bool,
 }
 
+impl StatInfo<'_> {
+    /// Copies the borrowed strings.
+    pub fn into_owned(self) -> StatInfo<'static> {
+        StatInfo {
+            size: self.size,
+            mode: Cow::Owned(self.mode.into_owned()),
+            mtime: Cow::Owned(self.mtime.into_owned()),
+            is_dir: self.is_dir,
+        }
+    }
+}
+
 /// A typed key input. Field names follow the Go source (`work/exec.go`, `test/test.go`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input<'a> {

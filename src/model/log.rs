@@ -177,6 +177,8 @@ pub struct BuildLog<'a> {
     pub file_errors: Vec<FileHashError<'a>>,
     pub subkeys: Vec<Subkey<'a>>,
     pub test_cache: Vec<TestCacheLine<'a>>,
+    /// The test-result cache per tested package, linked from `test_cache` and the test blocks.
+    pub tests: super::TestCache,
     pub stats: LogStats,
 }
 

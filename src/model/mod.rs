@@ -6,6 +6,7 @@ mod input;
 mod log;
 mod modinfo;
 mod side;
+mod testrun;
 
 pub use action::{Action, ActionKind, Variant, Verification};
 pub use ids::{Digest, is_lower_hex, is_short_id};
@@ -13,3 +14,4 @@ pub use input::{CLang, Field, FileInput, Input, StatInfo, Text};
 pub use log::{BuildLog, FileHash, FileHashError, LogStats, Subkey, TestCacheEvent, TestCacheLine};
 pub use modinfo::{ModInfo, ModLine};
 pub use side::SideInfo;
+pub use testrun::{InputDetail, InputOp, TestCache, TestInput, TestRun};

@@ -676,8 +676,17 @@ impl<'a> Group<'a> {
             let state = self.states.pop().expect("one state");
             return self.outcome(state, None);
         }
-        let failure = self.failure.clone().unwrap_or(Unverified::Ambiguous {
-            open_at_once: self.members.len(),
+        // The log ended with several assignments still possible. When none of the blocks
+        // ever printed a result (abandoned, e.g. a test input "too new" to cache), that is the
+        // honest reason; otherwise the lines could not be told apart.
+        let failure = self.failure.clone().unwrap_or_else(|| {
+            if self.naive.slots.iter().all(|s| !s.summed) {
+                Unverified::NoResult
+            } else {
+                Unverified::Ambiguous {
+                    open_at_once: self.members.len(),
+                }
+            }
         });
         let naive = self.naive.clone();
         self.outcome(naive, Some(failure))

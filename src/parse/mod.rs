@@ -29,6 +29,7 @@ pub mod demux;
 pub mod fields;
 pub mod line;
 pub mod testcache;
+pub mod tests;
 pub mod unquote;
 
 use std::borrow::Cow;
@@ -258,6 +259,7 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
     }
     number_occurrences(&mut actions);
     resolve_files(&mut actions, &file_hashes);
+    let tests = tests::test_cache(&actions, &test_cache);
 
     Ok(BuildLog {
         go_versions,
@@ -266,6 +268,7 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
         file_errors,
         subkeys,
         test_cache,
+        tests,
         stats,
     })
 }

@@ -38,7 +38,7 @@ pub fn write_report(
             if side.exit_status.is_some_and(|c| c != 0) {
                 writeln!(
                     w,
-                    "{} side {name}'s build failed (exit {}); only what both sides hashed is compared",
+                    "{} side {name}'s go command failed (exit {}); only what both sides hashed is compared",
                     "partial:".style(s.warning),
                     side.exit_status.unwrap_or_default()
                 )?;

@@ -1,0 +1,5 @@
+module example.com/depapp
+
+go 1.21
+
+require example.com/dep v1.1.0

@@ -1,0 +1,3 @@
+module example.com/nondet
+
+go 1.21

@@ -1,0 +1,286 @@
+//! Test-result cache keys: would side B reuse side A's cached test result? For each package
+//! tested on both sides: caching disabled by a flag, the test binary or cacheable flags
+//! changed (the first-level key), or an input the test read changed (the second level: an
+//! environment variable, a file's size or mode, or only its modification time).
+
+use std::collections::BTreeMap;
+
+use super::Category;
+use super::classify::{CauseSeed, Item, ItemKind};
+use crate::model::{InputDetail, InputOp, StatInfo, TestCache, TestInput, TestRun};
+
+/// The comparison of one tested package.
+pub struct TestEntry {
+    pub package: String,
+    /// The package was tested (with caching on) on one side only.
+    pub only: Option<Side>,
+    pub items: Vec<Item>,
+    /// The test binary differs: the label of its link action (`link p.test`).
+    pub binary_changed: bool,
+    pub a_id: Option<String>,
+    pub b_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    A,
+    B,
+}
+
+/// Compares the test caches of two logs, package by package. Packages whose results would be
+/// reused produce no entry.
+pub fn compare(a: &TestCache, b: &TestCache) -> Vec<TestEntry> {
+    let mut out = Vec::new();
+    // Caching disabled for the whole run on one or both sides (`-count=1`, `-cpuprofile`, …).
+    let disabled = |c: &TestCache| c.disabled.join(" ");
+    let (da, db) = (disabled(a), disabled(b));
+    fn runs(c: &TestCache) -> BTreeMap<String, &TestRun> {
+        c.runs.iter().map(|r| (r.package.clone(), r)).collect()
+    }
+    let (ra, rb) = (runs(a), runs(b));
+    let mut packages: Vec<&String> = ra.keys().chain(rb.keys()).collect();
+    packages.sort();
+    packages.dedup();
+    if !a.disabled.is_empty() || !b.disabled.is_empty() {
+        if da != db {
+            let state = |s: String| {
+                Some(if s.is_empty() {
+                    "on".to_string()
+                } else {
+                    format!("off ({s})")
+                })
+            };
+            let (x, y) = (state(da), state(db));
+            // These lines name no package: every package tested on either side is affected.
+            for package in packages {
+                let seed =
+                    CauseSeed::plain(Category::TestFlags, "test caching", x.clone(), y.clone());
+                out.push(TestEntry {
+                    package: package.clone(),
+                    only: None,
+                    items: vec![Item {
+                        field: "test caching".into(),
+                        a: x.clone(),
+                        b: y.clone(),
+                        kind: ItemKind::Input(seed),
+                    }],
+                    binary_changed: false,
+                    a_id: ra
+                        .get(package)
+                        .and_then(|r| r.test_id)
+                        .map(|d| d.to_string()),
+                    b_id: rb
+                        .get(package)
+                        .and_then(|r| r.test_id)
+                        .map(|d| d.to_string()),
+                });
+            }
+        }
+        return out;
+    }
+    for package in packages {
+        let (x, y) = (ra.get(package), rb.get(package));
+        let (Some(x), Some(y)) = (x, y) else {
+            out.push(TestEntry {
+                package: package.clone(),
+                only: Some(if x.is_some() { Side::A } else { Side::B }),
+                items: Vec::new(),
+                binary_changed: false,
+                a_id: x.and_then(|r| r.test_id).map(|d| d.to_string()),
+                b_id: y.and_then(|r| r.test_id).map(|d| d.to_string()),
+            });
+            continue;
+        };
+        let mut entry = TestEntry {
+            package: package.clone(),
+            only: None,
+            items: Vec::new(),
+            binary_changed: false,
+            a_id: x.test_id.map(|d| d.to_string()),
+            b_id: y.test_id.map(|d| d.to_string()),
+        };
+        if x.test_id != y.test_id {
+            if x.binary_id != y.binary_id {
+                entry.binary_changed = true;
+                entry.items.push(Item {
+                    field: "test binary".into(),
+                    a: x.binary_id.clone(),
+                    b: y.binary_id.clone(),
+                    kind: ItemKind::Dependency(super::classify::DepRef::Link(format!(
+                        "{package}.test"
+                    ))),
+                });
+            }
+            if x.args != y.args {
+                let (a, b) = (Some(x.args.join(" ")), Some(y.args.join(" ")));
+                let seed = CauseSeed::plain(
+                    Category::TestFlags,
+                    "cacheable test flags",
+                    a.clone(),
+                    b.clone(),
+                )
+                .with_tokens(super::tokens::list_tokens(Some(&x.args), Some(&y.args)));
+                entry.items.push(Item {
+                    field: "test flags".into(),
+                    a,
+                    b,
+                    kind: ItemKind::Input(seed),
+                });
+            }
+            if x.execcmd != y.execcmd {
+                let (a, b) = (Some(x.execcmd.join(" ")), Some(y.execcmd.join(" ")));
+                let seed = CauseSeed::plain(Category::TestFlags, "-exec", a.clone(), b.clone());
+                entry.items.push(Item {
+                    field: "execcmd".into(),
+                    a,
+                    b,
+                    kind: ItemKind::Input(seed),
+                });
+            }
+        } else if let (Some(ia), Some(ib)) = (x.inputs_id, y.inputs_id)
+            && ia != ib
+        {
+            entry.items = input_items(&x.inputs, &y.inputs);
+        }
+        if !entry.items.is_empty() || (x.test_id != y.test_id) {
+            out.push(entry);
+        }
+    }
+    out
+}
+
+/// Compares the inputs two runs of the same test binary read.
+fn input_items(a: &[TestInput], b: &[TestInput]) -> Vec<Item> {
+    fn index(list: &[TestInput]) -> BTreeMap<(InputOp, String), &TestInput> {
+        list.iter().map(|i| ((i.op, i.name.clone()), i)).collect()
+    }
+    let (ma, mb) = (index(a), index(b));
+    let mut items = Vec::new();
+    let mut only_a: Vec<&TestInput> = Vec::new();
+    let mut only_b: Vec<&TestInput> = Vec::new();
+    for (k, x) in &ma {
+        match mb.get(k) {
+            Some(y) if x.hash != y.hash => items.push(changed_input(x, y)),
+            Some(_) => {}
+            None => only_a.push(x),
+        }
+    }
+    for (k, y) in &mb {
+        if !ma.contains_key(k) {
+            only_b.push(y);
+        }
+    }
+    // The same file at another absolute path (a moved checkout): test inputs are recorded by
+    // absolute path, even with -trimpath.
+    let suffix = |p: &str| p.rsplit('/').take(3).collect::<Vec<_>>().join("/");
+    for x in std::mem::take(&mut only_a) {
+        let twin = only_b.iter().position(|y| {
+            y.op == x.op && x.op != InputOp::Env && suffix(&y.name) == suffix(&x.name)
+        });
+        match twin {
+            Some(p) => {
+                let y = only_b.remove(p);
+                let mut seed = CauseSeed::plain(
+                    Category::AbsolutePath,
+                    "test input path",
+                    Some(x.name.clone()),
+                    Some(y.name.clone()),
+                );
+                seed.is_path = true;
+                items.push(Item {
+                    field: format!("{} path", x.op.as_str()),
+                    a: Some(x.name.clone()),
+                    b: Some(y.name.clone()),
+                    kind: ItemKind::Input(seed),
+                });
+            }
+            None => only_a.push(x),
+        }
+    }
+    for (side, list) in [(Side::A, only_a), (Side::B, only_b)] {
+        for i in list {
+            let shown = Some(describe(i));
+            let (a, b) = if side == Side::A {
+                (shown, None)
+            } else {
+                (None, shown)
+            };
+            let category = if i.op == InputOp::Env {
+                Category::TestEnv
+            } else {
+                Category::TestFile
+            };
+            let field = format!("{} {}", i.op.as_str(), i.name);
+            let seed = CauseSeed::plain(category, field.clone(), a.clone(), b.clone());
+            items.push(Item {
+                field,
+                a,
+                b,
+                kind: ItemKind::Input(seed),
+            });
+        }
+    }
+    items
+}
+
+/// An input read on both sides whose hash differs.
+fn changed_input(x: &TestInput, y: &TestInput) -> Item {
+    let field = format!("{} {}", x.op.as_str(), x.name);
+    let (category, a, b) = match (&x.detail, &y.detail) {
+        (InputDetail::Stat(s), InputDetail::Stat(t)) if only_mtime(s, t) => (
+            Category::TestMtime,
+            Some(s.mtime.to_string()),
+            Some(t.mtime.to_string()),
+        ),
+        (
+            InputDetail::Dir {
+                stat: s,
+                entries: e,
+            },
+            InputDetail::Dir {
+                stat: t,
+                entries: f,
+            },
+        ) if e == f && only_mtime(s, t) => (
+            Category::TestMtime,
+            Some(s.mtime.to_string()),
+            Some(t.mtime.to_string()),
+        ),
+        _ if x.op == InputOp::Env => (Category::TestEnv, Some(describe(x)), Some(describe(y))),
+        _ => (Category::TestFile, Some(describe(x)), Some(describe(y))),
+    };
+    // GODEBUG is a test input from Go 1.23 on: a difference is usually the observer effect of
+    // turning gocachehash on for one run only.
+    let class = if x.op == InputOp::Env && x.name == "GODEBUG" {
+        "env GODEBUG".to_string()
+    } else {
+        field.clone()
+    };
+    let seed = CauseSeed::plain(category, class, a.clone(), b.clone());
+    Item {
+        field,
+        a,
+        b,
+        kind: ItemKind::Input(seed),
+    }
+}
+
+fn only_mtime(s: &StatInfo<'_>, t: &StatInfo<'_>) -> bool {
+    s.size == t.size && s.mode == t.mode && s.is_dir == t.is_dir && s.mtime != t.mtime
+}
+
+/// A short description of what the test saw.
+fn describe(i: &TestInput) -> String {
+    match &i.detail {
+        InputDetail::Unset => "unset".into(),
+        InputDetail::Value(v) => format!("{v:?}"),
+        InputDetail::Stat(s) => format!("size {}, mode {}, modified {}", s.size, s.mode, s.mtime),
+        InputDetail::Dir { stat, entries } => format!(
+            "directory, {} entries, modified {}",
+            entries.len(),
+            stat.mtime
+        ),
+        InputDetail::Error(e) => format!("error: {e}"),
+        InputDetail::NotPrinted => format!("hash {}", i.hash.abbrev()),
+    }
+}
