@@ -516,7 +516,7 @@ pair_cgo-enabled() {
   only_in b '^HASH\[build example\.com/lab/cgopkg\]: "file nocgo\.go '
   only_in a '^HASH\[build runtime/cgo\]$'
   only_in b '^HASH\[build example\.com/lab/cmd/labctl\]: "modinfo .*CGO_ENABLED=0'
-  expect=cgo,file-set
+  expect=cgo
   field='CGO_ENABLED (main modinfo build CGO_ENABLED=1/0; cgo/CC lines of cgopkg; its file set: cgo.go vs nocgo.go; runtime/cgo only on A)'
   cache_note=$cache_shared
   setup_note=

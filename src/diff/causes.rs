@@ -11,11 +11,13 @@ use super::Category;
 use super::classify::{Absorb, CauseSeed, Item, ItemKind};
 use super::knowledge::{Facts, explain, looks_volatile};
 use super::paths;
-use super::report::Cause;
+use super::report::{Cause, TokenSide};
 
 /// A differing action as the grouping sees it.
 pub struct ActionItems<'r> {
     pub label: &'r str,
+    /// The import path of a build, link or vet action.
+    pub package: Option<&'r str>,
     /// Position in dependency order (dependencies first).
     pub order: usize,
     pub items: &'r [Item],
@@ -50,23 +52,7 @@ pub fn group(
         })
         .collect();
 
-    let has_toolchain = seeds
-        .iter()
-        .any(|(_, _, s)| s.category == Category::Toolchain && s.versions.is_some());
-    let has_trimpath = seeds
-        .iter()
-        .any(|(_, _, s)| s.class == "-trimpath" && s.absorb == Absorb::None);
-    let has_cgo_enabled = seeds
-        .iter()
-        .any(|(_, _, s)| s.class == "CGO_ENABLED" || s.absorb == Absorb::CgoEnabled);
-    let absorbed_by = |s: &CauseSeed| -> Option<Umbrella> {
-        match s.absorb {
-            Absorb::Toolchain if has_toolchain => Some(Umbrella::Toolchain),
-            Absorb::Trimpath if has_trimpath => Some(Umbrella::Trimpath),
-            Absorb::CgoEnabled if has_cgo_enabled => Some(Umbrella::CgoEnabled),
-            _ => None,
-        }
-    };
+    let present = Present::new(&seeds);
     // Files go generates (`_testmain.go`) change because of another cause: fold them into it.
     let has_other = seeds.iter().any(|(_, _, s)| s.absorb != Absorb::Generated);
     let mut generated: Vec<usize> = Vec::new();
@@ -81,18 +67,11 @@ pub fn group(
             generated.push(si);
             continue;
         }
-        let key = if let Some(u) = absorbed_by(seed) {
-            format!("umbrella {u:?}")
+        let package = actions[seeds[si].0].package;
+        let key = if let Some(u) = present.umbrella(seed, package) {
+            u
         } else if seed.category == Category::Toolchain {
-            // However many tools and actions a toolchain change touches, it is one cause.
-            match &seed.versions {
-                Some(_) => "umbrella Toolchain".to_string(),
-                None => format!("toolchain {} {:?} {:?}", seed.class, seed.a, seed.b),
-            }
-        } else if seed.class == "-trimpath" {
-            "umbrella Trimpath".to_string()
-        } else if seed.class == "CGO_ENABLED" {
-            "umbrella CgoEnabled".to_string()
+            format!("toolchain {} {:?} {:?}", seed.class, seed.a, seed.b)
         } else if seed.is_path {
             path_members
                 .entry((seed.category, seed.class.clone()))
@@ -100,10 +79,7 @@ pub fn group(
                 .push(si);
             continue;
         } else {
-            format!(
-                "{:?}\u{0}{}\u{0}{:?}\u{0}{:?}",
-                seed.category, seed.class, seed.a, seed.b
-            )
+            plain_key(seed)
         };
         let g = *by_key.entry(key.clone()).or_insert_with(|| {
             groups.push(Group::new(key));
@@ -203,11 +179,161 @@ pub fn group(
     (causes, assignment)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Umbrella {
-    Toolchain,
-    Trimpath,
-    CgoEnabled,
+/// The broad differences present, which absorb the differences that follow from them.
+struct Present {
+    toolchain: bool,
+    trimpath: bool,
+    cgo_enabled: bool,
+    go_version: bool,
+    buildmode: bool,
+    /// Modules whose version differs.
+    modules: Vec<String>,
+    /// The group that file-set changes fold into: the -tags, CGO_ENABLED, target, experiment
+    /// or instrumentation difference that selects other files.
+    file_set_host: Option<String>,
+    /// The group of a GOARCH difference, which architecture variables fold into.
+    goarch_host: Option<String>,
+}
+
+impl Present {
+    fn new(seeds: &[(usize, usize, &CauseSeed)]) -> Self {
+        let any = |f: &dyn Fn(&CauseSeed) -> bool| seeds.iter().any(|(_, _, s)| f(s));
+        let mut present = Present {
+            toolchain: any(&|s| s.category == Category::Toolchain && s.versions.is_some()),
+            trimpath: any(&|s| s.class == "-trimpath" && s.absorb == Absorb::None),
+            cgo_enabled: any(&|s| s.class == "CGO_ENABLED" || s.absorb == Absorb::CgoEnabled),
+            go_version: any(&|s| s.category == Category::GoVersion),
+            buildmode: any(&|s| s.class == "-buildmode" && s.absorb == Absorb::None),
+            modules: seeds
+                .iter()
+                .filter(|(_, _, s)| s.category == Category::DependencyVersion)
+                .filter_map(|(_, _, s)| s.class.strip_prefix("module ").map(str::to_string))
+                .collect(),
+            file_set_host: None,
+            goarch_host: None,
+        };
+        if let Some((_, _, host)) = seeds
+            .iter()
+            .find(|(_, _, s)| s.category == Category::Target && s.class == "GOARCH")
+        {
+            present.goarch_host = Some(plain_key(host));
+        }
+        // Which difference selects other files, in order of how directly it does.
+        let hosts: [&dyn Fn(&CauseSeed) -> bool; 5] = [
+            &|s| s.class == "-tags",
+            &|s| s.class == "CGO_ENABLED" || s.absorb == Absorb::CgoEnabled,
+            &|s| s.category == Category::Target && matches!(s.class.as_str(), "GOOS" | "GOARCH"),
+            &|s| s.category == Category::Experiment,
+            &|s| s.category == Category::Instrumentation,
+        ];
+        for is_host in hosts {
+            if let Some((_, _, host)) = seeds.iter().find(|(_, _, s)| is_host(s)) {
+                present.file_set_host = Some(
+                    present
+                        .umbrella(host, None)
+                        .unwrap_or_else(|| plain_key(host)),
+                );
+                break;
+            }
+        }
+        present
+    }
+
+    /// The umbrella cause a seed belongs to: the broad difference it names or follows from.
+    fn umbrella(&self, s: &CauseSeed, package: Option<&str>) -> Option<String> {
+        let key = |k: &str| Some(format!("umbrella {k}"));
+        // However many tools and actions a toolchain change touches, it is one cause.
+        if s.category == Category::Toolchain && s.versions.is_some() {
+            return key("toolchain");
+        }
+        match s.absorb {
+            Absorb::Toolchain if self.toolchain => return key("toolchain"),
+            Absorb::GoDefaults if self.toolchain => return key("toolchain"),
+            Absorb::GoDefaults if self.go_version => return key("go-version"),
+            Absorb::Trimpath if self.trimpath => return key("trimpath"),
+            Absorb::CgoEnabled if self.cgo_enabled => return key("cgo"),
+            Absorb::Buildmode if self.buildmode => return key("buildmode"),
+            _ => {}
+        }
+        if s.class == "-trimpath" && s.absorb == Absorb::None {
+            return key("trimpath");
+        }
+        // One cause per experiment set, VCS stamp and GODEBUG default set, whichever lines
+        // (tool IDs, modinfo settings, link fields) show it.
+        match s.category {
+            Category::Experiment => return key("experiment"),
+            Category::VcsStamp => return key("vcs-stamp"),
+            Category::Godebug => return key("godebug"),
+            _ => {}
+        }
+        // The architecture variable changes name with GOARCH (GOAMD64 → GOARM64).
+        if s.category == Category::Target
+            && (s.a.is_none() || s.b.is_none())
+            && s.class.starts_with("GO")
+            && !matches!(s.class.as_str(), "GOOS" | "GOARCH")
+        {
+            if let Some(host) = &self.goarch_host {
+                return Some(host.clone());
+            }
+        }
+        if s.class == "CGO_ENABLED" {
+            return key("cgo");
+        }
+        if s.category == Category::GoVersion {
+            return key("go-version");
+        }
+        if s.class == "-buildmode" && self.buildmode {
+            return key("buildmode");
+        }
+        if s.category == Category::DependencyVersion {
+            if let Some(m) = s.class.strip_prefix("module ") {
+                return key(&format!("module {m}"));
+            }
+        }
+        // Build tags, cgo, the target, experiments and instrumentation select other files.
+        if s.category == Category::FileSet && s.class.starts_with("files of ") {
+            if let Some(host) = &self.file_set_host {
+                return Some(host.clone());
+            }
+        }
+        // A dependency's files change with its version.
+        if matches!(s.category, Category::Source | Category::FileSet) {
+            if let Some(pkg) = package {
+                if let Some(m) = self
+                    .modules
+                    .iter()
+                    .find(|m| pkg == m.as_str() || pkg.starts_with(&format!("{m}/")))
+                {
+                    return key(&format!("module {m}"));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The group key of a seed that is grouped by its values: for long values compared token by
+/// token, by the tokens that differ (the same `-O2` → `-O1` in every package's C flags is one
+/// cause, although each package's full flag list differs).
+fn plain_key(seed: &CauseSeed) -> String {
+    if seed.tokens.iter().any(|t| t.side != TokenSide::Equal) {
+        let changed: Vec<String> = seed
+            .tokens
+            .iter()
+            .filter(|t| t.side != TokenSide::Equal)
+            .map(|t| format!("{:?}{}", t.side, t.text))
+            .collect();
+        return format!(
+            "{:?}\u{0}{}\u{0}{}",
+            seed.category,
+            seed.class,
+            changed.join("\u{0}")
+        );
+    }
+    format!(
+        "{:?}\u{0}{}\u{0}{:?}\u{0}{:?}",
+        seed.category, seed.class, seed.a, seed.b
+    )
 }
 
 struct Group {
@@ -248,12 +374,28 @@ fn build_cause(
     let labels: Vec<String> = affected.iter().map(|x| x.1.to_string()).collect();
 
     // The main seed: the one that names the umbrella, else the first.
-    let main = match g.key.as_str() {
-        "umbrella Toolchain" => members.iter().find(|s| s.category == Category::Toolchain),
-        "umbrella Trimpath" => members
+    let main = match g.key.strip_prefix("umbrella ") {
+        Some("toolchain") => members.iter().find(|s| s.category == Category::Toolchain),
+        Some("trimpath") => members
             .iter()
             .find(|s| s.class == "-trimpath" && s.absorb == Absorb::None),
-        "umbrella CgoEnabled" => members.iter().find(|s| s.class == "CGO_ENABLED"),
+        Some("cgo") => members.iter().find(|s| s.class == "CGO_ENABLED"),
+        Some("go-version") => members.iter().find(|s| s.category == Category::GoVersion),
+        Some("buildmode") => members.iter().find(|s| s.class == "-buildmode"),
+        Some(k) if k.starts_with("module ") => members
+            .iter()
+            .find(|s| s.category == Category::DependencyVersion),
+        Some("experiment") => members
+            .iter()
+            .find(|s| s.class == "GOEXPERIMENT" && s.a.is_some() && s.b.is_some()),
+        Some("vcs-stamp") => [
+            "modinfo vcs.revision",
+            "modinfo vcs.modified",
+            "modinfo vcs.time",
+        ]
+        .iter()
+        .find_map(|c| members.iter().find(|s| s.class == *c)),
+        Some("godebug") => members.iter().find(|s| s.class == "defaultgodebug"),
         _ => None,
     }
     .or(members.first())
@@ -282,7 +424,7 @@ fn build_cause(
             Some(x.clone()),
             Some(y.clone()),
         )
-    } else if g.key == "umbrella CgoEnabled" && main.class != "CGO_ENABLED" {
+    } else if g.key == "umbrella cgo" && main.class != "CGO_ENABLED" {
         // CGO_ENABLED itself is not printed (no main package): describe the visible effect.
         (
             Category::Cgo,
@@ -351,12 +493,14 @@ fn build_cause(
         .iter()
         .any(|v| v.as_deref().is_some_and(looks_volatile))
         && matches!(category, Category::CompilerFlags | Category::LinkerFlags);
-    let gcflags_named_only = category == Category::CompilerFlags
-        && main.class == "-gcflags"
-        && !members.iter().any(|s| s.class.contains("standard library"));
+    // The standard library's import paths have no dot in their first element.
+    let reaches_std = affected
+        .iter()
+        .filter_map(|(_, label)| label.split(' ').nth(1))
+        .any(|pkg| !pkg.split('/').next().unwrap_or("").contains('.'));
     let explain_facts = Facts {
         go_minor: facts.go_minor,
-        gcflags_named_only,
+        reaches_std,
         volatile,
         both_trimpath: facts.both_trimpath,
     };

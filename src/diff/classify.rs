@@ -54,6 +54,10 @@ pub enum Absorb {
     CgoEnabled,
     /// A file go generates (`_testmain.go`): folded into another cause of the same run.
     Generated,
+    /// GODEBUG defaults, which follow from the toolchain and the go.mod `go` line.
+    GoDefaults,
+    /// Compiler flags forced by a build mode (`-shared` for pie).
+    Buildmode,
 }
 
 /// The classification of one input difference.
@@ -187,7 +191,29 @@ pub fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
             classify(fa, fb, &ctx, &mut items);
         }
     }
+    merge_file_sets(&mut items);
     items
+}
+
+/// Files added and removed in one package are one change of its file set: give their seeds
+/// the same values (the files only in A, the files only in B) so they group into one cause.
+fn merge_file_sets(items: &mut [Item]) {
+    let is_file_set = |item: &Item| matches!(&item.kind, ItemKind::Input(s) if s.category == Category::FileSet && s.class.starts_with("files of "));
+    let (mut only_a, mut only_b) = (Vec::new(), Vec::new());
+    for item in items.iter().filter(|i| is_file_set(i)) {
+        if let ItemKind::Input(s) = &item.kind {
+            only_a.extend(s.a.clone());
+            only_b.extend(s.b.clone());
+        }
+    }
+    let joined = |v: &[String]| (!v.is_empty()).then(|| v.join(" "));
+    let (a, b) = (joined(&only_a), joined(&only_b));
+    for item in items.iter_mut().filter(|i| is_file_set(i)) {
+        if let ItemKind::Input(s) = &mut item.kind {
+            s.a = a.clone();
+            s.b = b.clone();
+        }
+    }
 }
 
 fn text(f: Option<&Field<'_>>) -> Option<String> {
@@ -242,7 +268,16 @@ pub fn classify(
         Module { .. } => {
             let (a, b) = (after(fa, "module "), after(fb, "module "));
             let seed = if both {
-                CauseSeed::new(Category::DependencyVersion, "module", a.clone(), b.clone())
+                let path = a
+                    .as_deref()
+                    .and_then(|m| m.rsplit_once('@'))
+                    .map_or("", |(p, _)| p);
+                CauseSeed::new(
+                    Category::DependencyVersion,
+                    format!("module {path}"),
+                    a.clone(),
+                    b.clone(),
+                )
             } else {
                 CauseSeed::new(Category::Trimpath, "module", a.clone(), b.clone())
                     .absorb(Absorb::Trimpath)
@@ -477,7 +512,7 @@ pub fn classify(
             let tokens = tokens_of(a.as_deref(), b.as_deref(), ',');
             let seed = CauseSeed::new(Category::Godebug, "defaultgodebug", a.clone(), b.clone())
                 .tokens(tokens)
-                .absorb(Absorb::Toolchain);
+                .absorb(Absorb::GoDefaults);
             push_seed(items, "defaultgodebug", a, b, seed);
         }
         LinkTool { .. } => link_tool(fa, fb, items),
@@ -584,8 +619,8 @@ fn tool_item(items: &mut Vec<Item>, field: &str, a: Option<String>, b: Option<St
         CauseSeed::new(
             Category::Experiment,
             "GOEXPERIMENT",
-            Some(ea.trim_start_matches("X:").to_string()),
-            Some(eb.trim_start_matches("X:").to_string()),
+            Some(experiments_or_none(ea)),
+            Some(experiments_or_none(eb)),
         )
     } else {
         let mut seed = CauseSeed::new(Category::Toolchain, field, a.clone(), b.clone());
@@ -595,6 +630,14 @@ fn tool_item(items: &mut Vec<Item>, field: &str, a: Option<String>, b: Option<St
         seed
     };
     push_seed(items, field, a, b, seed);
+}
+
+/// `X:a,b` → `a,b`; no suffix → `none`.
+fn experiments_or_none(suffix: &str) -> String {
+    match suffix.trim_start_matches("X:") {
+        "" => "none".to_string(),
+        e => e.to_string(),
+    }
 }
 
 /// `goos/goarch` (build) and `buildmode … goos … goarch …` (link): each part is a target field.
@@ -800,20 +843,55 @@ fn tool_with_flags(
         } else {
             Category::CompilerFlags
         };
-        let field = format!("{flag_name} (forced)");
+        let mut field = format!("{flag_name} (forced)");
+        if instrumented {
+            // -race, -msan and -asan force their compiler flag: name the build flag.
+            let flag = ["-race", "-msan", "-asan"]
+                .into_iter()
+                .find(|f| fa_.iter().chain(&fb_).any(|x| x == f))
+                .unwrap_or("-race");
+            let on = |v: &[String]| {
+                Some(
+                    if v.iter().any(|x| x == flag) {
+                        "on"
+                    } else {
+                        "off"
+                    }
+                    .to_string(),
+                )
+            };
+            let (a, b) = (on(&fa_), on(&fb_));
+            let seed = CauseSeed::new(category, flag, a.clone(), b.clone());
+            push_seed(items, &field, a, b, seed);
+            field.clear();
+        }
         let (a, b) = (Some(fa_.join(" ")), Some(fb_.join(" ")));
+        if field.is_empty() {
+            return finish_flags(ga, gb, flag_name, items);
+        }
+        // Position-independent code for -buildmode=pie/shared/plugin.
+        let by_buildmode = fa_
+            .iter()
+            .chain(&fb_)
+            .any(|f| matches!(f.as_str(), "-shared" | "-dynlink"));
         let seed = CauseSeed::new(category, field.clone(), a.clone(), b.clone())
-            .tokens(list_tokens(Some(&fa_), Some(&fb_)));
+            .tokens(list_tokens(Some(&fa_), Some(&fb_)))
+            .absorb(if by_buildmode {
+                Absorb::Buildmode
+            } else {
+                Absorb::None
+            });
         push_seed(items, &field, a, b, seed);
     }
+    finish_flags(ga, gb, flag_name, items);
+}
+
+/// The user's own -gcflags/-asmflags of one package.
+fn finish_flags(ga: Vec<String>, gb: Vec<String>, flag_name: &str, items: &mut Vec<Item>) {
     if ga != gb {
         let (a, b) = (Some(ga.join(" ")), Some(gb.join(" ")));
-        let mut seed = CauseSeed::new(Category::CompilerFlags, flag_name, a.clone(), b.clone())
+        let seed = CauseSeed::new(Category::CompilerFlags, flag_name, a.clone(), b.clone())
             .tokens(list_tokens(Some(&ga), Some(&gb)));
-        // Standard packages only get -gcflags through a pattern such as all=.
-        if ctx.standard {
-            seed.class = format!("{flag_name} (standard library)");
-        }
         push_seed(items, flag_name, a, b, seed);
     }
 }
@@ -1044,9 +1122,20 @@ fn setting_seed(key: &str, a: Option<String>, b: Option<String>, cgo_differs: bo
             };
             CauseSeed::new(Category::Instrumentation, "-cover", on(&a), on(&b))
         }
-        "-race" | "-msan" | "-asan" | "-covermode" | "-coverpkg" => {
-            CauseSeed::new(Category::Instrumentation, key, a, b)
+        "-race" | "-msan" | "-asan" => {
+            let on = |v: &Option<String>| {
+                Some(
+                    if v.as_deref() == Some("true") {
+                        "on"
+                    } else {
+                        "off"
+                    }
+                    .to_string(),
+                )
+            };
+            CauseSeed::new(Category::Instrumentation, key, on(&a), on(&b))
         }
+        "-covermode" | "-coverpkg" => CauseSeed::new(Category::Instrumentation, key, a, b),
         "CGO_ENABLED" => CauseSeed::new(Category::Cgo, "CGO_ENABLED", a, b),
         "CGO_CFLAGS" | "CGO_CPPFLAGS" | "CGO_CXXFLAGS" | "CGO_LDFLAGS" | "CGO_FFLAGS" => {
             if a.is_some() && b.is_some() {
@@ -1061,7 +1150,7 @@ fn setting_seed(key: &str, a: Option<String>, b: Option<String>, cgo_differs: bo
         "GOEXPERIMENT" => CauseSeed::new(Category::Experiment, "GOEXPERIMENT", a, b),
         "DefaultGODEBUG" => CauseSeed::new(Category::Godebug, "DefaultGODEBUG", a, b)
             .tokens(split_tokens(','))
-            .absorb(Absorb::Toolchain),
+            .absorb(Absorb::GoDefaults),
         "-pgo" => match (&a, &b) {
             (Some(x), Some(y)) if x.starts_with('/') && y.starts_with('/') => {
                 CauseSeed::new(Category::AbsolutePath, "-pgo", a, b).path()

@@ -9,8 +9,8 @@ use super::Category;
 pub struct Facts {
     /// Go version of the side that printed the field (GOROOT semantics changed in 1.23).
     pub go_minor: Option<u32>,
-    /// The -gcflags difference reaches only packages of the main module (no `all=`).
-    pub gcflags_named_only: bool,
+    /// The difference reaches standard-library packages.
+    pub reaches_std: bool,
     /// The differing value looks volatile (a time, a commit, a build number).
     pub volatile: bool,
     /// Both sides build with -trimpath.
@@ -167,18 +167,14 @@ fn absolute_path(class: &str, facts: &Facts) -> (String, Option<String>) {
     (why.to_string(), Some(fix.to_string()))
 }
 
-fn compiler_flags(class: &str, facts: &Facts) -> (String, Option<String>) {
-    let why = if facts.gcflags_named_only {
-        "-gcflags are compiler arguments in every key they reach; without a pattern they reach only the packages named on the command line, with all= every package"
-    } else {
-        "-gcflags and -asmflags are compiler arguments, hashed into the key of every package they reach (all= reaches the standard library too)"
-    };
+fn compiler_flags(_class: &str, facts: &Facts) -> (String, Option<String>) {
+    let why = "-gcflags and -asmflags are compiler arguments, hashed into the key of every package they reach; `-gcflags=X` reaches only the packages named on the command line, `-gcflags=all=X` every package including the standard library";
     let fix = if facts.volatile {
         "a value that changes per build in -gcflags recompiles every package it reaches: move it to -ldflags -X, which only re-links"
-    } else if class.contains("standard library") {
-        "use the same -gcflags on both sides; note that `-gcflags=all=…` also recompiles the standard library"
+    } else if facts.reaches_std {
+        "pass the same -gcflags on both sides, with the same package pattern: the standard library is affected, so one side used all= (or a pattern matching it)"
     } else {
-        "pass the same -gcflags/-asmflags on both sides (including the package pattern: `-gcflags=-N` and `-gcflags=all=-N` reach different packages)"
+        "pass the same -gcflags/-asmflags on both sides, with the same package pattern (`-gcflags=-N` and `-gcflags=all=-N` reach different packages)"
     };
     (why.to_string(), Some(fix.to_string()))
 }

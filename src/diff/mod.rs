@@ -60,6 +60,7 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
         };
         entries.push(Entry {
             name: act.name.to_string(),
+            package: act.package().map(str::to_string),
             label: act.label(),
             kind: act.kind.as_str(),
             only: match (x, y) {
@@ -94,6 +95,7 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
     for t in tests::compare(&log_a.tests, &log_b.tests) {
         let name = format!("test {}", t.package);
         entries.push(Entry {
+            package: None,
             label: name.clone(),
             name,
             kind: "test",
@@ -162,6 +164,7 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
         .iter()
         .map(|&i| causes::ActionItems {
             label: &entries[i].label,
+            package: entries[i].package.as_deref(),
             order: order[i],
             items: entries[i].items.as_deref().unwrap_or(&[]),
         })
@@ -254,6 +257,8 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
 /// An action pair or a tested package, on its way to the report.
 struct Entry {
     name: String,
+    /// Import path of a build, link or vet action.
+    package: Option<String>,
     label: String,
     kind: &'static str,
     only: Option<Status>,

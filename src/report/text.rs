@@ -253,7 +253,9 @@ fn write_cause(
             "B".style(s.side_b),
             to.style(s.side_b)
         )?;
-    } else if !c.tokens.is_empty() && c.a.is_some() && c.b.is_some() {
+    } else if c.tokens.iter().any(|t| t.side == TokenSide::Equal) && c.a.is_some() && c.b.is_some()
+    {
+        // Long values with something in common: only the tokens that differ, in context.
         let mut line = String::new();
         for t in changed_with_context(&c.tokens, 2) {
             match t {
