@@ -271,10 +271,9 @@ impl Present {
             && (s.a.is_none() || s.b.is_none())
             && s.class.starts_with("GO")
             && !matches!(s.class.as_str(), "GOOS" | "GOARCH")
+            && let Some(host) = &self.goarch_host
         {
-            if let Some(host) = &self.goarch_host {
-                return Some(host.clone());
-            }
+            return Some(host.clone());
         }
         if s.class == "CGO_ENABLED" {
             return key("cgo");
@@ -285,28 +284,27 @@ impl Present {
         if s.class == "-buildmode" && self.buildmode {
             return key("buildmode");
         }
-        if s.category == Category::DependencyVersion {
-            if let Some(m) = s.class.strip_prefix("module ") {
-                return key(&format!("module {m}"));
-            }
+        if s.category == Category::DependencyVersion
+            && let Some(m) = s.class.strip_prefix("module ")
+        {
+            return key(&format!("module {m}"));
         }
         // Build tags, cgo, the target, experiments and instrumentation select other files.
-        if s.category == Category::FileSet && s.class.starts_with("files of ") {
-            if let Some(host) = &self.file_set_host {
-                return Some(host.clone());
-            }
+        if s.category == Category::FileSet
+            && s.class.starts_with("files of ")
+            && let Some(host) = &self.file_set_host
+        {
+            return Some(host.clone());
         }
         // A dependency's files change with its version.
-        if matches!(s.category, Category::Source | Category::FileSet) {
-            if let Some(pkg) = package {
-                if let Some(m) = self
-                    .modules
-                    .iter()
-                    .find(|m| pkg == m.as_str() || pkg.starts_with(&format!("{m}/")))
-                {
-                    return key(&format!("module {m}"));
-                }
-            }
+        if matches!(s.category, Category::Source | Category::FileSet)
+            && let Some(pkg) = package
+            && let Some(m) = self
+                .modules
+                .iter()
+                .find(|m| pkg == m.as_str() || pkg.starts_with(&format!("{m}/")))
+        {
+            return key(&format!("module {m}"));
         }
         None
     }
