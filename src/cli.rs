@@ -79,6 +79,11 @@ pub enum Commands {
     #[command(after_help = COMPARE_EXAMPLES)]
     Compare(CompareArgs),
 
+    /// Explain one build's cache keys: which inputs are machine-specific and, for a package,
+    /// every input of its key in order with what it is and which knob changes it.
+    #[command(after_help = EXPLAIN_EXAMPLES)]
+    Explain(ExplainArgs),
+
     /// Show what a gocachehash log holds: Go version, actions by kind, verification, noise,
     /// and (with --action) one action's key inputs in order.
     #[command(after_help = INSPECT_EXAMPLES)]
@@ -125,6 +130,17 @@ Categories: absolute-path, trimpath, toolchain, go-version, target, compiler-fla
 linker-flags, cgo, experiment, instrumentation, source, file-set, vcs-stamp, godebug,
 debug-env, dependency-version, nondeterministic, test-flags, test-env, test-file,
 test-mtime, other.";
+
+const EXPLAIN_EXAMPLES: &str = "\
+Examples:
+  whymiss explain                                # build ./... here once, then the overview
+  whymiss explain example.com/app/greet          # the same, and greet's keys input by input
+  whymiss explain build.log                      # a log or capture you already have
+  whymiss explain build.log example.com/app      # its build and link keys, input by input
+  whymiss explain --test -- ./greet              # go test: also the test result's run-time inputs
+  whymiss explain ci.capture --format json
+
+A single argument that is an existing file is a log; otherwise it names a package.";
 
 const INSPECT_EXAMPLES: &str = "\
 Examples:
@@ -279,6 +295,25 @@ pub struct ReportArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// [LOG] [PACKAGE...]: a log or capture (an existing file), then packages, block names
+    /// (`link example.com/app`) or tested packages to explain input by input. Without a log,
+    /// whymiss builds the module once (see --dir, --test, GO ARGS).
+    #[arg(value_name = "LOG|PACKAGE")]
+    pub targets: Vec<String>,
+
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+
+    /// Arguments for the live `go build` (or `go test`): flags and packages. Default ./...
+    #[arg(last = true, value_name = "GO ARGS")]
+    pub go_args: Vec<String>,
+}
+
+#[derive(Args, Debug)]
 pub struct InspectArgs {
     /// The log: go's stderr captured with GODEBUG=gocachehash=1, a CI log holding it (line
     /// prefixes such as timestamps are tolerated), gzip-compressed or not, a capture; `-`
@@ -384,6 +419,13 @@ pub enum Command {
         list: bool,
         format: Format,
     },
+    Explain {
+        /// A log or capture; `None` builds once with `live`.
+        log: Option<PathBuf>,
+        live: Option<(SideSpec, RunOptions)>,
+        select: Vec<String>,
+        format: Format,
+    },
 }
 
 /// The flag that keeps VCS stamping out of a relocated comparison.
@@ -447,6 +489,34 @@ impl Cli {
                 b: c.b,
                 report: c.report.into(),
             },
+            Some(Commands::Explain(e)) => {
+                let mut targets = e.targets;
+                let log = match targets.first() {
+                    Some(first) if std::path::Path::new(first).is_file() || first == "-" => {
+                        Some(PathBuf::from(targets.remove(0)))
+                    }
+                    _ => None,
+                };
+                let live = log.is_none().then(|| {
+                    (
+                        SideSpec {
+                            label: "here".to_string(),
+                            go: e.run.go.clone(),
+                            dir: e.run.dir.clone().unwrap_or_else(|| PathBuf::from(".")),
+                            env: e.run.env.clone(),
+                            flags: Vec::new(),
+                            relocate: false,
+                        },
+                        run_options(&e.run, e.go_args),
+                    )
+                });
+                Command::Explain {
+                    log,
+                    live,
+                    select: targets,
+                    format: e.format,
+                }
+            }
             Some(Commands::Inspect(a)) => Command::Inspect {
                 log: a.log,
                 actions: a.actions,

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod diff;
 pub mod error;
+pub mod explain;
 pub mod go;
 pub mod model;
 pub mod parse;
@@ -104,6 +105,58 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
                 )
             } else {
                 outcome
+            })
+        }
+        Command::Explain {
+            log,
+            live,
+            select,
+            format,
+        } => {
+            // Read a file, or build once; either way, parse and explain.
+            let (bytes, offset, source, run) = match (log, live) {
+                (Some(path), _) => {
+                    let file = LogFile::read(path)?;
+                    let (_, body) = side_of_file("A", &file)?;
+                    let name = file.display_name();
+                    (file, body, name, None)
+                }
+                (None, Some((side, options))) => {
+                    go::signals::install().map_err(|e| {
+                        Error::Usage(format!("cannot install a signal handler: {e}"))
+                    })?;
+                    let run = go::run::run_side(side, options)?;
+                    let name = format!(
+                        "go {} in {}",
+                        run.info.args.join(" "),
+                        run.info.dir.as_deref().unwrap_or(".")
+                    );
+                    let file = LogFile {
+                        path: "live".into(),
+                        bytes: run.stderr.clone(),
+                    };
+                    (file, 0, name, Some(run))
+                }
+                (None, None) => return Err(Error::Usage("explain needs a log or a module".into())),
+            };
+            let parsed = match &run {
+                Some(r) => parse_side(r, false)?,
+                None => parse_body(&bytes, offset)?,
+            };
+            for wanted in select {
+                if !explain::found(&parsed, wanted) {
+                    return Err(Error::Usage(not_found(wanted, &parsed)));
+                }
+            }
+            let explanation = explain::explain(&source, &parsed, select);
+            match format {
+                Format::Text => report::explain::write_text(out, &explanation, &config.styles),
+                Format::Json => report::explain::write_json(out, &explanation),
+            }
+            .map_err(Error::Output)?;
+            Ok(match &run {
+                Some(r) if !r.success => Outcome::Partial(build_failed(r)),
+                _ => Outcome::Done,
             })
         }
         Command::Inspect {

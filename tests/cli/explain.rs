@@ -1,0 +1,131 @@
+//! `whymiss explain`: every field kind annotated, unknown lines named, snapshots of a build, a
+//! link, a cgo and a test action.
+
+use crate::support::{corpus, whymiss};
+
+fn explain(args: &[&str]) -> crate::support::Run {
+    let mut all = vec!["explain".to_string()];
+    all.extend(args.iter().map(|s| s.to_string()));
+    whymiss(all)
+}
+
+#[test]
+fn overview_names_machine_specific_inputs_and_a_verdict() {
+    let run = explain(&["corpus/pairs/moved/a.log.gz"]).code(0);
+    let out = run.stdout();
+    assert!(
+        out.contains("dir (package directory)  machine-specific, 14 actions"),
+        "{out}"
+    );
+    assert!(
+        out.contains("verdict: this build's keys depend on 3 machine-specific inputs"),
+        "{out}"
+    );
+    let run = explain(&["corpus/pairs/trimpath-both-cgo/b.log.gz"]).code(0);
+    assert!(
+        run.stdout()
+            .contains("depend on 1 machine-specific input: CC flags"),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
+fn every_field_of_every_corpus_log_is_annotated() {
+    for path in crate::support::files_under(&corpus("logs"), &[".log.gz"]) {
+        let run = explain(&[path.to_str().unwrap(), "--format", "json"]).code(0);
+        let v = run.json();
+        assert_eq!(v["kind"], "explain");
+        assert_eq!(v["unknown_lines"], 0, "{}", path.display());
+    }
+    // Every action of one log, field by field: each has what, origin and portability.
+    let log = corpus("logs/go1.27.3/lab-test.log.gz");
+    let v = explain(&[
+        log.to_str().unwrap(),
+        "example.com/lab/greet",
+        "example.com/lab/util/strs",
+        "--format",
+        "json",
+    ])
+    .code(0)
+    .json();
+    let selected = v["selected"].as_array().unwrap();
+    assert!(selected.len() >= 3, "{selected:#?}");
+    for a in selected {
+        for f in a["fields"].as_array().unwrap() {
+            assert!(!f["what"].as_str().unwrap().is_empty());
+            assert_ne!(f["origin"], "unknown", "{f}");
+        }
+    }
+    assert_eq!(v["tests"][0]["package"], "example.com/lab/greet");
+}
+
+#[test]
+fn unknown_lines_are_named_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let payloads: [&[u8]; 3] = [b"go1.99.0", b"compile\n", b"futurefield 42\n"];
+    let mut h = sha2::Sha256::new();
+    use sha2::Digest;
+    let mut log = String::from("HASH[build example.com/x]\n");
+    for p in payloads {
+        h.update(p);
+        log.push_str(&format!(
+            "HASH[build example.com/x]: {}\n",
+            whymiss::parse::unquote::quote(p)
+        ));
+    }
+    let sum: [u8; 32] = h.finalize().into();
+    log.push_str(&format!(
+        "HASH[build example.com/x]: {}\n",
+        whymiss::model::Digest(sum)
+    ));
+    let path = dir.path().join("future.log");
+    std::fs::write(&path, log).unwrap();
+    let run = explain(&[path.to_str().unwrap(), "example.com/x"]).code(0);
+    let out = run.stdout();
+    assert!(out.contains("futurefield 42"), "{out}");
+    assert!(out.contains("does not know"), "{out}");
+    assert!(
+        out.contains("1 line(s) this whymiss does not know"),
+        "{out}"
+    );
+}
+
+#[test]
+fn snapshots_of_build_link_cgo_and_test_actions() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        let build = explain(&[
+            "corpus/logs/go1.27.3/lab-build.log.gz",
+            "example.com/lab/greet",
+        ])
+        .code(0)
+        .stdout();
+        insta::assert_snapshot!("explain-build", build);
+        let link = explain(&[
+            "corpus/logs/go1.27.3/lab-build.log.gz",
+            "link example.com/lab/cmd/labctl",
+        ])
+        .code(0)
+        .stdout();
+        insta::assert_snapshot!("explain-link", link);
+        let cgo = explain(&[
+            "corpus/logs/go1.21.13/lab-build.log.gz",
+            "build example.com/lab/cgopkg",
+        ])
+        .code(0)
+        .stdout();
+        insta::assert_snapshot!("explain-cgo", cgo);
+        let test = explain(&[
+            "corpus/logs/go1.27.3/lab-test.log.gz",
+            "example.com/lab/greet",
+            "--format",
+            "json",
+        ])
+        .code(0)
+        .stdout();
+        insta::assert_snapshot!("explain-test-json", test);
+    });
+}
