@@ -88,6 +88,12 @@ pub enum Commands {
     /// and (with --action) one action's key inputs in order.
     #[command(after_help = INSPECT_EXAMPLES)]
     Inspect(InspectArgs),
+
+    /// Run one of the built-in cache-miss scenarios (a moved checkout, -trimpath, two
+    /// toolchains, -gcflags, VCS stamping, test-cache inputs, …): two builds of a small module
+    /// that differ in one way, the report, and the lesson it teaches.
+    #[command(after_help = DEMO_EXAMPLES)]
+    Demo(DemoArgs),
 }
 
 const DIFF_EXAMPLES: &str = "\
@@ -149,6 +155,19 @@ Examples:
   whymiss inspect build.log --list
   whymiss inspect build.log --action 'build example.com/app/greet'
   whymiss inspect ci-log.txt.gz --format json";
+
+const DEMO_EXAMPLES: &str = "\
+Examples:
+  whymiss demo --list                 # every scenario: name and title
+  whymiss demo moved                  # a moved checkout without -trimpath
+  whymiss demo moved --go go1.26.6    # sides that name no toolchain use --go, else $GO, else go
+  whymiss demo toolchain              # go1.26.6 vs go1.27.3 (on PATH or in $WHYMISS_TOOLCHAINS/bin)
+  whymiss demo test-env --format json
+
+Each scenario copies its module into a temporary directory (removed afterwards), runs side A,
+applies side B's changes, runs side B, and prints the report, the lesson, and whether whymiss
+found the cause categories the scenario expects. Exit status: 0 same keys, 1 keys differ, 2 a
+build failed or whymiss did not find exactly the expected categories.";
 
 /// The default command: build here and in a relocated copy.
 #[derive(Args, Debug)]
@@ -313,6 +332,30 @@ pub struct ExplainArgs {
     pub go_args: Vec<String>,
 }
 
+/// `whymiss demo`.
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// The scenario to run (see --list). Without one, the scenarios are listed.
+    #[arg(value_name = "NAME", conflicts_with = "list")]
+    pub name: Option<String>,
+
+    /// List the scenarios: name and title (with --format json: everything about them).
+    #[arg(long)]
+    pub list: bool,
+
+    /// The go command for sides whose scenario names no toolchain: a path, or a version such
+    /// as go1.27.3. Default: $GO, else go on PATH.
+    #[arg(long, value_name = "GO")]
+    pub go: Option<String>,
+
+    /// No progress lines on the terminal.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
 #[derive(Args, Debug)]
 pub struct InspectArgs {
     /// The log: go's stderr captured with GODEBUG=gocachehash=1, a CI log holding it (line
@@ -426,6 +469,13 @@ pub enum Command {
         select: Vec<String>,
         format: Format,
     },
+    /// Run a built-in scenario, or list them (`name` is `None` or `list` is set).
+    Demo {
+        name: Option<String>,
+        list: bool,
+        options: crate::demo::DemoOptions,
+        report: ReportConfig,
+    },
 }
 
 /// The flag that keeps VCS stamping out of a relocated comparison.
@@ -522,6 +572,15 @@ impl Cli {
                 actions: a.actions,
                 list: a.list,
                 format: a.format,
+            },
+            Some(Commands::Demo(d)) => Command::Demo {
+                name: d.name,
+                list: d.list,
+                options: crate::demo::DemoOptions {
+                    go: d.go,
+                    progress: ProgressMode::from_quiet(d.quiet),
+                },
+                report: d.report.into(),
             },
         };
         Ok(Config { styles, command })

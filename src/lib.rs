@@ -4,6 +4,7 @@
 //! command and writes its output; `main.rs` only maps the outcome to an exit status.
 
 pub mod cli;
+pub mod demo;
 pub mod diff;
 pub mod error;
 pub mod explain;
@@ -35,6 +36,9 @@ pub enum Outcome {
     /// A build failed on one side: the report covers only what both sides hashed. The message
     /// (one line) says which side and why.
     Partial(String),
+    /// `whymiss demo`: whymiss did not find exactly the categories the scenario expects. The
+    /// message (one line) says what was expected and found.
+    Unexpected(String),
 }
 
 impl Outcome {
@@ -42,7 +46,7 @@ impl Outcome {
         match self {
             Outcome::Done | Outcome::Same => 0,
             Outcome::Differ => 1,
-            Outcome::Partial(_) => 2,
+            Outcome::Partial(_) | Outcome::Unexpected(_) => 2,
         }
     }
 }
@@ -90,8 +94,13 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             let (fa, fb) = (LogFile::read(a)?, LogFile::read(b)?);
             let (ia, body_a) = side_of_file("A", &fa)?;
             let (ib, body_b) = side_of_file("B", &fb)?;
-            let la = parse_body(&fa, body_a)?;
-            let lb = parse_body(&fb, body_b)?;
+            // The two logs are independent: parse them on two cores.
+            let (la, lb) = std::thread::scope(|scope| {
+                let b = scope.spawn(|| parse_body(&fb, body_b));
+                let a = parse_body(&fa, body_a);
+                (a, b.join().expect("parser thread"))
+            });
+            let (la, lb) = (la?, lb?);
             let result = diff::compare(
                 &la,
                 &lb,
@@ -190,6 +199,12 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             .map_err(Error::Output)?;
             Ok(Outcome::Done)
         }
+        Command::Demo {
+            name,
+            list,
+            options,
+            report,
+        } => demo::execute(name.as_deref(), *list, options, report, &config.styles, out),
     }
 }
 
@@ -229,7 +244,7 @@ fn run_live(
 }
 
 /// `side B: go build failed (exit 1)`.
-fn build_failed(run: &SideRun) -> String {
+pub(crate) fn build_failed(run: &SideRun) -> String {
     format!(
         "side {}: go {} failed (exit {})",
         run.info.label,
@@ -240,7 +255,7 @@ fn build_failed(run: &SideRun) -> String {
 
 /// Parses a live side's stderr; a build that failed before hashing anything is an error that
 /// shows go's own message.
-fn parse_side(run: &SideRun, test: bool) -> Result<BuildLog<'_>, Error> {
+pub(crate) fn parse_side(run: &SideRun, test: bool) -> Result<BuildLog<'_>, Error> {
     parse::parse_log(&run.stderr).map_err(|source| {
         if run.success {
             Error::SideLog {

@@ -3,7 +3,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::model::{Action, ActionKind, Variant};
+use crate::model::{Action, ActionKind, Input, Variant};
 
 /// The identity of an action across logs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -99,6 +99,19 @@ fn pair_group(
             None => free_a.push(ia),
         }
     }
+    // Same-name actions built for different targets or by different toolchains (a log that
+    // concatenates several builds) pair with their own kind first, in order.
+    if free_a.len() > 1 && free_b.len() > 1 {
+        let mut rest_a = Vec::new();
+        for ia in free_a {
+            let sig = signature(a[ia]);
+            match free_b.iter().position(|&ib| signature(b[ib]) == sig) {
+                Some(p) => pairs.push((ia, free_b.remove(p))),
+                None => rest_a.push(ia),
+            }
+        }
+        free_a = rest_a;
+    }
     if free_a.len() <= 6 && free_b.len() <= 6 {
         while !free_a.is_empty() && !free_b.is_empty() {
             let mut best = (usize::MAX, 0, 0);
@@ -116,6 +129,24 @@ fn pair_group(
         pairs.extend(free_a.into_iter().zip(free_b));
     }
     pairs
+}
+
+/// What tells apart builds of one package for different targets in one log: the toolchain,
+/// GOOS/GOARCH and which architecture variable applies (not its value, so that a GOAMD64
+/// difference between the sides still pairs the actions).
+fn signature<'x>(x: &'x Action<'_>) -> (&'x str, Vec<&'x str>) {
+    let mut parts = Vec::new();
+    for input in x.inputs() {
+        match input {
+            Input::Target { goos, goarch } => parts.extend([goos.as_ref(), goarch.as_ref()]),
+            Input::LinkTarget { goos, goarch, .. } => {
+                parts.extend([goos.as_ref(), goarch.as_ref()])
+            }
+            Input::ArchEnv { key, .. } => parts.push(key.as_ref()),
+            _ => {}
+        }
+    }
+    (x.salt.as_ref(), parts)
 }
 
 /// Number of lines of one action missing from the other, both ways.

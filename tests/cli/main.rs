@@ -2,5 +2,9 @@
 
 mod compare;
 mod corpus;
+mod demo;
+mod explain;
 mod inspect;
+mod live;
+mod pairs;
 mod support;

@@ -1,0 +1,3 @@
+#include "scale.h"
+
+int scale(int x) { return x * SCALE_FACTOR; }

@@ -1,0 +1,2 @@
+#define SCALE_FACTOR 3
+int scale(int x);
