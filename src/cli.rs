@@ -45,8 +45,7 @@ Examples:
     version,
     about = ABOUT,
     long_about = LONG_ABOUT,
-    after_help = MAIN_EXAMPLES,
-    args_conflicts_with_subcommands = true
+    after_help = MAIN_EXAMPLES
 )]
 pub struct Cli {
     /// When to colour the output: auto (a terminal, NO_COLOR unset, TERM not dumb), always,
@@ -181,6 +180,25 @@ pub struct CheckArgs {
     /// Arguments for `go build` (or `go test` with --test): flags and packages. Default ./...
     #[arg(last = true, value_name = "GO ARGS")]
     pub go_args: Vec<String>,
+}
+
+impl CheckArgs {
+    /// Whether any of the default check's own options was given.
+    fn is_used(&self) -> bool {
+        let r = &self.run;
+        let p = &self.report;
+        r.test
+            || r.cold
+            || r.quiet
+            || r.go.is_some()
+            || r.dir.is_some()
+            || !r.env.is_empty()
+            || p.format != Format::Text
+            || p.all
+            || !p.fail_on.is_empty()
+            || !p.ignore.is_empty()
+            || !self.go_args.is_empty()
+    }
 }
 
 /// Options every live run shares.
@@ -492,6 +510,13 @@ impl Cli {
         } else {
             Styles::default()
         };
+        if self.command.is_some() && self.check.is_used() {
+            return Err(Error::Usage(
+                "options before the subcommand belong to the default check; put them after it \
+                 (e.g. `whymiss diff --test`), except --color"
+                    .into(),
+            ));
+        }
         let command = match self.command {
             None => {
                 let CheckArgs {

@@ -17,7 +17,7 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(outcome) => {
-            if let Outcome::Partial(message) = &outcome {
+            if let Outcome::Partial(message) | Outcome::Unexpected(message) = &outcome {
                 eprintln!("whymiss: {message}");
             }
             ExitCode::from(outcome.exit_code() as u8)

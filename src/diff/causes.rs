@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 
 use super::Category;
 use super::classify::{Absorb, CauseSeed, Item, ItemKind};
-use super::knowledge::{Facts, explain, looks_volatile};
+use super::knowledge::{Facts, differ_in_numbers_only, explain, looks_volatile};
 use super::paths;
 use super::report::{Cause, TokenSide};
 
@@ -487,18 +487,23 @@ fn build_cause(
         }
     }));
 
-    let volatile = [&a, &b]
+    let volatile = ([&a, &b]
         .iter()
         .any(|v| v.as_deref().is_some_and(looks_volatile))
+        || differ_in_numbers_only(a.as_deref(), b.as_deref()))
         && matches!(category, Category::CompilerFlags | Category::LinkerFlags);
     // The standard library's import paths have no dot in their first element.
     let reaches_std = affected
         .iter()
         .filter_map(|(_, label)| label.split(' ').nth(1))
         .any(|pkg| !pkg.split('/').next().unwrap_or("").contains('.'));
+    // -gcflags present for a package on one side only: the sides used different patterns.
+    let one_sided = members.iter().any(|s| {
+        s.a.as_deref().is_none_or(str::is_empty) || s.b.as_deref().is_none_or(str::is_empty)
+    });
     let explain_facts = Facts {
+        pattern_differs: reaches_std && one_sided,
         go_minor: facts.go_minor,
-        reaches_std,
         volatile,
         both_trimpath: facts.both_trimpath,
     };

@@ -919,14 +919,32 @@ fn link_tool(fa: Option<&Field<'_>>, fb: Option<&Field<'_>>, items: &mut Vec<Ite
         tool_item(items, "link tool", Some(ta), Some(tb));
     }
     if xa != xb {
-        let (a, b) = (xa.map(|v| v.join(" ")), xb.map(|v| v.join(" ")));
-        push_seed(
-            items,
-            "-ldflags (forced)",
-            a.clone(),
-            b.clone(),
-            CauseSeed::new(Category::LinkerFlags, "-ldflags (forced)", a, b),
+        // The go command forces linker flags for instrumentation (-race, -asan, -msan) and
+        // some build modes; name the build flag rather than the forced linker flag.
+        let all: Vec<&String> = xa.iter().chain(&xb).flatten().collect();
+        let instrument = ["-race", "-msan", "-asan"]
+            .into_iter()
+            .find(|f| all.iter().any(|x| x.as_str() == *f));
+        let (a, b) = (
+            xa.as_ref().map(|v| v.join(" ")),
+            xb.as_ref().map(|v| v.join(" ")),
         );
+        let seed = match instrument {
+            Some(flag) => {
+                let on = |v: &Option<Vec<String>>| {
+                    let has = v.as_ref().is_some_and(|v| v.iter().any(|x| x == flag));
+                    Some(if has { "on" } else { "off" }.to_string())
+                };
+                CauseSeed::new(Category::Instrumentation, flag, on(&xa), on(&xb))
+            }
+            None => CauseSeed::new(
+                Category::LinkerFlags,
+                "-ldflags (forced)",
+                a.clone(),
+                b.clone(),
+            ),
+        };
+        push_seed(items, "-ldflags (forced)", a, b, seed);
     }
     if ma != mb {
         let (a, b) = (Some(ma), Some(mb));
@@ -1098,7 +1116,21 @@ fn setting_seed(key: &str, a: Option<String>, b: Option<String>, cgo_differs: bo
             CauseSeed::new(Category::LinkerFlags, "-ldflags", a, b).tokens(split_tokens(' '))
         }
         "-gcflags" | "-asmflags" => {
-            CauseSeed::new(Category::CompilerFlags, key, a, b).tokens(split_tokens(' '))
+            // `-gcflags=all=-N` reaches the compiler as `-N`: compare the flags without their
+            // package pattern so the setting and the compile lines make one cause.
+            let unpattern = |v: &Option<String>| {
+                v.as_ref().map(|v| {
+                    v.split(' ')
+                        .map(|t| match t.split_once('=') {
+                            Some((pattern, flag)) if !pattern.starts_with('-') => flag,
+                            _ => t,
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+            };
+            let tokens = tokens_of(unpattern(&a).as_deref(), unpattern(&b).as_deref(), ' ');
+            CauseSeed::new(Category::CompilerFlags, key, a, b).tokens(tokens)
         }
         "-tags" => CauseSeed::new(Category::FileSet, "-tags", a, b).tokens(split_tokens(',')),
         "-trimpath" => {

@@ -9,8 +9,9 @@ use super::Category;
 pub struct Facts {
     /// Go version of the side that printed the field (GOROOT semantics changed in 1.23).
     pub go_minor: Option<u32>,
-    /// The difference reaches standard-library packages.
-    pub reaches_std: bool,
+    /// Flags present on one side only for some packages, standard library included: the sides
+    /// used different package patterns (`-gcflags=-N` vs `-gcflags=all=-N`).
+    pub pattern_differs: bool,
     /// The differing value looks volatile (a time, a commit, a build number).
     pub volatile: bool,
     /// Both sides build with -trimpath.
@@ -42,9 +43,9 @@ pub fn explain(category: Category, class: &str, facts: &Facts) -> (String, Optio
         ),
         Category::CompilerFlags => return compiler_flags(class, facts),
         Category::LinkerFlags => (
-            "-ldflags are passed to the linker and recorded in the main package's build info; -X values stamp the binary, so a changed value re-links (compiles stay cached)",
+            "-ldflags are passed to the linker and recorded in the main package's build info, so a changed value rebuilds the main package and re-links; every other compile stays cached",
             Some(if facts.volatile {
-                "a value that changes on every build (a version, commit or time) is expected here: only the link reruns; keep such values in -ldflags -X, never in -gcflags".into()
+                "a value that changes on every build (a version, commit or time) is fine here: only the main package and the link rerun; keep such values in -ldflags -X, never in -gcflags".into()
             } else {
                 "pass the same -ldflags on both sides".into()
             }),
@@ -171,12 +172,37 @@ fn compiler_flags(_class: &str, facts: &Facts) -> (String, Option<String>) {
     let why = "-gcflags and -asmflags are compiler arguments, hashed into the key of every package they reach; `-gcflags=X` reaches only the packages named on the command line, `-gcflags=all=X` every package including the standard library";
     let fix = if facts.volatile {
         "a value that changes per build in -gcflags recompiles every package it reaches: move it to -ldflags -X, which only re-links"
-    } else if facts.reaches_std {
-        "pass the same -gcflags on both sides, with the same package pattern: the standard library is affected, so one side used all= (or a pattern matching it)"
+    } else if facts.pattern_differs {
+        "pass the same -gcflags on both sides, with the same package pattern: the flags reach the standard library on one side only, so one side used all= (or a pattern matching it)"
     } else {
         "pass the same -gcflags/-asmflags on both sides, with the same package pattern (`-gcflags=-N` and `-gcflags=all=-N` reach different packages)"
     };
     (why.to_string(), Some(fix.to_string()))
+}
+
+/// Two values that are the same but for their numbers (`/ci/job-101` vs `/ci/job-102`, `1.0.0`
+/// vs `1.0.1`): a counter, version or date that changes from build to build.
+pub fn differ_in_numbers_only(a: Option<&str>, b: Option<&str>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return false;
+    };
+    let shape = |s: &str| {
+        let mut out = String::new();
+        let mut in_digits = false;
+        for c in s.chars() {
+            if c.is_ascii_digit() {
+                if !in_digits {
+                    out.push('#');
+                }
+                in_digits = true;
+            } else {
+                out.push(c);
+                in_digits = false;
+            }
+        }
+        out
+    };
+    a != b && shape(a) == shape(b)
 }
 
 /// A value that looks like it changes per build: a long run of digits (times, build numbers),
@@ -222,6 +248,16 @@ mod tests {
                 .0
                 .contains("GOROOT_FINAL")
         );
+    }
+
+    #[test]
+    fn numbers_only() {
+        assert!(differ_in_numbers_only(
+            Some("-trimpath=/ci/job-101"),
+            Some("-trimpath=/ci/job-102")
+        ));
+        assert!(!differ_in_numbers_only(Some("-N"), Some("-l")));
+        assert!(!differ_in_numbers_only(Some("a1"), None));
     }
 
     #[test]

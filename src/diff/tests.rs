@@ -265,6 +265,14 @@ fn changed_input(x: &TestInput, y: &TestInput) -> Item {
     }
 }
 
+/// Go prints `os.FileMode` in hex (`1a4`); people read permissions in octal (`0644`).
+fn permissions(hex: &str) -> String {
+    match u32::from_str_radix(hex, 16) {
+        Ok(mode) => format!("{:04o}", mode & 0o7777),
+        Err(_) => hex.to_string(),
+    }
+}
+
 fn only_mtime(s: &StatInfo<'_>, t: &StatInfo<'_>) -> bool {
     s.size == t.size && s.mode == t.mode && s.is_dir == t.is_dir && s.mtime != t.mtime
 }
@@ -274,7 +282,12 @@ fn describe(i: &TestInput) -> String {
     match &i.detail {
         InputDetail::Unset => "unset".into(),
         InputDetail::Value(v) => format!("{v:?}"),
-        InputDetail::Stat(s) => format!("size {}, mode {}, modified {}", s.size, s.mode, s.mtime),
+        InputDetail::Stat(s) => format!(
+            "size {}, mode {}, modified {}",
+            s.size,
+            permissions(&s.mode),
+            s.mtime
+        ),
         InputDetail::Dir { stat, entries } => format!(
             "directory, {} entries, modified {}",
             entries.len(),
