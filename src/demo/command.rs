@@ -7,8 +7,8 @@ use crate::cli::{Format, ReportConfig};
 use crate::error::Error;
 use crate::report::Styles;
 
-use super::render;
 use super::run::{self, DemoOptions};
+use crate::report::demo as render;
 
 /// Lists the scenarios (`name` is `None`, or `list`), or runs the named one. Exit statuses:
 /// those of the comparison (0 same, 1 differ), 2 when a side's build failed or whymiss did not

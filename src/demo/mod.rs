@@ -3,7 +3,6 @@
 //! categories whymiss must find. The scenarios and the shared modules are built into the binary.
 mod command;
 pub mod embedded;
-pub mod render;
 pub mod run;
 pub mod scenario;
 pub mod setup;

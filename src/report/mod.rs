@@ -1,5 +1,6 @@
 //! Rendering: every output is written to a `&mut dyn Write` from one value (a report or a
 //! parsed log), as text for people (coloured through `Styles`) or JSON for machines.
+pub mod demo;
 pub mod explain;
 pub mod inspect;
 pub mod json;

@@ -7,12 +7,12 @@ use std::io::{self, Write};
 use owo_colors::OwoColorize;
 use serde::Serialize;
 
+use super::{self as report, Styles};
 use crate::diff::Category;
 use crate::diff::gate::{Decision, Gate};
-use crate::report::{self, Styles};
 
-use super::run::{Check, DemoRun};
-use super::scenario::{Expectation, ModuleRef, Scenario, SideDef};
+use crate::demo::run::{Check, DemoRun};
+use crate::demo::scenario::{Expectation, ModuleRef, Scenario, SideDef};
 
 /// Width the lesson is wrapped to.
 const WRAP: usize = 96;
