@@ -12,12 +12,13 @@
 use rustc_hash::{FxHashMap, FxHasher};
 use sha2::{Digest as _, Sha256};
 use std::hash::Hasher;
+use std::rc::Rc;
 
 use super::unquote::unquote_into;
 use crate::model::Digest;
 
 /// How far the assignment search may branch before the blocks are reported unverified.
-pub const MAX_STATES: usize = 4096;
+pub const MAX_STATES: usize = 256;
 
 /// One `Write` to a block: the escaped body between the quotes and its 1-based line number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,8 +66,9 @@ impl std::fmt::Display for Unverified {
             ),
             Unverified::SearchLimit { open_at_once } => write!(
                 f,
-                "{open_at_once} same-name blocks were open at once with more than {MAX_STATES} \
-                 possible assignments of their lines"
+                "{open_at_once} same-name blocks were open at once, with too many possible \
+                 assignments of their lines to try them all (more than {MAX_STATES}), and none \
+                 of the likeliest matches the printed results"
             ),
             Unverified::NoOpenLine => write!(f, "its opening line is not in the log"),
         }
@@ -290,9 +292,24 @@ impl<'a> Demux<'a> {
     fn start_group(&self, name: &'a [u8], members: &[u32]) -> Box<Group<'a>> {
         let order = FieldOrder::for_name(name);
         let mut scratch = Vec::new();
-        let slots = members
+        let seen: Vec<FieldSeq> = members
             .iter()
             .map(|&b| {
+                let mut seq = FieldSeq::default();
+                for w in &self.blocks[b as usize].writes {
+                    scratch.clear();
+                    if unquote_into(w.body, &mut scratch).is_ok() {
+                        seq.push(payload_fingerprint(field_key(&scratch)));
+                    }
+                }
+                seq
+            })
+            .collect();
+        let seen_for_paired = seen.clone();
+        let slots = members
+            .iter()
+            .zip(seen)
+            .map(|(&b, _)| {
                 let block = &self.blocks[b as usize];
                 let rank = block.writes.last().and_then(|w| {
                     scratch.clear();
@@ -301,12 +318,12 @@ impl<'a> Demux<'a> {
                 });
                 SlotState {
                     hasher: self.hashers[b as usize].clone().unwrap_or_default(),
-                    // Blocks that already hold lines are distinct; empty ones are alike.
-                    fingerprint: if block.writes.is_empty() {
-                        0
-                    } else {
-                        u64::from(b) + 1
-                    },
+                    // By content: blocks with the same lines so far are interchangeable.
+                    fingerprint: block.writes.iter().fold(0, |fp, w| {
+                        scratch.clear();
+                        let _ = unquote_into(w.body, &mut scratch);
+                        chain_fingerprint(fp, &scratch)
+                    }),
                     writes: block.writes.len() as u32,
                     summed: !block.results.is_empty(),
                     retired: false,
@@ -314,7 +331,7 @@ impl<'a> Demux<'a> {
                 }
             })
             .collect();
-        Box::new(Group::start(members, slots, order))
+        Box::new(Group::start(members, slots, order, seen_for_paired))
     }
 
     /// Writes a group's outcome into the blocks and hands the name back to plain routing, or
@@ -430,7 +447,39 @@ enum Step<'a> {
 #[derive(Clone)]
 struct State<'a> {
     slots: Vec<SlotState>,
-    log: Vec<Assigned<'a>>,
+    log: Trail<'a>,
+    /// How often consecutive lines went to different blocks: a goroutine writes its lines in
+    /// runs, so fewer switches is more likely. Ranks the states when there are too many.
+    switches: u32,
+    last: Option<usize>,
+}
+
+/// The assignment so far, shared between states that descend from each other, so that
+/// branching a state costs one node rather than a copy of its history.
+#[derive(Clone, Default)]
+struct Trail<'a>(Option<Rc<TrailNode<'a>>>);
+
+struct TrailNode<'a> {
+    item: Assigned<'a>,
+    prev: Trail<'a>,
+}
+
+impl<'a> Trail<'a> {
+    fn push(&mut self, item: Assigned<'a>) {
+        let prev = std::mem::take(self);
+        *self = Trail(Some(Rc::new(TrailNode { item, prev })));
+    }
+
+    fn to_vec(&self) -> Vec<Assigned<'a>> {
+        let mut out = Vec::new();
+        let mut at = &self.0;
+        while let Some(node) = at {
+            out.push(node.item);
+            at = &node.prev.0;
+        }
+        out.reverse();
+        out
+    }
 }
 
 impl State<'_> {
@@ -474,12 +523,13 @@ impl State<'_> {
     where
         Self: Sized,
     {
+        if self.last != Some(slot) {
+            self.switches += 1;
+            self.last = Some(slot);
+        }
         let s = &mut self.slots[slot];
         s.hasher.update(payload);
-        let mut fp = FxHasher::default();
-        fp.write_u64(s.fingerprint);
-        fp.write(payload);
-        s.fingerprint = fp.finish();
+        s.fingerprint = chain_fingerprint(s.fingerprint, payload);
         s.writes += 1;
         if let Some(r) = rank {
             s.rank = r;
@@ -542,20 +592,42 @@ struct Group<'a> {
     members: Vec<u32>,
     states: Vec<State<'a>>,
     naive: State<'a>,
+    /// The assignment that gives each line to the first open block that has not had an equal
+    /// line yet: exact when same-name blocks print the same lines (a package hashed twice at
+    /// once), and tried when the search gives up.
+    paired: State<'a>,
+    /// Fingerprints of the fields (`file a.go`, `import fmt`) each slot of `paired` holds.
+    paired_keys: Vec<FieldSeq>,
+    /// Every result so far matched a block of `paired`.
+    paired_ok: bool,
+    /// The search had more than `MAX_STATES` assignments to follow and gave them up; `paired`
+    /// decides alone.
+    search_dropped: bool,
     order: FieldOrder,
     failure: Option<Unverified>,
 }
 
 impl<'a> Group<'a> {
-    fn start(members: &[u32], slots: Vec<SlotState>, order: FieldOrder) -> Self {
+    fn start(
+        members: &[u32],
+        slots: Vec<SlotState>,
+        order: FieldOrder,
+        paired_keys: Vec<FieldSeq>,
+    ) -> Self {
         let state = State {
             slots,
-            log: Vec::new(),
+            log: Trail::default(),
+            switches: 0,
+            last: None,
         };
         Group {
             members: members.to_vec(),
             states: vec![state.clone()],
-            naive: state,
+            naive: state.clone(),
+            paired: state,
+            paired_keys,
+            paired_ok: true,
+            search_dropped: false,
             order,
             failure: None,
         }
@@ -566,6 +638,8 @@ impl<'a> Group<'a> {
             Event::Open { block } => {
                 self.members.push(block);
                 self.naive.open(block);
+                self.paired.open(block);
+                self.paired_keys.push(FieldSeq::default());
                 for state in &mut self.states {
                     state.open(block);
                 }
@@ -576,7 +650,14 @@ impl<'a> Group<'a> {
                     self.naive.write(slot, write, &payload, rank);
                     self.naive.log.push(Assigned::Write { slot, write });
                 }
-                if self.failure.is_none() {
+                let fp = payload_fingerprint(field_key(&payload));
+                let eligible = self.paired.eligible();
+                if let Some(slot) = self.pair(fp, &eligible).or(eligible.last().copied()) {
+                    self.paired.write(slot, write, &payload, rank);
+                    self.paired.log.push(Assigned::Write { slot, write });
+                    self.paired_keys[slot].push(fp);
+                }
+                if self.failure.is_none() && !self.search_dropped {
                     self.search_input(write, &payload, rank);
                 }
             }
@@ -595,23 +676,73 @@ impl<'a> Group<'a> {
                     sum,
                     verified,
                 });
-                if self.failure.is_none() {
+                match self.paired.matching(sum).first() {
+                    Some(&slot) => {
+                        self.paired.slots[slot].summed = true;
+                        self.paired.log.push(Assigned::Result {
+                            slot,
+                            line,
+                            sum,
+                            verified: true,
+                        });
+                    }
+                    None => self.paired_ok = false,
+                }
+                if self.failure.is_none() && !self.search_dropped {
                     self.search_result(line, sum);
                 }
             }
         }
         if self.failure.is_none() {
-            if self.states.is_empty() {
-                self.failure = Some(Unverified::Ambiguous {
-                    open_at_once: self.members.len(),
-                });
+            let open_at_once = self.members.len();
+            if self.search_dropped {
+                if !self.paired_ok {
+                    self.failure = Some(Unverified::SearchLimit { open_at_once });
+                }
+            } else if self.states.is_empty() {
+                self.failure = Some(Unverified::Ambiguous { open_at_once });
             } else if self.states.len() > MAX_STATES {
-                self.failure = Some(Unverified::SearchLimit {
-                    open_at_once: self.members.len(),
-                });
+                // Too many assignments to follow: pairing equal fields decides from here.
                 self.states.clear();
+                self.search_dropped = true;
             }
         }
+    }
+
+    /// Where `paired` sends a line with field `fp`. Blocks of one package write the same
+    /// fields in the same order (the same files, the same imports): a field another block
+    /// already has goes to the block lagging behind without it; a field nobody has goes to a
+    /// block whose next field is not known to be another one (the lagging block must follow
+    /// the leader's order), preferring the block that wrote last (lines come in runs), then
+    /// the one furthest ahead.
+    fn pair(&self, fp: u64, eligible: &[usize]) -> Option<usize> {
+        let keys = &self.paired_keys;
+        let slots = &self.paired.slots;
+        let without: Vec<usize> = eligible
+            .iter()
+            .copied()
+            .filter(|&i| !keys[i].contains(fp))
+            .collect();
+        if eligible.iter().any(|&i| keys[i].contains(fp)) {
+            return without.into_iter().min_by_key(|&i| slots[i].writes);
+        }
+        let expected_elsewhere = |i: usize| {
+            let last = keys[i].last()?;
+            eligible
+                .iter()
+                .filter(|&&j| j != i)
+                .find_map(|&j| keys[j].after(last))
+                .filter(|&next| next != fp)
+        };
+        let last = self.paired.last;
+        let free: Vec<usize> = without
+            .iter()
+            .copied()
+            .filter(|&i| expected_elsewhere(i).is_none())
+            .collect();
+        let pool = if free.is_empty() { without } else { free };
+        pool.into_iter()
+            .max_by_key(|&i| (Some(i) == last, slots[i].writes))
     }
 
     fn search_input(&mut self, write: WriteRef<'a>, payload: &[u8], rank: Option<u16>) {
@@ -622,6 +753,7 @@ impl<'a> Group<'a> {
                 if !self.order.allows(&state.slots[slot], payload, rank) {
                     continue;
                 }
+
                 let mut new = state.clone();
                 new.write(slot, write, payload, rank);
                 new.log.push(Assigned::Write { slot, write });
@@ -658,11 +790,28 @@ impl<'a> Group<'a> {
     /// (no lines left to trade), or, after a failure, when the naive routing reaches that point.
     fn step(&mut self) -> Step<'a> {
         match &self.failure {
-            None if self.states.len() == 1 && self.states[0].unsummed_open() <= 1 => {
-                let state = self.states.pop().expect("one state");
+            // Every remaining assignment explains every result and leaves at most one block
+            // open: commit the likeliest. Summed blocks are proven by their hashes whichever
+            // state is taken; the open one is proven (or flagged) by its own result later.
+            None if !self.states.is_empty()
+                && self.states.iter().all(|s| s.unsummed_open() <= 1) =>
+            {
+                let best = (0..self.states.len())
+                    .min_by_key(|&i| self.states[i].switches)
+                    .expect("a state");
+                let state = self.states.swap_remove(best);
                 Step::Done(self.outcome(state, None))
             }
-            Some(failure) if self.naive.unsummed_open() <= 1 => {
+            // The search gave up (too many assignments, or none fits its rules), but pairing
+            // equal fields explains every result so far.
+            _ if (self.failure.is_some() || self.search_dropped)
+                && self.paired_ok
+                && self.paired.unsummed_open() <= 1 =>
+            {
+                let paired = self.paired.clone();
+                Step::Done(self.outcome(paired, None))
+            }
+            Some(failure) if !self.paired_ok && self.naive.unsummed_open() <= 1 => {
                 let failure = failure.clone();
                 let naive = self.naive.clone();
                 Step::Done(self.outcome(naive, Some(failure)))
@@ -672,9 +821,21 @@ impl<'a> Group<'a> {
     }
 
     fn finish(mut self) -> Outcome<'a> {
-        if self.failure.is_none() && self.states.len() == 1 {
-            let state = self.states.pop().expect("one state");
+        // Blocks left without a result are reported as such by `Demux::finish`; those with
+        // results are proven whichever consistent assignment is taken.
+        if self.failure.is_none() && !self.states.is_empty() {
+            let best = (0..self.states.len())
+                .min_by_key(|&i| self.states[i].switches)
+                .expect("a state");
+            let state = self.states.swap_remove(best);
             return self.outcome(state, None);
+        }
+        if (self.failure.is_some() || self.search_dropped)
+            && self.paired_ok
+            && self.paired.slots.iter().any(|s| s.summed)
+        {
+            let paired = self.paired.clone();
+            return self.outcome(paired, None);
         }
         // The log ended with several assignments still possible. When none of the blocks
         // ever printed a result (abandoned, e.g. a test input "too new" to cache), that is the
@@ -695,10 +856,68 @@ impl<'a> Group<'a> {
     fn outcome(&mut self, state: State<'a>, failure: Option<Unverified>) -> Outcome<'a> {
         Outcome {
             members: std::mem::take(&mut self.members),
-            assignment: state.log,
+            assignment: state.log.to_vec(),
             failure,
             slots: state.slots,
         }
+    }
+}
+
+/// The field a write fills, which a block fills once: `file a.go` of `file a.go <id>`,
+/// `import fmt` of `import fmt <cid>`, `packagefile fmt` of `packagefile fmt=<cid>`; for any
+/// other line, the whole line.
+fn field_key(payload: &[u8]) -> &[u8] {
+    let cut = |sep: u8| memchr::memrchr(sep, payload).map_or(payload, |i| &payload[..i]);
+    let dependency = payload.starts_with(b"import ") && !payload.starts_with(b"import \"");
+    if payload.starts_with(b"file ") || payload.starts_with(b"vetout ") || dependency {
+        cut(b' ')
+    } else if payload.starts_with(b"packagefile ") || payload.starts_with(b"packageshlib ") {
+        cut(b'=')
+    } else {
+        payload
+    }
+}
+
+/// The fingerprint of a block's content after one more write.
+fn chain_fingerprint(fp: u64, payload: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write_u64(fp);
+    h.write(payload);
+    h.finish()
+}
+
+/// A fingerprint of one write's payload.
+fn payload_fingerprint(payload: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(payload);
+    h.finish()
+}
+
+/// The fields a block has written, in order, with their positions.
+#[derive(Clone, Default)]
+struct FieldSeq {
+    order: Vec<u64>,
+    position: FxHashMap<u64, usize>,
+}
+
+impl FieldSeq {
+    fn push(&mut self, fp: u64) {
+        self.position.entry(fp).or_insert(self.order.len());
+        self.order.push(fp);
+    }
+
+    fn contains(&self, fp: u64) -> bool {
+        self.position.contains_key(&fp)
+    }
+
+    fn last(&self) -> Option<u64> {
+        self.order.last().copied()
+    }
+
+    /// The field written right after `fp`, if any.
+    fn after(&self, fp: u64) -> Option<u64> {
+        let p = *self.position.get(&fp)?;
+        self.order.get(p + 1).copied()
     }
 }
 
@@ -855,8 +1074,27 @@ impl FieldOrder {
         }
         match rank {
             None => true,
-            Some(r) => r > slot.rank || (r == slot.rank && r % 2 == 1),
+            Some(r) => {
+                (r > slot.rank || (r == slot.rank && r % 2 == 1))
+                    && self.next_required(slot.rank).is_none_or(|req| r <= req)
+            }
         }
+    }
+
+    /// The first field after `rank` that `cmd/go` always writes for this kind: a block cannot
+    /// skip it (a package always has its compile tool line and at least one file before its
+    /// imports), which keeps a block that just opened from taking another's late lines.
+    fn next_required(self, rank: u16) -> Option<u16> {
+        let required: &[u16] = match self {
+            // compile, goos/goarch, import path, omitdebug, compile tool, file
+            FieldOrder::Build => &[10, 40, 50, 60, 190, 261],
+            // link, buildmode, import path, omitdebug, link tool
+            FieldOrder::Link => &[10, 20, 30, 40, 70],
+            // vet tool, vetflags, pkg
+            FieldOrder::Vet => &[10, 30, 40],
+            FieldOrder::Unordered => &[],
+        };
+        required.iter().copied().find(|&r| r > rank)
     }
 }
 
@@ -934,39 +1172,61 @@ mod tests {
 
     #[test]
     fn same_name_blocks_are_disentangled() {
-        // A package and its test variant, hashed at the same time.
-        let normal: [&[u8]; 4] = [
-            b"go1.27.3",
-            b"compile\n",
-            b"file a.go X\n",
-            b"import fmt Y\n",
+        // A package and its test variant, hashed at the same time: their common lines come
+        // twice, the test variant's own lines once, interleaved.
+        let head: [&str; 6] = [
+            r"compile\n",
+            r"goos linux goarch amd64\n",
+            r#"import \"p\"\n"#,
+            r#"omitdebug false standard false local false prefix \"\"\n"#,
+            r"compile compile version go1.27.3 [] []\n",
+            r"GOAMD64=v1\n",
         ];
-        let test: [&[u8]; 6] = [
-            b"go1.27.3",
-            b"compile\n",
-            b"forcelibrary\n",
-            b"file a.go X\n",
-            b"file a_test.go Z\n",
-            b"import fmt Y\n",
-        ];
-        let (n, t) = (sum_of(&normal), sum_of(&test));
+        let unq = |s: &str| {
+            crate::parse::unquote::unquote_body(s.as_bytes())
+                .unwrap()
+                .into_owned()
+        };
+        let mut normal: Vec<Vec<u8>> = vec![b"go1.27.3".to_vec()];
+        normal.extend(head.iter().map(|l| unq(l)));
+        normal.extend([b"file a.go X\n".to_vec(), b"import fmt Y\n".to_vec()]);
+        let mut test: Vec<Vec<u8>> = vec![b"go1.27.3".to_vec()];
+        test.extend(head[..4].iter().map(|l| unq(l)));
+        test.push(b"forcelibrary\n".to_vec());
+        test.extend(head[4..].iter().map(|l| unq(l)));
+        test.extend([
+            b"file a.go X\n".to_vec(),
+            b"file a_test.go Z\n".to_vec(),
+            b"import fmt Y\n".to_vec(),
+        ]);
+        fn refs(v: &[Vec<u8>]) -> Vec<&[u8]> {
+            v.iter().map(|x| x.as_slice()).collect()
+        }
+        let (n, t) = (sum_of(&refs(&normal)), sum_of(&refs(&test)));
         let p = "build p";
-        let blocks = run(&[
-            (p, None, None),
-            (p, None, None),
-            (p, Some("go1.27.3"), None),
-            (p, Some("go1.27.3"), None),
-            (p, Some(r"compile\n"), None),
-            (p, Some(r"compile\n"), None),
-            (p, Some(r"forcelibrary\n"), None),
-            (p, Some("file a.go X\\n"), None),
-            (p, Some("file a.go X\\n"), None),
-            (p, Some("file a_test.go Z\\n"), None),
-            (p, Some("import fmt Y\\n"), None),
+        let mut events: Vec<(&str, Option<&str>, Option<Digest>)> =
+            vec![(p, None, None), (p, None, None)];
+        events.push((p, Some("go1.27.3"), None));
+        events.push((p, Some("go1.27.3"), None));
+        for l in &head[..4] {
+            events.push((p, Some(l), None));
+            events.push((p, Some(l), None));
+        }
+        events.push((p, Some(r"forcelibrary\n"), None));
+        for l in &head[4..] {
+            events.push((p, Some(l), None));
+            events.push((p, Some(l), None));
+        }
+        events.extend([
+            (p, Some(r"file a.go X\n"), None),
+            (p, Some(r"file a.go X\n"), None),
+            (p, Some(r"file a_test.go Z\n"), None),
+            (p, Some(r"import fmt Y\n"), None),
             (p, None, Some(n)),
-            (p, Some("import fmt Y\\n"), None),
+            (p, Some(r"import fmt Y\n"), None),
             (p, None, Some(t)),
         ]);
+        let blocks = run(&events);
         assert_eq!(blocks.len(), 2);
         for b in &blocks {
             assert_eq!(b.unverified, None, "{b:?}");
@@ -974,6 +1234,55 @@ mod tests {
         }
         let ids: Vec<_> = blocks.iter().map(|b| b.id().unwrap()).collect();
         assert!(ids.contains(&n) && ids.contains(&t));
+    }
+
+    #[test]
+    fn identical_blocks_hashed_at_once_are_paired() {
+        // `go build std cmd` hashes some packages twice at the same time: two identical
+        // blocks whose lines alternate, far too many for the search, which pairing resolves.
+        let lines: Vec<String> = std::iter::once("go1.27.3".to_string())
+            .chain([
+                r"compile\n".to_string(),
+                r"goos linux goarch amd64\n".to_string(),
+                r#"import \"p\"\n"#.to_string(),
+                r#"omitdebug false standard true local false prefix \"\"\n"#.to_string(),
+                r"compile compile version go1.27.3 [] []\n".to_string(),
+                r"GOAMD64=v1\n".to_string(),
+            ])
+            .chain((0..40).map(|i| format!(r"file f{i:02}.go ID{i:02}\n")))
+            .chain((0..20).map(|i| format!(r"import dep{i:02} C{i:02}\n")))
+            .collect();
+        let payloads: Vec<Vec<u8>> = lines
+            .iter()
+            .map(|l| {
+                crate::parse::unquote::unquote_body(l.as_bytes())
+                    .unwrap()
+                    .into_owned()
+            })
+            .collect();
+        let sum = sum_of(&payloads.iter().map(|x| x.as_slice()).collect::<Vec<_>>());
+        let p = "build p";
+        let mut events: Vec<(&str, Option<&str>, Option<Digest>)> = vec![(p, None, None)];
+        // The first block runs ahead by ten lines, then both alternate.
+        for l in &lines[..10] {
+            events.push((p, Some(l), None));
+        }
+        events.push((p, None, None));
+        for i in 10..lines.len() {
+            events.push((p, Some(&lines[i]), None));
+            events.push((p, Some(&lines[i - 10]), None));
+        }
+        events.push((p, None, Some(sum)));
+        for l in &lines[lines.len() - 10..] {
+            events.push((p, Some(l), None));
+        }
+        events.push((p, None, Some(sum)));
+        let blocks = run(&events);
+        assert_eq!(blocks.len(), 2);
+        for b in &blocks {
+            assert_eq!(b.unverified, None, "{b:?}");
+            assert_eq!(b.id(), Some(sum));
+        }
     }
 
     #[test]
