@@ -124,11 +124,15 @@ fn run_all(sides: &[&SideSpec], options: &RunOptions) -> Result<Vec<SideRun>, Er
         .collect();
     let mut first_error: Option<usize> = None;
 
+    // Each side says when it is done, so the loop below wakes at once instead of on its
+    // next progress tick.
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
     let results: Vec<Result<SideRun, Error>> = std::thread::scope(|scope| {
         let handles: Vec<_> = sides
             .iter()
             .zip(&slots)
             .map(|(side, slot)| {
+                let done = done_tx.clone();
                 scope.spawn(move || {
                     let result = run_one(side, options, slot);
                     match &result {
@@ -142,6 +146,7 @@ fn run_all(sides: &[&SideSpec], options: &RunOptions) -> Result<Vec<SideRun>, Er
                             slot.progress.set_phase(Phase::Failed);
                         }
                     }
+                    let _ = done.send(());
                     result
                 })
             })
@@ -172,7 +177,7 @@ fn run_all(sides: &[&SideSpec], options: &RunOptions) -> Result<Vec<SideRun>, Er
                 let lines: Vec<&SideProgress> = slots.iter().map(|s| &s.progress).collect();
                 p.draw(&lines);
             }
-            std::thread::sleep(TICK);
+            let _ = done_rx.recv_timeout(TICK);
         }
         drop(progress);
         handles
@@ -256,13 +261,7 @@ fn run_one(side: &SideSpec, options: &RunOptions, slot: &SideSlot<'_>) -> Result
     };
     info.dir = Some(run_dir.display().to_string());
 
-    let mut base = GoInvocation::new(&described.go, Subcommand::List)
-        .dir(&run_dir)
-        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    if let Some(work) = &work {
-        base = base.env("GOTMPDIR", work.path());
-    }
-    let args = go_args(side, options, &base, work.as_ref().map(TempTree::path));
+    let args = go_args(side, options, work.as_ref().map(TempTree::path));
     let subcommand = if options.test {
         Subcommand::Test
     } else {
@@ -478,9 +477,6 @@ const VALUE_FLAGS: &[&str] = &[
     "trace",
 ];
 
-/// The flags that decide which packages a pattern matches, passed on to the `go list` probe.
-const LIST_FLAGS: &[&str] = &["tags", "mod", "modfile", "overlay"];
-
 /// `-name`, `--name`, `-name=value` → `name`; not a flag → `None`.
 fn flag_name(arg: &str) -> Option<&str> {
     let name = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-'))?;
@@ -506,12 +502,7 @@ fn leading_flags(args: &[String]) -> Vec<&[String]> {
 
 /// The arguments after the subcommand: shared flags, the side's flags, `-o` when needed, then
 /// the packages (and, for `go test`, whatever followed them).
-fn go_args(
-    side: &SideSpec,
-    options: &RunOptions,
-    list: &GoInvocation,
-    out_dir: Option<&Path>,
-) -> Vec<String> {
+fn go_args(side: &SideSpec, options: &RunOptions, out_dir: Option<&Path>) -> Vec<String> {
     let default = ["./...".to_owned()];
     let shared: &[String] = if options.shared_args.is_empty() {
         &default
@@ -535,39 +526,15 @@ fn go_args(
                     None => "/dev/null".into(),
                 });
             }
-        } else if probe_single_main(list, &groups, rest) != Some(false) {
-            // A single main package would be written to the current directory.
+        } else {
+            // A single main package would be written to the current directory; /dev/null
+            // is accepted for any set of packages (and changes no key).
             args.push("-o".into());
             args.push("/dev/null".into());
         }
     }
     args.extend(rest.iter().cloned());
     args
-}
-
-/// Whether the packages resolve to exactly one main package (`go list -e -f {{.Name}}`);
-/// `None` when go list fails (the caller then plays safe).
-fn probe_single_main(
-    list: &GoInvocation,
-    flags: &[&[String]],
-    packages: &[String],
-) -> Option<bool> {
-    let selected = flags
-        .iter()
-        .filter(|g| flag_name(&g[0]).is_some_and(|n| LIST_FLAGS.contains(&n)))
-        .flat_map(|g| g.iter());
-    let probe = list
-        .clone()
-        .args(["-e", "-f", "{{.Name}}"])
-        .args(selected)
-        .args(packages);
-    let out = probe.capture().run().ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let names: Vec<&str> = text.lines().collect();
-    Some(names == ["main"])
 }
 
 #[cfg(test)]
@@ -664,26 +631,27 @@ mod tests {
     #[test]
     fn side_flags_go_after_shared_flags_and_before_packages() {
         let module = copy_tree_for_test("tiny");
-        let go = test_toolchain("1.27.3");
         let mut spec = side("B", module.path(), "1.27.3");
         spec.flags = strings(&["-gcflags=-N"]);
-        let list = GoInvocation::new(&go, Subcommand::List).dir(module.path());
-        let args = go_args(&spec, &options(&["-trimpath", "./..."]), &list, None);
-        assert_eq!(args, ["-trimpath", "-gcflags=-N", "./..."]);
-        // A single main package gets -o /dev/null; a library or several packages do not.
-        let args = go_args(&spec, &options(&["."]), &list, None);
+        let args = go_args(&spec, &options(&["-trimpath", "./..."]), None);
+        assert_eq!(
+            args,
+            ["-trimpath", "-gcflags=-N", "-o", "/dev/null", "./..."]
+        );
+        // Builds write nothing: -o /dev/null for one main package, a library or several.
+        let args = go_args(&spec, &options(&["."]), None);
         assert_eq!(args, ["-gcflags=-N", "-o", "/dev/null", "."]);
-        let args = go_args(&spec, &options(&["./greet"]), &list, None);
-        assert_eq!(args, ["-gcflags=-N", "./greet"]);
+        let args = go_args(&spec, &options(&["./greet"]), None);
+        assert_eq!(args, ["-gcflags=-N", "-o", "/dev/null", "./greet"]);
         // The user's own -o is kept.
-        let args = go_args(&spec, &options(&["-o", "/tmp/x", "."]), &list, None);
+        let args = go_args(&spec, &options(&["-o", "/tmp/x", "."]), None);
         assert_eq!(args, ["-o", "/tmp/x", "-gcflags=-N", "."]);
         // Tests never get -o, unless -c would write a binary.
         let test = RunOptions {
             test: true,
             ..options(&["-c", "./greet"])
         };
-        let args = go_args(&spec, &test, &list, Some(Path::new("/tmp/out")));
+        let args = go_args(&spec, &test, Some(Path::new("/tmp/out")));
         assert_eq!(args, ["-c", "-gcflags=-N", "-o", "/tmp/out/", "./greet"]);
     }
 
@@ -748,8 +716,8 @@ mod tests {
         assert_eq!(b.info.go_env["CGO_ENABLED"], "0");
         assert_eq!(b.info.env_overrides["CGO_ENABLED"], "0");
         assert!(a.info.env_overrides.is_empty());
-        assert_eq!(a.info.args, ["build", "./..."]);
-        // ./... here is two packages: nothing is linked or written.
+        assert_eq!(a.info.args, ["build", "-o", "/dev/null", "./..."]);
+        // Nothing is written into the module.
         assert!(!module.path().join("tiny").exists());
     }
 
