@@ -107,10 +107,15 @@ pub fn open(i: &[u8]) -> IResult<&[u8], Line<'_>> {
     .parse(i)
 }
 
+/// The separator between a block name and its quoted payload, searched on every input line:
+/// built once.
+static INPUT_SEPARATOR: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"]: \""));
+
 /// `input = "HASH[" name "]: " quoted` — split at the first `]: "`; `quoted` ends the line.
 pub fn input(i: &[u8]) -> IResult<&[u8], Line<'_>> {
     let (i, _) = tag("HASH[").parse(i)?;
-    let Some(end) = memchr::memmem::find(i, b"]: \"") else {
+    let Some(end) = INPUT_SEPARATOR.find(i) else {
         return Err(nom::Err::Error(nom::error::Error::new(
             i,
             nom::error::ErrorKind::TakeUntil,
