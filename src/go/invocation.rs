@@ -178,10 +178,17 @@ impl GoInvocation {
         for name in &self.env_remove {
             expr = expr.env_remove(name);
         }
+        // duct applies the first `env` call last (innermost wins), so a GODEBUG override of
+        // the side must not be passed on next to the merged value: the merged value already
+        // holds it.
+        let godebug = self.godebug();
         for (name, value) in &self.env {
+            if godebug.is_some() && name == OsStr::new("GODEBUG") {
+                continue;
+            }
             expr = expr.env(name, value);
         }
-        if let Some(godebug) = self.godebug() {
+        if let Some(godebug) = godebug {
             expr = expr.env("GODEBUG", godebug);
         }
         if self

@@ -22,18 +22,18 @@ use crate::compare::validate;
 use crate::support::{Run, corpus};
 
 /// The go binary of an installed test toolchain (`"1.27.3"`), as an argument for `--go`.
-fn go(version: &str) -> String {
+pub(crate) fn go(version: &str) -> String {
     test_toolchain(version).display().to_string()
 }
 
 /// A private copy of `corpus/modules/<name>` at `$TMPDIR/.tmpXXXX/<name>`.
-struct Module {
+pub(crate) struct Module {
     _dir: tempfile::TempDir,
-    path: PathBuf,
+    pub(crate) path: PathBuf,
 }
 
 impl Module {
-    fn copy(name: &str) -> Module {
+    pub(crate) fn copy(name: &str) -> Module {
         let dir = tempfile::Builder::new()
             .prefix("whymiss-live-")
             .tempdir()
@@ -43,7 +43,7 @@ impl Module {
         Module { _dir: dir, path }
     }
 
-    fn dir(&self) -> String {
+    pub(crate) fn dir(&self) -> String {
         self.path.display().to_string()
     }
 }
@@ -91,7 +91,7 @@ where
 }
 
 /// Runs `whymiss ARGS` (see [`command`]) to the end.
-fn live<I, S>(args: I) -> Run
+pub(crate) fn live<I, S>(args: I) -> Run
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
@@ -109,7 +109,7 @@ where
 
 /// `whymiss diff --go 1.27.3 -C DIR --quiet --format json ARGS`: exit status and the validated
 /// report.
-fn diff_json(module: &Module, args: &[&str]) -> (i32, Value) {
+pub(crate) fn diff_json(module: &Module, args: &[&str]) -> (i32, Value) {
     let mut all = vec![
         "diff".to_string(),
         "--go".into(),
@@ -124,7 +124,7 @@ fn diff_json(module: &Module, args: &[&str]) -> (i32, Value) {
     json_of(live(all))
 }
 
-fn json_of(run: Run) -> (i32, Value) {
+pub(crate) fn json_of(run: Run) -> (i32, Value) {
     let code = run.output.status.code().expect("exit code");
     let v = run.json();
     validate(&v);
@@ -168,7 +168,7 @@ fn cause_actions(v: &Value) -> BTreeMap<(String, String, String, String), BTreeS
     out
 }
 
-fn categories(v: &Value) -> BTreeSet<String> {
+pub(crate) fn categories(v: &Value) -> BTreeSet<String> {
     causes(v)
         .iter()
         .map(|c| c["category"].as_str().unwrap().to_string())

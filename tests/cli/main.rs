@@ -8,3 +8,4 @@ mod inspect;
 mod live;
 mod pairs;
 mod support;
+mod testcache;

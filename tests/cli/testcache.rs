@@ -1,0 +1,148 @@
+//! Test-result cache keys on real `go test` runs: which flag, variable, file or build change
+//! makes a cached test result unusable, per Go version, and the GODEBUG observer effect.
+
+use crate::live::{Module, categories, diff_json, go, json_of, live};
+
+fn test_diff(module: &Module, version: &str, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["--test"];
+    all.extend(args);
+    let (_, v) = if version == "1.27.3" {
+        diff_json(module, &all)
+    } else {
+        let mut full = vec![
+            "diff".to_string(),
+            "--go".into(),
+            go(version),
+            "-C".into(),
+            module.dir(),
+        ];
+        full.extend(["--quiet", "--format", "json"].map(String::from));
+        full.extend(all.iter().map(|s| s.to_string()));
+        json_of(live(full))
+    };
+    v
+}
+
+#[test]
+fn coverprofile_is_cacheable_since_go_1_25_but_instruments_the_test_binary() {
+    let module = Module::copy("lab");
+    let profile = module.path.join("cover.out");
+    let flag = format!("--b-flags=-coverprofile={}", profile.display());
+    // Go 1.27: -coverprofile is a cacheable flag; the test binary is built with coverage.
+    let v = test_diff(&module, "1.27.3", &[&flag, "--", "./util/strs"]);
+    let cats = categories(&v);
+    assert!(cats.contains("instrumentation"), "{cats:?}");
+    assert!(!cats.contains("test-flags"), "{cats:?}");
+    // Go 1.21: -coverprofile turns test caching off.
+    let v = test_diff(&module, "1.21.13", &[&flag, "--", "./util/strs"]);
+    let cats = categories(&v);
+    assert!(cats.contains("test-flags"), "{cats:?}");
+    let cause = v["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["category"] == "test-flags")
+        .unwrap();
+    assert!(
+        cause["b"].as_str().unwrap().contains("-test.coverprofile"),
+        "{cause}"
+    );
+}
+
+#[test]
+fn count_1_disables_caching_for_every_tested_package() {
+    let module = Module::copy("lab");
+    let v = test_diff(
+        &module,
+        "1.27.3",
+        &["--a-flags=-count=1", "--", "./util/strs", "./util/set"],
+    );
+    assert_eq!(
+        categories(&v).into_iter().collect::<Vec<_>>(),
+        ["test-flags"]
+    );
+    let tested: Vec<&str> = v["causes"][0]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tested,
+        [
+            "test example.com/lab/util/set",
+            "test example.com/lab/util/strs"
+        ]
+    );
+}
+
+#[test]
+fn identical_test_runs_are_reusable() {
+    let module = Module::copy("lab");
+    let v = test_diff(&module, "1.27.3", &["--", "./greet", "./util/strs"]);
+    assert_eq!(v["verdict"], "same");
+    assert!(v["causes"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_godebug_override_keeps_gocachehash_and_shows_the_observer_effect() {
+    // Regression: a side's GODEBUG used to replace the merged value, so go printed no hashes.
+    let module = Module::copy("lab");
+    // A GODEBUG setting on one side changes the value every test sees (Go 1.23+).
+    let v = test_diff(
+        &module,
+        "1.27.3",
+        &["--b-env", "GODEBUG=panicnil=1", "--", "./greet"],
+    );
+    let cause = v["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["field"] == "env GODEBUG")
+        .unwrap_or_else(|| panic!("no env GODEBUG cause: {:#}", v["causes"]));
+    assert_eq!(cause["category"], "test-env");
+    assert!(cause["why"].as_str().unwrap().contains("observer effect"));
+    let notes = v["notes"].to_string();
+    assert!(notes.contains("different GODEBUG values"), "{notes}");
+}
+
+#[test]
+fn a_run_without_gocachehash_never_shares_test_results() {
+    let module = Module::copy("lab");
+    let capture = module.path.join("with-hash.capture");
+    let run = live([
+        "capture".to_string(),
+        "--go".into(),
+        go("1.27.3"),
+        "-C".into(),
+        module.dir(),
+        "-q".into(),
+        "--test".into(),
+        "-o".into(),
+        capture.display().to_string(),
+        "--".into(),
+        "./util/strs".into(),
+    ]);
+    assert_eq!(run.output.status.code(), Some(0), "{}", run.stderr());
+    // The same test, run the way a user would without whymiss: only gocachetest=1.
+    let plain = std::process::Command::new(go("1.27.3"))
+        .args(["test", "./util/strs"])
+        .current_dir(&module.path)
+        .env("GODEBUG", "gocachetest=1")
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "")
+        .output()
+        .unwrap();
+    let log = module.path.join("plain.log");
+    std::fs::write(&log, &plain.stderr).unwrap();
+    let run = live([
+        "compare".to_string(),
+        capture.display().to_string(),
+        log.display().to_string(),
+        "--format".into(),
+        "json".into(),
+    ]);
+    let v = run.json();
+    let notes = v["notes"].to_string();
+    assert!(notes.contains("observer effect"), "{notes}");
+}
