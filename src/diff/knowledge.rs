@@ -116,9 +116,17 @@ pub fn explain(category: Category, class: &str, facts: &Facts) -> (String, Optio
             "the value of every environment variable a test reads is part of its cached result's key",
             Some(format!("give the test the same environment on both sides ({})", class.strip_prefix("env ").unwrap_or(class))),
         ),
+        Category::TestFile if class == "input file rejected" => (
+            "go test neither stores nor reuses a result when it cannot key a file the test read",
+            Some("make the file readable, and stable while the test runs, on both sides (go test gives its reason above)".into()),
+        ),
         Category::TestFile => (
             "the size, mode and modification time of every file a test opens or stats (and the entries of directories it lists) are part of its cached result's key; go test does not hash their content",
             Some("make the file identical on both sides, or keep tests from reading files that change between runs".into()),
+        ),
+        Category::TestMtime if class == "input file too new" => (
+            "go test neither stores nor reuses a result when a file the test opened or stat'ed was modified less than 2 seconds before the test ran (it might still be changing), so tests run right after a checkout, a copy or a generator step miss",
+            Some("let 2 seconds pass between writing the files a test reads and running it (or give them an older mtime); the next run caches".into()),
         ),
         Category::TestMtime => (
             "a test's cached result is keyed on the modification time of each file it opens, not only its content, so a fresh checkout misses",

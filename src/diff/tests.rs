@@ -142,11 +142,43 @@ pub fn compare(a: &TestCache, b: &TestCache) -> Vec<TestEntry> {
         {
             entry.items = input_items(&x.inputs, &y.inputs);
         }
+        if let Some(item) = rejected_input(x, y) {
+            entry.items.push(item);
+        }
         if !entry.items.is_empty() || (x.test_id != y.test_id) {
             out.push(entry);
         }
     }
     out
+}
+
+/// A side whose test read a file `go test` refused to key on (modified within 2 s of the run)
+/// neither stores its result nor reuses one, whatever the keys say.
+fn rejected_input(x: &TestRun, y: &TestRun) -> Option<Item> {
+    if x.rejected.is_none() && y.rejected.is_none() {
+        return None;
+    }
+    let too_new = [x, y]
+        .iter()
+        .any(|r| r.rejected.as_ref().is_some_and(|j| j.too_new()));
+    let (category, class) = if too_new {
+        (Category::TestMtime, "input file too new")
+    } else {
+        (Category::TestFile, "input file rejected")
+    };
+    let state = |r: &TestRun| {
+        Some(match &r.rejected {
+            Some(j) => format!("not cacheable: {}: {}", j.path, j.reason),
+            None => "cacheable".to_string(),
+        })
+    };
+    let (a, b) = (state(x), state(y));
+    Some(Item {
+        field: "test result".into(),
+        a: a.clone(),
+        b: b.clone(),
+        kind: ItemKind::Input(CauseSeed::plain(category, class, a, b)),
+    })
 }
 
 /// Compares the inputs two runs of the same test binary read.

@@ -6,8 +6,9 @@
 //! (`$TMPDIR/whymiss-reloc-XXXX/<module dir name>`), for asking "what if this were checked out
 //! elsewhere?". whymiss never writes into the user's tree; a relocated side builds the copy.
 //!
-//! The copy keeps file contents and permissions (mtimes do not feed cache keys), copies symlinks
-//! as symlinks, skips sockets and devices, and leaves out version-control metadata (`.git` and
+//! The copy keeps file contents, permissions and modification times (build keys ignore mtimes,
+//! but a cached test result is keyed on the mtimes of the files the test reads, and go test
+//! caches nothing a test read within 2 s of its last change), copies symlinks as symlinks, skips sockets and devices, and leaves out version-control metadata (`.git` and
 //! friends): it can be large, and go must not see a repository that is not there.
 
 use std::fs;
@@ -148,6 +149,7 @@ pub fn copy_tree(src: &Path, dst: &Path) -> io::Result<()> {
             copy_tree(&from, &to)?;
         } else if kind.is_file() {
             fs::copy(&from, &to).map_err(context)?;
+            keep_mtime(&from, &to).map_err(context)?;
         } else if kind.is_symlink() {
             let target = fs::read_link(&from).map_err(context)?;
             std::os::unix::fs::symlink(target, &to).map_err(context)?;
@@ -157,7 +159,15 @@ pub fn copy_tree(src: &Path, dst: &Path) -> io::Result<()> {
     // Owner-writable so the copy can always be removed; directory modes feed no cache key.
     let mode = meta.permissions().mode() | 0o700;
     fs::set_permissions(dst, fs::Permissions::from_mode(mode))?;
-    Ok(())
+    // Last: creating the entries above changed it.
+    keep_mtime(src, dst)
+}
+
+/// Gives `to` the modification time of `from` (a file or a directory; a read-only descriptor is
+/// enough for the owner to set times).
+fn keep_mtime(from: &Path, to: &Path) -> io::Result<()> {
+    let modified = fs::metadata(from)?.modified()?;
+    fs::File::open(to)?.set_modified(modified)
 }
 
 /// A private copy of `corpus/modules/<name>` for a test, so tests never touch the repository.
@@ -212,10 +222,17 @@ mod tests {
     }
 
     #[test]
-    fn relocation_copies_contents_and_modes_but_not_vcs() {
+    fn relocation_copies_contents_modes_and_mtimes_but_not_vcs() {
         let src = tempfile::tempdir().unwrap();
         let root = src.path().join("mymod");
         build_fixture(&root);
+        let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+        for p in ["pkg/a.go", "pkg/ro.txt", "pkg/sub", "pkg"] {
+            fs::File::open(root.join(p))
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
         let ws = Workspace::relocate(&root).unwrap();
         let copy = ws.root().to_owned();
         assert_ne!(copy, root);
@@ -225,6 +242,12 @@ mod tests {
         let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&copy.join("pkg/sub/run.sh")), 0o751);
         assert_eq!(mode(&copy.join("pkg/ro.txt")), 0o444);
+        // go test keys results on the mtimes of the files a test reads.
+        let mtime = |p: &Path| fs::metadata(p).unwrap().modified().unwrap();
+        for p in ["pkg/a.go", "pkg/ro.txt", "pkg/sub", "pkg"] {
+            assert_eq!(mtime(&copy.join(p)), old, "{p}");
+        }
+        assert_eq!(mtime(&copy), mtime(&root));
         assert_eq!(
             fs::read_link(copy.join("pkg/link.go")).unwrap(),
             Path::new("a.go")

@@ -14,4 +14,4 @@ pub use input::{CLang, Field, FileInput, Input, StatInfo, Text};
 pub use log::{BuildLog, FileHash, FileHashError, LogStats, Subkey, TestCacheEvent, TestCacheLine};
 pub use modinfo::{ModInfo, ModLine};
 pub use side::SideInfo;
-pub use testrun::{InputDetail, InputOp, TestCache, TestInput, TestRun};
+pub use testrun::{InputDetail, InputOp, RejectedInput, TestCache, TestInput, TestRun};

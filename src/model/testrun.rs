@@ -26,8 +26,26 @@ pub struct TestRun {
     pub saved: bool,
     /// Why the cache did not have the result, in `go test`'s words.
     pub miss: Option<String>,
+    /// Why the result could be neither looked up nor stored: a file the test read was rejected
+    /// (`input file <path>: file used as input is too new`, modified within 2 s of the run).
+    pub rejected: Option<RejectedInput>,
     /// Lines of the `testcache:` events about this package.
     pub lines: Vec<u32>,
+}
+
+/// A file `go test` refused to key a result on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedInput {
+    pub path: String,
+    /// In `go test`'s words (`file used as input is too new`).
+    pub reason: String,
+}
+
+impl RejectedInput {
+    /// The file was modified less than 2 s (`modTimeCutoff`) before the test read it.
+    pub fn too_new(&self) -> bool {
+        self.reason.contains("too new")
+    }
 }
 
 /// An input a test read, as recorded in its input list (`testlog`).

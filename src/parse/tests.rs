@@ -5,8 +5,8 @@
 use rustc_hash::FxHashMap;
 
 use crate::model::{
-    Action, ActionKind, Digest, Input, InputDetail, InputOp, TestCache, TestCacheEvent,
-    TestCacheLine, TestInput, TestRun,
+    Action, ActionKind, Digest, Input, InputDetail, InputOp, RejectedInput, TestCache,
+    TestCacheEvent, TestCacheLine, TestInput, TestRun,
 };
 
 /// Builds the per-package test-cache view of a log.
@@ -80,7 +80,13 @@ pub fn test_cache(actions: &[Action<'_>], lines: &[TestCacheLine<'_>]) -> TestCa
                 "no earlier run of this test binary with these flags (input list not found)".into(),
             ),
             InputListMalformed { .. } => miss("the cached input list is malformed".into()),
-            InputFileRejected { path, reason, .. } => miss(format!("input file {path}: {reason}")),
+            InputFileRejected { path, reason, .. } => {
+                miss(format!("input file {path}: {reason}"));
+                run.rejected.get_or_insert(RejectedInput {
+                    path: path.to_string(),
+                    reason: reason.to_string(),
+                });
+            }
             OutputNotFound { .. } => {
                 miss("an earlier run exists, but with other inputs (test output not found)".into())
             }

@@ -39,25 +39,13 @@ impl Module {
             .tempdir()
             .unwrap();
         let path = dir.path().join(name);
-        copy_dir(&corpus(&format!("modules/{name}")), &path);
+        // Keeps mtimes: a test that reads a file written under 2 s ago is never cached.
+        whymiss::go::workspace::copy_tree(&corpus(&format!("modules/{name}")), &path).unwrap();
         Module { _dir: dir, path }
     }
 
     pub(crate) fn dir(&self) -> String {
         self.path.display().to_string()
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 

@@ -107,6 +107,36 @@ fn a_godebug_override_keeps_gocachehash_and_shows_the_observer_effect() {
 }
 
 #[test]
+fn a_test_input_modified_under_2_s_ago_makes_the_result_uncacheable() {
+    let module = Module::copy("lab");
+    // go test refuses to key a result on a file modified less than 2 s before the run; a
+    // modification time in the future is always that.
+    let golden = module.path.join("greet/testdata/hello.txt");
+    let future = std::time::SystemTime::now() + std::time::Duration::from_secs(86_400);
+    std::fs::File::open(&golden)
+        .unwrap()
+        .set_modified(future)
+        .unwrap();
+    let v = test_diff(&module, "1.27.3", &["--", "./greet", "./util/strs"]);
+    assert_eq!(v["verdict"], "differ", "{v:#}");
+    let causes = v["causes"].as_array().unwrap();
+    assert_eq!(causes.len(), 1, "{causes:#?}");
+    let cause = &causes[0];
+    assert_eq!(cause["category"], "test-mtime");
+    assert_eq!(cause["field"], "input file too new");
+    let a = cause["a"].as_str().unwrap();
+    assert!(
+        a.starts_with("not cacheable: ")
+            && a.ends_with("greet/testdata/hello.txt: file used as input is too new"),
+        "{a}"
+    );
+    assert_eq!(
+        cause["actions"].to_string(),
+        r#"["test example.com/lab/greet"]"#
+    );
+}
+
+#[test]
 fn a_run_without_gocachehash_never_shares_test_results() {
     let module = Module::copy("lab");
     let capture = module.path.join("with-hash.capture");
