@@ -34,7 +34,7 @@
 # so the user's settings change neither side. The cache is the user's GOCACHE: the script warms it
 # (one untimed run of each command; the first time this compiles cmd/go twice, minutes on 2 cores).
 #
-# It also times whymiss's own steps next to the builds (go env, the go list probe, parsing and
+# It also times whymiss's own steps next to the builds (go env, parsing and
 # comparing the two logs, copying a module for --b-relocate), and the critical path of a whymiss run
 # (its go commands timed by a wrapper: how long before the builds start, how long after they end),
 # to show where any overhead goes. On a busy machine prefer --timer bash and look at the "paired"
@@ -230,7 +230,6 @@ bench() {
   }
   step env -C "$dir" "$GO_CMD" env -json GOVERSION GOROOT GOFLAGS GOOS GOARCH CGO_ENABLED CC CXX \
     GOAMD64 GOARM GOARM64 GO386 GORISCV64 GOEXPERIMENT GOCACHE GOMODCACHE GOTOOLCHAIN GODEBUG GOMOD GOWORK
-  step env -C "$dir" "$GO_CMD" list -e -f '{{.Name}}' "$pkgs"
   step "$WHYMISS" compare "$SCRATCH/$name-a.log" "$SCRATCH/$name-b.log"
   # shellcheck disable=SC2317 # called through step
   copy_fresh() { cp -R "$1" "$SCRATCH/relocated-$(now_ns)"; }
@@ -300,16 +299,16 @@ $LOAD_AFTER after; timer: $TIMER_TEXT. Warm cache. Times are medians of $RUNS ru
 |---|---:|---:|---|---|---|---|---|
 $(printf '%s\n' "${ROWS[@]}")
 
-Where whymiss's own time goes. Left: its steps, each timed alone (median of 5): \`go env\` and the
-\`go list\` probe (once per side, the sides in parallel, before the build), parsing + comparing +
+Where whymiss's own time goes. Left: its steps, each timed alone (median of 5): \`go env\` (once
+per side, the sides in parallel, before the build), parsing + comparing +
 reporting the two logs (\`whymiss compare\` of the logs the hand-run builds wrote), and the module
 copy that \`--b-relocate\` makes (not used in the runs above). Right: the critical path of a
 \`whymiss diff\` run (median of 5, its go commands timed by a wrapper script): how long after
 whymiss starts the later of the two builds starts, how long the builds take, and how long whymiss
 runs after the last build ends.
 
-| corpus | go env | go list probe | parse + compare + report | module copy | before the builds | builds | after the builds | logs (A + B) |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|
+| corpus | go env | parse + compare + report | module copy | before the builds | builds | after the builds | logs (A + B) |
+|---|---:|---:|---:|---:|---:|---:|---:|
 $(printf '%s\n' "${BREAKDOWN[@]}")
 EOF
 )

@@ -14,20 +14,33 @@ pub struct Digest(pub [u8; 32]);
 impl Digest {
     /// Parses exactly 64 lowercase hexadecimal digits, as Go's `%x` prints them.
     pub fn from_hex(hex: &[u8]) -> Option<Digest> {
-        if hex.len() != 64 {
-            return None;
-        }
+        let hex: &[u8; 64] = hex.try_into().ok()?;
+        // Branch-free: every digit is looked up, and one check at the end rejects the digest if
+        // any byte was not a digit. Digests are most of what a log's lines end with.
         let mut out = [0u8; 32];
-        for (i, pair) in hex.chunks_exact(2).enumerate() {
-            out[i] = (lower_hex_value(pair[0])? << 4) | lower_hex_value(pair[1])?;
+        let mut invalid = 0u8;
+        for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+            let (hi, lo) = (HEX_VALUE[pair[0] as usize], HEX_VALUE[pair[1] as usize]);
+            invalid |= hi | lo;
+            *byte = (hi << 4) | (lo & 0x0f);
         }
-        Some(Digest(out))
+        (invalid & NOT_HEX == 0).then_some(Digest(out))
     }
 
     /// `buildid.HashToString`: base64url (no padding) of the first 15 bytes, 20 characters. This
     /// is how action IDs and file hashes appear inside build IDs and `file`/`packagemain` lines.
     pub fn short(&self) -> String {
         URL_SAFE_NO_PAD.encode(&self.0[..15])
+    }
+
+    /// [`short`](Self::short) as its 20 ASCII bytes, without allocating.
+    pub fn short_bytes(&self) -> [u8; 20] {
+        let mut out = [0u8; 20];
+        let n = URL_SAFE_NO_PAD
+            .encode_slice(&self.0[..15], &mut out)
+            .expect("15 bytes are 20 base64 characters");
+        debug_assert_eq!(n, 20);
+        out
     }
 
     /// The first 12 hex digits, enough to tell digests apart in a report.
@@ -41,13 +54,23 @@ pub fn is_lower_hex(b: u8) -> bool {
     b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
 }
 
-fn lower_hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        _ => None,
+/// Marks a byte that is not a lowercase hex digit in [`HEX_VALUE`].
+const NOT_HEX: u8 = 0x80;
+
+/// The value of each lowercase hex digit; `NOT_HEX` for every other byte.
+const HEX_VALUE: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            c @ b'0'..=b'9' => c - b'0',
+            c @ b'a'..=b'f' => c - b'a' + 10,
+            _ => NOT_HEX,
+        };
+        b += 1;
     }
-}
+    table
+};
 
 impl fmt::Display for Digest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -88,11 +111,17 @@ mod tests {
             Digest::from_hex(b"a32d0dd4f806aeb45beef1729cd034e100000000000000000000000000000000")
                 .unwrap();
         assert_eq!(d.short(), "oy0N1PgGrrRb7vFynNA0");
+        assert_eq!(&d.short_bytes(), b"oy0N1PgGrrRb7vFynNA0");
     }
 
     #[test]
     fn from_hex_rejects_uppercase_and_wrong_length() {
         assert!(Digest::from_hex(&[b'A'; 64]).is_none());
+        for bad in [b'g', b'/', b':', b'`', b' ', 0x80, 0xff] {
+            let mut hex = [b'0'; 64];
+            hex[63] = bad;
+            assert!(Digest::from_hex(&hex).is_none(), "{bad:#x}");
+        }
         assert!(Digest::from_hex(&[b'a'; 63]).is_none());
         assert!(Digest::from_hex(&[b'a'; 64]).is_some());
     }

@@ -111,8 +111,9 @@ pub enum Input<'a> {
     Cover { mode: Text<'a>, tool: Text<'a> },
     /// `fuzz [flags]`: fuzzing instrumentation.
     Fuzz(Vec<Text<'a>>),
-    /// `modinfo "<debug.BuildInfo>"`: main packages (and test mains).
-    ModInfo(ModInfo<'a>),
+    /// `modinfo "<debug.BuildInfo>"`: main packages (and test mains). Boxed: it is much larger
+    /// than any other input and rare, and every field of every action is as large as this enum.
+    ModInfo(Box<ModInfo<'a>>),
     /// `compile <tool id> [forced gcflags] [gcflags]` (gc; gccgo has the same shape).
     CompileTool {
         tool: Text<'a>,
@@ -437,7 +438,7 @@ impl<'a> Input<'a> {
                 tool: o(tool),
             },
             Fuzz(v) => Fuzz(ov(v)),
-            ModInfo(m) => ModInfo(m.into_owned()),
+            ModInfo(m) => ModInfo(Box::new(m.into_owned())),
             CompileTool {
                 tool,
                 forced,

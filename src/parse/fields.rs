@@ -49,19 +49,23 @@ pub struct Lines<'a> {
     pub fields: Vec<Field<'a>>,
 }
 
+/// The salt: the first write, when the block's opening line was seen (else unknown, empty).
+pub fn block_salt<'a>(block: &RawBlock<'a>) -> Text<'a> {
+    match block.writes.first() {
+        Some(w) if block.open_line.is_some() => payload_text(w.body, false),
+        _ => Cow::Borrowed(""),
+    }
+}
+
 /// Splits a block into logical lines and parses each with the grammar of `kind`.
 pub fn block_fields<'a>(block: &RawBlock<'a>, kind: ActionKind) -> Lines<'a> {
+    let salt = block_salt(block);
     let mut writes = block.writes.iter();
-    let mut salt: Text<'a> = Cow::Borrowed("");
+    if block.open_line.is_some() {
+        writes.next();
+    }
     let mut pending: Option<(u32, Vec<u8>)> = None;
     let mut fields = Vec::with_capacity(block.writes.len());
-
-    // The salt is the first write when the block's opening line was seen.
-    if block.open_line.is_some()
-        && let Some(w) = writes.next()
-    {
-        salt = payload_text(w.body, false);
-    }
     if kind == ActionKind::Getenv {
         return Lines {
             salt,
@@ -239,10 +243,10 @@ fn parse_build(s: &str) -> Option<Input<'_>> {
                 Input::Fuzz(whole(list, r)?)
             } else if let Some(r) = s.strip_prefix("modinfo ") {
                 let text = whole(go_string, r)?;
-                Input::ModInfo(match text {
+                Input::ModInfo(Box::new(match text {
                     Cow::Borrowed(t) => parse_modinfo(t),
                     Cow::Owned(t) => parse_modinfo(&t).into_owned(),
-                })
+                }))
             } else if let Some(r) = s.strip_prefix("compile ") {
                 let (tool, mut lists) = tool_and_lists(r, 2)?;
                 let flags = lists.pop()?;

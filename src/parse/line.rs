@@ -3,8 +3,8 @@
 //! Every function named after a production parses a whole line (without its `\n`, and without a
 //! trailing `\r`) with `complete` combinators and returns the remainder, which is empty on success.
 
-use nom::bytes::complete::{tag, take_while_m_n};
-use nom::combinator::{map, map_opt, rest, verify};
+use nom::bytes::complete::tag;
+use nom::combinator::{map, rest, verify};
 use nom::sequence::preceded;
 use nom::{IResult, Parser};
 
@@ -87,7 +87,7 @@ fn block_line(line: &[u8]) -> Result<Line<'_>, &'static str> {
     {
         return Ok(l);
     }
-    if memchr::memmem::find(line, b"]: \"").is_some() {
+    if INPUT_SEPARATOR.find(line).is_some() {
         return Err("quoted payload is not terminated (line cut off mid-quote?)");
     }
     Err("`HASH[` line is neither a block opening, an input nor a result")
@@ -229,7 +229,13 @@ pub fn test_cache(i: &[u8]) -> IResult<&[u8], Line<'_>> {
 
 /// `hex64 = 64 * [0-9a-f]`
 pub fn hex64(i: &[u8]) -> IResult<&[u8], Digest> {
-    map_opt(take_while_m_n(64, 64, is_lower_hex), Digest::from_hex).parse(i)
+    match i.get(..64).and_then(Digest::from_hex) {
+        Some(digest) => Ok((&i[64..], digest)),
+        None => Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::TakeWhileMN,
+        ))),
+    }
 }
 
 /// `quoted = '"' { char | escape } '"'` ending the line: returns the body between the quotes.

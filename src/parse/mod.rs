@@ -205,17 +205,28 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
     let mut actions: Vec<Action<'_>> = Vec::with_capacity(blocks.len());
     let mut go_versions: Vec<Text<'_>> = Vec::new();
     let mut seen_keys: rustc_hash::FxHashSet<(Text<'_>, Digest)> = Default::default();
-    for block in &blocks {
+    for block in blocks {
         let name = bytes_to_text(block.name);
         let (kind, subject) = ActionKind::from_name(&name);
+        let id = block.id().or(block.results.first().map(|r| r.sum));
+        // `go install` hashes an up-to-date link twice, and a concatenation of logs repeats
+        // blocks: a compile or link whose verified key equals an earlier one of the same name
+        // is the same action, kept once. Its lines are not typed at all.
+        if kind.is_compile_graph()
+            && block.unverified.is_none()
+            && let Some(id) = id
+            && !seen_keys.insert((name.clone(), id))
+        {
+            note_version(&mut go_versions, fields::block_salt(&block));
+            stats.duplicate_blocks += 1;
+            continue;
+        }
         let subject = subject.map(|s| match &name {
             Cow::Borrowed(n) => Cow::Borrowed(&n[n.len() - s.len()..]),
             Cow::Owned(_) => Cow::Owned(s.to_owned()),
         });
-        let lines = fields::block_fields(block, kind);
-        if !lines.salt.is_empty() && !go_versions.contains(&lines.salt) {
-            go_versions.push(lines.salt.clone());
-        }
+        let lines = fields::block_fields(&block, kind);
+        note_version(&mut go_versions, lines.salt.clone());
         let variant = if kind == ActionKind::Build
             && lines
                 .fields
@@ -230,13 +241,13 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
             None => Verification::Verified,
             Some(reason) => Verification::Unverified(reason.to_string()),
         };
-        let action = Action {
+        actions.push(Action {
             name,
             kind,
             subject,
             variant,
             occurrence: 0,
-            id: block.id().or(block.results.first().map(|r| r.sum)),
+            id,
             results: block.results.iter().map(|r| r.sum).collect(),
             salt: lines.salt,
             fields: lines.fields,
@@ -244,18 +255,7 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
             open_line: block.open_line,
             result_line: block.results.first().map(|r| r.line),
             disentangled: block.disentangled,
-        };
-        // `go install` hashes an up-to-date link twice: a compile or link whose verified key
-        // equals an earlier one of the same name is the same action, kept once.
-        if action.kind.is_compile_graph()
-            && action.is_verified()
-            && let Some(id) = action.id
-            && !seen_keys.insert((action.name.clone(), id))
-        {
-            stats.duplicate_blocks += 1;
-            continue;
-        }
-        actions.push(action);
+        });
     }
     number_occurrences(&mut actions);
     resolve_files(&mut actions, &file_hashes);
@@ -273,6 +273,13 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
     })
 }
 
+/// Records a salt (the go command's version) the first time it is seen.
+fn note_version<'a>(versions: &mut Vec<Text<'a>>, salt: Text<'a>) {
+    if !salt.is_empty() && !versions.contains(&salt) {
+        versions.push(salt);
+    }
+}
+
 /// Numbers actions that share a name and variant, in log order.
 fn number_occurrences(actions: &mut [Action<'_>]) {
     let mut seen: FxHashMap<(String, Variant), u32> = FxHashMap::default();
@@ -285,34 +292,45 @@ fn number_occurrences(actions: &mut [Action<'_>]) {
 
 /// Links each `file <name> <id>` to the `HASH <path>: <hex>` line whose hash gives `id`.
 fn resolve_files<'a>(actions: &mut [Action<'a>], hashes: &[FileHash<'a>]) {
-    let mut by_short: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    let mut by_short: FxHashMap<[u8; 20], Vec<usize>> = FxHashMap::default();
     for (i, h) in hashes.iter().enumerate() {
-        by_short.entry(h.sum.short()).or_default().push(i);
+        by_short.entry(h.sum.short_bytes()).or_default().push(i);
     }
     for action in actions.iter_mut() {
         let dir = action.fields.iter().find_map(|f| match &f.input {
-            Input::Dir(d) => Some(d.to_string()),
+            Input::Dir(d) => Some(d.clone()),
             _ => None,
         });
         for field in &mut action.fields {
             let Input::File(file) = &mut field.input else {
                 continue;
             };
-            let Some(candidates) = by_short.get(file.id.as_ref()) else {
+            let Some(candidates) = <[u8; 20]>::try_from(file.id.as_bytes())
+                .ok()
+                .and_then(|id| by_short.get(&id))
+            else {
                 continue;
             };
-            // Prefer the path in the package directory, then any path ending in the name.
-            let suffix = format!("/{}", file.name);
+            // Prefer the path in the package directory, then any path ending in `/<name>`.
+            let name: &str = &file.name;
             let pick = candidates
                 .iter()
                 .find(|&&i| {
-                    dir.as_deref()
-                        .is_some_and(|d| hashes[i].path == format!("{d}/{}", file.name))
+                    dir.as_deref().is_some_and(|d| {
+                        hashes[i]
+                            .path
+                            .strip_prefix(d)
+                            .and_then(|r| r.strip_prefix('/'))
+                            == Some(name)
+                    })
                 })
                 .or_else(|| {
-                    candidates
-                        .iter()
-                        .find(|&&i| hashes[i].path.ends_with(&suffix))
+                    candidates.iter().find(|&&i| {
+                        hashes[i]
+                            .path
+                            .strip_suffix(name)
+                            .is_some_and(|p| p.ends_with('/'))
+                    })
                 })
                 .or(candidates.first());
             if let Some(&i) = pick {
