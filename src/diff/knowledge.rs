@@ -160,6 +160,10 @@ fn absolute_path(class: &str, facts: &Facts) -> (String, Option<String>) {
                 "-trimpath does not remove it: drop ${SRCDIR} from #cgo CFLAGS/LDFLAGS (put headers next to the .c files and include them by name), or build from the same absolute path on both sides",
             )
         }
+        "test input path" => (
+            "a cached test result is keyed on the absolute path of every file the test opens or stats (and of its working directory), -trimpath or not, so the same test run from another checkout path re-runs",
+            "run the tests from the same absolute path on both sides (for example /src in the container and on CI)",
+        ),
         "-pgo" => (
             "the main package's build info records the absolute path of the PGO profile",
             "build from the same path on both sides, or use -trimpath",

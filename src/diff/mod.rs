@@ -480,6 +480,10 @@ fn setting_diffs(a: &SideInfo, b: &SideInfo) -> Vec<SettingDiff> {
         .chain(b.env_overrides.keys())
         .collect();
     for k in keys {
+        // `go env` already showed the value go saw.
+        if a.go_env.contains_key(k) && b.go_env.contains_key(k) {
+            continue;
+        }
         push(
             &format!("env {k}"),
             a.env_overrides.get(k).cloned(),

@@ -137,6 +137,45 @@ fn a_test_input_modified_under_2_s_ago_makes_the_result_uncacheable() {
 }
 
 #[test]
+fn trimpath_does_not_make_a_test_that_opens_a_file_relocatable() {
+    let module = Module::copy("lab");
+    // The default check: here and in a relocated copy (mtimes kept, so both results cache).
+    let (code, v) = json_of(live([
+        "--go".to_string(),
+        go("1.27.3"),
+        "-C".into(),
+        module.dir(),
+        "--quiet".into(),
+        "--format".into(),
+        "json".into(),
+        "--test".into(),
+        "--".into(),
+        "-trimpath".into(),
+        "./greet".into(),
+        "./util/strs".into(),
+    ]));
+    assert_eq!(code, 1);
+    let causes = v["causes"].as_array().unwrap();
+    assert_eq!(causes.len(), 1, "{causes:#?}");
+    let cause = &causes[0];
+    assert_eq!(cause["category"], "absolute-path");
+    assert_eq!(cause["field"], "test input path");
+    assert!(
+        cause["a"]
+            .as_str()
+            .unwrap()
+            .ends_with("/lab/greet/testdata/hello.txt"),
+        "{cause}"
+    );
+    assert!(cause["why"].as_str().unwrap().contains("-trimpath or not"));
+    // Only the test that reads a file misses; util/strs reads none.
+    assert_eq!(
+        cause["actions"].to_string(),
+        r#"["test example.com/lab/greet"]"#
+    );
+}
+
+#[test]
 fn a_run_without_gocachehash_never_shares_test_results() {
     let module = Module::copy("lab");
     let capture = module.path.join("with-hash.capture");
