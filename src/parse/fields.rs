@@ -38,7 +38,7 @@ use nom::multi::separated_list0;
 use nom::sequence::delimited;
 
 use super::demux::RawBlock;
-use super::unquote::{bytes_to_text, unquote_body};
+use super::unquote::{bytes_into_text, unquote_body};
 use crate::model::{
     ActionKind, CLang, Digest, Field, FileInput, Input, ModInfo, ModLine, StatInfo, Text,
 };
@@ -104,7 +104,7 @@ pub fn block_fields<'a>(block: &RawBlock<'a>, kind: ActionKind) -> Lines<'a> {
                 if ends_line {
                     let (line, mut buf) = pending.take().expect("pending");
                     buf.pop();
-                    let text = Cow::Owned(bytes_to_text(&buf).into_owned());
+                    let text = Cow::Owned(bytes_into_text(buf));
                     let input = parse_line(kind, &text);
                     fields.push(Field { line, text, input });
                 }
@@ -113,7 +113,7 @@ pub fn block_fields<'a>(block: &RawBlock<'a>, kind: ActionKind) -> Lines<'a> {
     }
     // A last line without a newline (testResult has none).
     if let Some((line, buf)) = pending {
-        let text: Text<'a> = Cow::Owned(bytes_to_text(&buf).into_owned());
+        let text: Text<'a> = Cow::Owned(bytes_into_text(buf));
         let input = parse_line(kind, &text);
         fields.push(Field { line, text, input });
     }
@@ -150,7 +150,7 @@ fn payload_text(body: &[u8], strip_newline: bool) -> Text<'_> {
     if strip_newline {
         bytes.pop();
     }
-    Cow::Owned(bytes_to_text(&bytes).into_owned())
+    Cow::Owned(bytes_into_text(bytes))
 }
 
 /// Runs `parse` on the text, borrowing from the log when the text does.
@@ -682,7 +682,7 @@ pub fn go_string(i: &str) -> IResult<&str, Text<'_>> {
     let rest = &body_and_rest[end + 1..];
     let text = match unquote_body(body.as_bytes()).map_err(|_| fail())? {
         Cow::Borrowed(_) => Cow::Borrowed(body),
-        Cow::Owned(v) => Cow::Owned(bytes_to_text(&v).into_owned()),
+        Cow::Owned(v) => Cow::Owned(bytes_into_text(v)),
     };
     Ok((rest, text))
 }

@@ -192,6 +192,11 @@ pub fn bytes_to_text(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// [`bytes_to_text`] of bytes the caller owns: valid UTF-8 is kept without a copy.
+pub fn bytes_into_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| bytes_to_text(e.as_bytes()).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
