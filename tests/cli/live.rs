@@ -98,8 +98,17 @@ where
 /// `whymiss diff --go 1.27.3 -C DIR --quiet --format json ARGS`: exit status and the validated
 /// report.
 pub(crate) fn diff_json(module: &Module, args: &[&str]) -> (i32, Value) {
-    let mut all = vec![
-        "diff".to_string(),
+    json_run(Some("diff"), module, args)
+}
+
+/// The default relocation check, `whymiss --go 1.27.3 -C DIR --quiet --format json ARGS`.
+pub(crate) fn check_json(module: &Module, args: &[&str]) -> (i32, Value) {
+    json_run(None, module, args)
+}
+
+fn json_run(subcommand: Option<&str>, module: &Module, args: &[&str]) -> (i32, Value) {
+    let mut all: Vec<String> = subcommand.into_iter().map(String::from).collect();
+    all.extend([
         "--go".into(),
         go("1.27.3"),
         "-C".into(),
@@ -107,7 +116,7 @@ pub(crate) fn diff_json(module: &Module, args: &[&str]) -> (i32, Value) {
         "--quiet".into(),
         "--format".into(),
         "json".into(),
-    ];
+    ]);
     all.extend(args.iter().map(|a| a.to_string()));
     json_of(live(all))
 }
