@@ -132,6 +132,10 @@ pub fn explain(category: Category, class: &str, facts: &Facts) -> (String, Optio
             "a test's cached result is keyed on the modification time of each file it opens, not only its content, so a fresh checkout misses",
             Some("keep file mtimes stable (restore them after checkout), or accept the re-run".into()),
         ),
+        Category::Other if class == "vetflags" => (
+            "go vet's analyzer flags are in the key of every vet action (packages vetted only for their facts get vet's defaults, such as -unsafeptr=false), so vet with other flags re-runs on every package; compiles are not affected",
+            Some("run go vet with the same flags on both sides".into()),
+        ),
         Category::Other => (
             "this line is part of the key",
             None,

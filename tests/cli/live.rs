@@ -505,6 +505,53 @@ fn ldflags_x_is_a_linker_flags_cause() {
 }
 
 #[test]
+fn go_vet_logs_with_other_analyzer_flags_are_a_vetflags_cause() {
+    // whymiss runs build and test; logs of any go command compare, `go vet` included.
+    let lab = Module::copy("lab");
+    let vet = |flags: &[&str], log: &str| {
+        let out = Command::new(go("1.27.3"))
+            .arg("vet")
+            .args(flags)
+            .arg("./util/...")
+            .current_dir(&lab.path)
+            .env("GODEBUG", "gocachehash=1")
+            .env("GOTOOLCHAIN", "local")
+            .env("GOFLAGS", "")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let path = lab.path.join(log);
+        std::fs::write(&path, &out.stderr).unwrap();
+        path.display().to_string()
+    };
+    let (a, b) = (vet(&[], "a.log"), vet(&["-printf=false"], "b.log"));
+    let (code, v) = json_of(live(["compare", &a, &b, "--format", "json"]));
+    assert_eq!(code, 1);
+    assert_eq!(categories(&v), BTreeSet::from(["other".to_string()]));
+    let vetted = causes(&v)
+        .iter()
+        .inspect(|c| {
+            assert_eq!(c["field"], "vetflags");
+            assert!(c["b"].as_str().unwrap().contains("-printf=false"), "{c}");
+            assert!(
+                c["why"].as_str().unwrap().contains("every vet action"),
+                "{c}"
+            );
+        })
+        .flat_map(|c| strings(&c["actions"]))
+        .collect::<BTreeSet<_>>();
+    assert!(
+        vetted.contains("vet example.com/lab/util/strs"),
+        "{vetted:?}"
+    );
+    assert!(vetted.iter().all(|a| a.starts_with("vet ")), "{vetted:?}");
+}
+
+#[test]
 fn go_test_with_trimpath_on_one_side_differs_and_identical_sides_are_same() {
     let tiny = Module::copy("tiny");
     let (code, v) = diff_json(&tiny, &["--test", "--b-flags=-trimpath", "--", "./greet"]);
