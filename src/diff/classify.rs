@@ -240,6 +240,19 @@ fn push_seed(
     });
 }
 
+/// [`push_seed`] of a plain cause that carries the item's own two values.
+fn push_plain(
+    items: &mut Vec<Item>,
+    field: &str,
+    category: Category,
+    class: impl Into<String>,
+    a: Option<String>,
+    b: Option<String>,
+) {
+    let seed = CauseSeed::new(category, class, a.clone(), b.clone());
+    push_seed(items, field, a, b, seed);
+}
+
 /// Classifies one differing field (present on one or both sides).
 pub fn classify(
     fa: Option<&Field<'_>>,
@@ -286,26 +299,14 @@ pub fn classify(
         }
         GoDirective(_) => {
             let (a, b) = (after(fa, "go "), after(fb, "go "));
-            push_seed(
-                items,
-                "go",
-                a.clone(),
-                b.clone(),
-                CauseSeed::new(Category::GoVersion, "go", a, b),
-            );
+            push_plain(items, "go", Category::GoVersion, "go", a, b);
         }
         Target { .. } | LinkTarget { .. } => target_fields(fa, fb, items),
         Trimpath => {
             let on =
                 |f: Option<&Field<'_>>| Some(if f.is_some() { "on" } else { "off" }.to_string());
             let (a, b) = (on(fa), on(fb));
-            push_seed(
-                items,
-                "trimpath",
-                a.clone(),
-                b.clone(),
-                CauseSeed::new(Category::Trimpath, "-trimpath", a, b),
-            );
+            push_plain(items, "trimpath", Category::Trimpath, "-trimpath", a, b);
         }
         CgoTool(_) if both => tool_item(items, "cgo", text(fa), text(fb)),
         CgoTool(_) => {
@@ -366,13 +367,7 @@ pub fn classify(
         }
         Fuzz(_) => {
             let (a, b) = (after(fa, "fuzz "), after(fb, "fuzz "));
-            push_seed(
-                items,
-                "fuzz",
-                a.clone(),
-                b.clone(),
-                CauseSeed::new(Category::Instrumentation, "fuzz", a, b),
-            );
+            push_plain(items, "fuzz", Category::Instrumentation, "fuzz", a, b);
         }
         ModInfo(_) => {
             fn m<'x, 'y>(i: Option<&'x Input<'y>>) -> Option<&'x crate::model::ModInfo<'y>> {
@@ -396,13 +391,7 @@ pub fn classify(
             } else {
                 key.clone()
             };
-            push_seed(
-                items,
-                &field,
-                a.clone(),
-                b.clone(),
-                CauseSeed::new(Category::Target, field.clone(), a, b),
-            );
+            push_plain(items, &field, Category::Target, field.clone(), a, b);
         }
         Experiment(_) => {
             let value = |i: Option<&Input<'_>>| match i {
@@ -410,12 +399,13 @@ pub fn classify(
                 _ => None,
             };
             let (a, b) = (value(ia), value(ib));
-            push_seed(
+            push_plain(
                 items,
                 "GOEXPERIMENT",
-                a.clone(),
-                b.clone(),
-                CauseSeed::new(Category::Experiment, "GOEXPERIMENT", a, b),
+                Category::Experiment,
+                "GOEXPERIMENT",
+                a,
+                b,
             );
         }
         Magic { key: var, .. } => {
@@ -425,24 +415,12 @@ pub fn classify(
             };
             let (a, b) = (value(ia), value(ib));
             let class = var.to_string();
-            push_seed(
-                items,
-                &key,
-                a.clone(),
-                b.clone(),
-                CauseSeed::new(Category::DebugEnv, class, a, b),
-            );
+            push_plain(items, &key, Category::DebugEnv, class, a, b);
         }
         File(_) => file_item(fa, fb, ctx, items),
         PgoFile(_) | PgoInput(_) => {
             let (a, b) = (text(fa), text(fb));
-            push_seed(
-                items,
-                &key,
-                a.clone(),
-                b.clone(),
-                CauseSeed::new(Category::Source, "PGO profile", a, b),
-            );
+            push_plain(items, &key, Category::Source, "PGO profile", a, b);
         }
         Import { .. } | PackageFile { .. } | PackageShlib { .. } | Top { .. } => {
             let (path, _) = any.input.dependency().expect("dependency line");
@@ -548,24 +526,19 @@ pub fn classify(
                 after(fa, "GO_EXTLINK_ENABLED="),
                 after(fb, "GO_EXTLINK_ENABLED="),
             );
-            push_seed(
+            push_plain(
                 items,
                 "GO_EXTLINK_ENABLED",
-                a.clone(),
-                b.clone(),
-                CauseSeed::new(Category::LinkerFlags, "GO_EXTLINK_ENABLED", a, b),
+                Category::LinkerFlags,
+                "GO_EXTLINK_ENABLED",
+                a,
+                b,
             );
         }
         VetTool(_) | PreprofileTool(_) => tool_item(items, &key, text(fa), text(fb)),
         _ => {
             let (a, b) = (text(fa), text(fb));
-            push_seed(
-                items,
-                &key,
-                a.clone(),
-                b.clone(),
-                CauseSeed::new(Category::Other, key.clone(), a, b),
-            );
+            push_plain(items, &key, Category::Other, key.clone(), a, b);
         }
     }
 }
@@ -668,13 +641,7 @@ fn target_fields(fa: Option<&Field<'_>>, fb: Option<&Field<'_>>, items: &mut Vec
         };
         let (a, b) = (get(&pa), get(&pb));
         if a != b {
-            push_seed(
-                items,
-                name,
-                a.clone(),
-                b.clone(),
-                CauseSeed::new(Category::Target, name, a, b),
-            );
+            push_plain(items, name, Category::Target, name, a, b);
         }
     }
 }
@@ -711,13 +678,7 @@ fn c_compiler(
     };
     if ea != eb {
         let (a, b) = (Some(ea.join(" ")), Some(eb.join(" ")));
-        push_seed(
-            items,
-            name,
-            a.clone(),
-            b.clone(),
-            CauseSeed::new(Category::Cgo, name, a, b),
-        );
+        push_plain(items, name, Category::Cgo, name, a, b);
     }
     let list_names: &[&str] = match lang {
         CLang::C => &["CGO_CPPFLAGS", "CGO_CFLAGS", "CGO_LDFLAGS"],
@@ -948,12 +909,13 @@ fn link_tool(fa: Option<&Field<'_>>, fb: Option<&Field<'_>>, items: &mut Vec<Ite
     }
     if ma != mb {
         let (a, b) = (Some(ma), Some(mb));
-        push_seed(
+        push_plain(
             items,
             "link buildmode",
-            a.clone(),
-            b.clone(),
-            CauseSeed::new(Category::Target, "-buildmode", a, b),
+            Category::Target,
+            "-buildmode",
+            a,
+            b,
         );
     }
 }
@@ -1019,13 +981,7 @@ fn modinfo_items(a: Option<&ModInfo<'_>>, b: Option<&ModInfo<'_>>, items: &mut V
             ma.path.as_ref().map(|s| s.to_string()),
             mb.path.as_ref().map(|s| s.to_string()),
         );
-        push_seed(
-            items,
-            "modinfo path",
-            x.clone(),
-            y.clone(),
-            CauseSeed::new(Category::Other, "modinfo path", x, y),
-        );
+        push_plain(items, "modinfo path", Category::Other, "modinfo path", x, y);
     }
     if ma.main != mb.main {
         let (x, y) = (
@@ -1034,12 +990,13 @@ fn modinfo_items(a: Option<&ModInfo<'_>>, b: Option<&ModInfo<'_>>, items: &mut V
         );
         // Since Go 1.24 the main module's version is derived from VCS (a pseudo-version,
         // `+dirty` with uncommitted changes).
-        push_seed(
+        push_plain(
             items,
             "modinfo mod",
-            x.clone(),
-            y.clone(),
-            CauseSeed::new(Category::VcsStamp, "modinfo mod", x, y),
+            Category::VcsStamp,
+            "modinfo mod",
+            x,
+            y,
         );
     }
     let deps = |m: &ModInfo<'_>| -> BTreeMap<String, String> {
@@ -1053,12 +1010,13 @@ fn modinfo_items(a: Option<&ModInfo<'_>>, b: Option<&ModInfo<'_>>, items: &mut V
         let (x, y) = (da.get(path).cloned(), db.get(path).cloned());
         if x != y {
             let field = format!("modinfo dep {path}");
-            push_seed(
+            push_plain(
                 items,
                 &field,
-                x.clone(),
-                y.clone(),
-                CauseSeed::new(Category::DependencyVersion, format!("module {path}"), x, y),
+                Category::DependencyVersion,
+                format!("module {path}"),
+                x,
+                y,
             );
         }
     }
@@ -1093,13 +1051,7 @@ fn modinfo_items(a: Option<&ModInfo<'_>>, b: Option<&ModInfo<'_>>, items: &mut V
                 ma.other.contains(line).then(|| line.to_string()),
                 mb.other.contains(line).then(|| line.to_string()),
             );
-            push_seed(
-                items,
-                "modinfo",
-                x.clone(),
-                y.clone(),
-                CauseSeed::new(Category::Other, "modinfo", x, y),
-            );
+            push_plain(items, "modinfo", Category::Other, "modinfo", x, y);
         }
     }
 }
