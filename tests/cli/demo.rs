@@ -11,13 +11,14 @@ use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::Value;
 use whymiss::demo::scenario::{self, Expectation, Scenario};
 use whymiss::go::{signals, test_toolchain};
 
 use crate::compare::validate;
+use crate::live::interrupt_when;
 use crate::support::{Run, corpus};
 
 /// `whymiss demo ARGS` with the test toolchains and a clean go environment.
@@ -338,24 +339,11 @@ fn sigint_stops_the_demo_and_removes_its_working_copy() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let read_log = || std::fs::read_to_string(&registry).unwrap_or_default();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !read_log().contains("+group ") {
-        assert!(
-            Instant::now() < deadline,
-            "go never started:\n{}",
-            read_log()
-        );
-        assert!(child.try_wait().unwrap().is_none(), "whymiss exited early");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    std::thread::sleep(Duration::from_millis(500));
-    let pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
-    rustix::process::kill_process(pid, rustix::process::Signal::INT).unwrap();
+    interrupt_when(&mut child, &registry, |log| log.contains("+group "));
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "stderr: {stderr}");
-    let log = read_log();
+    let log = std::fs::read_to_string(&registry).unwrap_or_default();
     let dirs: Vec<PathBuf> = log
         .lines()
         .filter_map(|l| l.strip_prefix("+dir "))

@@ -78,6 +78,30 @@ where
     cmd
 }
 
+/// Waits (up to 60 s) until the signal-handler debug log at `registry` satisfies `ready` (go
+/// process groups registered), lets the go commands get going (compilers running, `$WORK`
+/// made), and sends whymiss SIGINT.
+pub(crate) fn interrupt_when(
+    child: &mut std::process::Child,
+    registry: &Path,
+    ready: impl Fn(&str) -> bool,
+) {
+    let read_log = || std::fs::read_to_string(registry).unwrap_or_default();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !ready(&read_log()) {
+        assert!(
+            Instant::now() < deadline,
+            "go never started:\n{}",
+            read_log()
+        );
+        assert!(child.try_wait().unwrap().is_none(), "whymiss exited early");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::INT).unwrap();
+}
+
 /// Runs `whymiss ARGS` (see [`command`]) to the end.
 pub(crate) fn live<I, S>(args: I) -> Run
 where
@@ -85,14 +109,7 @@ where
     S: AsRef<std::ffi::OsStr>,
 {
     let args: Vec<OsString> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
-    let output = command(&args).output().expect("run whymiss");
-    Run {
-        args: args
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect(),
-        output,
-    }
+    Run::new(&args, command(&args).output().expect("run whymiss"))
 }
 
 /// `whymiss diff --go 1.27.3 -C DIR --quiet --format json ARGS`: exit status and the validated
@@ -693,20 +710,7 @@ fn sigint_stops_both_builds_and_leaves_no_temporary_directory() {
             .map(|g| g.parse().unwrap())
             .collect()
     };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while groups_of(&read_log()).len() < 2 {
-        assert!(
-            Instant::now() < deadline,
-            "go never started:\n{}",
-            read_log()
-        );
-        assert!(child.try_wait().unwrap().is_none(), "whymiss exited early");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    // Let both go commands get going (compilers running, $WORK made).
-    std::thread::sleep(Duration::from_millis(500));
-    let pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
-    rustix::process::kill_process(pid, rustix::process::Signal::INT).unwrap();
+    interrupt_when(&mut child, &registry, |log| groups_of(log).len() >= 2);
     let sent = Instant::now();
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -51,16 +51,21 @@ where
         .env_remove("GODEBUG")
         .output()
         .expect("run whymiss");
-    Run {
-        args: args
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect(),
-        output,
-    }
+    Run::new(&args, output)
 }
 
 impl Run {
+    /// The run of `whymiss ARGS` that printed `output`.
+    pub fn new(args: &[std::ffi::OsString], output: Output) -> Run {
+        Run {
+            args: args
+                .iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect(),
+            output,
+        }
+    }
+
     pub fn stdout(&self) -> String {
         String::from_utf8_lossy(&self.output.stdout).into_owned()
     }
