@@ -149,7 +149,8 @@ pub fn copy_tree(src: &Path, dst: &Path) -> io::Result<()> {
             copy_tree(&from, &to)?;
         } else if kind.is_file() {
             fs::copy(&from, &to).map_err(context)?;
-            keep_mtime(&from, &to).map_err(context)?;
+            let modified = entry.metadata().and_then(|m| m.modified());
+            modified.and_then(|t| set_mtime(&to, t)).map_err(context)?;
         } else if kind.is_symlink() {
             let target = fs::read_link(&from).map_err(context)?;
             std::os::unix::fs::symlink(target, &to).map_err(context)?;
@@ -160,14 +161,13 @@ pub fn copy_tree(src: &Path, dst: &Path) -> io::Result<()> {
     let mode = meta.permissions().mode() | 0o700;
     fs::set_permissions(dst, fs::Permissions::from_mode(mode))?;
     // Last: creating the entries above changed it.
-    keep_mtime(src, dst)
+    set_mtime(dst, meta.modified()?)
 }
 
-/// Gives `to` the modification time of `from` (a file or a directory; a read-only descriptor is
-/// enough for the owner to set times).
-fn keep_mtime(from: &Path, to: &Path) -> io::Result<()> {
-    let modified = fs::metadata(from)?.modified()?;
-    fs::File::open(to)?.set_modified(modified)
+/// Sets the modification time of a file or directory (a read-only descriptor is enough for
+/// its owner).
+fn set_mtime(path: &Path, modified: std::time::SystemTime) -> io::Result<()> {
+    fs::File::open(path)?.set_modified(modified)
 }
 
 /// A private copy of `corpus/modules/<name>` for a test, so tests never touch the repository.
