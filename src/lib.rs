@@ -91,10 +91,16 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             }
         }
         Command::Compare { a, b, report } => {
-            let (fa, fb) = (LogFile::read(a)?, LogFile::read(b)?);
+            // The two files are independent: read (and inflate) them, then parse them, on two
+            // cores.
+            let (fa, fb) = std::thread::scope(|scope| {
+                let fb = scope.spawn(|| LogFile::read(b));
+                let fa = LogFile::read(a);
+                (fa, fb.join().expect("reader thread"))
+            });
+            let (fa, fb) = (fa?, fb?);
             let (ia, body_a) = side_of_file("A", &fa)?;
             let (ib, body_b) = side_of_file("B", &fb)?;
-            // The two logs are independent: parse them on two cores.
             let (la, lb) = std::thread::scope(|scope| {
                 let b = scope.spawn(|| parse_body(&fb, body_b));
                 let a = parse_body(&fa, body_a);
