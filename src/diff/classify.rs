@@ -1093,20 +1093,8 @@ fn setting_seed(key: &str, a: Option<String>, b: Option<String>, cgo_differs: bo
             CauseSeed::new(Category::Target, key, a, b)
         }
         "-compiler" => CauseSeed::new(Category::Toolchain, class, a, b),
-        "-cover" => {
-            let on = |v: &Option<String>| {
-                Some(
-                    if v.as_deref() == Some("true") {
-                        "on"
-                    } else {
-                        "off"
-                    }
-                    .to_string(),
-                )
-            };
-            CauseSeed::new(Category::Instrumentation, "-cover", on(&a), on(&b))
-        }
-        "-race" | "-msan" | "-asan" => {
+        // Build settings that are only ever "true" when on.
+        "-cover" | "-race" | "-msan" | "-asan" => {
             let on = |v: &Option<String>| {
                 Some(
                     if v.as_deref() == Some("true") {
