@@ -63,8 +63,13 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             go::signals::install()
                 .map_err(|e| Error::Usage(format!("cannot install a signal handler: {e}")))?;
             let run = go::run::run_side(side, options)?;
+            let parsed = parse_side(&run, options.test);
+            // go failed before hashing anything: go's own error, and no capture to compare.
+            if let Err(e @ Error::BuildFailed { .. }) = parsed {
+                return Err(e);
+            }
             go::capture::write_capture(output, &run)?;
-            let what = match parse::parse_log(&run.stderr) {
+            let what = match parsed {
                 Ok(log) => format!(
                     "{} actions ({} verified)",
                     log.actions.len(),

@@ -35,8 +35,9 @@ const STDOUT_TAIL_BYTES: usize = 64 * 1024;
 /// What every side of a run shares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunOptions {
-    /// Packages and flags given after `--`; empty means `./...`. Each side's own flags go after
-    /// the shared flags and before the first package.
+    /// Packages and flags given after `--`; no package (only flags, or nothing) means
+    /// [`DEFAULT_PACKAGES`]. Each side's own flags go after the shared flags and before the
+    /// first package.
     pub shared_args: Vec<String>,
     /// `go test` instead of `go build`.
     pub test: bool,
@@ -500,17 +501,19 @@ fn leading_flags(args: &[String]) -> Vec<&[String]> {
     groups
 }
 
+/// The packages built when the user names none (only flags, or nothing, after `--`): go itself
+/// would build only the package in the current directory.
+pub const DEFAULT_PACKAGES: &str = "./...";
+
 /// The arguments after the subcommand: shared flags, the side's flags, `-o` when needed, then
-/// the packages (and, for `go test`, whatever followed them).
+/// the packages (and, for `go test`, whatever followed them); [`DEFAULT_PACKAGES`] when the
+/// shared arguments name no package.
 fn go_args(side: &SideSpec, options: &RunOptions, out_dir: Option<&Path>) -> Vec<String> {
-    let default = ["./...".to_owned()];
-    let shared: &[String] = if options.shared_args.is_empty() {
-        &default
-    } else {
-        &options.shared_args
-    };
+    let shared = &options.shared_args;
     let split: usize = leading_flags(shared).iter().map(|g| g.len()).sum();
     let (shared_flags, rest) = shared.split_at(split);
+    let default = [DEFAULT_PACKAGES.to_owned()];
+    let rest = if rest.is_empty() { &default[..] } else { rest };
     let mut args: Vec<String> = shared_flags.to_vec();
     args.extend(side.flags.iter().cloned());
     let groups = leading_flags(&args);
@@ -653,6 +656,38 @@ mod tests {
         };
         let args = go_args(&spec, &test, Some(Path::new("/tmp/out")));
         assert_eq!(args, ["-c", "-gcflags=-N", "-o", "/tmp/out/", "./greet"]);
+    }
+
+    /// Issue 9 item 12: `whymiss -- -trimpath` built only the package in the current directory
+    /// ("no Go files" at a module root without one).
+    #[test]
+    fn flags_without_packages_default_to_all_packages() {
+        let spec = SideSpec::new("A", ".");
+        let test = |shared: &[&str]| RunOptions {
+            test: true,
+            ..options(shared)
+        };
+        assert_eq!(
+            go_args(&spec, &options(&["-trimpath"]), None),
+            ["-trimpath", "-o", "/dev/null", "./..."]
+        );
+        assert_eq!(
+            go_args(&spec, &options(&["-tags", "x y", "-gcflags=-N"]), None),
+            ["-tags", "x y", "-gcflags=-N", "-o", "/dev/null", "./..."]
+        );
+        assert_eq!(
+            go_args(&spec, &options(&[]), None),
+            ["-o", "/dev/null", "./..."]
+        );
+        assert_eq!(
+            go_args(&spec, &test(&["-run", "TestX", "-count=1"]), None),
+            ["-run", "TestX", "-count=1", "./..."]
+        );
+        // Packages given: kept as they are.
+        assert_eq!(
+            go_args(&spec, &test(&["-count=1", "./greet", "-args", "-v"]), None),
+            ["-count=1", "./greet", "-args", "-v"]
+        );
     }
 
     #[test]

@@ -1,0 +1,92 @@
+//! Input handling and safety (issue 9): package defaults, what counts as a log, workspaces,
+//! coloured logs, where a capture is written, escaping of text from input, bounded reading, and
+//! cleaning up after signals. Each test is named after the bug it pins.
+
+use std::path::Path;
+
+use crate::live::{Module, check_json, go, live};
+
+/// `whymiss -- -trimpath` (flags, no package) built only the package in the module root: "no
+/// Go files" in a module without one. Packages default to `./...`.
+#[test]
+fn flags_without_packages_build_every_package() {
+    let lab = Module::copy("lab");
+    let (code, v) = check_json(&lab, &["--", "-trimpath"]);
+    assert!(code == 0 || code == 1, "{v}");
+    for side in ["a", "b"] {
+        let args: Vec<&str> = v[side]["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert_eq!(args.first(), Some(&"build"), "{args:?}");
+        assert_eq!(args.last(), Some(&"./..."), "{args:?}");
+        assert!(args.contains(&"-trimpath"), "{args:?}");
+    }
+    assert!(v["summary"]["compared"].as_u64().unwrap() > 50, "{v}");
+
+    let (code, v) = crate::live::diff_json(&lab, &["--", "-trimpath"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["a"]["args"].as_array().unwrap().last().unwrap(), "./...");
+}
+
+/// `whymiss capture -- -trimpath` wrote a 27-byte capture of go's "no Go files" and advised
+/// setting GODEBUG=gocachehash=1, which whymiss had set.
+#[test]
+fn capture_with_flags_only_captures_every_package() {
+    let lab = Module::copy("lab");
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("lab.capture");
+    let file_arg = file.display().to_string();
+    live([
+        "capture",
+        "-o",
+        &file_arg,
+        "--go",
+        &go("1.27.3"),
+        "-C",
+        &lab.dir(),
+        "--quiet",
+        "--",
+        "-trimpath",
+    ])
+    .code(0)
+    .stdout_has("verified");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("# args: build -trimpath") && l.ends_with(" ./...")),
+        "{}",
+        &text[..text.len().min(2000)]
+    );
+    assert!(text.contains("HASH[link example.com/lab/cmd/labd]"));
+}
+
+/// A capture whose go command fails before hashing anything shows go's own error (exit 2) and
+/// writes no capture.
+#[test]
+fn a_failed_capture_shows_gos_error_and_writes_nothing() {
+    let lab = Module::copy("lab");
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("bad.capture");
+    let file_arg = file.display().to_string();
+    live([
+        "capture",
+        "-o",
+        &file_arg,
+        "--go",
+        &go("1.27.3"),
+        "-C",
+        &lab.dir(),
+        "--quiet",
+        "--",
+        "./nonexistent",
+    ])
+    .code(2)
+    .one_line_error()
+    .stderr_has("go build failed (exit 1) before hashing anything")
+    .stderr_has("nonexistent");
+    assert!(!Path::new(&file).exists(), "a capture was written");
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+}
