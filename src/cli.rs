@@ -145,7 +145,8 @@ Examples:
   whymiss explain --test -- ./greet              # go test: also the test result's run-time inputs
   whymiss explain ci.capture --format json
 
-A single argument that is an existing file is a log; otherwise it names a package.";
+The first argument is a log when it is `-`, an existing file, an existing path with a `/`,
+or ends in .log, .gz or .capture; otherwise it names a package.";
 
 const INSPECT_EXAMPLES: &str = "\
 Examples:
@@ -567,9 +568,7 @@ impl Cli {
             Some(Commands::Explain(e)) => {
                 let mut targets = e.targets;
                 let log = match targets.first() {
-                    Some(first) if std::path::Path::new(first).is_file() || first == "-" => {
-                        Some(PathBuf::from(targets.remove(0)))
-                    }
+                    Some(first) if is_log_path(first) => Some(PathBuf::from(targets.remove(0))),
                     _ => None,
                 };
                 let live = log.is_none().then(|| {
@@ -610,6 +609,19 @@ impl Cli {
         };
         Ok(Config { styles, command })
     }
+}
+
+/// Whether `whymiss explain`'s first argument names a log rather than a package: `-`, an
+/// existing file, an existing path with a `/`, or a name ending in `.log`, `.gz` or `.capture`
+/// (which then fails as a missing file, not as a package nobody built).
+fn is_log_path(arg: &str) -> bool {
+    let path = std::path::Path::new(arg);
+    arg == "-"
+        || path.is_file()
+        || (arg.contains('/') && path.exists())
+        || [".log", ".gz", ".capture"]
+            .iter()
+            .any(|ext| arg.len() > ext.len() && arg.ends_with(ext))
 }
 
 fn run_options(run: &RunArgs, go_args: Vec<String>) -> RunOptions {
@@ -737,6 +749,46 @@ mod tests {
         assert_eq!(live.b.go.as_deref(), Some("go1.26.6"));
         assert_eq!(live.options.shared_args, vec!["./..."]);
         assert_eq!(report.gate.ignore, vec![Category::VcsStamp]);
+    }
+
+    /// Issue 9 item 13: `whymiss explain /nonexistent/a.log` took the path for a package and ran
+    /// a build.
+    #[test]
+    fn explain_takes_path_like_arguments_for_logs() {
+        let dir = tempfile::tempdir().unwrap();
+        let existing = dir.path().join("build");
+        std::fs::write(&existing, "HASH[x]\n").unwrap();
+        let existing = existing.display().to_string();
+        for arg in [
+            "/nonexistent/a.log",
+            "a.log",
+            "ci.log.gz",
+            "b.capture",
+            "-",
+            existing.as_str(),
+        ] {
+            let Command::Explain {
+                log, live, select, ..
+            } = config(&["whymiss", "explain", arg, "example.com/x"])
+            else {
+                panic!()
+            };
+            assert_eq!(log.as_deref(), Some(std::path::Path::new(arg)), "{arg}");
+            assert!(live.is_none(), "{arg}");
+            assert_eq!(select, ["example.com/x"]);
+        }
+        for arg in [
+            "example.com/app/greet",
+            "greet",
+            "link example.com/app",
+            ".log",
+        ] {
+            let Command::Explain { log, select, .. } = config(&["whymiss", "explain", arg]) else {
+                panic!()
+            };
+            assert_eq!(log, None, "{arg}");
+            assert_eq!(select, [arg]);
+        }
     }
 
     #[test]

@@ -90,3 +90,31 @@ fn a_failed_capture_shows_gos_error_and_writes_nothing() {
     assert!(!Path::new(&file).exists(), "a capture was written");
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
 }
+
+/// `whymiss explain /nonexistent/a.log` took the path for a package name and ran a 20 s build.
+#[test]
+fn explain_of_a_missing_log_is_a_read_error_not_a_build() {
+    let empty = tempfile::tempdir().unwrap();
+    for path in ["/nonexistent/a.log", "missing.capture", "missing.log.gz"] {
+        let started = std::time::Instant::now();
+        live_in(empty.path(), &["explain", path])
+            .code(2)
+            .one_line_error()
+            .stderr_has(&format!("whymiss: {path}: no such file or directory"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+}
+
+/// `whymiss ARGS` run in `dir`, with no go on PATH: anything that tries to build fails.
+fn live_in(dir: &Path, args: &[&str]) -> crate::support::Run {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_whymiss"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("PATH", "/nonexistent")
+        .env_remove("GO")
+        .output()
+        .expect("run whymiss");
+    let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+    crate::support::Run::new(&args, output)
+}
