@@ -126,16 +126,20 @@ pub fn describe_side(spec: &SideSpec) -> Result<DescribedSide, Error> {
 
     let gomod = env.remove("GOMOD").unwrap_or_default();
     let gowork = env.remove("GOWORK").unwrap_or_default();
-    if gomod.is_empty() || gomod == "/dev/null" {
+    let in_workspace = !matches!(gowork.as_str(), "" | "off");
+    // At a go.work root outside every module, GOMOD is /dev/null (no module root, modules on:
+    // cmd/go/internal/envcmd, ExtraEnvVars) but go builds the workspace's modules there.
+    if !in_workspace && (gomod.is_empty() || gomod == "/dev/null") {
         return Err(Error::NotInModule {
             side: label.clone(),
             dir,
         });
     }
     let root_of = |file: &str| Path::new(file).parent().map(Path::to_path_buf);
-    let module_root = match gowork.as_str() {
-        "" | "off" => root_of(&gomod),
-        work => root_of(work),
+    let module_root = if in_workspace {
+        root_of(&gowork)
+    } else {
+        root_of(&gomod)
     }
     .unwrap_or_else(|| dir.clone());
 
@@ -276,6 +280,27 @@ mod tests {
             side.module_root.canonicalize().unwrap(),
             module.path().canonicalize().unwrap()
         );
+    }
+
+    /// Issue 9 item 14: at a go.work root (no go.mod of its own) whymiss said "not inside a Go
+    /// module", although go builds the workspace's modules there.
+    #[test]
+    fn a_go_work_root_is_a_workspace_not_an_error() {
+        let module = copy_tree_for_test("tiny");
+        let root = module.path().parent().unwrap().join("ws");
+        std::fs::create_dir(&root).unwrap();
+        std::fs::rename(module.path(), root.join("tiny")).unwrap();
+        std::fs::write(root.join("go.work"), "go 1.21\n\nuse ./tiny\n").unwrap();
+        let side = describe_side(&spec(&root, "1.27.3")).unwrap();
+        assert_eq!(
+            side.module_root.canonicalize().unwrap(),
+            root.canonicalize().unwrap()
+        );
+        // GOWORK=off at the same root: no module.
+        let mut off = spec(&root, "1.27.3");
+        off.env = vec![("GOWORK".into(), "off".into())];
+        let err = describe_side(&off).unwrap_err();
+        assert!(matches!(err, Error::NotInModule { .. }), "{err:?}");
     }
 
     #[test]

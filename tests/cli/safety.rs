@@ -118,3 +118,31 @@ fn live_in(dir: &Path, args: &[&str]) -> crate::support::Run {
     let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
     crate::support::Run::new(&args, output)
 }
+
+/// At a go.work root (no go.mod of its own) `whymiss -- ./tiny/...` failed "not inside a Go
+/// module", although go builds it; the relocated copy is the whole workspace.
+#[test]
+fn a_go_work_root_builds_its_modules() {
+    let tiny = Module::copy("tiny");
+    let root = tiny.path.parent().unwrap().join("ws");
+    std::fs::create_dir(&root).unwrap();
+    whymiss::go::workspace::copy_tree(&tiny.path, &root.join("tiny")).unwrap();
+    std::fs::write(root.join("go.work"), "go 1.21\n\nuse ./tiny\n").unwrap();
+    let run = live([
+        "--go",
+        &go("1.27.3"),
+        "-C",
+        &root.display().to_string(),
+        "--quiet",
+        "--format",
+        "json",
+        "--",
+        "-trimpath",
+        "./tiny/...",
+    ]);
+    let (code, v) = crate::live::json_of(run);
+    assert_eq!(code, 0, "{v}");
+    assert!(v["summary"]["compared"].as_u64().unwrap() > 10, "{v}");
+    let moved = v["b"]["dir"].as_str().unwrap();
+    assert!(moved.ends_with("/ws"), "{moved}");
+}
