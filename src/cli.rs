@@ -378,8 +378,8 @@ pub struct DemoArgs {
 #[derive(Args, Debug)]
 pub struct InspectArgs {
     /// The log: go's stderr captured with GODEBUG=gocachehash=1, a CI log holding it (line
-    /// prefixes such as timestamps are tolerated), gzip-compressed or not, a capture; `-`
-    /// reads stdin.
+    /// prefixes such as timestamps, and colour codes, are tolerated), gzip-compressed or not, a
+    /// capture; `-` reads stdin.
     pub log: PathBuf,
 
     /// Show this action's key inputs in order: its block name as Go printed it
