@@ -285,7 +285,8 @@ pub struct DiffArgs {
 /// `whymiss capture`.
 #[derive(Args, Debug)]
 pub struct CaptureArgs {
-    /// Where to write the capture.
+    /// Where to write the capture: a file (replaced atomically; a symbolic link is followed, a
+    /// FIFO or device is written in place), or `-` for standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: PathBuf,
 

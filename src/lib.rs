@@ -68,6 +68,16 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             if let Err(e @ Error::BuildFailed { .. }) = parsed {
                 return Err(e);
             }
+            if output.as_os_str() == "-" {
+                // The capture is the output; no summary line to mix into it.
+                go::capture::write_capture_to(out, &run.info, &run.stderr)
+                    .map_err(Error::Output)?;
+                return Ok(if run.success {
+                    Outcome::Done
+                } else {
+                    Outcome::Partial(build_failed(&run))
+                });
+            }
             go::capture::write_capture(output, &run)?;
             let what = match parsed {
                 Ok(log) => format!(

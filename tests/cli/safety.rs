@@ -146,3 +146,33 @@ fn a_go_work_root_builds_its_modules() {
     let moved = v["b"]["dir"].as_str().unwrap();
     assert!(moved.ends_with("/ws"), "{moved}");
 }
+
+/// `capture -o -` writes the capture to standard output (and nothing else there).
+#[test]
+fn capture_to_stdout() {
+    let tiny = Module::copy("tiny");
+    let run = live([
+        "capture",
+        "-o",
+        "-",
+        "--go",
+        &go("1.27.3"),
+        "-C",
+        &tiny.dir(),
+        "--quiet",
+    ])
+    .code(0);
+    let out = &run.output.stdout;
+    assert!(
+        out.starts_with(b"# whymiss capture 1\n"),
+        "{}",
+        run.stdout()
+    );
+    assert!(!run.stdout().contains("wrote "));
+    let scratch = tempfile::tempdir().unwrap();
+    let file = scratch.path().join("tiny.capture");
+    std::fs::write(&file, out).unwrap();
+    crate::support::whymiss(["inspect", file.to_str().unwrap()])
+        .code(0)
+        .stdout_has("verified");
+}
