@@ -312,6 +312,18 @@ pub struct CompareArgs {
 
     #[command(flatten)]
     pub report: ReportArgs,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// How much of a log whymiss reads.
+#[derive(Args, Debug, Clone)]
+pub struct InputArgs {
+    /// The most a log may hold after inflating (gzip), in bytes with an optional K, M, G or T
+    /// suffix (powers of 1024). Larger or endless input, and binary data, stop with an error.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = crate::go::logfile::parse_size)]
+    pub max_log_size: u64,
 }
 
 /// How a comparison is reported and gated.
@@ -343,6 +355,9 @@ pub struct ExplainArgs {
 
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 
     #[command(flatten)]
     pub run: RunArgs,
@@ -395,6 +410,9 @@ pub struct InspectArgs {
 
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 fn parse_category(s: &str) -> Result<Category, String> {
@@ -426,6 +444,8 @@ pub enum Format {
 pub struct Config {
     pub styles: Styles,
     pub command: Command,
+    /// The most a log read from a file may hold (`--max-log-size`).
+    pub max_log_size: u64,
 }
 
 /// Report format and gate of a comparison.
@@ -519,6 +539,12 @@ impl Cli {
                     .into(),
             ));
         }
+        let max_log_size = match &self.command {
+            Some(Commands::Compare(c)) => c.input.max_log_size,
+            Some(Commands::Explain(e)) => e.input.max_log_size,
+            Some(Commands::Inspect(i)) => i.input.max_log_size,
+            _ => crate::go::logfile::DEFAULT_MAX_LOG_SIZE,
+        };
         let command = match self.command {
             None => {
                 let CheckArgs {
@@ -608,7 +634,11 @@ impl Cli {
                 report: d.report.into(),
             },
         };
-        Ok(Config { styles, command })
+        Ok(Config {
+            styles,
+            command,
+            max_log_size,
+        })
     }
 }
 

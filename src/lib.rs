@@ -109,8 +109,8 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             // The two files are independent: read (and inflate) them, then parse them, on two
             // cores.
             let (fa, fb) = std::thread::scope(|scope| {
-                let fb = scope.spawn(|| LogFile::read(b));
-                let fa = LogFile::read(a);
+                let fb = scope.spawn(|| LogFile::read_with_limit(b, config.max_log_size));
+                let fa = LogFile::read_with_limit(a, config.max_log_size);
                 (fa, fb.join().expect("reader thread"))
             });
             let (fa, fb) = (fa?, fb?);
@@ -146,7 +146,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             // Read a file, or build once; either way, parse and explain.
             let (bytes, offset, source, run) = match (log, live) {
                 (Some(path), _) => {
-                    let file = LogFile::read(path)?;
+                    let file = LogFile::read_with_limit(path, config.max_log_size)?;
                     let (_, body) = side_of_file("A", &file)?;
                     let name = file.display_name();
                     (file, body, name, None)
@@ -195,7 +195,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             list,
             format,
         } => {
-            let file = LogFile::read(log)?;
+            let file = LogFile::read_with_limit(log, config.max_log_size)?;
             let (_, body) = side_of_file("A", &file)?;
             let parsed = parse_body(&file, body)?;
             let mut selected = Vec::new();

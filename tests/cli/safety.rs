@@ -176,3 +176,41 @@ fn capture_to_stdout() {
         .code(0)
         .stdout_has("verified");
 }
+
+/// `whymiss inspect /dev/zero` grew without limit; an endless pipe of text did too.
+#[test]
+fn endless_input_stops_with_one_line() {
+    crate::support::whymiss(["inspect", "/dev/zero"])
+        .code(2)
+        .one_line_error()
+        .stderr_has("whymiss: /dev/zero: binary data, not a gocachehash log");
+
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_whymiss"))
+        .args(["inspect", "-", "--max-log-size", "1M"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let line = b"HASH[build a]: \"go1.27.3\"\n".repeat(1000);
+        // Until whymiss stops reading (a broken pipe), or far past the bound.
+        for _ in 0..10_000 {
+            if stdin.write_all(&line).is_err() {
+                return true;
+            }
+        }
+        false
+    });
+    let output = child.wait_with_output().unwrap();
+    assert!(feeder.join().unwrap(), "whymiss read 260 MB");
+    let args = ["inspect", "-", "--max-log-size", "1M"].map(std::ffi::OsString::from);
+    crate::support::Run::new(&args, output)
+        .code(2)
+        .one_line_error()
+        .stderr_has(
+            "whymiss: -: more than 1 MiB of log; stopped reading (--max-log-size raises the limit)",
+        );
+}
