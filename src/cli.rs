@@ -29,7 +29,7 @@ on another machine: it builds the packages here and in a temporary copy of the m
 absolute path (another checkout, CI agent or container), and explains any difference.
 
 Exit status: 0 the keys are the same, 1 they differ, 2 trouble (bad input, go failed),
-130 interrupted.";
+130 interrupted (128 + the signal).";
 
 const MAIN_EXAMPLES: &str = "\
 Examples:

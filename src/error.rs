@@ -65,9 +65,10 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
-    /// SIGINT or SIGTERM arrived while go was running; the children were killed and the temporary
-    /// directories removed. The conventional exit status is 128 + `signal` (130 for Ctrl-C).
-    #[error("interrupted by {}", if *signal == 15 { "SIGTERM" } else { "SIGINT" })]
+    /// SIGINT, SIGTERM, SIGHUP or SIGQUIT arrived while go was running; the children were killed
+    /// and the temporary directories removed. The conventional exit status is 128 + `signal`
+    /// (130 for Ctrl-C).
+    #[error("interrupted by {}", crate::go::signals::signal_name(*signal))]
     Interrupted { signal: i32 },
     /// A side's build failed before it hashed anything, so there is nothing to compare.
     #[error("side {side}: go {subcommand} failed (exit {status}) before hashing anything: {}", tail.join(" / "))]

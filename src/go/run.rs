@@ -5,7 +5,8 @@
 //! directory), describe the side with `go env`, copy the module when the side is relocated,
 //! decide whether `go build` needs `-o /dev/null`, then run go and read its stderr as it
 //! arrives (counting actions for the progress lines). The main thread draws progress, watches
-//! for signals, and stops the other side when one side cannot even start.
+//! for signals, and stops the other side when one side cannot even start. Another thread removes
+//! the temporary directories of earlier runs that were killed ([`super::workspace::sweep_stale`]).
 //!
 //! A build or test that fails is not an error here: the side comes back with `success = false`,
 //! its exit status and the last lines go printed, and the caller compares what was hashed.
@@ -129,6 +130,9 @@ fn run_all(sides: &[&SideSpec], options: &RunOptions) -> Result<Vec<SideRun>, Er
     // next progress tick.
     let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
     let results: Vec<Result<SideRun, Error>> = std::thread::scope(|scope| {
+        // What earlier runs killed by SIGKILL left behind (a relocated copy can be GBs): removed
+        // while the builds run; the scope waits for it.
+        scope.spawn(|| super::workspace::sweep_stale(&std::env::temp_dir()));
         let handles: Vec<_> = sides
             .iter()
             .zip(&slots)

@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::model::SideInfo;
 
 use super::invocation::{GoInvocation, Subcommand};
+use super::signals;
 use super::toolchain::resolve_go;
 
 /// The `go env` variables recorded for every side: everything in `go env` that can change an
@@ -178,8 +179,16 @@ fn query_env(go: &Path, dir: &Path, spec: &SideSpec) -> Result<BTreeMap<String, 
         program: go.to_owned(),
         source,
     };
+    // Like a build, each query runs as a registered process group: Ctrl-C stops it too.
+    let run = |inv: &GoInvocation| match signals::run_registered(&inv.capture()) {
+        Ok(Some(out)) => Ok(out),
+        Ok(None) => Err(Error::Interrupted {
+            signal: signals::interrupted().unwrap_or(signal_hook::consts::SIGINT),
+        }),
+        Err(source) => Err(spawn_err(source)),
+    };
     let all = base().arg("-json").args(&names);
-    let out = all.capture().run().map_err(spawn_err)?;
+    let out = run(&all)?;
     if out.status.success()
         && let Ok(map) = serde_json::from_slice::<BTreeMap<String, String>>(&out.stdout)
     {
@@ -189,7 +198,7 @@ fn query_env(go: &Path, dir: &Path, spec: &SideSpec) -> Result<BTreeMap<String, 
     let mut map = BTreeMap::new();
     for name in names {
         let one = base().arg(name);
-        let out = one.capture().run().map_err(spawn_err)?;
+        let out = run(&one)?;
         if out.status.success() {
             let value = String::from_utf8_lossy(&out.stdout);
             map.insert(name.to_owned(), value.trim_end_matches('\n').to_owned());
