@@ -53,6 +53,15 @@ impl Outcome {
 
 /// Runs one command, writing its report to `out`.
 pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
+    // Nothing read from input reaches the terminal raw (report::escape); a capture written to
+    // stdout is data, byte for byte.
+    let mut guarded;
+    let out: &mut dyn Write = if matches!(config.command, Command::Capture { .. }) {
+        out
+    } else {
+        guarded = report::TerminalSafe::new(out, config.styles.colored);
+        &mut guarded
+    };
     match &config.command {
         Command::Live { live, report } => run_live(live, report, config, out),
         Command::Capture {
@@ -90,8 +99,8 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             writeln!(
                 out,
                 "wrote {}: side `{}`, {}, {what}, {}",
-                output.display(),
-                run.info.label,
+                report::escape(&output.to_string_lossy()),
+                report::Untrusted(&run.info.label),
                 run.info
                     .go_version
                     .as_deref()
@@ -268,8 +277,8 @@ fn run_live(
 pub(crate) fn build_failed(run: &SideRun) -> String {
     format!(
         "side {}: go {} failed (exit {})",
-        run.info.label,
-        run.info.args.first().map(String::as_str).unwrap_or("build"),
+        report::Untrusted(&run.info.label),
+        report::Untrusted(run.info.args.first().map(String::as_str).unwrap_or("build")),
         run.info.exit_status.unwrap_or(-1)
     )
 }

@@ -216,19 +216,13 @@ pub fn write_capture_to(out: &mut dyn Write, info: &SideInfo, log: &[u8]) -> std
     out.flush()
 }
 
-/// Characters that would hide or garble a raw value in an editor or terminal.
-fn is_invisible(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
-            | '\u{2060}'..='\u{2069}' | '\u{feff}')
-}
-
 fn needs_quote(value: &str) -> bool {
     value.is_empty()
         || value.starts_with('"')
         || value.starts_with(char::is_whitespace)
         || value.ends_with(char::is_whitespace)
-        || value.chars().any(is_invisible)
+        // Characters that would hide or garble a raw value in an editor or terminal.
+        || value.chars().any(crate::report::escape::is_invisible)
 }
 
 fn value_text(value: &str) -> String {
