@@ -593,10 +593,9 @@ fn unsafe_for_terminal(bytes: &[u8], colour: bool) -> Vec<String> {
             || ('\u{2066}'..='\u{2069}').contains(&c)
         {
             let at = text.len() - rest.len();
-            bad.push(format!(
-                "{c:?} at {at}: {:?}",
-                &text[at.saturating_sub(30)..at]
-            ));
+            let before: Vec<char> = text[..at].chars().rev().take(30).collect();
+            let before: String = before.into_iter().rev().collect();
+            bad.push(format!("{c:?} at {at}, after {before:?}"));
         }
         rest = &rest[c.len_utf8()..];
     }
