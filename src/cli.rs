@@ -29,7 +29,7 @@ on another machine: it builds the packages here and in a temporary copy of the m
 absolute path (another checkout, CI agent or container), and explains any difference.
 
 Exit status: 0 the keys are the same, 1 they differ, 2 trouble (bad input, go failed),
-130 interrupted.";
+130 interrupted (128 + the signal).";
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
@@ -145,7 +145,8 @@ Examples:
   whymiss explain --test -- ./greet              # go test: also the test result's run-time inputs
   whymiss explain ci.capture --format json
 
-A single argument that is an existing file is a log; otherwise it names a package.";
+The first argument is a log when it is `-`, an existing file, an existing path with a `/`,
+or ends in .log, .gz or .capture; otherwise it names a package.";
 
 const INSPECT_EXAMPLES: &str = "\
 Examples:
@@ -284,7 +285,8 @@ pub struct DiffArgs {
 /// `whymiss capture`.
 #[derive(Args, Debug)]
 pub struct CaptureArgs {
-    /// Where to write the capture.
+    /// Where to write the capture: a file (replaced atomically; a symbolic link is followed, a
+    /// FIFO or device is written in place), or `-` for standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: PathBuf,
 
@@ -310,6 +312,18 @@ pub struct CompareArgs {
 
     #[command(flatten)]
     pub report: ReportArgs,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// How much of a log whymiss reads.
+#[derive(Args, Debug, Clone)]
+pub struct InputArgs {
+    /// The most a log may hold after inflating (gzip), in bytes with an optional K, M, G or T
+    /// suffix (powers of 1024). Larger or endless input, and binary data, stop with an error.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = crate::go::logfile::parse_size)]
+    pub max_log_size: u64,
 }
 
 /// How a comparison is reported and gated.
@@ -341,6 +355,9 @@ pub struct ExplainArgs {
 
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 
     #[command(flatten)]
     pub run: RunArgs,
@@ -377,8 +394,8 @@ pub struct DemoArgs {
 #[derive(Args, Debug)]
 pub struct InspectArgs {
     /// The log: go's stderr captured with GODEBUG=gocachehash=1, a CI log holding it (line
-    /// prefixes such as timestamps are tolerated), gzip-compressed or not, a capture; `-`
-    /// reads stdin.
+    /// prefixes such as timestamps, and colour codes, are tolerated), gzip-compressed or not, a
+    /// capture; `-` reads stdin.
     pub log: PathBuf,
 
     /// Show this action's key inputs in order: its block name as Go printed it
@@ -393,6 +410,9 @@ pub struct InspectArgs {
 
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 fn parse_category(s: &str) -> Result<Category, String> {
@@ -424,6 +444,8 @@ pub enum Format {
 pub struct Config {
     pub styles: Styles,
     pub command: Command,
+    /// The most a log read from a file may hold (`--max-log-size`).
+    pub max_log_size: u64,
 }
 
 /// Report format and gate of a comparison.
@@ -517,6 +539,12 @@ impl Cli {
                     .into(),
             ));
         }
+        let max_log_size = match &self.command {
+            Some(Commands::Compare(c)) => c.input.max_log_size,
+            Some(Commands::Explain(e)) => e.input.max_log_size,
+            Some(Commands::Inspect(i)) => i.input.max_log_size,
+            _ => crate::go::logfile::DEFAULT_MAX_LOG_SIZE,
+        };
         let command = match self.command {
             None => {
                 let CheckArgs {
@@ -567,9 +595,7 @@ impl Cli {
             Some(Commands::Explain(e)) => {
                 let mut targets = e.targets;
                 let log = match targets.first() {
-                    Some(first) if std::path::Path::new(first).is_file() || first == "-" => {
-                        Some(PathBuf::from(targets.remove(0)))
-                    }
+                    Some(first) if is_log_path(first) => Some(PathBuf::from(targets.remove(0))),
                     _ => None,
                 };
                 let live = log.is_none().then(|| {
@@ -608,8 +634,25 @@ impl Cli {
                 report: d.report.into(),
             },
         };
-        Ok(Config { styles, command })
+        Ok(Config {
+            styles,
+            command,
+            max_log_size,
+        })
     }
+}
+
+/// Whether `whymiss explain`'s first argument names a log rather than a package: `-`, an
+/// existing file, an existing path with a `/`, or a name ending in `.log`, `.gz` or `.capture`
+/// (which then fails as a missing file, not as a package nobody built).
+fn is_log_path(arg: &str) -> bool {
+    let path = std::path::Path::new(arg);
+    arg == "-"
+        || path.is_file()
+        || (arg.contains('/') && path.exists())
+        || [".log", ".gz", ".capture"]
+            .iter()
+            .any(|ext| arg.len() > ext.len() && arg.ends_with(ext))
 }
 
 fn run_options(run: &RunArgs, go_args: Vec<String>) -> RunOptions {
@@ -737,6 +780,46 @@ mod tests {
         assert_eq!(live.b.go.as_deref(), Some("go1.26.6"));
         assert_eq!(live.options.shared_args, vec!["./..."]);
         assert_eq!(report.gate.ignore, vec![Category::VcsStamp]);
+    }
+
+    /// Issue 9 item 13: `whymiss explain /nonexistent/a.log` took the path for a package and ran
+    /// a build.
+    #[test]
+    fn explain_takes_path_like_arguments_for_logs() {
+        let dir = tempfile::tempdir().unwrap();
+        let existing = dir.path().join("build");
+        std::fs::write(&existing, "HASH[x]\n").unwrap();
+        let existing = existing.display().to_string();
+        for arg in [
+            "/nonexistent/a.log",
+            "a.log",
+            "ci.log.gz",
+            "b.capture",
+            "-",
+            existing.as_str(),
+        ] {
+            let Command::Explain {
+                log, live, select, ..
+            } = config(&["whymiss", "explain", arg, "example.com/x"])
+            else {
+                panic!()
+            };
+            assert_eq!(log.as_deref(), Some(std::path::Path::new(arg)), "{arg}");
+            assert!(live.is_none(), "{arg}");
+            assert_eq!(select, ["example.com/x"]);
+        }
+        for arg in [
+            "example.com/app/greet",
+            "greet",
+            "link example.com/app",
+            ".log",
+        ] {
+            let Command::Explain { log, select, .. } = config(&["whymiss", "explain", arg]) else {
+                panic!()
+            };
+            assert_eq!(log, None, "{arg}");
+            assert_eq!(select, [arg]);
+        }
     }
 
     #[test]

@@ -1,76 +1,84 @@
 //! Expected failures, each with a one-line lowercase message naming the file, line or side, and
-//! an exit status (2, like diff(1) for trouble).
+//! an exit status (2, like diff(1) for trouble). Every part of a message that comes from input
+//! (paths, labels, go's output, text from a log) is shown escaped ([`crate::report::escape`]),
+//! so an error cannot carry a terminal escape sequence or break its line.
 
 use std::path::PathBuf;
 
 use crate::parse::ParseError;
+use crate::report::Untrusted;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A log could not be read from disk.
-    #[error("{}: {}", path.display(), io_message(source))]
+    #[error("{}: {}", shown(path), esc(&io_message(source)))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
     /// A log was read but is not a gocachehash log, or is broken.
-    #[error("{}:{}", path.display(), render_parse(source))]
+    #[error("{}:{}", shown(path), esc(&render_parse(source)))]
     Parse { path: PathBuf, source: ParseError },
     /// A capture file's header is malformed.
-    #[error("{}:{line}: {message}", path.display())]
+    #[error("{}:{line}: {}", shown(path), esc(message))]
     Capture {
         path: PathBuf,
         line: u32,
         message: String,
     },
     /// Arguments that parse but cannot be acted on.
-    #[error("{0}")]
+    #[error("{}", esc(.0))]
     Usage(String),
     /// Writing the report failed (other than a closed pipe).
-    #[error("cannot write output: {0}")]
+    #[error("cannot write output: {}", esc(&.0.to_string()))]
     Output(std::io::Error),
     /// No usable go command: not on PATH, or the given path or version is not installed.
-    #[error("{}{message}", side.as_ref().map(|s| format!("side {s}: ")).unwrap_or_default())]
+    #[error("{}{}", side.as_ref().map(|s| format!("side {}: ", esc(s))).unwrap_or_default(), esc(message))]
     GoNotFound {
         side: Option<String>,
         message: String,
     },
     /// The side's directory is not inside a Go module (`go env GOMOD` is empty or /dev/null).
-    #[error("side {side}: not inside a Go module: {} (no go.mod found)", dir.display())]
+    #[error(
+        "side {}: not inside a Go module: {} (no go.mod found)",
+        esc(side),
+        shown(dir)
+    )]
     NotInModule { side: String, dir: PathBuf },
     /// The go command could not be started.
-    #[error("side {side}: cannot run {}: {}", program.display(), io_message(source))]
+    #[error("side {}: cannot run {}: {}", esc(side), shown(program), esc(&io_message(source)))]
     Spawn {
         side: String,
         program: PathBuf,
         source: std::io::Error,
     },
     /// A query the side needs (`go env`, `go list`) failed; `message` is go's last stderr line.
-    #[error("side {side}: `{command}` failed: {message}")]
+    #[error("side {}: `{}` failed: {}", esc(side), esc(command), esc(message))]
     GoQuery {
         side: String,
         command: String,
         message: String,
     },
     /// Preparing a side on disk failed (its directory, a relocated copy, a temporary cache).
-    #[error("side {side}: {context}: {}", io_message(source))]
+    #[error("side {}: {}: {}", esc(side), esc(context), esc(&io_message(source)))]
     SideIo {
         side: String,
         context: String,
         source: std::io::Error,
     },
     /// A file could not be written (a capture).
-    #[error("{}: {}", path.display(), io_message(source))]
+    #[error("{}: {}", shown(path), esc(&io_message(source)))]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
-    /// SIGINT or SIGTERM arrived while go was running; the children were killed and the temporary
-    /// directories removed. The conventional exit status is 128 + `signal` (130 for Ctrl-C).
-    #[error("interrupted by {}", if *signal == 15 { "SIGTERM" } else { "SIGINT" })]
+    /// SIGINT, SIGTERM, SIGHUP or SIGQUIT arrived while go was running; the children were killed
+    /// and the temporary directories removed. The conventional exit status is 128 + `signal`
+    /// (130 for Ctrl-C).
+    #[error("interrupted by {}", crate::go::signals::signal_name(*signal))]
     Interrupted { signal: i32 },
     /// A side's build failed before it hashed anything, so there is nothing to compare.
-    #[error("side {side}: go {subcommand} failed (exit {status}) before hashing anything: {}", tail.join(" / "))]
+    #[error("side {}: go {subcommand} failed (exit {status}) before hashing anything: {}", esc(side), esc(&tail.join(" / ")))]
     BuildFailed {
         side: String,
         subcommand: String,
@@ -78,8 +86,18 @@ pub enum Error {
         tail: Vec<String>,
     },
     /// A side's build output is not a usable log.
-    #[error("side {side}: {source}")]
+    #[error("side {}: {}", esc(side), esc(&source.to_string()))]
     SideLog { side: String, source: ParseError },
+}
+
+/// Input text for a message: escaped, never raw.
+fn esc(text: &str) -> Untrusted<'_> {
+    Untrusted(text)
+}
+
+/// A path for a message, escaped.
+fn shown(path: &std::path::Path) -> String {
+    crate::report::escape(&path.to_string_lossy()).into_owned()
 }
 
 /// `No such file or directory (os error 2)` → `no such file or directory`.

@@ -53,6 +53,15 @@ impl Outcome {
 
 /// Runs one command, writing its report to `out`.
 pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
+    // Nothing read from input reaches the terminal raw (report::escape); a capture written to
+    // stdout is data, byte for byte.
+    let mut guarded;
+    let out: &mut dyn Write = if matches!(config.command, Command::Capture { .. }) {
+        out
+    } else {
+        guarded = report::TerminalSafe::new(out, config.styles.colored);
+        &mut guarded
+    };
     match &config.command {
         Command::Live { live, report } => run_live(live, report, config, out),
         Command::Capture {
@@ -63,8 +72,23 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             go::signals::install()
                 .map_err(|e| Error::Usage(format!("cannot install a signal handler: {e}")))?;
             let run = go::run::run_side(side, options)?;
+            let parsed = parse_side(&run, options.test);
+            // go failed before hashing anything: go's own error, and no capture to compare.
+            if let Err(e @ Error::BuildFailed { .. }) = parsed {
+                return Err(e);
+            }
+            if output.as_os_str() == "-" {
+                // The capture is the output; no summary line to mix into it.
+                go::capture::write_capture_to(out, &run.info, &run.stderr)
+                    .map_err(Error::Output)?;
+                return Ok(if run.success {
+                    Outcome::Done
+                } else {
+                    Outcome::Partial(build_failed(&run))
+                });
+            }
             go::capture::write_capture(output, &run)?;
-            let what = match parse::parse_log(&run.stderr) {
+            let what = match parsed {
                 Ok(log) => format!(
                     "{} actions ({} verified)",
                     log.actions.len(),
@@ -75,8 +99,8 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             writeln!(
                 out,
                 "wrote {}: side `{}`, {}, {what}, {}",
-                output.display(),
-                run.info.label,
+                report::escape(&output.to_string_lossy()),
+                report::Untrusted(&run.info.label),
                 run.info
                     .go_version
                     .as_deref()
@@ -94,8 +118,8 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             // The two files are independent: read (and inflate) them, then parse them, on two
             // cores.
             let (fa, fb) = std::thread::scope(|scope| {
-                let fb = scope.spawn(|| LogFile::read(b));
-                let fa = LogFile::read(a);
+                let fb = scope.spawn(|| LogFile::read_with_limit(b, config.max_log_size));
+                let fa = LogFile::read_with_limit(a, config.max_log_size);
                 (fa, fb.join().expect("reader thread"))
             });
             let (fa, fb) = (fa?, fb?);
@@ -131,7 +155,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             // Read a file, or build once; either way, parse and explain.
             let (bytes, offset, source, run) = match (log, live) {
                 (Some(path), _) => {
-                    let file = LogFile::read(path)?;
+                    let file = LogFile::read_with_limit(path, config.max_log_size)?;
                     let (_, body) = side_of_file("A", &file)?;
                     let name = file.display_name();
                     (file, body, name, None)
@@ -180,7 +204,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             list,
             format,
         } => {
-            let file = LogFile::read(log)?;
+            let file = LogFile::read_with_limit(log, config.max_log_size)?;
             let (_, body) = side_of_file("A", &file)?;
             let parsed = parse_body(&file, body)?;
             let mut selected = Vec::new();
@@ -253,8 +277,8 @@ fn run_live(
 pub(crate) fn build_failed(run: &SideRun) -> String {
     format!(
         "side {}: go {} failed (exit {})",
-        run.info.label,
-        run.info.args.first().map(String::as_str).unwrap_or("build"),
+        report::Untrusted(&run.info.label),
+        report::Untrusted(run.info.args.first().map(String::as_str).unwrap_or("build")),
         run.info.exit_status.unwrap_or(-1)
     )
 }

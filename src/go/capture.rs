@@ -20,6 +20,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::os::unix::fs::{FileTypeExt as _, PermissionsExt as _};
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -57,30 +58,112 @@ pub fn is_capture(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC_PREFIX.as_bytes())
 }
 
-/// Writes `run` as a capture to `path`, atomically (a temporary file in the same directory,
-/// renamed over `path`).
+/// Writes `run` as a capture to `path` the way a shell's `> path` would, but atomically for
+/// regular files:
+///
+/// * a regular file, or a new one, is written to a temporary file in the same directory and
+///   renamed over it; a new file gets the usual mode (0666 less the umask), an existing one
+///   keeps its mode;
+/// * a symbolic link is followed: its target is written (and created when missing), the link
+///   stays;
+/// * a FIFO or a character device (`/dev/null`, `/dev/stdout`) is written in place, never
+///   replaced;
+/// * a directory, a block device or a socket is refused.
+///
+/// `-` (standard output) is the caller's: see [`write_capture_to`].
 pub fn write_capture(path: &Path, run: &SideRun) -> Result<(), Error> {
     let err = |source| Error::Write {
         path: path.to_owned(),
         source,
     };
-    let dir = match path.parent() {
+    let target = resolve_links(path).map_err(err)?;
+    let existing = match std::fs::metadata(&target) {
+        Ok(meta) => Some(meta),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(err(e)),
+    };
+    let write = |out: &mut dyn Write| write_capture_to(out, &run.info, &run.stderr);
+    match existing {
+        Some(meta) if !meta.is_file() => {
+            let kind = meta.file_type();
+            if kind.is_fifo() || kind.is_char_device() {
+                let mut file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&target)
+                    .map_err(err)?;
+                write(&mut std::io::BufWriter::new(&mut file)).map_err(err)
+            } else {
+                let what = if kind.is_dir() {
+                    "is a directory"
+                } else if kind.is_block_device() {
+                    "is a block device; not writing a capture over it"
+                } else {
+                    "is a socket; not writing a capture to it"
+                };
+                Err(err(std::io::Error::other(what)))
+            }
+        }
+        existing => {
+            let mode = existing.as_ref().map(|m| m.permissions().mode() & 0o7777);
+            replace_file(&target, mode, &write).map_err(err)
+        }
+    }
+}
+
+/// Writes a new `target` (mode `mode`, else 0666 less the umask) through a temporary file in its
+/// directory renamed over it. When the directory does not let us create the temporary file but
+/// `target` exists, it is overwritten in place, as a shell would.
+fn replace_file(
+    target: &Path,
+    mode: Option<u32>,
+    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut file = tempfile::Builder::new()
+    let temp = tempfile::Builder::new()
         .prefix(".whymiss-capture-")
-        .tempfile_in(dir)
-        .map_err(err)?;
-    write_capture_to(
-        &mut std::io::BufWriter::new(file.as_file_mut()),
-        &run.info,
-        &run.stderr,
-    )
-    .map_err(err)?;
-    file.as_file().sync_all().map_err(err)?;
-    file.persist(path).map_err(|e| err(e.error))?;
+        .permissions(std::fs::Permissions::from_mode(0o666))
+        .tempfile_in(dir);
+    let mut file = match temp {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied && mode.is_some() => {
+            let mut file = std::fs::File::create(target)?;
+            write(&mut std::io::BufWriter::new(&mut file))?;
+            return file.sync_all();
+        }
+        Err(e) => return Err(e),
+    };
+    write(&mut std::io::BufWriter::new(file.as_file_mut()))?;
+    if let Some(mode) = mode {
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    file.as_file().sync_all()?;
+    file.persist(target).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Follows symbolic links from `path` to the path they finally name (which may not exist yet).
+fn resolve_links(path: &Path) -> std::io::Result<std::path::PathBuf> {
+    let mut current = path.to_owned();
+    // Linux gives up after 40 links (ELOOP); so do we.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = std::fs::read_link(&current)?;
+                current = match current.parent() {
+                    Some(parent) if link.is_relative() => parent.join(link),
+                    _ => link,
+                };
+            }
+            Ok(_) => return Ok(current),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(current),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
 }
 
 /// Writes a capture of `info` and `log` to `out`.
@@ -133,19 +216,13 @@ pub fn write_capture_to(out: &mut dyn Write, info: &SideInfo, log: &[u8]) -> std
     out.flush()
 }
 
-/// Characters that would hide or garble a raw value in an editor or terminal.
-fn is_invisible(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
-            | '\u{2060}'..='\u{2069}' | '\u{feff}')
-}
-
 fn needs_quote(value: &str) -> bool {
     value.is_empty()
         || value.starts_with('"')
         || value.starts_with(char::is_whitespace)
         || value.ends_with(char::is_whitespace)
-        || value.chars().any(is_invisible)
+        // Characters that would hide or garble a raw value in an editor or terminal.
+        || value.chars().any(crate::report::escape::is_invisible)
 }
 
 fn value_text(value: &str) -> String {
@@ -473,6 +550,127 @@ mod tests {
         assert_eq!(header.info.error_tail, run.info.error_tail);
         // Only the capture is left in the directory.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    fn sample_run() -> SideRun {
+        SideRun {
+            info: sample(),
+            stderr: b"HASH[link x]\n".to_vec(),
+            success: true,
+            elapsed: Duration::from_secs(1),
+        }
+    }
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    /// This process's umask, from /proc (reading it with umask(2) would change it for every
+    /// thread).
+    fn umask() -> u32 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("Umask:")).unwrap();
+        u32::from_str_radix(line["Umask:".len()..].trim(), 8).unwrap()
+    }
+
+    /// Issue 9 item 7: the capture was a 0600 temporary file renamed over whatever was at the
+    /// path, so a symbolic link became a regular file.
+    #[test]
+    fn a_symlink_is_written_through_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("real.capture");
+        std::fs::write(&target, "old").unwrap();
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.path().join("link.capture");
+        std::os::unix::fs::symlink("real.capture", &link).unwrap();
+        write_capture(&link, &sample_run()).unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+        assert!(
+            std::fs::read(&target)
+                .unwrap()
+                .starts_with(MAGIC.as_bytes())
+        );
+        assert_eq!(mode(&target), 0o640, "an existing file keeps its mode");
+
+        // A dangling link: its target is created.
+        let dangling = dir.path().join("dangling");
+        std::os::unix::fs::symlink("sub/new.capture", &dangling).unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        write_capture(&dangling, &sample_run()).unwrap();
+        assert!(std::fs::symlink_metadata(&dangling).unwrap().is_symlink());
+        assert!(dir.path().join("sub/new.capture").is_file());
+        // Nothing else was left behind.
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.starts_with(".whymiss"))
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
+    }
+
+    /// Issue 9 item 7: a FIFO (or a device such as /dev/null) was replaced by a regular file.
+    #[test]
+    fn a_fifo_is_written_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        write_capture(&fifo, &sample_run()).unwrap();
+        // First: had the FIFO been replaced, the reader would wait for a writer forever.
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        let read = reader.join().unwrap();
+        assert!(read.starts_with(MAGIC.as_bytes()));
+        assert!(read.ends_with(b"HASH[link x]\n"));
+    }
+
+    /// Issue 9 item 7: as root, `-o /dev/null` replaced the system's /dev/null. The test writes
+    /// to a null device of its own when it may make one (as root), so a regression cannot
+    /// damage the machine; otherwise to /dev/null, which it could not replace.
+    #[test]
+    fn a_character_device_is_written_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("null");
+        let made = std::process::Command::new("mknod")
+            .arg(&own)
+            .args(["c", "1", "3"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        let device = if made {
+            own.as_path()
+        } else {
+            Path::new("/dev/null")
+        };
+        write_capture(device, &sample_run()).unwrap();
+        let meta = std::fs::metadata(device).unwrap();
+        assert!(meta.file_type().is_char_device(), "{}", device.display());
+    }
+
+    /// Issue 9 item 7: a new capture was 0600 whatever the umask.
+    #[test]
+    fn a_new_capture_gets_the_usual_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.capture");
+        write_capture(&path, &sample_run()).unwrap();
+        assert_eq!(mode(&path), 0o666 & !umask());
+    }
+
+    #[test]
+    fn a_directory_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = write_capture(dir.path(), &sample_run()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{}: is a directory", dir.path().display())
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     fn capture_error(text: &str) -> (u32, String) {

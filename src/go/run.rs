@@ -5,7 +5,8 @@
 //! directory), describe the side with `go env`, copy the module when the side is relocated,
 //! decide whether `go build` needs `-o /dev/null`, then run go and read its stderr as it
 //! arrives (counting actions for the progress lines). The main thread draws progress, watches
-//! for signals, and stops the other side when one side cannot even start.
+//! for signals, and stops the other side when one side cannot even start. Another thread removes
+//! the temporary directories of earlier runs that were killed ([`super::workspace::sweep_stale`]).
 //!
 //! A build or test that fails is not an error here: the side comes back with `success = false`,
 //! its exit status and the last lines go printed, and the caller compares what was hashed.
@@ -35,8 +36,9 @@ const STDOUT_TAIL_BYTES: usize = 64 * 1024;
 /// What every side of a run shares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunOptions {
-    /// Packages and flags given after `--`; empty means `./...`. Each side's own flags go after
-    /// the shared flags and before the first package.
+    /// Packages and flags given after `--`; no package (only flags, or nothing) means
+    /// [`DEFAULT_PACKAGES`]. Each side's own flags go after the shared flags and before the
+    /// first package.
     pub shared_args: Vec<String>,
     /// `go test` instead of `go build`.
     pub test: bool,
@@ -128,6 +130,9 @@ fn run_all(sides: &[&SideSpec], options: &RunOptions) -> Result<Vec<SideRun>, Er
     // next progress tick.
     let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
     let results: Vec<Result<SideRun, Error>> = std::thread::scope(|scope| {
+        // What earlier runs killed by SIGKILL left behind (a relocated copy can be GBs): removed
+        // while the builds run; the scope waits for it.
+        scope.spawn(|| super::workspace::sweep_stale(&std::env::temp_dir()));
         let handles: Vec<_> = sides
             .iter()
             .zip(&slots)
@@ -500,17 +505,19 @@ fn leading_flags(args: &[String]) -> Vec<&[String]> {
     groups
 }
 
+/// The packages built when the user names none (only flags, or nothing, after `--`): go itself
+/// would build only the package in the current directory.
+pub const DEFAULT_PACKAGES: &str = "./...";
+
 /// The arguments after the subcommand: shared flags, the side's flags, `-o` when needed, then
-/// the packages (and, for `go test`, whatever followed them).
+/// the packages (and, for `go test`, whatever followed them); [`DEFAULT_PACKAGES`] when the
+/// shared arguments name no package.
 fn go_args(side: &SideSpec, options: &RunOptions, out_dir: Option<&Path>) -> Vec<String> {
-    let default = ["./...".to_owned()];
-    let shared: &[String] = if options.shared_args.is_empty() {
-        &default
-    } else {
-        &options.shared_args
-    };
+    let shared = &options.shared_args;
     let split: usize = leading_flags(shared).iter().map(|g| g.len()).sum();
     let (shared_flags, rest) = shared.split_at(split);
+    let default = [DEFAULT_PACKAGES.to_owned()];
+    let rest = if rest.is_empty() { &default[..] } else { rest };
     let mut args: Vec<String> = shared_flags.to_vec();
     args.extend(side.flags.iter().cloned());
     let groups = leading_flags(&args);
@@ -653,6 +660,38 @@ mod tests {
         };
         let args = go_args(&spec, &test, Some(Path::new("/tmp/out")));
         assert_eq!(args, ["-c", "-gcflags=-N", "-o", "/tmp/out/", "./greet"]);
+    }
+
+    /// Issue 9 item 12: `whymiss -- -trimpath` built only the package in the current directory
+    /// ("no Go files" at a module root without one).
+    #[test]
+    fn flags_without_packages_default_to_all_packages() {
+        let spec = SideSpec::new("A", ".");
+        let test = |shared: &[&str]| RunOptions {
+            test: true,
+            ..options(shared)
+        };
+        assert_eq!(
+            go_args(&spec, &options(&["-trimpath"]), None),
+            ["-trimpath", "-o", "/dev/null", "./..."]
+        );
+        assert_eq!(
+            go_args(&spec, &options(&["-tags", "x y", "-gcflags=-N"]), None),
+            ["-tags", "x y", "-gcflags=-N", "-o", "/dev/null", "./..."]
+        );
+        assert_eq!(
+            go_args(&spec, &options(&[]), None),
+            ["-o", "/dev/null", "./..."]
+        );
+        assert_eq!(
+            go_args(&spec, &test(&["-run", "TestX", "-count=1"]), None),
+            ["-run", "TestX", "-count=1", "./..."]
+        );
+        // Packages given: kept as they are.
+        assert_eq!(
+            go_args(&spec, &test(&["-count=1", "./greet", "-args", "-v"]), None),
+            ["-count=1", "./greet", "-args", "-v"]
+        );
     }
 
     #[test]

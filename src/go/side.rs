@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::model::SideInfo;
 
 use super::invocation::{GoInvocation, Subcommand};
+use super::signals;
 use super::toolchain::resolve_go;
 
 /// The `go env` variables recorded for every side: everything in `go env` that can change an
@@ -126,16 +127,20 @@ pub fn describe_side(spec: &SideSpec) -> Result<DescribedSide, Error> {
 
     let gomod = env.remove("GOMOD").unwrap_or_default();
     let gowork = env.remove("GOWORK").unwrap_or_default();
-    if gomod.is_empty() || gomod == "/dev/null" {
+    let in_workspace = !matches!(gowork.as_str(), "" | "off");
+    // At a go.work root outside every module, GOMOD is /dev/null (no module root, modules on:
+    // cmd/go/internal/envcmd, ExtraEnvVars) but go builds the workspace's modules there.
+    if !in_workspace && (gomod.is_empty() || gomod == "/dev/null") {
         return Err(Error::NotInModule {
             side: label.clone(),
             dir,
         });
     }
     let root_of = |file: &str| Path::new(file).parent().map(Path::to_path_buf);
-    let module_root = match gowork.as_str() {
-        "" | "off" => root_of(&gomod),
-        work => root_of(work),
+    let module_root = if in_workspace {
+        root_of(&gowork)
+    } else {
+        root_of(&gomod)
     }
     .unwrap_or_else(|| dir.clone());
 
@@ -174,8 +179,16 @@ fn query_env(go: &Path, dir: &Path, spec: &SideSpec) -> Result<BTreeMap<String, 
         program: go.to_owned(),
         source,
     };
+    // Like a build, each query runs as a registered process group: Ctrl-C stops it too.
+    let run = |inv: &GoInvocation| match signals::run_registered(&inv.capture()) {
+        Ok(Some(out)) => Ok(out),
+        Ok(None) => Err(Error::Interrupted {
+            signal: signals::interrupted().unwrap_or(signal_hook::consts::SIGINT),
+        }),
+        Err(source) => Err(spawn_err(source)),
+    };
     let all = base().arg("-json").args(&names);
-    let out = all.capture().run().map_err(spawn_err)?;
+    let out = run(&all)?;
     if out.status.success()
         && let Ok(map) = serde_json::from_slice::<BTreeMap<String, String>>(&out.stdout)
     {
@@ -185,7 +198,7 @@ fn query_env(go: &Path, dir: &Path, spec: &SideSpec) -> Result<BTreeMap<String, 
     let mut map = BTreeMap::new();
     for name in names {
         let one = base().arg(name);
-        let out = one.capture().run().map_err(spawn_err)?;
+        let out = run(&one)?;
         if out.status.success() {
             let value = String::from_utf8_lossy(&out.stdout);
             map.insert(name.to_owned(), value.trim_end_matches('\n').to_owned());
@@ -276,6 +289,27 @@ mod tests {
             side.module_root.canonicalize().unwrap(),
             module.path().canonicalize().unwrap()
         );
+    }
+
+    /// Issue 9 item 14: at a go.work root (no go.mod of its own) whymiss said "not inside a Go
+    /// module", although go builds the workspace's modules there.
+    #[test]
+    fn a_go_work_root_is_a_workspace_not_an_error() {
+        let module = copy_tree_for_test("tiny");
+        let root = module.path().parent().unwrap().join("ws");
+        std::fs::create_dir(&root).unwrap();
+        std::fs::rename(module.path(), root.join("tiny")).unwrap();
+        std::fs::write(root.join("go.work"), "go 1.21\n\nuse ./tiny\n").unwrap();
+        let side = describe_side(&spec(&root, "1.27.3")).unwrap();
+        assert_eq!(
+            side.module_root.canonicalize().unwrap(),
+            root.canonicalize().unwrap()
+        );
+        // GOWORK=off at the same root: no module.
+        let mut off = spec(&root, "1.27.3");
+        off.env = vec![("GOWORK".into(), "off".into())];
+        let err = describe_side(&off).unwrap_err();
+        assert!(matches!(err, Error::NotInModule { .. }), "{err:?}");
     }
 
     #[test]

@@ -1,9 +1,12 @@
-//! Ctrl-C (SIGINT) and SIGTERM while go runs: stop every go process tree whymiss started and
-//! remove every temporary directory it made, so an interrupted run leaves nothing behind.
+//! Ctrl-C (SIGINT), SIGTERM, SIGHUP (the terminal closed) and SIGQUIT while go runs: stop every
+//! go process tree whymiss started and remove every temporary directory it made, so an
+//! interrupted run leaves nothing behind. (After SIGKILL nothing can run; the next run removes
+//! what was left, see [`super::workspace::sweep_stale`].)
 //!
-//! Each go command runs in its own process group (see [`super::invocation`]), so a terminal's
-//! Ctrl-C reaches only whymiss; the handler then forwards the signal to each registered group, as
-//! if it were in the foreground (go removes its `$WORK` on SIGINT), waits up to [`GRACE`], and
+//! Each go command, builds and queries (`go env`) alike, runs in its own process group (see
+//! [`super::invocation`]), so a terminal's Ctrl-C reaches only whymiss; the handler then forwards
+//! the signal to each registered group, as if it were in the foreground (go removes its `$WORK`
+//! on SIGINT; SIGTERM is forwarded as it is, the others as SIGINT), waits up to [`GRACE`], and
 //! sends SIGKILL to what is left. The state it needs lives in one global [`Registry`] behind a
 //! mutex: process groups of running go commands, temporary directories, and how many runs are
 //! in flight.
@@ -15,9 +18,10 @@
 //!   128 + signal.
 //!
 //! For tests across a process boundary, set `WHYMISS_DEBUG_REGISTRY=<file>`: every change to the
-//! registry is appended to that file as a line (`+group 1234`, `-group 1234`, `+dir /tmp/…`,
-//! `-dir /tmp/…`, `signal 2`, `cleaned`), so a test can wait for the groups to appear, send
-//! SIGINT, and check that each group and each directory is gone.
+//! registry is appended to that file as a line (`+group 1234`, `-group 1234` for builds,
+//! `+query 1234`, `-query 1234` for `go env`, `+dir /tmp/…`, `-dir /tmp/…`, `signal 2`,
+//! `cleaned`), so a test can wait for the groups to appear, send SIGINT, and check that each
+//! group and each directory is gone.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -26,7 +30,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use rustix::process::{Pid, Signal};
-use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
 /// How long go gets to stop after the forwarded signal before SIGKILL.
 pub const GRACE: Duration = Duration::from_secs(1);
@@ -62,12 +66,26 @@ fn registry() -> MutexGuard<'static, Registry> {
     REGISTRY.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Installs the handler for SIGINT and SIGTERM; later calls do nothing.
+/// The signals that stop a run and clean up.
+pub const HANDLED: [i32; 4] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT];
+
+/// `SIGINT` for 2, and so on for the [`HANDLED`] signals.
+pub fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        SIGINT => "SIGINT",
+        SIGTERM => "SIGTERM",
+        SIGHUP => "SIGHUP",
+        SIGQUIT => "SIGQUIT",
+        _ => "a signal",
+    }
+}
+
+/// Installs the handler for the [`HANDLED`] signals; later calls do nothing.
 pub fn install() -> std::io::Result<()> {
     static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
     let result = INSTALLED.get_or_init(|| {
         let mut signals =
-            signal_hook::iterator::Signals::new([SIGINT, SIGTERM]).map_err(|e| e.to_string())?;
+            signal_hook::iterator::Signals::new(HANDLED).map_err(|e| e.to_string())?;
         std::thread::Builder::new()
             .name("whymiss-signals".into())
             .spawn(move || {
@@ -81,7 +99,7 @@ pub fn install() -> std::io::Result<()> {
     result.clone().map_err(std::io::Error::other)
 }
 
-/// The signal (2 or 15) that arrived since the handler was installed, if any.
+/// The signal (one of [`HANDLED`]) that arrived since the handler was installed, if any.
 pub fn interrupted() -> Option<i32> {
     match INTERRUPTED.load(Ordering::SeqCst) {
         0 => None,
@@ -179,6 +197,16 @@ pub fn start_registered(
     expression: &duct::Expression,
     cancel: &AtomicBool,
 ) -> std::io::Result<Option<(duct::Handle, i32)>> {
+    start_as(expression, cancel, "group")
+}
+
+/// [`start_registered`], logging the group as `+<word> <pid>` (`group` for builds, `query`
+/// for `go env`).
+fn start_as(
+    expression: &duct::Expression,
+    cancel: &AtomicBool,
+    word: &str,
+) -> std::io::Result<Option<(duct::Handle, i32)>> {
     let mut reg = registry();
     if interrupted().is_some() || cancel.load(Ordering::SeqCst) {
         return Ok(None);
@@ -187,16 +215,38 @@ pub fn start_registered(
     let group = handle.pids().first().map_or(0, |&pid| pid as i32);
     if group > 0 {
         reg.groups.push(group);
-        debug_log(&format!("+group {group}"));
+        debug_log(&format!("+{word} {group}"));
     }
     Ok(Some((handle, group)))
 }
 
+/// Runs a short go query (`go env`) to its end as a registered process group, so a signal
+/// stops it like a build instead of leaving it behind. `Ok(None)` when the process was
+/// interrupted (before or while it ran).
+pub fn run_registered(
+    expression: &duct::Expression,
+) -> std::io::Result<Option<std::process::Output>> {
+    static NEVER: AtomicBool = AtomicBool::new(false);
+    let Some((handle, group)) = start_as(expression, &NEVER, "query")? else {
+        return Ok(None);
+    };
+    let output = handle.into_output();
+    forget_group(group, "query");
+    if interrupted().is_some() {
+        return Ok(None);
+    }
+    output.map(Some)
+}
+
 /// Forgets a process group once its leader has been reaped.
 pub fn unregister_group(group: i32) {
+    forget_group(group, "group");
+}
+
+fn forget_group(group: i32, word: &str) {
     let mut reg = registry();
     reg.groups.retain(|&g| g != group);
-    debug_log(&format!("-group {group}"));
+    debug_log(&format!("-{word} {group}"));
 }
 
 /// Registers a temporary directory for removal on a signal.

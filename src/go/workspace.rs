@@ -1,7 +1,11 @@
 //! Temporary directories that whymiss owns, and relocated copies of a module.
 //!
 //! A [`TempTree`] is a `tempfile` directory that is also registered with the signal handler, so
-//! it disappears on drop *and* on Ctrl-C. A [`Workspace`] is a copy of a module (or of a
+//! it disappears on drop *and* on Ctrl-C. Its name carries the owner's pid
+//! (`$TMPDIR/whymiss-reloc-<pid>-XXXXXX`) and it holds an [`OWNER_FILE`] that the owner keeps
+//! locked (`flock`) while it lives: the kernel drops the lock when the process dies, however it
+//! dies, so a later run knows which directories a SIGKILL left behind and removes them
+//! ([`sweep_stale`]). A [`Workspace`] is a copy of a module (or of a
 //! `go.work` workspace) at another absolute path of the same shape
 //! (`$TMPDIR/whymiss-reloc-XXXX/<module dir name>`), for asking "what if this were checked out
 //! elsewhere?". whymiss never writes into the user's tree; a relocated side builds the copy.
@@ -33,23 +37,40 @@ pub const VCS_NAMES: &[&str] = &[
     "CVS",
 ];
 
-/// A temporary directory removed on drop and on SIGINT/SIGTERM.
+/// The file in each [`TempTree`] that its owner holds locked while it lives.
+pub const OWNER_FILE: &str = ".whymiss-owner";
+
+/// The kinds of temporary directory whymiss makes (`whymiss-<kind>-<pid>-XXXXXX`): relocated
+/// copies, cold caches, go work directories, demo modules.
+const KINDS: &[&str] = &["reloc", "gocache", "work", "demo"];
+
+/// A temporary directory removed on drop and on the signals the handler catches.
 #[derive(Debug)]
 pub struct TempTree {
     dir: Option<tempfile::TempDir>,
     path: PathBuf,
+    /// [`OWNER_FILE`], locked: closing it (drop, or the process's death) releases the lock.
+    _owner: Option<fs::File>,
 }
 
 impl TempTree {
-    /// Creates `$TMPDIR/<prefix>XXXXXX` and registers it with the signal handler.
+    /// Creates `$TMPDIR/<prefix><pid>-XXXXXX` (prefix `whymiss-<kind>-`), registers it with the
+    /// signal handler, and locks its [`OWNER_FILE`].
     pub fn new(prefix: &str) -> io::Result<TempTree> {
-        let dir = tempfile::Builder::new().prefix(prefix).tempdir()?;
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("{prefix}{}-", std::process::id()))
+            .tempdir()?;
         let path = dir.path().to_owned();
         signals::register_dir(&path);
-        Ok(TempTree {
+        let mut tree = TempTree {
             dir: Some(dir),
             path,
-        })
+            _owner: None,
+        };
+        let owner = fs::File::create_new(tree.path.join(OWNER_FILE))?;
+        owner.lock()?;
+        tree._owner = Some(owner);
+        Ok(tree)
     }
 
     /// The directory.
@@ -113,6 +134,75 @@ impl Workspace {
             Ok(rel) => self.root.join(rel),
             Err(_) => self.root.clone(),
         }
+    }
+}
+
+/// Removes whymiss's temporary directories directly under `dir` (the temporary directory) whose
+/// owner is gone, and returns them. Only directories named `whymiss-<kind>-<pid>-<suffix>`
+/// (a kind whymiss makes), owned by this user and not symbolic links, are candidates; one is
+/// stale when its [`OWNER_FILE`] can be locked (nobody holds it), or, should it have none (its
+/// owner died before making it), when no process `<pid>` exists. Stops early on a signal.
+pub fn sweep_stale(dir: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return removed;
+    };
+    let me = std::process::id();
+    let uid = rustix::process::geteuid().as_raw();
+    for entry in entries.flatten() {
+        if signals::interrupted().is_some() {
+            break;
+        }
+        let Some(pid) = entry.file_name().to_str().and_then(owner_pid) else {
+            continue;
+        };
+        let path = entry.path();
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        use std::os::unix::fs::MetadataExt as _;
+        if pid == me || !meta.is_dir() || meta.uid() != uid {
+            continue;
+        }
+        let stale = match fs::File::open(path.join(OWNER_FILE)) {
+            // Held while the lock file is removed with the rest.
+            Ok(owner) => match owner.try_lock() {
+                Ok(()) => true,
+                Err(fs::TryLockError::WouldBlock) => false,
+                Err(fs::TryLockError::Error(_)) => !process_exists(pid),
+            },
+            Err(e) if e.kind() == io::ErrorKind::NotFound => !process_exists(pid),
+            Err(_) => false,
+        };
+        if stale && fs::remove_dir_all(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed
+}
+
+/// `whymiss-reloc-1234-AbCdEf` → 1234, for the kinds whymiss makes; anything else → `None`.
+fn owner_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix("whymiss-")?;
+    let (kind, rest) = rest.split_once('-')?;
+    let (pid, suffix) = rest.split_once('-')?;
+    if !KINDS.contains(&kind) || suffix.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok().filter(|&p| p > 0)
+}
+
+/// Whether a process `pid` exists (one of another user counts).
+fn process_exists(pid: u32) -> bool {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
+        return false;
+    };
+    match rustix::process::test_kill_process(pid) {
+        Ok(()) => true,
+        Err(e) => e != rustix::io::Errno::SRCH,
     }
 }
 
@@ -273,6 +363,113 @@ mod tests {
         drop(ws);
         assert!(!temp.exists());
         assert!(!signals::snapshot().dirs.contains(&temp));
+    }
+
+    #[test]
+    fn a_temp_tree_carries_its_pid_and_a_locked_owner_file() {
+        let tree = TempTree::new("whymiss-work-").unwrap();
+        let name = tree
+            .path()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(owner_pid(&name), Some(std::process::id()), "{name}");
+        let owner = fs::File::open(tree.path().join(OWNER_FILE)).unwrap();
+        assert!(matches!(
+            owner.try_lock(),
+            Err(fs::TryLockError::WouldBlock)
+        ));
+        let path = tree.path().to_owned();
+        drop(tree);
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn owner_pids_come_only_from_whymiss_names() {
+        assert_eq!(owner_pid("whymiss-reloc-1234-AbCdEf"), Some(1234));
+        assert_eq!(owner_pid("whymiss-gocache-7-x"), Some(7));
+        for name in [
+            "whymiss-reloc-AbCdEf",
+            "whymiss-reloc-1234-",
+            "whymiss-test-1234-AbCdEf",
+            "whymiss-live-1-a",
+            "whymiss-reloc-12a4-AbCdEf",
+            "whymiss-reloc-0-x",
+            "other-reloc-1-x",
+            "whymiss-reloc--x",
+        ] {
+            assert_eq!(owner_pid(name), None, "{name}");
+        }
+    }
+
+    /// A pid that no process has (one that just exited).
+    fn dead_pid() -> u32 {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert!(!process_exists(pid));
+        pid
+    }
+
+    /// Issue 9 item 11: after SIGKILL no later run removed the leftovers. Only whymiss's own
+    /// directories whose owner is gone go; nothing else in the temporary directory is touched.
+    #[test]
+    fn stale_directories_of_dead_owners_are_swept_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dead = dead_pid();
+        let make = |name: &str, with_owner: bool| -> PathBuf {
+            let dir = tmp.path().join(name);
+            fs::create_dir_all(dir.join("copy/pkg")).unwrap();
+            fs::write(dir.join("copy/pkg/a.go"), "package pkg\n").unwrap();
+            if with_owner {
+                fs::write(dir.join(OWNER_FILE), "").unwrap();
+            }
+            dir
+        };
+        // Stale: an unlocked owner file, or none and a dead pid.
+        let stale = [
+            make(&format!("whymiss-reloc-{dead}-aaaaaa"), true),
+            make(&format!("whymiss-gocache-{dead}-bbbbbb"), false),
+            // The pid is alive (pid 1) but nobody holds the lock: its owner was another process.
+            make("whymiss-work-1-cccccc", true),
+        ];
+        // Alive: locked by a live owner (this process, through another open file), or no owner
+        // file and a live pid.
+        let held = make(&format!("whymiss-reloc-{dead}-dddddd"), true);
+        let lock = fs::File::open(held.join(OWNER_FILE)).unwrap();
+        lock.lock().unwrap();
+        let alive_pid = make("whymiss-gocache-1-eeeeee", false);
+        // Not whymiss's: other names, a file, a symbolic link to a directory.
+        let others = [
+            make("whymiss-reloc-Wf16UU", true),
+            make(&format!("whymiss-test-{dead}-ffffff"), true),
+            make("unrelated", true),
+        ];
+        let file = tmp.path().join(format!("whymiss-work-{dead}-gggggg"));
+        fs::write(&file, "x").unwrap();
+        let target = make("target", true);
+        let link = tmp.path().join(format!("whymiss-demo-{dead}-hhhhhh"));
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+
+        let mut removed = sweep_stale(tmp.path());
+        removed.sort();
+        let mut expected = stale.to_vec();
+        expected.sort();
+        assert_eq!(removed, expected);
+        for dir in &stale {
+            assert!(!dir.exists(), "{}", dir.display());
+        }
+        for kept in [
+            &held, &alive_pid, &others[0], &others[1], &others[2], &target,
+        ] {
+            assert!(kept.join("copy/pkg/a.go").exists(), "{}", kept.display());
+        }
+        assert!(file.exists());
+        assert!(fs::symlink_metadata(&link).unwrap().is_symlink());
+        drop(lock);
+        assert_eq!(sweep_stale(tmp.path()), vec![held]);
     }
 
     #[test]

@@ -44,6 +44,7 @@ pub struct Malformed {
 /// Classifies one line. `Err` only for lines that claim to be gocachehash output (`HASH[`,
 /// `HASH subkey`) but are broken, e.g. cut off in the middle of a quoted payload.
 pub fn classify(line: &[u8]) -> Result<Line<'_>, Malformed> {
+    let line = strip_trailing_csi(line);
     if line.starts_with(b"HASH[") {
         return block_line(line).map_err(|reason| Malformed { reason });
     }
@@ -290,21 +291,81 @@ fn is_absolute(path: &[u8]) -> bool {
 }
 
 /// Finds gocachehash output inside a line that a log collector decorated with a prefix
-/// (`2024-05-01T12:00:00.1Z HASH[…]` in GitHub Actions, `#12 0.345 HASH[…]` in BuildKit).
-/// The prefix must end in a space or tab and hold no `"`, so text that merely mentions `HASH[`
-/// inside a quoted string is not taken for output.
+/// (`2024-05-01T12:00:00.1Z HASH[…]` in GitHub Actions, `#12 0.345 HASH[…]` in BuildKit) or
+/// coloured with terminal escape sequences (`\x1b[36mHASH[…]\x1b[0m`, any mix of the two).
+/// Without its escape sequences ([`csi`]), the prefix must be empty or end in a space or tab,
+/// and it must hold no `"` and no other control character, so text that merely mentions `HASH[`
+/// inside a quoted string is not taken for output. Escape sequences ending the line go too.
 pub fn strip_decoration(line: &[u8]) -> Option<&[u8]> {
     let start = memchr::memmem::find(line, b"HASH")
         .into_iter()
         .chain(memchr::memmem::find(line, b"testcache: "))
         .min()?;
-    let prefix = &line[..start];
-    if start == 0 || !matches!(prefix.last(), Some(b' ' | b'\t')) || prefix.contains(&b'"') {
+    if start == 0 || !plain_prefix(&line[..start]) {
         return None;
     }
     let rest = &line[start..];
     (rest.starts_with(b"HASH[") || rest.starts_with(b"HASH ") || rest.starts_with(b"testcache: "))
-        .then_some(rest)
+        .then(|| strip_trailing_csi(rest))
+}
+
+/// Whether `prefix` (the text before `HASH`) is a log collector's decoration: see
+/// [`strip_decoration`].
+fn plain_prefix(prefix: &[u8]) -> bool {
+    let mut last = None;
+    let mut i = 0;
+    while i < prefix.len() {
+        match prefix[i] {
+            0x1b => match csi(&prefix[i..]) {
+                Some(n) => i += n,
+                None => return false,
+            },
+            b'"' => return false,
+            b if b < 0x20 && b != b'\t' => return false,
+            b => {
+                last = Some(b);
+                i += 1;
+            }
+        }
+    }
+    matches!(last, None | Some(b' ' | b'\t'))
+}
+
+/// `csi = ESC "[" param* intermediate* final` (ECMA-48 §5.4; param 0x30–0x3F, intermediate
+/// 0x20–0x2F, final 0x40–0x7E), such as SGR colours (`\x1b[1;36m`) and erase-line
+/// (`\x1b[K`): the length of the sequence that starts `s`.
+pub fn csi(s: &[u8]) -> Option<usize> {
+    let body = s.strip_prefix(b"\x1b[")?;
+    let params = body
+        .iter()
+        .take_while(|b| (0x30..=0x3f).contains(*b))
+        .count();
+    let inter = body[params..]
+        .iter()
+        .take_while(|b| (0x20..=0x2f).contains(*b))
+        .count();
+    match body.get(params + inter) {
+        Some(0x40..=0x7e) => Some(2 + params + inter + 1),
+        _ => None,
+    }
+}
+
+/// `line` without the escape sequences ([`csi`]) that end it, as a colouriser's reset
+/// (`\x1b[0m`) does. go quotes an ESC in any payload (`\x1b`), so a gocachehash line never
+/// ends in one of its own.
+fn strip_trailing_csi(mut line: &[u8]) -> &[u8] {
+    // Cheap test first: every line goes through here, and almost none ends in a letter that
+    // closes an escape sequence (hex digits end results; quotes end inputs).
+    while matches!(line.last(), Some(b'm' | b'K')) {
+        let from = line.len().saturating_sub(32);
+        match memchr::memrchr(0x1b, &line[from..]) {
+            Some(at) if csi(&line[from + at..]) == Some(line.len() - from - at) => {
+                line = &line[..from + at];
+            }
+            _ => break,
+        }
+    }
+    line
 }
 
 #[cfg(test)]
@@ -484,5 +545,97 @@ mod tests {
         assert_eq!(strip_decoration(br#"t.Log("HASH[build a]")"#), None);
         assert_eq!(strip_decoration(b"HASH[build a]"), None);
         assert_eq!(strip_decoration(b"xHASH[build a]"), None);
+    }
+
+    #[test]
+    fn csi_sequences() {
+        assert_eq!(csi(b"\x1b[0m"), Some(4));
+        assert_eq!(csi(b"\x1b[1;36mHASH"), Some(7));
+        assert_eq!(csi(b"\x1b[K"), Some(3));
+        assert_eq!(csi(b"\x1b[?25l"), Some(6));
+        assert_eq!(csi(b"\x1b[36"), None);
+        assert_eq!(csi(b"\x1b]0;title\x07"), None);
+        assert_eq!(csi(b"[0m"), None);
+    }
+
+    /// Issue 9 item 15: ANSI-coloured CI logs gave "no gocachehash lines".
+    #[test]
+    fn colour_codes_are_stripped_like_other_decorations() {
+        let inner = &br#"HASH[build a]: "dir /x\n""#[..];
+        for line in [
+            &b"\x1b[36mHASH[build a]: \"dir /x\\n\"\x1b[0m"[..],
+            b"\x1b[1;36mHASH[build a]: \"dir /x\\n\"\x1b[0m\x1b[K",
+            b"2026-01-01T00:00:00.0000000Z \x1b[36mHASH[build a]: \"dir /x\\n\"\x1b[0m",
+            b"\x1b[2m2026-01-01T00:00:00.0000000Z\x1b[0m HASH[build a]: \"dir /x\\n\"",
+            b"\x1b[2m#12 0.345 \x1b[0m\x1b[36mHASH[build a]: \"dir /x\\n\"\x1b[m",
+        ] {
+            assert_eq!(strip_decoration(line), Some(inner), "{line:?}");
+        }
+        // A reset after an undecorated line.
+        assert_eq!(
+            classify(b"HASH[build a]: \"dir /x\\n\"\x1b[0m"),
+            classify(inner)
+        );
+        let result = format!("HASH[x]: {SUM}\x1b[0m");
+        assert!(matches!(
+            classify(result.as_bytes()),
+            Ok(Line::Result { .. })
+        ));
+        // Not a colour code: OSC, a bare ESC, or a quote in the prefix.
+        assert_eq!(strip_decoration(b"\x1b]0;t\x07 HASH[build a]"), None);
+        assert_eq!(strip_decoration(b"\x1b HASH[build a]"), None);
+        assert_eq!(strip_decoration(b"\x1b[31m\"x\" HASH[build a]"), None);
+        assert_eq!(strip_decoration(b"\x1b[31mxHASH[build a]"), None);
+    }
+
+    /// A real log coloured line by line, with and without GitHub Actions timestamps, parses to
+    /// exactly the same actions, all verified.
+    #[test]
+    fn a_coloured_corpus_log_parses_like_the_plain_one() {
+        use std::io::Read as _;
+        for name in ["tiny-build", "lab-coverpkg"] {
+            let path = format!(
+                "{}/corpus/logs/go1.27.3/{name}.log.gz",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let mut plain = Vec::new();
+            flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap())
+                .read_to_end(&mut plain)
+                .unwrap();
+            let reference = crate::parse::parse_log(&plain).unwrap();
+            let summary = |log: &crate::model::BuildLog<'_>| -> Vec<String> {
+                log.actions
+                    .iter()
+                    .map(|a| format!("{} {:?} {}", a.name, a.id, a.is_verified()))
+                    .collect()
+            };
+            assert!(reference.actions.iter().all(|a| a.is_verified()));
+            let decorations: [(&str, &str); 3] = [
+                ("2026-01-01T00:00:00.0000000Z \x1b[36m", "\x1b[0m"),
+                ("\x1b[36m", "\x1b[0m"),
+                (
+                    "\x1b[2m2026-01-01T00:00:00.0000000Z\x1b[0m \x1b[1;36m",
+                    "\x1b[0m\x1b[K",
+                ),
+            ];
+            for (before, after) in decorations {
+                let mut coloured = Vec::with_capacity(plain.len() * 2);
+                for line in plain.split_inclusive(|&b| b == b'\n') {
+                    let body = line.strip_suffix(b"\n").unwrap_or(line);
+                    coloured.extend_from_slice(before.as_bytes());
+                    coloured.extend_from_slice(body);
+                    coloured.extend_from_slice(after.as_bytes());
+                    coloured.push(b'\n');
+                }
+                let log = crate::parse::parse_log(&coloured)
+                    .unwrap_or_else(|e| panic!("{name} with {before:?}: {e}"));
+                assert_eq!(summary(&log), summary(&reference), "{name} with {before:?}");
+                assert!(log.actions.iter().all(|a| a.is_verified()));
+                assert_eq!(log.subkeys.len(), reference.subkeys.len());
+                assert_eq!(log.file_hashes.len(), reference.file_hashes.len());
+                assert_eq!(log.test_cache.len(), reference.test_cache.len());
+                assert_eq!(log.stats.hash_lines, reference.stats.hash_lines);
+            }
+        }
     }
 }

@@ -1,16 +1,17 @@
 //! Rendering `whymiss explain`: the overview of machine-specific inputs and a verdict, then
-//! each selected action's inputs in order with what they are and where they come from.
+//! each selected action's inputs in order with what they are and where they come from. Text
+//! from the log is printed through [`Untrusted`].
 
 use std::io::{self, Write};
 
 use owo_colors::OwoColorize;
 use serde::Serialize;
 
-use super::{SCHEMA_VERSION, Styles, write_json_doc};
+use super::{SCHEMA_VERSION, Styles, Untrusted, escape, write_json_doc};
 use crate::explain::{ExplainedAction, ExplainedTest, Explanation, Note, Portability};
 
 pub fn write_text(w: &mut dyn Write, e: &Explanation, s: &Styles) -> io::Result<()> {
-    writeln!(w, "{}", e.source.style(s.header))?;
+    writeln!(w, "{}", Untrusted(&e.source).style(s.header))?;
     let counts: Vec<String> = e.counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
     writeln!(
         w,
@@ -19,7 +20,7 @@ pub fn write_text(w: &mut dyn Write, e: &Explanation, s: &Styles) -> io::Result<
         if e.go_versions.is_empty() {
             "unknown".to_string()
         } else {
-            e.go_versions.join(", ")
+            escape(&e.go_versions.join(", ")).into_owned()
         }
     )?;
     writeln!(
@@ -33,7 +34,7 @@ pub fn write_text(w: &mut dyn Write, e: &Explanation, s: &Styles) -> io::Result<
             w,
             "  {:<10} {}",
             "mains".style(s.label),
-            e.main_packages.join(", ")
+            Untrusted(&e.main_packages.join(", "))
         )?;
     }
     if !e.tested_packages.is_empty() {
@@ -41,7 +42,7 @@ pub fn write_text(w: &mut dyn Write, e: &Explanation, s: &Styles) -> io::Result<
             w,
             "  {:<10} {}",
             "tested".style(s.label),
-            e.tested_packages.join(", ")
+            Untrusted(&e.tested_packages.join(", "))
         )?;
     }
     if !e.inputs.is_empty() {
@@ -59,13 +60,13 @@ pub fn write_text(w: &mut dyn Write, e: &Explanation, s: &Styles) -> io::Result<
             writeln!(
                 w,
                 "  {}  {level}, {} {}",
-                i.input.style(s.field),
+                Untrusted(&i.input).style(s.field),
                 i.actions,
                 if i.actions == 1 { "action" } else { "actions" }
             )?;
-            writeln!(w, "      {}", i.what)?;
+            writeln!(w, "      {}", Untrusted(&i.what))?;
             if let Some(knob) = &i.knob {
-                writeln!(w, "      {} {knob}", "knob:".style(s.label))?;
+                writeln!(w, "      {} {}", "knob:".style(s.label), Untrusted(knob))?;
             }
         }
     }
@@ -78,7 +79,12 @@ pub fn write_text(w: &mut dyn Write, e: &Explanation, s: &Styles) -> io::Result<
         )?;
     }
     writeln!(w)?;
-    writeln!(w, "{} {}", "verdict:".style(s.header), e.verdict)?;
+    writeln!(
+        w,
+        "{} {}",
+        "verdict:".style(s.header),
+        Untrusted(&e.verdict)
+    )?;
     for a in &e.actions {
         writeln!(w)?;
         write_action(w, a, s)?;
@@ -96,31 +102,31 @@ fn note_line(n: &Note, s: &Styles) -> String {
         Portability::HostDependent => n.portability.as_str().style(s.dim).to_string(),
         Portability::Portable => String::new(),
     };
-    let mut out = format!("{} [{}", n.what, n.origin.as_str());
+    let mut out = format!("{} [{}", Untrusted(&n.what), n.origin.as_str());
     if !level.is_empty() {
         out.push_str(&format!(", {level}"));
     }
     out.push(']');
     if let Some(k) = &n.knob {
-        out.push_str(&format!(" knob: {k}"));
+        out.push_str(&format!(" knob: {}", Untrusted(k)));
     }
     out
 }
 
 fn write_action(w: &mut dyn Write, a: &ExplainedAction, s: &Styles) -> io::Result<()> {
-    writeln!(w, "{}", a.label.style(s.header))?;
+    writeln!(w, "{}", Untrusted(&a.label).style(s.header))?;
     writeln!(
         w,
         "  {} {}{}",
         "key".style(s.label),
-        a.id.as_deref().unwrap_or("(no result printed)"),
+        Untrusted(a.id.as_deref().unwrap_or("(no result printed)")),
         if a.verified { "" } else { " (not verified)" }
     )?;
     writeln!(
         w,
         "  {:>6} {}  {}",
         "",
-        a.salt.style(s.field),
+        Untrusted(&a.salt).style(s.field),
         "the go command's version: salts every key [toolchain]".style(s.dim)
     )?;
     for f in &a.fields {
@@ -136,15 +142,24 @@ fn write_action(w: &mut dyn Write, a: &ExplainedAction, s: &Styles) -> io::Resul
 }
 
 fn write_test(w: &mut dyn Write, t: &ExplainedTest, s: &Styles) -> io::Result<()> {
-    writeln!(w, "{}", format!("test {}", t.package).style(s.header))?;
+    writeln!(
+        w,
+        "{}",
+        format!("test {}", Untrusted(&t.package)).style(s.header)
+    )?;
     writeln!(
         w,
         "  {} test binary {} with flags [{}]: the first half of the test result's key",
         "key".style(s.label),
-        t.binary_id.as_deref().unwrap_or("?"),
-        t.args.join(" ")
+        Untrusted(t.binary_id.as_deref().unwrap_or("?")),
+        Untrusted(&t.args.join(" "))
     )?;
-    writeln!(w, "  {} {}", "outcome".style(s.label), t.outcome)?;
+    writeln!(
+        w,
+        "  {} {}",
+        "outcome".style(s.label),
+        Untrusted(&t.outcome)
+    )?;
     if t.inputs.is_empty() {
         writeln!(
             w,
@@ -157,15 +172,16 @@ fn write_test(w: &mut dyn Write, t: &ExplainedTest, s: &Styles) -> io::Result<()
             w,
             "  {} {}",
             input.op.as_str().style(s.field),
-            input.name.style(s.field)
+            Untrusted(&input.name).style(s.field)
         )?;
         writeln!(w, "         {}", note_line(note, s))?;
     }
     Ok(())
 }
 
+/// `text` escaped (so on one line), cut after `max` characters.
 fn shorten(text: &str, max: usize) -> String {
-    let one = text.replace('\n', "\\n");
+    let one = escape(text).into_owned();
     if one.chars().count() <= max {
         one
     } else {

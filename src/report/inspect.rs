@@ -1,5 +1,6 @@
 //! `whymiss inspect`: what one log holds — version, actions by kind, verification, noise — and,
-//! on request, one action's key inputs in order.
+//! on request, one action's key inputs in order. Text from the log is printed through
+//! [`Untrusted`].
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -7,7 +8,7 @@ use std::io::{self, Write};
 use owo_colors::OwoColorize;
 use serde::Serialize;
 
-use super::{SCHEMA_VERSION, Styles, human_bytes, plural};
+use super::{SCHEMA_VERSION, Styles, Untrusted, escape, human_bytes, plural};
 use crate::model::{Action, ActionKind, BuildLog, Input};
 
 /// What `inspect` shows.
@@ -39,7 +40,7 @@ pub fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles) -> io:
     let row = |w: &mut dyn Write, label: &str, text: String| -> io::Result<()> {
         writeln!(w, "  {:<12} {text}", label.style(s.label))
     };
-    writeln!(w, "{}", v.source.style(s.header))?;
+    writeln!(w, "{}", Untrusted(v.source).style(s.header))?;
     row(
         w,
         "size",
@@ -52,7 +53,7 @@ pub fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles) -> io:
     let versions = if log.go_versions.is_empty() {
         "unknown (no block had a salt)".to_string()
     } else {
-        log.go_versions.join(", ")
+        escape(&log.go_versions.join(", ")).into_owned()
     };
     row(w, "go", versions)?;
     let counts = log.counts_by_kind();
@@ -159,10 +160,11 @@ pub fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles) -> io:
         };
         writeln!(
             w,
-            "  {} {} (lines {}): {reason}",
+            "  {} {} (lines {}): {}",
             "unverified".style(s.warning),
-            a.label(),
-            line_ref(a)
+            Untrusted(&a.label()),
+            line_ref(a),
+            Untrusted(reason)
         )?;
     }
     let unknown = unknown_fields(log);
@@ -179,7 +181,7 @@ pub fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles) -> io:
                 "  {:<12} {} {}: {}",
                 "",
                 format!("line {line}").style(s.dim),
-                a.label(),
+                Untrusted(&a.label()),
                 truncate(text, 80)
             )?;
         }
@@ -192,7 +194,7 @@ pub fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles) -> io:
                 "  {:<12} {} {}{}",
                 a.kind.as_str().style(s.dim),
                 a.id.map(|d| d.abbrev()).unwrap_or_else(|| "-".repeat(12)),
-                a.label(),
+                Untrusted(&a.label()),
                 if a.is_verified() {
                     String::new()
                 } else {
@@ -219,7 +221,7 @@ fn line_ref(a: &Action<'_>) -> String {
 
 /// One action's key, field by field.
 pub fn write_action(w: &mut dyn Write, a: &Action<'_>, s: &Styles) -> io::Result<()> {
-    writeln!(w, "{}", a.label().style(s.header))?;
+    writeln!(w, "{}", Untrusted(&a.label()).style(s.header))?;
     let id = match a.id {
         Some(d) => format!("{d} (build ID {}…)", d.short()),
         None => "none printed".into(),
@@ -228,7 +230,7 @@ pub fn write_action(w: &mut dyn Write, a: &Action<'_>, s: &Styles) -> io::Result
     let proof = match &a.verification {
         crate::model::Verification::Verified => "verified by SHA-256".style(s.ok).to_string(),
         crate::model::Verification::Unverified(r) => {
-            format!("{}: {r}", "not verified".style(s.warning))
+            format!("{}: {}", "not verified".style(s.warning), Untrusted(r))
         }
     };
     writeln!(
@@ -237,13 +239,18 @@ pub fn write_action(w: &mut dyn Write, a: &Action<'_>, s: &Styles) -> io::Result
         "lines".style(s.label),
         line_ref(a)
     )?;
-    writeln!(w, "  {:<10} {}", "salt".style(s.label), a.salt)?;
+    writeln!(w, "  {:<10} {}", "salt".style(s.label), Untrusted(&a.salt))?;
     for f in &a.fields {
         let mut extra = String::new();
         match &f.input {
             Input::File(file) => {
                 if let (Some(path), Some(hash)) = (&file.path, file.hash) {
-                    extra = format!("  {} {path} (sha256 {})", "←".style(s.dim), hash.abbrev());
+                    extra = format!(
+                        "  {} {} (sha256 {})",
+                        "←".style(s.dim),
+                        Untrusted(path),
+                        hash.abbrev()
+                    );
                 }
             }
             Input::Unknown(_) => extra = format!("  {}", "(unknown to whymiss)".style(s.warning)),
@@ -259,10 +266,11 @@ pub fn write_action(w: &mut dyn Write, a: &Action<'_>, s: &Styles) -> io::Result
     Ok(())
 }
 
+/// `text` escaped (so on one line), cut after `max` characters.
 fn truncate(text: &str, max: usize) -> String {
-    let one_line = text.replace('\n', "\\n");
+    let one_line = escape(text);
     if one_line.chars().count() <= max {
-        one_line
+        one_line.into_owned()
     } else {
         let cut: String = one_line.chars().take(max).collect();
         format!("{cut}…")

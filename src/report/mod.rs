@@ -1,12 +1,14 @@
 //! Rendering: every output is written to a `&mut dyn Write` from one value (a report or a
 //! parsed log), as text for people (coloured through `Styles`) or JSON for machines.
 pub mod demo;
+pub mod escape;
 pub mod explain;
 pub mod inspect;
 pub mod json;
 pub mod styles;
 pub mod text;
 
+pub use escape::{TerminalSafe, Untrusted, escape};
 pub use styles::Styles;
 
 /// Version of every JSON document whymiss writes. Fields may be added; none is renamed or
@@ -41,12 +43,15 @@ pub fn plural(n: usize, word: &str) -> String {
 }
 
 /// Writes a JSON document and a newline. Serializes first, so a closed pipe surfaces as the
-/// plain `BrokenPipe` error that `main` treats as a quiet exit.
+/// plain `BrokenPipe` error that `main` treats as a quiet exit. Strings hold no raw control or
+/// invisible character ([`escape::JsonFormatter`]).
 pub fn write_json_doc(
     w: &mut dyn std::io::Write,
     doc: &impl serde::Serialize,
 ) -> std::io::Result<()> {
-    let mut bytes = serde_json::to_vec_pretty(doc).map_err(std::io::Error::other)?;
+    let mut bytes = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut bytes, escape::JsonFormatter::new());
+    doc.serialize(&mut ser).map_err(std::io::Error::other)?;
     bytes.push(b'\n');
     w.write_all(&bytes)
 }

@@ -23,6 +23,8 @@ pub struct Styles {
     pub category: Style,
     /// A field name.
     pub field: Style,
+    /// Whether the styles above colour anything (then the output may hold SGR sequences).
+    pub colored: bool,
 }
 
 impl Styles {
@@ -36,6 +38,7 @@ impl Styles {
         self.ok = Style::new().green().bold();
         self.category = Style::new().magenta().bold();
         self.field = Style::new().cyan();
+        self.colored = true;
     }
 
     pub fn colored() -> Styles {

@@ -1,12 +1,13 @@
 //! The human report of a comparison: the verdict and counts, what differs in how the sides
 //! were produced, each root cause (category, field, token-level A vs B, affected actions, why,
 //! fix), one line for knock-on changes, and notes. Short by default; `--all` expands lists.
+//! Every value from the logs or how they were produced is printed through [`Untrusted`].
 
 use std::io::{self, Write};
 
 use owo_colors::OwoColorize;
 
-use super::{Styles, plural};
+use super::{Styles, Untrusted, escape, plural};
 use crate::diff::gate::Decision;
 use crate::diff::{Category, Cause, Report, Status, TokenSide, Verdict, changed_with_context};
 
@@ -43,7 +44,7 @@ pub fn write_report(
                     side.exit_status.unwrap_or_default()
                 )?;
                 for line in &side.error_tail {
-                    writeln!(w, "  {} {line}", "│".style(s.dim))?;
+                    writeln!(w, "  {} {}", "│".style(s.dim), Untrusted(line))?;
                 }
             }
         }
@@ -61,7 +62,7 @@ pub fn write_report(
             writeln!(
                 w,
                 "  {:<width$}  {} {}  {} {}",
-                d.setting.style(s.field),
+                Untrusted(&d.setting).style(s.field),
                 "A".style(s.side_a),
                 shown(d.a.as_deref()),
                 "B".style(s.side_b),
@@ -97,7 +98,7 @@ pub fn write_report(
                 "   … and {} more {} causes ({}{}; --all shows them)",
                 causes.len(),
                 cat.as_str().style(s.category),
-                fields.join(", "),
+                Untrusted(&fields.join(", ")),
                 if causes.len() > 3 { ", …" } else { "" }
             )?;
         }
@@ -143,7 +144,7 @@ pub fn write_report(
         writeln!(w)?;
         writeln!(w, "{}", "notes".style(s.header))?;
         for note in &r.notes {
-            writeln!(w, "  {} {note}", "-".style(s.dim))?;
+            writeln!(w, "  {} {}", "-".style(s.dim), Untrusted(note))?;
         }
     }
     if !decision.ignored.is_empty() {
@@ -181,9 +182,10 @@ fn side_line(
     let version = side.go_version.as_deref().unwrap_or("go version unknown");
     writeln!(
         w,
-        "{}  {text}  {}",
+        "{}  {}  {}",
         name.style(style).style(s.label),
-        version.style(s.dim)
+        Untrusted(&text),
+        Untrusted(version).style(s.dim)
     )
 }
 
@@ -240,7 +242,7 @@ fn write_cause(
         "{:>2}. {}  {}{ignored}",
         n,
         c.category.as_str().style(s.category),
-        c.field.style(s.field)
+        Untrusted(&c.field).style(s.field)
     )?;
     let indent = "    ";
     if let Some((from, to)) = &c.rewrite {
@@ -248,10 +250,10 @@ fn write_cause(
             w,
             "{indent}{} {}  {}  {} {}",
             "A".style(s.side_a),
-            from.style(s.side_a),
+            Untrusted(from).style(s.side_a),
             "→".style(s.dim),
             "B".style(s.side_b),
-            to.style(s.side_b)
+            Untrusted(to).style(s.side_b)
         )?;
     } else if c.tokens.iter().any(|t| t.side == TokenSide::Equal) && c.a.is_some() && c.b.is_some()
     {
@@ -261,13 +263,17 @@ fn write_cause(
             match t {
                 None => line.push_str(&format!("{} ", "…".style(s.dim))),
                 Some(t) => match t.side {
-                    TokenSide::Equal => line.push_str(&format!("{} ", t.text.style(s.dim))),
-                    TokenSide::A => {
-                        line.push_str(&format!("{} ", format!("-{}", t.text).style(s.side_a)))
+                    TokenSide::Equal => {
+                        line.push_str(&format!("{} ", Untrusted(&t.text).style(s.dim)))
                     }
-                    TokenSide::B => {
-                        line.push_str(&format!("{} ", format!("+{}", t.text).style(s.side_b)))
-                    }
+                    TokenSide::A => line.push_str(&format!(
+                        "{} ",
+                        format!("-{}", Untrusted(&t.text)).style(s.side_a)
+                    )),
+                    TokenSide::B => line.push_str(&format!(
+                        "{} ",
+                        format!("+{}", Untrusted(&t.text)).style(s.side_b)
+                    )),
                 },
             }
         }
@@ -292,7 +298,7 @@ fn write_cause(
         "{indent}{} {}",
         "in".style(s.label),
         if names.len() == 1 {
-            names[0].to_string()
+            escape(names[0]).into_owned()
         } else {
             format!(
                 "{}: {}",
@@ -302,36 +308,41 @@ fn write_cause(
         }
     )?;
     if !c.also.is_empty() {
-        writeln!(w, "{indent}{} {}", "also".style(s.label), c.also.join(", "))?;
+        writeln!(
+            w,
+            "{indent}{} {}",
+            "also".style(s.label),
+            Untrusted(&c.also.join(", "))
+        )?;
     }
-    writeln!(w, "{indent}{} {}", "why".style(s.label), c.why)?;
+    writeln!(w, "{indent}{} {}", "why".style(s.label), Untrusted(&c.why))?;
     if let Some(fix) = &c.fix {
-        writeln!(w, "{indent}{} {}", "fix".style(s.label), fix)?;
+        writeln!(w, "{indent}{} {}", "fix".style(s.label), Untrusted(fix))?;
     }
     Ok(())
 }
 
-/// A value for display: absent values are named, long ones shortened.
+/// A value for display: absent values are named, long ones shortened, all escaped.
 fn shown(v: Option<&str>) -> String {
     match v {
         None => "(absent)".into(),
         Some("") => "(empty)".into(),
         Some(v) if v.chars().count() > 160 => {
             let cut: String = v.chars().take(160).collect();
-            format!("{cut}…")
+            format!("{}…", escape(&cut))
         }
-        Some(v) => v.replace('\n', "\\n"),
+        Some(v) => escape(v).into_owned(),
     }
 }
 
-/// `a, b, c, … (+N; --all lists them)`.
+/// `a, b, c, … (+N; --all lists them)`, escaped.
 fn list(items: &[&str], all: bool) -> String {
     if all || items.len() <= SHOWN_ACTIONS {
-        return items.join(", ");
+        return escape(&items.join(", ")).into_owned();
     }
     format!(
         "{}, … (+{} more; --all lists them)",
-        items[..SHOWN_ACTIONS].join(", "),
+        escape(&items[..SHOWN_ACTIONS].join(", ")),
         items.len() - SHOWN_ACTIONS
     )
 }

@@ -7,5 +7,6 @@ mod explain;
 mod inspect;
 mod live;
 mod pairs;
+mod safety;
 mod support;
 mod testcache;
