@@ -175,7 +175,7 @@ pub struct CheckArgs {
     pub run: RunArgs,
 
     #[command(flatten)]
-    pub report: ReportArgs,
+    pub output: OutputArgs,
 
     /// Arguments for `go build` (or `go test` with --test): flags and packages. Default ./...
     #[arg(last = true, value_name = "GO ARGS")]
@@ -186,7 +186,7 @@ impl CheckArgs {
     /// Whether any of the default check's own options was given.
     fn is_used(&self) -> bool {
         let r = &self.run;
-        let p = &self.report;
+        let p = &self.output;
         r.test
             || r.cold
             || r.quiet
@@ -274,7 +274,7 @@ pub struct DiffArgs {
     pub run: RunArgs,
 
     #[command(flatten)]
-    pub report: ReportArgs,
+    pub output: OutputArgs,
 
     /// Arguments for both sides' `go build` (or `go test`): flags and packages. Default ./...
     #[arg(last = true, value_name = "GO ARGS")]
@@ -309,12 +309,12 @@ pub struct CompareArgs {
     pub b: PathBuf,
 
     #[command(flatten)]
-    pub report: ReportArgs,
+    pub output: OutputArgs,
 }
 
 /// How a comparison is reported and gated.
 #[derive(Args, Debug, Clone)]
-pub struct ReportArgs {
+pub struct OutputArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
@@ -371,7 +371,7 @@ pub struct DemoArgs {
     pub quiet: bool,
 
     #[command(flatten)]
-    pub report: ReportArgs,
+    pub output: OutputArgs,
 }
 
 #[derive(Args, Debug)]
@@ -426,17 +426,17 @@ pub struct Config {
     pub command: Command,
 }
 
-/// Report format and gate of a comparison.
+/// How a comparison is written (format, every action or a summary) and gated (exit status).
 #[derive(Debug, Clone)]
-pub struct ReportConfig {
+pub struct OutputOptions {
     pub format: Format,
     pub all: bool,
     pub gate: Gate,
 }
 
-impl From<ReportArgs> for ReportConfig {
-    fn from(a: ReportArgs) -> Self {
-        ReportConfig {
+impl From<OutputArgs> for OutputOptions {
+    fn from(a: OutputArgs) -> Self {
+        OutputOptions {
             format: a.format,
             all: a.all,
             gate: Gate {
@@ -462,7 +462,7 @@ pub enum Command {
     /// Build both sides, then compare (default command and `diff`).
     Live {
         live: LiveConfig,
-        report: ReportConfig,
+        output: OutputOptions,
     },
     Capture {
         output: PathBuf,
@@ -472,7 +472,7 @@ pub enum Command {
     Compare {
         a: PathBuf,
         b: PathBuf,
-        report: ReportConfig,
+        output: OutputOptions,
     },
     Inspect {
         log: PathBuf,
@@ -492,8 +492,21 @@ pub enum Command {
         name: Option<String>,
         list: bool,
         options: crate::demo::DemoOptions,
-        report: ReportConfig,
+        output: OutputOptions,
     },
+}
+
+impl Command {
+    /// Whether the command may run go (and so must stop go and remove its temporary
+    /// directories on Ctrl-C).
+    pub fn runs_go(&self) -> bool {
+        match self {
+            Command::Live { .. } | Command::Capture { .. } => true,
+            Command::Explain { live, .. } => live.is_some(),
+            Command::Demo { name, list, .. } => name.is_some() && !list,
+            Command::Compare { .. } | Command::Inspect { .. } => false,
+        }
+    }
 }
 
 /// The flag that keeps VCS stamping out of a relocated comparison.
@@ -521,7 +534,7 @@ impl Cli {
             None => {
                 let CheckArgs {
                     run,
-                    report,
+                    output,
                     go_args,
                 } = self.check;
                 let dir = run.dir.clone().unwrap_or_else(|| PathBuf::from("."));
@@ -540,7 +553,7 @@ impl Cli {
                         options: run_options(&run, go_args),
                         notes: vec![NO_VCS_NOTE.to_string()],
                     },
-                    report: report.into(),
+                    output: output.into(),
                 }
             }
             Some(Commands::Diff(d)) => diff_config(*d)?,
@@ -562,7 +575,7 @@ impl Cli {
             Some(Commands::Compare(c)) => Command::Compare {
                 a: c.a,
                 b: c.b,
-                report: c.report.into(),
+                output: c.output.into(),
             },
             Some(Commands::Explain(e)) => {
                 let mut targets = e.targets;
@@ -605,7 +618,7 @@ impl Cli {
                     go: d.go,
                     progress: ProgressMode::from_quiet(d.quiet),
                 },
-                report: d.report.into(),
+                output: d.output.into(),
             },
         };
         Ok(Config { styles, command })
@@ -670,7 +683,7 @@ fn diff_config(d: DiffArgs) -> Result<Command, Error> {
     };
     Ok(Command::Live {
         live,
-        report: d.report.into(),
+        output: d.output.into(),
     })
 }
 
@@ -716,7 +729,7 @@ mod tests {
 
     #[test]
     fn diff_sides() {
-        let Command::Live { live, report } = config(&[
+        let Command::Live { live, output } = config(&[
             "whymiss",
             "diff",
             "--a-env",
@@ -736,7 +749,19 @@ mod tests {
         assert_eq!(live.b.flags, vec!["-gcflags=all=-N -l", "-trimpath"]);
         assert_eq!(live.b.go.as_deref(), Some("go1.26.6"));
         assert_eq!(live.options.shared_args, vec!["./..."]);
-        assert_eq!(report.gate.ignore, vec![Category::VcsStamp]);
+        assert_eq!(output.gate.ignore, vec![Category::VcsStamp]);
+    }
+
+    #[test]
+    fn only_commands_that_may_run_go_watch_for_signals() {
+        assert!(config(&["whymiss"]).runs_go());
+        assert!(config(&["whymiss", "capture", "-o", "x"]).runs_go());
+        assert!(config(&["whymiss", "demo", "moved"]).runs_go());
+        assert!(!config(&["whymiss", "demo", "--list"]).runs_go());
+        assert!(!config(&["whymiss", "compare", "a", "b"]).runs_go());
+        assert!(!config(&["whymiss", "inspect", "a"]).runs_go());
+        assert!(!config(&["whymiss", "explain", "Cargo.toml"]).runs_go());
+        assert!(config(&["whymiss", "explain", "example.com/x"]).runs_go());
     }
 
     #[test]

@@ -26,6 +26,10 @@ pub enum Error {
     /// Arguments that parse but cannot be acted on.
     #[error("{0}")]
     Usage(String),
+    /// The handler that stops go and removes temporary directories on Ctrl-C could not be
+    /// installed, so whymiss does not start go.
+    #[error("cannot install the handler for Ctrl-C (SIGINT) and SIGTERM: {}", io_message(.0))]
+    SignalHandler(std::io::Error),
     /// Writing the report failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(std::io::Error),
@@ -111,5 +115,20 @@ impl Error {
             Error::Interrupted { signal } => 128 + signal,
             _ => 2,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signal_handler_failure_is_trouble_not_a_usage_error() {
+        let e = Error::SignalHandler(std::io::Error::from_raw_os_error(24));
+        assert_eq!(
+            e.to_string(),
+            "cannot install the handler for Ctrl-C (SIGINT) and SIGTERM: too many open files"
+        );
+        assert_eq!(e.exit_code(), 2);
     }
 }

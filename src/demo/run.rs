@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use crate::diff::{self, Category, Verdict};
 use crate::error::Error;
+use crate::go::load;
 use crate::go::run::{RunOptions, run_side};
 use crate::go::side::SideSpec;
 use crate::go::workspace::TempTree;
@@ -124,8 +125,6 @@ pub fn load_all() -> Result<Vec<Scenario>, Error> {
 /// Runs a scenario. The working copy lives in a temporary directory that is removed when this
 /// returns, and on Ctrl-C.
 pub fn run(scenario: &Scenario, options: &DemoOptions) -> Result<DemoRun, Error> {
-    signals::install()
-        .map_err(|e| Error::Usage(format!("cannot install a signal handler: {e}")))?;
     let (a, b) = (&scenario.a, &scenario.b);
     let tree = TempTree::new("whymiss-demo-").map_err(|source| Error::SideIo {
         side: a.label.clone(),
@@ -157,21 +156,16 @@ pub fn run(scenario: &Scenario, options: &DemoOptions) -> Result<DemoRun, Error>
     apply_steps(b.setup.iter(), b, &root, &scenario.name)?;
     let run_b = run_side(&side_spec(b, &root, options), &run_options)?;
 
-    let log_a = crate::parse_side(&run_a, scenario.test)?;
-    let log_b = crate::parse_side(&run_b, scenario.test)?;
+    let log_a = load::parse_side(&run_a, scenario.test)?;
+    let log_b = load::parse_side(&run_b, scenario.test)?;
     let report = diff::compare(&log_a, &log_b, run_a.info.clone(), run_b.info.clone());
-    let failed: Vec<String> = [&run_a, &run_b]
-        .into_iter()
-        .filter(|r| !r.success)
-        .map(crate::build_failed)
-        .collect();
     let check = Check::new(&scenario.expect, &report);
     Ok(DemoRun {
         scenario: scenario.clone(),
         dir: root,
         report,
         check,
-        failed: (!failed.is_empty()).then(|| failed.join("; ")),
+        failed: load::failed_sides(&[&run_a, &run_b]),
     })
 }
 

@@ -1,7 +1,8 @@
 //! Everything about the go command: finding toolchains, describing and running the two sides
-//! of a comparison, relocated copies of a module, capture files, and reading logs.
+//! of a comparison, relocated copies of a module, capture files, and reading and loading logs.
 pub mod capture;
 pub mod invocation;
+pub mod load;
 pub mod logfile;
 pub mod progress;
 pub mod run;
