@@ -106,7 +106,7 @@ pub fn load(name: &str) -> Result<Scenario, Error> {
                 "no scenario named `{name}` (`whymiss demo --list` lists them)"
             ))
         })?;
-    let text = String::from_utf8_lossy(bytes);
+    let text = String::from_utf8_lossy(&bytes);
     scenario::parse(name, &text).map_err(|e| {
         let at = if e.line == 0 {
             String::new()
@@ -119,7 +119,7 @@ pub fn load(name: &str) -> Result<Scenario, Error> {
 
 /// Every embedded scenario, by name.
 pub fn load_all() -> Result<Vec<Scenario>, Error> {
-    embedded::scenario_names().into_iter().map(load).collect()
+    embedded::scenario_names().iter().map(|n| load(n)).collect()
 }
 
 /// Runs a scenario. The working copy lives in a temporary directory that is removed when this

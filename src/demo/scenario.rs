@@ -12,7 +12,10 @@
 //!   … and the paragraph goes on here.
 //! ```
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
+
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, civil};
 
 use crate::diff::Category;
 
@@ -410,93 +413,35 @@ impl std::fmt::Display for Step {
     }
 }
 
-/// `2024-06-01` or `2024-06-01T12:00:00Z` (UTC) → a time.
+/// `2024-06-01` or `2024-06-01T12:00:00Z` (UTC, 1970 to 9999) → a time.
 pub fn parse_time(text: &str) -> Result<SystemTime, String> {
     let bad = || format!("expected a date like 2024-06-01 or 2024-06-01T12:00:00Z, got `{text}`");
-    let (date, time) = match text.split_once('T') {
-        Some((d, t)) => (d, Some(t.strip_suffix('Z').ok_or_else(bad)?)),
-        None => (text, None),
-    };
-    let num = |s: &str, len: usize| -> Result<i64, String> {
-        if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) {
-            s.parse().map_err(|_| bad())
-        } else {
-            Err(bad())
+    let time = match text.split_once('T') {
+        // Only UTC, written `Z`: an offset would make the file's meaning depend on reading it.
+        Some((_, clock)) if clock.len() == 9 && clock.ends_with('Z') => {
+            text.parse::<Timestamp>().map_err(|_| bad())?
         }
+        Some(_) => return Err(bad()),
+        None => text
+            .parse::<civil::Date>()
+            .and_then(|date| TimeZone::UTC.to_timestamp(date.to_datetime(civil::Time::midnight())))
+            .map_err(|_| bad())?,
     };
-    let d: Vec<&str> = date.split('-').collect();
-    let [y, m, day] = d[..] else {
-        return Err(bad());
-    };
-    let (y, m, day) = (num(y, 4)?, num(m, 2)?, num(day, 2)?);
-    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+    if !(1970..=9999).contains(&TimeZone::UTC.to_datetime(time).year()) {
         return Err(bad());
     }
-    let secs_of_day = match time {
-        None => 0,
-        Some(t) => {
-            let p: Vec<&str> = t.split(':').collect();
-            let [h, mi, s] = p[..] else { return Err(bad()) };
-            let (h, mi, s) = (num(h, 2)?, num(mi, 2)?, num(s, 2)?);
-            if h > 23 || mi > 59 || s > 59 {
-                return Err(bad());
-            }
-            h * 3600 + mi * 60 + s
-        }
-    };
-    let secs = days_from_civil(y, m, day) * 86_400 + secs_of_day;
-    Ok(SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64))
+    SystemTime::try_from(time).map_err(|_| bad())
 }
 
-/// A time as `2024-06-01T12:00:00Z`.
+/// A time as `2024-06-01T12:00:00Z` (UTC, to the second).
 pub fn format_time(time: SystemTime) -> String {
-    let secs = time
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs()) as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
-    )
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
+    crate::go::capture::rfc3339_utc(time)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     const FULL: &str = "\
 # a comment

@@ -56,7 +56,7 @@ pub fn apply(step: &Step, root: &Path, scenario: &str) -> io::Result<()> {
                     format!("no file {file} in the scenario"),
                 )
             })?;
-            write(path, bytes)
+            write(path, &bytes)
         }
         Step::Remove(paths) => {
             for rel in paths {
