@@ -93,6 +93,11 @@ pub enum Commands {
     /// that differ in one way, the report, and the lesson it teaches.
     #[command(after_help = DEMO_EXAMPLES)]
     Demo(DemoArgs),
+
+    /// Print the JSON Schema of `compare --format json` (docs/report.schema.json is this
+    /// output).
+    #[command(hide = true)]
+    Schema,
 }
 
 const DIFF_EXAMPLES: &str = "\
@@ -494,6 +499,8 @@ pub enum Command {
         options: crate::demo::DemoOptions,
         output: OutputOptions,
     },
+    /// Print the JSON Schema of the comparison report.
+    Schema,
 }
 
 impl Command {
@@ -504,7 +511,7 @@ impl Command {
             Command::Live { .. } | Command::Capture { .. } => true,
             Command::Explain { live, .. } => live.is_some(),
             Command::Demo { name, list, .. } => name.is_some() && !list,
-            Command::Compare { .. } | Command::Inspect { .. } => false,
+            Command::Compare { .. } | Command::Inspect { .. } | Command::Schema => false,
         }
     }
 }
@@ -620,6 +627,7 @@ impl Cli {
                 },
                 output: d.output.into(),
             },
+            Some(Commands::Schema) => Command::Schema,
         };
         Ok(Config { styles, command })
     }

@@ -54,5 +54,6 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             options,
             output,
         } => cmd::demo::run(name.as_deref(), *list, options, output, styles, out),
+        Command::Schema => cmd::schema::run(out),
     }
 }

@@ -7,5 +7,6 @@ pub mod explain;
 pub mod inspect;
 pub mod live;
 mod outcome;
+pub mod schema;
 
 pub use outcome::Outcome;

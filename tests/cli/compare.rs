@@ -208,3 +208,36 @@ fn text_report_is_short() {
     let lines = run.stdout().lines().count();
     assert!(lines <= 40, "{lines} lines:\n{}", run.stdout());
 }
+
+#[test]
+fn the_committed_schema_is_the_generated_one() {
+    let generated = whymiss(["schema"]).code(0).stdout();
+    let committed = std::fs::read_to_string(repo().join("docs/report.schema.json")).unwrap();
+    assert!(
+        generated == committed,
+        "docs/report.schema.json differs from the schema of the JSON view structs \
+         (src/report/json.rs); regenerate it with\n    \
+         cargo run -q -- schema > docs/report.schema.json"
+    );
+}
+
+#[test]
+fn the_schema_rejects_fields_it_does_not_know() {
+    let (_, mut v) = compare_json(
+        &log("go1.27.3/lab-build.log.gz"),
+        &log("go1.27.3/lab-trimpath.log.gz"),
+    );
+    let schema: Value =
+        serde_json::from_slice(&std::fs::read(repo().join("docs/report.schema.json")).unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("valid schema");
+    assert!(validator.is_valid(&v));
+    v["causes"][0]["new_field"] = Value::Bool(true);
+    assert!(
+        !validator.is_valid(&v),
+        "an unknown field in a cause passed"
+    );
+    v["causes"][0].as_object_mut().unwrap().remove("new_field");
+    v["summary"].as_object_mut().unwrap().remove("knock_on");
+    assert!(!validator.is_valid(&v), "a missing summary field passed");
+}
