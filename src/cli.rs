@@ -94,6 +94,11 @@ pub enum Commands {
     #[command(after_help = DEMO_EXAMPLES)]
     Demo(DemoArgs),
 
+    /// Re-capture the log pairs of corpus/pairs from their case.txt files (whymiss's own test
+    /// corpus; see corpus/README.md).
+    #[command(hide = true)]
+    CapturePairs(CapturePairsArgs),
+
     /// Print the JSON Schema of `compare --format json` (docs/report.schema.json is this
     /// output).
     #[command(hide = true)]
@@ -379,6 +384,26 @@ pub struct DemoArgs {
     pub output: OutputArgs,
 }
 
+/// `whymiss capture-pairs`.
+#[derive(Args, Debug)]
+pub struct CapturePairsArgs {
+    /// The pairs to capture (directory names under corpus/pairs/). Default: every pair.
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+
+    /// The corpus directory, holding pairs/.
+    #[arg(long, value_name = "DIR", default_value = "corpus")]
+    pub corpus: PathBuf,
+
+    /// Leave the working directory ($TMPDIR/whymiss-pairs) for debugging.
+    #[arg(long)]
+    pub keep_temp: bool,
+
+    /// No progress lines on the terminal.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
 #[derive(Args, Debug)]
 pub struct InspectArgs {
     /// The log: go's stderr captured with GODEBUG=gocachehash=1, a CI log holding it (line
@@ -462,6 +487,18 @@ pub struct LiveConfig {
     pub notes: Vec<String>,
 }
 
+/// Log pairs to re-capture (`whymiss capture-pairs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapturePairs {
+    /// The pairs (directory names under `corpus/pairs/`); empty for all.
+    pub names: Vec<String>,
+    /// The corpus directory (holding `pairs/`).
+    pub corpus: PathBuf,
+    /// Leave the working directory for debugging.
+    pub keep_temp: bool,
+    pub progress: ProgressMode,
+}
+
 #[derive(Debug)]
 pub enum Command {
     /// Build both sides, then compare (default command and `diff`).
@@ -499,6 +536,8 @@ pub enum Command {
         options: crate::demo::DemoOptions,
         output: OutputOptions,
     },
+    /// Re-capture log pairs.
+    CapturePairs(CapturePairs),
     /// Print the JSON Schema of the comparison report.
     Schema,
 }
@@ -508,7 +547,7 @@ impl Command {
     /// directories on Ctrl-C).
     pub fn runs_go(&self) -> bool {
         match self {
-            Command::Live { .. } | Command::Capture { .. } => true,
+            Command::Live { .. } | Command::Capture { .. } | Command::CapturePairs(_) => true,
             Command::Explain { live, .. } => live.is_some(),
             Command::Demo { name, list, .. } => name.is_some() && !list,
             Command::Compare { .. } | Command::Inspect { .. } | Command::Schema => false,
@@ -627,6 +666,12 @@ impl Cli {
                 },
                 output: d.output.into(),
             },
+            Some(Commands::CapturePairs(c)) => Command::CapturePairs(CapturePairs {
+                names: c.names,
+                corpus: c.corpus,
+                keep_temp: c.keep_temp,
+                progress: ProgressMode::from_quiet(c.quiet),
+            }),
             Some(Commands::Schema) => Command::Schema,
         };
         Ok(Config { styles, command })

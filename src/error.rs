@@ -81,6 +81,12 @@ pub enum Error {
         status: i32,
         tail: Vec<String>,
     },
+    /// A command whymiss ran itself failed; it has said why on standard error.
+    #[error("{what} failed (exit {status})")]
+    Subprocess { what: String, status: i32 },
+    /// A captured log pair is not what its `case.txt` expects (`whymiss capture-pairs`).
+    #[error("pair {pair}: {message}")]
+    PairCheck { pair: String, message: String },
     /// A side's build output is not a usable log.
     #[error("side {side}: {source}")]
     SideLog { side: String, source: ParseError },

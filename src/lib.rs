@@ -54,6 +54,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             options,
             output,
         } => cmd::demo::run(name.as_deref(), *list, options, output, styles, out),
+        Command::CapturePairs(what) => cmd::capture_pairs::run(what, out),
         Command::Schema => cmd::schema::run(out),
     }
 }

@@ -16,5 +16,5 @@ pub use invocation::{GoInvocation, Subcommand};
 pub use progress::ProgressMode;
 pub use run::{RunOptions, RunSpec, SideRun, run_side, run_sides};
 pub use side::{DescribedSide, SideSpec, describe_side};
-pub use toolchain::{resolve_go, test_toolchain};
+pub use toolchain::resolve_go;
 pub use workspace::{TempTree, Workspace};

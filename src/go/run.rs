@@ -629,6 +629,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn side_flags_go_after_shared_flags_and_before_packages() {
         let module = copy_tree_for_test("tiny");
         let mut spec = side("B", module.path(), "1.27.3");
@@ -656,6 +657,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn a_relocated_side_builds_a_copy_and_both_logs_verify() {
         let module = copy_tree_for_test("tiny");
         let mut b = side("B", module.path(), "1.27.3");
@@ -702,6 +704,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn an_env_override_shows_in_that_sides_go_env() {
         let module = copy_tree_for_test("tiny");
         let mut b = side("B", module.path(), "1.27.3");
@@ -722,6 +725,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn two_toolchains_report_their_versions() {
         let module = copy_tree_for_test("tiny");
         let spec = RunSpec {
@@ -739,6 +743,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn the_oldest_supported_toolchain_runs_and_its_log_verifies() {
         let module = copy_tree_for_test("tiny");
         let run = run_side(&side("A", module.path(), "1.21.13"), &options(&["."])).unwrap();
@@ -751,6 +756,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn a_failing_build_is_a_result_not_an_error() {
         let module = copy_tree_for_test("tiny");
         let mut b = side("B", module.path(), "1.27.3");
@@ -776,6 +782,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn go_test_logs_test_cache_lines_without_test_output() {
         let module = copy_tree_for_test("tiny");
         let side_a = side("A", module.path(), "1.27.3");
@@ -794,6 +801,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn a_cold_run_leaves_no_temporary_directory() {
         let module = copy_tree_for_test("tiny");
         let mut b = side("B", module.path(), "1.27.3");
@@ -831,6 +839,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn a_side_that_cannot_start_is_an_error_naming_it() {
         let module = copy_tree_for_test("tiny");
         let outside = tempfile::tempdir().unwrap();
@@ -854,6 +863,7 @@ mod tests {
     /// signal must not reach the test harness's other tests). Without the variable it has
     /// nothing to do.
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn sigint_child() {
         let Some(module) = std::env::var_os(SIGINT_CHILD_VAR) else {
             return;
@@ -877,6 +887,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn sigint_stops_go_and_removes_every_temporary_directory() {
         use std::time::Instant;
         let module = copy_tree_for_test("tiny");

@@ -1,0 +1,10 @@
+//! The tests that run real go builds (`cargo test --test live`): the relocation check,
+//! `whymiss diff`, capture + compare, test-cache causes, Ctrl-C, and every demo scenario. They
+//! fail (never skip) when a toolchain is missing: `scripts/install-go.sh` installs them. The
+//! tier without Go is `tests/offline`.
+
+mod demo;
+mod live;
+#[path = "../support/mod.rs"]
+mod support;
+mod testcache;
