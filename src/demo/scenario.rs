@@ -581,7 +581,7 @@ pub fn parse_time(text: &str) -> Result<SystemTime, String> {
 
 /// A time as `2024-06-01T12:00:00Z` (UTC, to the second).
 pub fn format_time(time: SystemTime) -> String {
-    crate::go::capture::rfc3339_utc(time)
+    crate::go::timestamp::rfc3339_utc(time)
 }
 
 #[cfg(test)]

@@ -21,7 +21,6 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
-use std::time::SystemTime;
 
 use crate::error::Error;
 use crate::model::SideInfo;
@@ -345,18 +344,10 @@ fn split_words(value: &str) -> Result<Vec<String>, String> {
     Ok(words)
 }
 
-/// `2026-11-21T18:20:05Z`: RFC 3339 in UTC, to the second.
-pub fn rfc3339_utc(time: SystemTime) -> String {
-    jiff::Timestamp::try_from(time)
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::{Duration, UNIX_EPOCH};
+    use std::time::Duration;
 
     fn sample() -> SideInfo {
         SideInfo {
@@ -549,14 +540,5 @@ mod tests {
         assert_eq!(header.info.label, "");
         assert_eq!(&text.as_bytes()[header.body_offset..], b"log");
         assert_eq!(header.header_lines, 6);
-    }
-
-    #[test]
-    fn times_are_rfc3339_utc() {
-        assert_eq!(rfc3339_utc(UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        let t = UNIX_EPOCH + Duration::from_secs(1_795_285_205);
-        assert_eq!(rfc3339_utc(t), "2026-11-21T18:20:05Z");
-        let leap = UNIX_EPOCH + Duration::from_secs(951_782_400);
-        assert_eq!(rfc3339_utc(leap), "2000-02-29T00:00:00Z");
     }
 }

@@ -121,7 +121,7 @@ pub fn describe_side(spec: &SideSpec) -> Result<DescribedSide, Error> {
             });
         }
     }
-    let time = super::capture::rfc3339_utc(std::time::SystemTime::now());
+    let time = super::timestamp::rfc3339_utc(std::time::SystemTime::now());
     let mut env = query_env(&go, &dir, spec)?;
 
     let gomod = env.remove("GOMOD").unwrap_or_default();
