@@ -5,6 +5,7 @@
 mod compare;
 mod corpus;
 mod explain;
+mod help;
 mod inspect;
 mod pairs;
 #[path = "../support/mod.rs"]
