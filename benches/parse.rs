@@ -24,8 +24,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest as _, Sha256};
-use whymiss::go::logfile::LogFile;
-use whymiss::model::{BuildLog, SideInfo};
+use whymiss::go::load::{self, SideFile};
+use whymiss::go::logfile::{DEFAULT_MAX_LOG_SIZE, LogFile};
+use whymiss::model::SideInfo;
 use whymiss::parse::parse_log;
 
 fn main() {
@@ -209,35 +210,20 @@ fn floors(bytes: &[u8]) {
     );
 }
 
-/// Reads and parses both logs (one after the other, or one per thread), then compares them.
+/// Reads and parses both logs (one after the other, or one per thread, as `whymiss compare`
+/// does), then compares them.
 fn read_parse_compare(a: &Path, b: &Path, threads: bool) -> whymiss::diff::Report {
-    fn read(path: &Path) -> LogFile {
-        LogFile::read(path).expect("read")
-    }
-    fn parse(file: &LogFile) -> BuildLog<'_> {
-        parse_log(&file.bytes).expect("parses")
-    }
-    fn compare(a: &BuildLog<'_>, b: &BuildLog<'_>) -> whymiss::diff::Report {
-        let side = |label: &str| SideInfo {
-            label: label.into(),
-            ..SideInfo::default()
-        };
-        whymiss::diff::compare(a, b, side("A"), side("B"))
-    }
     if !threads {
-        let (fa, fb) = (read(a), read(b));
-        return compare(&parse(&fa), &parse(&fb));
+        let (fa, fb) = (
+            SideFile::read("A", a, DEFAULT_MAX_LOG_SIZE).expect("read"),
+            SideFile::read("B", b, DEFAULT_MAX_LOG_SIZE).expect("read"),
+        );
+        let (la, lb) = (fa.parse().expect("parses"), fb.parse().expect("parses"));
+        return whymiss::diff::compare(&la, &lb, fa.info_for(&la), fb.info_for(&lb));
     }
-    let (fa, fb) = std::thread::scope(|s| {
-        let fa = s.spawn(|| read(a));
-        let fb = read(b);
-        (fa.join().expect("read A"), fb)
-    });
-    std::thread::scope(|s| {
-        let la = s.spawn(|| parse(&fa));
-        let lb = parse(&fb);
-        compare(&la.join().expect("parse A"), &lb)
-    })
+    let (fa, fb) = load::read_pair(a, b, DEFAULT_MAX_LOG_SIZE).expect("read");
+    let (la, lb) = load::parse_pair(&fa, &fb).expect("parses");
+    whymiss::diff::compare(&la, &lb, fa.info_for(&la), fb.info_for(&lb))
 }
 
 fn compare_case(a: &Path, b: &Path, runs: usize) {
@@ -297,16 +283,13 @@ fn measure_memory_child(files: &[String]) {
     reset_peak();
     let base = vm_hwm();
     let t = Instant::now();
-    let read: Vec<LogFile> = files
+    let read: Vec<SideFile> = files
         .iter()
-        .map(|f| LogFile::read(Path::new(f)).expect("read"))
+        .map(|f| SideFile::read("A", Path::new(f), DEFAULT_MAX_LOG_SIZE).expect("read"))
         .collect();
     let (read_time, after_read) = (t.elapsed(), vm_hwm());
     let t = Instant::now();
-    let logs: Vec<_> = read
-        .iter()
-        .map(|f| parse_log(&f.bytes).expect("parses"))
-        .collect();
+    let logs: Vec<_> = read.iter().map(|f| f.parse().expect("parses")).collect();
     let parse_time = t.elapsed();
     let mut notes = format!(
         "files {}; read {}, parse {}",

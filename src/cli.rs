@@ -93,6 +93,16 @@ pub enum Commands {
     /// that differ in one way, the report, and the lesson it teaches.
     #[command(after_help = DEMO_EXAMPLES)]
     Demo(DemoArgs),
+
+    /// Re-capture the log pairs of corpus/pairs from their case.txt files (whymiss's own test
+    /// corpus; see corpus/README.md).
+    #[command(hide = true)]
+    CapturePairs(CapturePairsArgs),
+
+    /// Print the JSON Schema of `compare --format json` (docs/report.schema.json is this
+    /// output).
+    #[command(hide = true)]
+    Schema,
 }
 
 const DIFF_EXAMPLES: &str = "\
@@ -176,7 +186,7 @@ pub struct CheckArgs {
     pub run: RunArgs,
 
     #[command(flatten)]
-    pub report: ReportArgs,
+    pub output: OutputArgs,
 
     /// Arguments for `go build` (or `go test` with --test): flags and packages. Default ./...
     #[arg(last = true, value_name = "GO ARGS")]
@@ -187,7 +197,7 @@ impl CheckArgs {
     /// Whether any of the default check's own options was given.
     fn is_used(&self) -> bool {
         let r = &self.run;
-        let p = &self.report;
+        let p = &self.output;
         r.test
             || r.cold
             || r.quiet
@@ -275,7 +285,7 @@ pub struct DiffArgs {
     pub run: RunArgs,
 
     #[command(flatten)]
-    pub report: ReportArgs,
+    pub output: OutputArgs,
 
     /// Arguments for both sides' `go build` (or `go test`): flags and packages. Default ./...
     #[arg(last = true, value_name = "GO ARGS")]
@@ -311,7 +321,7 @@ pub struct CompareArgs {
     pub b: PathBuf,
 
     #[command(flatten)]
-    pub report: ReportArgs,
+    pub output: OutputArgs,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -328,7 +338,7 @@ pub struct InputArgs {
 
 /// How a comparison is reported and gated.
 #[derive(Args, Debug, Clone)]
-pub struct ReportArgs {
+pub struct OutputArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
@@ -388,7 +398,27 @@ pub struct DemoArgs {
     pub quiet: bool,
 
     #[command(flatten)]
-    pub report: ReportArgs,
+    pub output: OutputArgs,
+}
+
+/// `whymiss capture-pairs`.
+#[derive(Args, Debug)]
+pub struct CapturePairsArgs {
+    /// The pairs to capture (directory names under corpus/pairs/). Default: every pair.
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+
+    /// The corpus directory, holding pairs/.
+    #[arg(long, value_name = "DIR", default_value = "corpus")]
+    pub corpus: PathBuf,
+
+    /// Leave the working directory ($TMPDIR/whymiss-pairs) for debugging.
+    #[arg(long)]
+    pub keep_temp: bool,
+
+    /// No progress lines on the terminal.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -448,17 +478,17 @@ pub struct Config {
     pub max_log_size: u64,
 }
 
-/// Report format and gate of a comparison.
+/// How a comparison is written (format, every action or a summary) and gated (exit status).
 #[derive(Debug, Clone)]
-pub struct ReportConfig {
+pub struct OutputOptions {
     pub format: Format,
     pub all: bool,
     pub gate: Gate,
 }
 
-impl From<ReportArgs> for ReportConfig {
-    fn from(a: ReportArgs) -> Self {
-        ReportConfig {
+impl From<OutputArgs> for OutputOptions {
+    fn from(a: OutputArgs) -> Self {
+        OutputOptions {
             format: a.format,
             all: a.all,
             gate: Gate {
@@ -479,12 +509,24 @@ pub struct LiveConfig {
     pub notes: Vec<String>,
 }
 
+/// Log pairs to re-capture (`whymiss capture-pairs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapturePairs {
+    /// The pairs (directory names under `corpus/pairs/`); empty for all.
+    pub names: Vec<String>,
+    /// The corpus directory (holding `pairs/`).
+    pub corpus: PathBuf,
+    /// Leave the working directory for debugging.
+    pub keep_temp: bool,
+    pub progress: ProgressMode,
+}
+
 #[derive(Debug)]
 pub enum Command {
     /// Build both sides, then compare (default command and `diff`).
     Live {
         live: LiveConfig,
-        report: ReportConfig,
+        output: OutputOptions,
     },
     Capture {
         output: PathBuf,
@@ -494,7 +536,7 @@ pub enum Command {
     Compare {
         a: PathBuf,
         b: PathBuf,
-        report: ReportConfig,
+        output: OutputOptions,
     },
     Inspect {
         log: PathBuf,
@@ -514,8 +556,25 @@ pub enum Command {
         name: Option<String>,
         list: bool,
         options: crate::demo::DemoOptions,
-        report: ReportConfig,
+        output: OutputOptions,
     },
+    /// Re-capture log pairs.
+    CapturePairs(CapturePairs),
+    /// Print the JSON Schema of the comparison report.
+    Schema,
+}
+
+impl Command {
+    /// Whether the command may run go (and so must stop go and remove its temporary
+    /// directories on Ctrl-C).
+    pub fn runs_go(&self) -> bool {
+        match self {
+            Command::Live { .. } | Command::Capture { .. } | Command::CapturePairs(_) => true,
+            Command::Explain { live, .. } => live.is_some(),
+            Command::Demo { name, list, .. } => name.is_some() && !list,
+            Command::Compare { .. } | Command::Inspect { .. } | Command::Schema => false,
+        }
+    }
 }
 
 /// The flag that keeps VCS stamping out of a relocated comparison.
@@ -549,7 +608,7 @@ impl Cli {
             None => {
                 let CheckArgs {
                     run,
-                    report,
+                    output,
                     go_args,
                 } = self.check;
                 let dir = run.dir.clone().unwrap_or_else(|| PathBuf::from("."));
@@ -568,7 +627,7 @@ impl Cli {
                         options: run_options(&run, go_args),
                         notes: vec![NO_VCS_NOTE.to_string()],
                     },
-                    report: report.into(),
+                    output: output.into(),
                 }
             }
             Some(Commands::Diff(d)) => diff_config(*d)?,
@@ -590,7 +649,7 @@ impl Cli {
             Some(Commands::Compare(c)) => Command::Compare {
                 a: c.a,
                 b: c.b,
-                report: c.report.into(),
+                output: c.output.into(),
             },
             Some(Commands::Explain(e)) => {
                 let mut targets = e.targets;
@@ -631,8 +690,15 @@ impl Cli {
                     go: d.go,
                     progress: ProgressMode::from_quiet(d.quiet),
                 },
-                report: d.report.into(),
+                output: d.output.into(),
             },
+            Some(Commands::CapturePairs(c)) => Command::CapturePairs(CapturePairs {
+                names: c.names,
+                corpus: c.corpus,
+                keep_temp: c.keep_temp,
+                progress: ProgressMode::from_quiet(c.quiet),
+            }),
+            Some(Commands::Schema) => Command::Schema,
         };
         Ok(Config {
             styles,
@@ -713,7 +779,7 @@ fn diff_config(d: DiffArgs) -> Result<Command, Error> {
     };
     Ok(Command::Live {
         live,
-        report: d.report.into(),
+        output: d.output.into(),
     })
 }
 
@@ -759,7 +825,7 @@ mod tests {
 
     #[test]
     fn diff_sides() {
-        let Command::Live { live, report } = config(&[
+        let Command::Live { live, output } = config(&[
             "whymiss",
             "diff",
             "--a-env",
@@ -779,7 +845,19 @@ mod tests {
         assert_eq!(live.b.flags, vec!["-gcflags=all=-N -l", "-trimpath"]);
         assert_eq!(live.b.go.as_deref(), Some("go1.26.6"));
         assert_eq!(live.options.shared_args, vec!["./..."]);
-        assert_eq!(report.gate.ignore, vec![Category::VcsStamp]);
+        assert_eq!(output.gate.ignore, vec![Category::VcsStamp]);
+    }
+
+    #[test]
+    fn only_commands_that_may_run_go_watch_for_signals() {
+        assert!(config(&["whymiss"]).runs_go());
+        assert!(config(&["whymiss", "capture", "-o", "x"]).runs_go());
+        assert!(config(&["whymiss", "demo", "moved"]).runs_go());
+        assert!(!config(&["whymiss", "demo", "--list"]).runs_go());
+        assert!(!config(&["whymiss", "compare", "a", "b"]).runs_go());
+        assert!(!config(&["whymiss", "inspect", "a"]).runs_go());
+        assert!(!config(&["whymiss", "explain", "Cargo.toml"]).runs_go());
+        assert!(config(&["whymiss", "explain", "example.com/x"]).runs_go());
     }
 
     /// Issue 9 item 13: `whymiss explain /nonexistent/a.log` took the path for a package and ran

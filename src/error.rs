@@ -29,6 +29,10 @@ pub enum Error {
     /// Arguments that parse but cannot be acted on.
     #[error("{}", esc(.0))]
     Usage(String),
+    /// The handler that stops go and removes temporary directories on Ctrl-C could not be
+    /// installed, so whymiss does not start go.
+    #[error("cannot install the handler for Ctrl-C (SIGINT) and SIGTERM: {}", io_message(.0))]
+    SignalHandler(std::io::Error),
     /// Writing the report failed (other than a closed pipe).
     #[error("cannot write output: {}", esc(&.0.to_string()))]
     Output(std::io::Error),
@@ -85,6 +89,12 @@ pub enum Error {
         status: i32,
         tail: Vec<String>,
     },
+    /// A command whymiss ran itself failed; it has said why on standard error.
+    #[error("{what} failed (exit {status})")]
+    Subprocess { what: String, status: i32 },
+    /// A captured log pair is not what its `case.txt` expects (`whymiss capture-pairs`).
+    #[error("pair {pair}: {message}")]
+    PairCheck { pair: String, message: String },
     /// A side's build output is not a usable log.
     #[error("side {}: {}", esc(side), esc(&source.to_string()))]
     SideLog { side: String, source: ParseError },
@@ -129,5 +139,20 @@ impl Error {
             Error::Interrupted { signal } => 128 + signal,
             _ => 2,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signal_handler_failure_is_trouble_not_a_usage_error() {
+        let e = Error::SignalHandler(std::io::Error::from_raw_os_error(24));
+        assert_eq!(
+            e.to_string(),
+            "cannot install the handler for Ctrl-C (SIGINT) and SIGTERM: too many open files"
+        );
+        assert_eq!(e.exit_code(), 2);
     }
 }

@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     match result {
         Ok(outcome) => {
             if let Outcome::Partial(message) | Outcome::Unexpected(message) = &outcome {
-                eprintln!("whymiss: {message}");
+                eprintln!("whymiss: {}", whymiss::report::escape(message));
             }
             ExitCode::from(outcome.exit_code() as u8)
         }

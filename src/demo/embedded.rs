@@ -1,40 +1,45 @@
-//! The corpus files built into the binary (`corpus/modules/` and `corpus/scenarios/`, see
-//! `build.rs`), so `whymiss demo` needs nothing from the source tree, and writing a module out
-//! into a working copy.
+//! The corpus files built into the binary (`corpus/modules/` and `corpus/scenarios/`), so
+//! `whymiss demo` needs nothing from the source tree, and writing a module out into a working
+//! copy.
 
+use std::borrow::Cow;
 use std::fs;
 use std::io;
 use std::path::Path;
 use std::time::SystemTime;
 
-/// `(path relative to corpus/, contents)`, sorted by path.
-static FILES: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/embedded_corpus.rs"));
+/// `corpus/modules/` and `corpus/scenarios/`, built into the binary (also in debug builds, so
+/// the tests run what `cargo install` ships).
+#[derive(rust_embed::Embed)]
+#[folder = "corpus/"]
+#[include = "modules/**"]
+#[include = "scenarios/**"]
+#[exclude = "**/.git*"]
+#[exclude = "*~"]
+#[exclude = "*.swp"]
+struct Corpus;
 
 /// The contents of `corpus/<path>`, if embedded.
-pub fn file(path: &str) -> Option<&'static [u8]> {
-    FILES
-        .binary_search_by(|(p, _)| (*p).cmp(path))
-        .ok()
-        .map(|i| FILES[i].1)
+pub fn file(path: &str) -> Option<Cow<'static, [u8]>> {
+    Corpus::get(path).map(|f| f.data)
 }
 
 /// The files under `corpus/<dir>/`, as (path relative to that directory, contents).
-pub fn files_under(dir: &str) -> impl Iterator<Item = (&'static str, &'static [u8])> + '_ {
-    FILES.iter().filter_map(move |(p, bytes)| {
-        p.strip_prefix(dir)
-            .and_then(|rest| rest.strip_prefix('/'))
-            .map(|rest| (rest, *bytes))
+pub fn files_under(dir: &str) -> impl Iterator<Item = (String, Cow<'static, [u8]>)> + '_ {
+    Corpus::iter().filter_map(move |path| {
+        let rest = path.strip_prefix(dir)?.strip_prefix('/')?.to_string();
+        Some((rest, file(&path)?))
     })
 }
 
 /// The names of the embedded scenarios (directories holding a `scenario.txt`), sorted.
-pub fn scenario_names() -> Vec<&'static str> {
-    let mut names: Vec<&str> = FILES
-        .iter()
-        .filter_map(|(p, _)| {
+pub fn scenario_names() -> Vec<String> {
+    let mut names: Vec<String> = Corpus::iter()
+        .filter_map(|p| {
             p.strip_prefix("scenarios/")?
                 .strip_suffix("/scenario.txt")
                 .filter(|name| !name.contains('/'))
+                .map(str::to_string)
         })
         .collect();
     names.sort_unstable();
@@ -48,7 +53,7 @@ pub fn materialize(dir: &str, dest: &Path, mtime: SystemTime) -> io::Result<()> 
     let mut dirs = vec![dest.to_path_buf()];
     fs::create_dir_all(dest)?;
     for (rel, bytes) in files_under(dir) {
-        let path = dest.join(rel);
+        let path = dest.join(&rel);
         if let Some(parent) = path.parent()
             && !parent.exists()
         {
@@ -59,7 +64,7 @@ pub fn materialize(dir: &str, dest: &Path, mtime: SystemTime) -> io::Result<()> 
                 d = d.parent().unwrap_or(dest);
             }
         }
-        fs::write(&path, bytes)?;
+        fs::write(&path, &bytes)?;
         set_mtime(&path, mtime)?;
         written += 1;
     }
@@ -92,9 +97,10 @@ mod tests {
         assert!(file("modules/tiny/go.mod").is_some());
         assert!(file("modules/lab/cgopkg/include/lab.h").is_some());
         assert!(file("modules/nope/go.mod").is_none());
-        // Every embedded file is found by its path (the list is sorted as strings).
-        assert!(FILES.windows(2).all(|w| w[0].0 < w[1].0));
-        assert!(FILES.iter().all(|(p, bytes)| file(p) == Some(*bytes)));
+        assert!(
+            file("pairs/moved/case.txt").is_none(),
+            "only modules and scenarios"
+        );
         let names = scenario_names();
         assert!(names.len() >= 15, "{names:?}");
         let mut sorted = names.clone();
@@ -111,7 +117,9 @@ mod tests {
         let hello = dest.join("greet/testdata/hello.txt");
         assert_eq!(
             fs::read(&hello).unwrap(),
-            file("modules/lab/greet/testdata/hello.txt").unwrap()
+            file("modules/lab/greet/testdata/hello.txt")
+                .unwrap()
+                .into_owned()
         );
         for p in [
             &hello,

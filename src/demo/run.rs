@@ -3,17 +3,21 @@
 //! relocated copy of it), compare, and check the categories whymiss found against the
 //! scenario's `expect:`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::diff::{self, Category, Verdict};
 use crate::error::Error;
+use crate::go::load;
 use crate::go::run::{RunOptions, run_side};
 use crate::go::side::SideSpec;
-use crate::go::workspace::TempTree;
+use crate::go::side::describe_side;
+use crate::go::workspace::{TempTree, copy_tree};
 use crate::go::{ProgressMode, signals};
 
 use super::embedded;
-use super::scenario::{self, CHECKOUT_TIME, Expectation, Scenario, SideDef, Step};
+use super::scenario::{
+    self, CHECKOUT_TIME, CacheMode, Expectation, MainCause, Scenario, SideDef, Step,
+};
 use super::setup;
 
 /// Variables every side starts from, so the user's own Go configuration (a `go env -w
@@ -83,6 +87,38 @@ impl Check {
     }
 }
 
+/// What is wrong with `report` for a pair whose main cause is `main`: no cause with its field,
+/// the cause does not name its action, or another number of root-cause actions.
+pub fn main_cause_problem(report: &diff::Report, main: &MainCause) -> Option<String> {
+    let Some(cause) = report.causes.iter().find(|c| c.field == main.field) else {
+        let fields: Vec<&str> = report.causes.iter().map(|c| c.field.as_str()).collect();
+        return Some(format!(
+            "no cause with field `{}` (causes: {})",
+            main.field,
+            fields.join(", ")
+        ));
+    };
+    let names_action = cause
+        .actions
+        .iter()
+        .any(|a| *a == main.action || a.starts_with(&format!("{} ", main.action)));
+    if !names_action {
+        return Some(format!(
+            "the `{}` cause does not name `{}`: {}",
+            main.field,
+            main.action,
+            cause.actions.join(", ")
+        ));
+    }
+    let root_causes = report.summary.root_cause;
+    (root_causes != main.root_causes).then(|| {
+        format!(
+            "{root_causes} root-cause actions, expected {}",
+            main.root_causes
+        )
+    })
+}
+
 /// A finished demo.
 #[derive(Debug, Clone)]
 pub struct DemoRun {
@@ -93,6 +129,8 @@ pub struct DemoRun {
     pub check: Check,
     /// A side's go command failed: which and how (the report is partial).
     pub failed: Option<String>,
+    /// The two sides' logs (go's stderr), A's first.
+    pub logs: [Vec<u8>; 2],
 }
 
 /// Loads one embedded scenario by name.
@@ -105,7 +143,7 @@ pub fn load(name: &str) -> Result<Scenario, Error> {
                 "no scenario named `{name}` (`whymiss demo --list` lists them)"
             ))
         })?;
-    let text = String::from_utf8_lossy(bytes);
+    let text = String::from_utf8_lossy(&bytes);
     scenario::parse(name, &text).map_err(|e| {
         let at = if e.line == 0 {
             String::new()
@@ -118,32 +156,93 @@ pub fn load(name: &str) -> Result<Scenario, Error> {
 
 /// Every embedded scenario, by name.
 pub fn load_all() -> Result<Vec<Scenario>, Error> {
-    embedded::scenario_names().into_iter().map(load).collect()
+    embedded::scenario_names().iter().map(|n| load(n)).collect()
 }
 
-/// Runs a scenario. The working copy lives in a temporary directory that is removed when this
-/// returns, and on Ctrl-C.
+/// Where a scenario runs.
+#[derive(Debug, Clone, Copy)]
+pub enum Place<'p> {
+    /// `whymiss demo`: a fresh temporary directory, removed when the run returns (and on
+    /// Ctrl-C); both sides use the user's build cache.
+    Temporary,
+    /// Capturing a log pair: `root` (which must not exist yet; the caller removes it) holds the
+    /// working copy, the sides' copies and the scenario's own build caches, made as its
+    /// `cache:` says from `seed` (a GOCACHE to copy).
+    Fixed { root: &'p Path, seed: &'p Path },
+}
+
+/// Runs a scenario as `whymiss demo` does: in a temporary directory, on the user's cache.
 pub fn run(scenario: &Scenario, options: &DemoOptions) -> Result<DemoRun, Error> {
-    signals::install()
-        .map_err(|e| Error::Usage(format!("cannot install a signal handler: {e}")))?;
+    run_at(scenario, options, Place::Temporary)
+}
+
+/// Runs a scenario at `place`.
+pub fn run_at(
+    scenario: &Scenario,
+    options: &DemoOptions,
+    place: Place<'_>,
+) -> Result<DemoRun, Error> {
     let (a, b) = (&scenario.a, &scenario.b);
-    let tree = TempTree::new("whymiss-demo-").map_err(|source| Error::SideIo {
-        side: a.label.clone(),
-        context: "cannot create a temporary working copy".into(),
-        source,
-    })?;
-    let root = tree.path().join(scenario.module.dir_name());
+    let io = |context: String| {
+        let side = a.label.clone();
+        move |source| Error::SideIo {
+            side,
+            context,
+            source,
+        }
+    };
+    let (_tree, root) = match place {
+        Place::Temporary => {
+            let tree = TempTree::new("whymiss-demo-")
+                .map_err(io("cannot create a temporary working copy".into()))?;
+            let root = tree.path().to_owned();
+            (Some(tree), root)
+        }
+        Place::Fixed { root, .. } => {
+            std::fs::create_dir_all(root)
+                .map_err(io(format!("cannot create {}", root.display())))?;
+            (None, root.to_owned())
+        }
+    };
+    let copy = root.join(
+        scenario
+            .dir
+            .as_deref()
+            .unwrap_or(scenario.module.dir_name()),
+    );
     let checkout = scenario::parse_time(CHECKOUT_TIME).expect("a valid constant");
     embedded::materialize(
         &scenario.module.corpus_path(&scenario.name),
-        &root,
+        &copy,
         checkout,
     )
-    .map_err(|source| Error::SideIo {
-        side: a.label.clone(),
-        context: format!("cannot write the working copy {}", root.display()),
-        source,
-    })?;
+    .map_err(io(format!(
+        "cannot write the working copy {}",
+        copy.display()
+    )))?;
+
+    // The caches of a captured pair: (side A's, side B's, whether to warm A's first).
+    let (cache_a, cache_b, warm) = match place {
+        Place::Temporary => (None, None, false),
+        Place::Fixed { seed, .. } => match scenario.cache {
+            CacheMode::Seed => {
+                let cache = root.join("gocache");
+                copy_tree(seed, &cache)
+                    .map_err(io(format!("cannot copy the seed cache {}", seed.display())))?;
+                (Some(cache.clone()), Some(cache), true)
+            }
+            CacheMode::Empty => (
+                Some(root.join("gocache")),
+                Some(root.join("gocache")),
+                false,
+            ),
+            CacheMode::Separate => (
+                Some(root.join("gocache-a")),
+                Some(root.join("gocache-b")),
+                false,
+            ),
+        },
+    };
 
     let run_options = RunOptions {
         shared_args: scenario.args.clone(),
@@ -151,28 +250,67 @@ pub fn run(scenario: &Scenario, options: &DemoOptions) -> Result<DemoRun, Error>
         cold: false,
         progress: options.progress,
     };
-    let shared = scenario.setup.iter();
-    apply_steps(shared.chain(&a.setup), a, &root, &scenario.name)?;
-    let run_a = run_side(&side_spec(a, &root, options), &run_options)?;
-    apply_steps(b.setup.iter(), b, &root, &scenario.name)?;
-    let run_b = run_side(&side_spec(b, &root, options), &run_options)?;
+    apply_steps(
+        scenario.setup.iter().chain(&a.setup),
+        a,
+        &copy,
+        &scenario.name,
+    )?;
+    let spec_a = side_spec(a, &side_dir(a, &root, &copy)?, &root, options, cache_a)?;
+    if warm {
+        let warmed = run_side(&spec_a, &run_options)?;
+        if !warmed.success {
+            return Err(Error::BuildFailed {
+                side: a.label.clone(),
+                subcommand: if scenario.test { "test" } else { "build" }.into(),
+                status: warmed.info.exit_status.unwrap_or(-1),
+                tail: warmed.info.error_tail,
+            });
+        }
+    }
+    let run_a = run_side(&spec_a, &run_options)?;
+    apply_steps(b.setup.iter(), b, &copy, &scenario.name)?;
+    let spec_b = side_spec(b, &side_dir(b, &root, &copy)?, &root, options, cache_b)?;
+    let run_b = run_side(&spec_b, &run_options)?;
 
-    let log_a = crate::parse_side(&run_a, scenario.test)?;
-    let log_b = crate::parse_side(&run_b, scenario.test)?;
+    let log_a = load::parse_side(&run_a, scenario.test)?;
+    let log_b = load::parse_side(&run_b, scenario.test)?;
     let report = diff::compare(&log_a, &log_b, run_a.info.clone(), run_b.info.clone());
-    let failed: Vec<String> = [&run_a, &run_b]
-        .into_iter()
-        .filter(|r| !r.success)
-        .map(crate::build_failed)
-        .collect();
     let check = Check::new(&scenario.expect, &report);
+    let failed = load::failed_sides(&[&run_a, &run_b]);
+    drop((log_a, log_b));
     Ok(DemoRun {
         scenario: scenario.clone(),
-        dir: root,
+        dir: copy,
         report,
         check,
-        failed: (!failed.is_empty()).then(|| failed.join("; ")),
+        failed,
+        logs: [run_a.stderr, run_b.stderr],
     })
+}
+
+/// Where a side runs: the working copy, or (with `dir:`) a copy of it made now.
+fn side_dir(side: &SideDef, root: &Path, copy: &Path) -> Result<PathBuf, Error> {
+    let Some(dir) = &side.dir else {
+        return Ok(copy.to_owned());
+    };
+    let target = root.join(dir);
+    if target == copy {
+        return Ok(target);
+    }
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| Error::SideIo {
+            side: side.label.clone(),
+            context: format!("cannot create {}", parent.display()),
+            source,
+        })?;
+    }
+    copy_tree(copy, &target).map_err(|source| Error::SideIo {
+        side: side.label.clone(),
+        context: format!("cannot copy the working copy to {}", target.display()),
+        source,
+    })?;
+    Ok(target)
 }
 
 fn apply_steps<'s>(
@@ -194,8 +332,16 @@ fn apply_steps<'s>(
     Ok(())
 }
 
-/// The runner's description of a side: the scenario's settings over [`BASELINE_ENV`].
-fn side_spec(side: &SideDef, root: &std::path::Path, options: &DemoOptions) -> SideSpec {
+/// The runner's description of a side: the scenario's settings over [`BASELINE_ENV`], in
+/// `dir`, with `GOCACHE` when the place gives the side a cache of its own. A side with
+/// `relocate-goroot` runs a copy of its go installation, made now under `root`.
+fn side_spec(
+    side: &SideDef,
+    dir: &Path,
+    root: &Path,
+    options: &DemoOptions,
+    cache: Option<PathBuf>,
+) -> Result<SideSpec, Error> {
     let mut env: Vec<(String, String)> = BASELINE_ENV
         .iter()
         .filter(|(k, _)| !side.env.iter().any(|(s, _)| s == k))
@@ -205,14 +351,40 @@ fn side_spec(side: &SideDef, root: &std::path::Path, options: &DemoOptions) -> S
         env.retain(|(e, _)| e != k);
         env.push((k.clone(), v.clone()));
     }
-    SideSpec {
+    if let Some(cache) = cache {
+        env.retain(|(e, _)| e != "GOCACHE");
+        env.push(("GOCACHE".into(), cache.display().to_string()));
+    }
+    let mut spec = SideSpec {
         label: side.label.clone(),
         go: side.go.clone().or_else(|| options.go.clone()),
-        dir: root.to_path_buf(),
+        dir: dir.to_path_buf(),
         env,
         flags: side.flags.clone(),
         relocate: side.relocate,
+    };
+    if side.relocate_goroot {
+        let goroot = describe_side(&spec)?
+            .info
+            .go_env
+            .get("GOROOT")
+            .cloned()
+            .unwrap_or_default();
+        let copy = root.join("goroot-copy/go");
+        let io = |context: String| {
+            let side = side.label.clone();
+            move |source| Error::SideIo {
+                side,
+                context,
+                source,
+            }
+        };
+        std::fs::create_dir_all(root.join("goroot-copy"))
+            .map_err(io(format!("cannot create {}", root.display())))?;
+        copy_tree(Path::new(&goroot), &copy).map_err(io(format!("cannot copy GOROOT {goroot}")))?;
+        spec.go = Some(copy.join("bin/go").display().to_string());
     }
+    Ok(spec)
 }
 
 #[cfg(test)]
@@ -304,7 +476,7 @@ mod tests {
             go: Some("go1.27.3".into()),
             progress: ProgressMode::Hidden,
         };
-        let spec = side_spec(&side, std::path::Path::new("/w/tiny"), &options);
+        let spec = side_spec(&side, Path::new("/w/tiny"), Path::new("/w"), &options, None).unwrap();
         let get = |k: &str| {
             spec.env
                 .iter()

@@ -12,7 +12,10 @@
 //!   … and the paragraph goes on here.
 //! ```
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
+
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, civil};
 
 use crate::diff::Category;
 
@@ -29,11 +32,52 @@ pub struct Scenario {
     pub test: bool,
     /// Steps applied to the fresh working copy before side A runs.
     pub setup: Vec<Step>,
+    /// Where the working copy is, relative to the scenario's directory (default: the module's
+    /// directory name).
+    pub dir: Option<String>,
     pub a: SideDef,
     pub b: SideDef,
     pub expect: Expectation,
+    /// The main cause whymiss must report (log pairs, `corpus/pairs/`).
+    pub main_cause: Option<MainCause>,
+    /// Which build cache the sides use when a log pair is captured (`whymiss demo` uses the
+    /// user's).
+    pub cache: CacheMode,
     /// The paragraph `whymiss demo` prints after the report.
     pub lesson: String,
+}
+
+/// The cause a log pair is about: its field, an action it must name, and how many actions
+/// must be root causes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MainCause {
+    pub field: String,
+    pub action: String,
+    pub root_causes: usize,
+}
+
+/// The build cache of a captured log pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CacheMode {
+    /// One cache for both sides: a copy of the seed cache (the standard library and `lab`
+    /// built once), warmed with side A's command before A and B are captured.
+    #[default]
+    Seed,
+    /// One cache, initially empty: side A runs cold, side B warm.
+    Empty,
+    /// One empty cache per side, so side B really rebuilds.
+    Separate,
+}
+
+impl CacheMode {
+    /// As written in a scenario file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CacheMode::Seed => "seed",
+            CacheMode::Empty => "empty",
+            CacheMode::Separate => "separate",
+        }
+    }
 }
 
 /// Which module a scenario builds.
@@ -76,6 +120,11 @@ pub struct SideDef {
     pub flags: Vec<String>,
     /// Build a copy of the working tree at another absolute path.
     pub relocate: bool,
+    /// Build a copy of the working tree at this path, relative to the scenario's directory
+    /// (made just before the side runs, after its setup).
+    pub dir: Option<String>,
+    /// Run a copy of the side's go installation (its GOROOT) at another path.
+    pub relocate_goroot: bool,
     /// Steps applied to the working copy just before this side runs.
     pub setup: Vec<Step>,
 }
@@ -130,7 +179,13 @@ pub enum Step {
     GitInit,
     /// `rm-git`: remove the repository (a Docker build context without `.git`).
     RemoveGit,
+    /// `write-external PATH TEXT`: write a file outside the module, under `/tmp/whymiss-…/`
+    /// (an input the go command does not hash); the directory is removed after the run.
+    WriteExternal { path: String, text: String },
 }
+
+/// Where `write-external` may write: the directory must be named `/tmp/whymiss-…`.
+pub const EXTERNAL_PREFIX: &str = "/tmp/whymiss-";
 
 /// A syntax error, with its 1-based line number.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,6 +236,10 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, FormatError> {
     let mut b = SideDef::default();
     let mut expect = None;
     let mut lesson = None;
+    let mut go = None;
+    let mut dir = None;
+    let mut cache = CacheMode::default();
+    let (mut main_field, mut action, mut root_causes) = (None, None, None);
     for (line, key, value) in fields {
         let (side, field) = match key.split_once('.') {
             Some(("a", f)) => (Some(&mut a), f),
@@ -196,12 +255,29 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, FormatError> {
             (None, "setup") => setup.push(step(&value).map_err(|m| err(line, m))?),
             (None, "expect") => expect = Some(expectation(&value).map_err(|m| err(line, m))?),
             (None, "lesson") => lesson = Some(value),
+            (None, "go") => go = Some(value),
+            (None, "dir") => dir = Some(relative_dir(&value).map_err(|m| err(line, m))?),
+            (None, "cache") => cache = cache_mode(&value).map_err(|m| err(line, m))?,
+            (None, "field") => main_field = Some(value),
+            (None, "action") => action = Some(value),
+            (None, "root-causes") => {
+                root_causes = Some(value.parse::<usize>().map_err(|_| {
+                    err(
+                        line,
+                        format!("root-causes: expected a count, got `{value}`"),
+                    )
+                })?)
+            }
             (Some(s), "label") => s.label = value,
             (Some(s), "go") => s.go = Some(value),
             (Some(s), "env") => s.env.push(env_pair(&value).map_err(|m| err(line, m))?),
             (Some(s), "flags") => s.flags.extend(split(&value).map_err(|m| err(line, m))?),
             (Some(s), "relocate") => s.relocate = yes_no(&value).map_err(|m| err(line, m))?,
             (Some(s), "setup") => s.setup.push(step(&value).map_err(|m| err(line, m))?),
+            (Some(s), "dir") => s.dir = Some(relative_dir(&value).map_err(|m| err(line, m))?),
+            (Some(s), "relocate-goroot") => {
+                s.relocate_goroot = yes_no(&value).map_err(|m| err(line, m))?
+            }
             _ => return Err(err(line, format!("unknown key `{key}`"))),
         }
     }
@@ -213,6 +289,23 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, FormatError> {
         let mut merged = env.clone();
         merged.append(&mut side.env);
         side.env = merged;
+        if side.go.is_none() {
+            side.go = go.clone();
+        }
+    }
+    let main_cause = match (main_field, action, root_causes) {
+        (None, None, None) => None,
+        (Some(field), Some(action), Some(root_causes)) => Some(MainCause {
+            field,
+            action,
+            root_causes,
+        }),
+        _ => {
+            return Err(err(0, "`field:`, `action:` and `root-causes:` go together"));
+        }
+    };
+    if main_cause.is_some() && expect == Some(Expectation::Same) {
+        return Err(err(0, "`expect: same` has no main cause"));
     }
     if a.label == b.label {
         return Err(err(0, format!("both sides are labelled `{}`", a.label)));
@@ -227,13 +320,34 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, FormatError> {
         args,
         test,
         setup,
+        dir,
         a,
         b,
         expect: expect.ok_or_else(|| missing("expect"))?,
+        main_cause,
+        cache,
         lesson: lesson
             .filter(|l| !l.is_empty())
             .ok_or_else(|| missing("lesson"))?,
     })
+}
+
+impl Step {
+    /// The `/tmp/whymiss-NAME` directory a `write-external` step writes into.
+    pub fn external_dir(&self) -> Option<&str> {
+        let Step::WriteExternal { path, .. } = self else {
+            return None;
+        };
+        let name_end = EXTERNAL_PREFIX.len() + path[EXTERNAL_PREFIX.len()..].find('/')?;
+        Some(&path[..name_end])
+    }
+}
+
+impl Scenario {
+    /// Every step of the scenario, shared ones first.
+    pub fn steps(&self) -> impl Iterator<Item = &Step> {
+        self.setup.iter().chain(&self.a.setup).chain(&self.b.setup)
+    }
 }
 
 fn err(line: usize, message: impl Into<String>) -> FormatError {
@@ -253,6 +367,21 @@ fn module_ref(value: &str) -> Result<ModuleRef, String> {
         Some(dir) => ModuleRef::Local(dir.trim_end_matches('/').to_string()),
         None => ModuleRef::Shared(name.to_string()),
     })
+}
+
+fn relative_dir(value: &str) -> Result<String, String> {
+    let dir = value.trim_end_matches('/');
+    if dir.is_empty() || !relative_ok(dir) {
+        return Err(format!("`{value}` is not a relative path without `..`"));
+    }
+    Ok(dir.to_string())
+}
+
+fn cache_mode(value: &str) -> Result<CacheMode, String> {
+    [CacheMode::Seed, CacheMode::Empty, CacheMode::Separate]
+        .into_iter()
+        .find(|c| c.as_str() == value)
+        .ok_or_else(|| format!("expected seed, empty or separate, got `{value}`"))
 }
 
 fn yes_no(value: &str) -> Result<bool, String> {
@@ -336,6 +465,7 @@ pub fn step(value: &str) -> Result<Step, String> {
         // Texts are not paths.
         "write" | "append" | "replace" => 1,
         "set-mtime" => 1,
+        "write-external" => 0,
         _ => n,
     }) {
         if path.is_empty() || !relative_ok(path) {
@@ -383,10 +513,28 @@ pub fn step(value: &str) -> Result<Step, String> {
             })
         }
         "git-init" => arity(0, "no arguments").map(|()| Step::GitInit),
+        "write-external" => {
+            arity(2, "PATH TEXT")?;
+            let dir = rest[0]
+                .strip_prefix(EXTERNAL_PREFIX)
+                .and_then(|r| r.split_once('/'));
+            match dir {
+                Some((name, file)) if !name.is_empty() && !file.is_empty() && relative_ok(file) => {
+                    Ok(Step::WriteExternal {
+                        path: s(0),
+                        text: unescape(&rest[1]),
+                    })
+                }
+                _ => Err(format!(
+                    "`write-external` writes only under {EXTERNAL_PREFIX}NAME/, not `{}`",
+                    rest[0]
+                )),
+            }
+        }
         "rm-git" => arity(0, "no arguments").map(|()| Step::RemoveGit),
         _ => Err(format!(
             "unknown step `{verb}` (touch, write, append, replace, copy, put, rm, set-mtime, \
-             git-init, rm-git)"
+             git-init, rm-git, write-external)"
         )),
     }
 }
@@ -406,97 +554,40 @@ impl std::fmt::Display for Step {
             Step::SetMtime { path, time } => write!(f, "set-mtime {path} {}", format_time(*time)),
             Step::GitInit => f.write_str("git-init"),
             Step::RemoveGit => f.write_str("rm-git"),
+            Step::WriteExternal { path, text } => write!(f, "write-external {path} {}", q(text)),
         }
     }
 }
 
-/// `2024-06-01` or `2024-06-01T12:00:00Z` (UTC) → a time.
+/// `2024-06-01` or `2024-06-01T12:00:00Z` (UTC, 1970 to 9999) → a time.
 pub fn parse_time(text: &str) -> Result<SystemTime, String> {
     let bad = || format!("expected a date like 2024-06-01 or 2024-06-01T12:00:00Z, got `{text}`");
-    let (date, time) = match text.split_once('T') {
-        Some((d, t)) => (d, Some(t.strip_suffix('Z').ok_or_else(bad)?)),
-        None => (text, None),
-    };
-    let num = |s: &str, len: usize| -> Result<i64, String> {
-        if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) {
-            s.parse().map_err(|_| bad())
-        } else {
-            Err(bad())
+    let time = match text.split_once('T') {
+        // Only UTC, written `Z`: an offset would make the file's meaning depend on reading it.
+        Some((_, clock)) if clock.len() == 9 && clock.ends_with('Z') => {
+            text.parse::<Timestamp>().map_err(|_| bad())?
         }
+        Some(_) => return Err(bad()),
+        None => text
+            .parse::<civil::Date>()
+            .and_then(|date| TimeZone::UTC.to_timestamp(date.to_datetime(civil::Time::midnight())))
+            .map_err(|_| bad())?,
     };
-    let d: Vec<&str> = date.split('-').collect();
-    let [y, m, day] = d[..] else {
-        return Err(bad());
-    };
-    let (y, m, day) = (num(y, 4)?, num(m, 2)?, num(day, 2)?);
-    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+    if !(1970..=9999).contains(&TimeZone::UTC.to_datetime(time).year()) {
         return Err(bad());
     }
-    let secs_of_day = match time {
-        None => 0,
-        Some(t) => {
-            let p: Vec<&str> = t.split(':').collect();
-            let [h, mi, s] = p[..] else { return Err(bad()) };
-            let (h, mi, s) = (num(h, 2)?, num(mi, 2)?, num(s, 2)?);
-            if h > 23 || mi > 59 || s > 59 {
-                return Err(bad());
-            }
-            h * 3600 + mi * 60 + s
-        }
-    };
-    let secs = days_from_civil(y, m, day) * 86_400 + secs_of_day;
-    Ok(SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64))
+    SystemTime::try_from(time).map_err(|_| bad())
 }
 
-/// A time as `2024-06-01T12:00:00Z`.
+/// A time as `2024-06-01T12:00:00Z` (UTC, to the second).
 pub fn format_time(time: SystemTime) -> String {
-    let secs = time
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs()) as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
-    )
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
+    crate::go::timestamp::rfc3339_utc(time)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     const FULL: &str = "\
 # a comment

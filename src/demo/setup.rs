@@ -56,7 +56,7 @@ pub fn apply(step: &Step, root: &Path, scenario: &str) -> io::Result<()> {
                     format!("no file {file} in the scenario"),
                 )
             })?;
-            write(path, bytes)
+            write(path, &bytes)
         }
         Step::Remove(paths) => {
             for rel in paths {
@@ -72,6 +72,14 @@ pub fn apply(step: &Step, root: &Path, scenario: &str) -> io::Result<()> {
         Step::SetMtime { path, time } => embedded::set_mtime(&root.join(path), *time),
         Step::GitInit => git_init(root),
         Step::RemoveGit => fs::remove_dir_all(root.join(".git")),
+        Step::WriteExternal { path, text } => {
+            let path = Path::new(path);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::write(path, text)?;
+            embedded::set_mtime(path, parse_time(CHECKOUT_TIME).expect("a valid constant"))
+        }
     }
 }
 

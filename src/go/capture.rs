@@ -22,7 +22,6 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::os::unix::fs::{FileTypeExt as _, PermissionsExt as _};
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::Error;
 use crate::model::SideInfo;
@@ -422,30 +421,6 @@ fn split_words(value: &str) -> Result<Vec<String>, String> {
     Ok(words)
 }
 
-/// `2026-11-21T18:20:05Z`: RFC 3339 in UTC, to the second.
-pub fn rfc3339_utc(time: SystemTime) -> String {
-    let secs = time
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -763,14 +738,5 @@ mod tests {
         assert_eq!(header.info.label, "");
         assert_eq!(&text.as_bytes()[header.body_offset..], b"log");
         assert_eq!(header.header_lines, 6);
-    }
-
-    #[test]
-    fn times_are_rfc3339_utc() {
-        assert_eq!(rfc3339_utc(UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        let t = UNIX_EPOCH + Duration::from_secs(1_795_285_205);
-        assert_eq!(rfc3339_utc(t), "2026-11-21T18:20:05Z");
-        let leap = UNIX_EPOCH + Duration::from_secs(951_782_400);
-        assert_eq!(rfc3339_utc(leap), "2000-02-29T00:00:00Z");
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Whatever the caller asks for, a build or test invocation prints its cache-key inputs:
 //! `gocachehash=1,goindex=0` (and `gocachetest=1` for `go test`) is merged into the inherited or
-//! overridden `GODEBUG`, keeping the user's other settings. `GOTOOLCHAIN=local` is set unless
+//! overridden `GODEBUG`, keeping the user's other settings (and an explicit `goindex`). `GOTOOLCHAIN=local` is set unless
 //! the user or the side chose a `GOTOOLCHAIN`, so the toolchain asked for is the one that runs.
 //! The child reads no standard input and runs in its own process group, so the whole tree
 //! (compilers, test binaries) can be stopped at once (see [`super::signals`]).
@@ -146,13 +146,23 @@ impl GoInvocation {
         if keys.is_empty() {
             return None;
         }
-        let base = self.effective_var(OsStr::new("GODEBUG"));
-        Some(merge_godebug(
-            &base
-                .map(|v| v.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            keys,
-        ))
+        let base = self
+            .effective_var(OsStr::new("GODEBUG"))
+            .map(|v| v.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // goindex=0 only keeps moduleIndex lines (in no action key) out of the log; a
+        // GODEBUG that asks for goindex explicitly gets what it asks for.
+        let asked_goindex = base.split(',').any(|p| {
+            p.trim()
+                .split_once('=')
+                .is_some_and(|(k, _)| k == "goindex")
+        });
+        let keys: Vec<(&str, &str)> = keys
+            .iter()
+            .copied()
+            .filter(|(k, _)| !(asked_goindex && *k == "goindex"))
+            .collect();
+        Some(merge_godebug(&base, &keys))
     }
 
     /// The value of `name` the child would see without whymiss's own additions.
@@ -265,6 +275,12 @@ mod tests {
     }
 
     #[test]
+    fn an_explicit_goindex_is_kept_so_module_index_lines_can_be_asked_for() {
+        let inv = GoInvocation::new("go", Subcommand::Build).env("GODEBUG", "goindex=1");
+        assert_eq!(inv.godebug().as_deref(), Some("goindex=1,gocachehash=1"));
+    }
+
+    #[test]
     fn argv_starts_with_the_subcommand() {
         let inv = GoInvocation::new("go", Subcommand::Build).args(["-trimpath", "./..."]);
         assert_eq!(inv.argv(), ["build", "-trimpath", "./..."]);
@@ -273,6 +289,7 @@ mod tests {
 
     /// The environment a real go child sees, via `go env`.
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn the_child_sees_godebug_gotoolchain_and_overrides() {
         let go = test_toolchain("1.27.3");
         let dir = tempfile::tempdir().unwrap();
@@ -298,6 +315,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn a_failing_command_is_collected_not_an_error() {
         let go = test_toolchain("1.27.3");
         let out = GoInvocation::new(&go, Subcommand::List)
@@ -310,6 +328,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn the_child_leads_its_own_process_group() {
         let go = test_toolchain("1.27.3");
         let handle = GoInvocation::new(&go, Subcommand::Env)

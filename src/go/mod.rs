@@ -1,12 +1,14 @@
 //! Everything about the go command: finding toolchains, describing and running the two sides
-//! of a comparison, relocated copies of a module, capture files, and reading logs.
+//! of a comparison, relocated copies of a module, capture files, and reading and loading logs.
 pub mod capture;
 pub mod invocation;
+pub mod load;
 pub mod logfile;
 pub mod progress;
 pub mod run;
 pub mod side;
 pub mod signals;
+pub mod timestamp;
 pub mod toolchain;
 pub mod workspace;
 
@@ -15,5 +17,5 @@ pub use invocation::{GoInvocation, Subcommand};
 pub use progress::ProgressMode;
 pub use run::{RunOptions, RunSpec, SideRun, run_side, run_sides};
 pub use side::{DescribedSide, SideSpec, describe_side};
-pub use toolchain::{resolve_go, test_toolchain};
+pub use toolchain::resolve_go;
 pub use workspace::{TempTree, Workspace};

@@ -636,6 +636,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn side_flags_go_after_shared_flags_and_before_packages() {
         let module = copy_tree_for_test("tiny");
         let mut spec = side("B", module.path(), "1.27.3");
@@ -695,6 +696,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn a_relocated_side_builds_a_copy_and_both_logs_verify() {
         let module = copy_tree_for_test("tiny");
         let mut b = side("B", module.path(), "1.27.3");
@@ -741,6 +743,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn an_env_override_shows_in_that_sides_go_env() {
         let module = copy_tree_for_test("tiny");
         let mut b = side("B", module.path(), "1.27.3");
@@ -761,6 +764,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn two_toolchains_report_their_versions() {
         let module = copy_tree_for_test("tiny");
         let spec = RunSpec {
@@ -778,6 +782,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn the_oldest_supported_toolchain_runs_and_its_log_verifies() {
         let module = copy_tree_for_test("tiny");
         let run = run_side(&side("A", module.path(), "1.21.13"), &options(&["."])).unwrap();
@@ -790,6 +795,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn a_failing_build_is_a_result_not_an_error() {
         let module = copy_tree_for_test("tiny");
         let mut b = side("B", module.path(), "1.27.3");
@@ -815,6 +821,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn go_test_logs_test_cache_lines_without_test_output() {
         let module = copy_tree_for_test("tiny");
         let side_a = side("A", module.path(), "1.27.3");
@@ -833,6 +840,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn a_cold_run_leaves_no_temporary_directory() {
         let module = copy_tree_for_test("tiny");
         let mut b = side("B", module.path(), "1.27.3");
@@ -870,6 +878,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn a_side_that_cannot_start_is_an_error_naming_it() {
         let module = copy_tree_for_test("tiny");
         let outside = tempfile::tempdir().unwrap();
@@ -893,6 +902,7 @@ mod tests {
     /// signal must not reach the test harness's other tests). Without the variable it has
     /// nothing to do.
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn sigint_child() {
         let Some(module) = std::env::var_os(SIGINT_CHILD_VAR) else {
             return;
@@ -916,6 +926,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn sigint_stops_go_and_removes_every_temporary_directory() {
         use std::time::Instant;
         let module = copy_tree_for_test("tiny");

@@ -122,7 +122,7 @@ pub fn describe_side(spec: &SideSpec) -> Result<DescribedSide, Error> {
             });
         }
     }
-    let time = super::capture::rfc3339_utc(std::time::SystemTime::now());
+    let time = super::timestamp::rfc3339_utc(std::time::SystemTime::now());
     let mut env = query_env(&go, &dir, spec)?;
 
     let gomod = env.remove("GOMOD").unwrap_or_default();
@@ -245,6 +245,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn describes_a_module_on_every_test_toolchain() {
         let module = copy_tree_for_test("tiny");
         for version in ["1.27.3", "1.26.6", "1.21.13"] {
@@ -268,6 +269,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn env_overrides_show_in_go_env() {
         let module = copy_tree_for_test("tiny");
         let mut s = spec(module.path(), "1.27.3");
@@ -282,6 +284,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn a_package_directory_finds_its_module_root() {
         let module = copy_tree_for_test("tiny");
         let side = describe_side(&spec(&module.path().join("greet"), "1.27.3")).unwrap();
@@ -313,6 +316,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn a_directory_outside_any_module_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let err = describe_side(&spec(dir.path(), "1.27.3")).unwrap_err();
@@ -327,6 +331,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn a_missing_directory_is_an_error() {
         let err = describe_side(&spec(Path::new("/nonexistent/whymiss"), "1.27.3")).unwrap_err();
         assert_eq!(
@@ -336,6 +341,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn a_missing_toolchain_names_the_side() {
         let mut s = SideSpec::new("B", ".");
         s.go = Some("/x/go".into());
@@ -344,6 +350,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn an_invalid_goflags_is_reported() {
         let module = copy_tree_for_test("tiny");
         let mut s = spec(module.path(), "1.27.3");

@@ -143,37 +143,13 @@ fn is_executable(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
-/// The go binary of an installed test toolchain: `$WHYMISS_TOOLCHAINS/bin/go<version>`, else
-/// `<repo>/.toolchains/bin/go<version>` (where `scripts/install-go.sh` puts them).
-///
-/// For the test suite: it panics when the toolchain is missing, because a test that needs Go must
-/// fail, never silently skip.
-pub fn test_toolchain(version: &str) -> PathBuf {
-    let version = version.strip_prefix("go").unwrap_or(version);
-    let name = format!("go{version}");
-    let mut candidates = Vec::new();
-    if let Some(dir) = std::env::var_os(TOOLCHAINS_VAR).filter(|d| !d.is_empty()) {
-        candidates.push(PathBuf::from(dir).join("bin").join(&name));
-    }
-    candidates.push(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join(".toolchains")
-            .join("bin")
-            .join(&name),
-    );
-    match candidates.iter().find(|c| is_executable(c)) {
-        Some(found) => found.clone(),
-        None => panic!(
-            "Go {version} is not installed: run scripts/install-go.sh (or set {TOOLCHAINS_VAR}); \
-             looked at {}",
-            candidates
-                .iter()
-                .map(|c| c.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
+/// The test suite's `test_toolchain`, shared with the integration tests (not part of the
+/// library).
+#[cfg(test)]
+#[path = "../../tests/support/toolchains.rs"]
+mod test_support;
+#[cfg(test)]
+pub(crate) use test_support::test_toolchain;
 
 #[cfg(test)]
 mod tests {
@@ -213,6 +189,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn a_real_toolchain_path_resolves() {
         let go = test_toolchain("1.27.3");
         assert_eq!(resolve_go(Some(go.to_str().unwrap())).unwrap(), go);
@@ -236,6 +213,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn a_version_is_found_in_the_toolchains_folder() {
         let go = test_toolchain("1.26.6");
         let folder = go.parent().unwrap().parent().unwrap();
@@ -246,6 +224,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn a_version_on_path_wins() {
         let go = test_toolchain("1.26.6");
         let bin = go.parent().unwrap();
@@ -254,6 +233,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn go_env_var_overrides_path() {
         let go = test_toolchain("1.21.13");
         let env = env_of(&[("GO", &go)]);
@@ -277,6 +257,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(feature = "skip-go-tests", ignore = "runs go")]
     fn test_toolchain_accepts_both_spellings() {
         assert_eq!(test_toolchain("go1.27.3"), test_toolchain("1.27.3"));
     }

@@ -1,26 +1,36 @@
-//! The JSON report of a comparison (schema_version 1, documented in docs/json-schema.md and
-//! docs/report.schema.json). Built from view structs of its own, so internal refactors never
-//! change the wire format.
+//! The JSON report of a comparison (schema_version 1, documented in docs/json-schema.md). Built
+//! from view structs of its own, so internal refactors never change the wire format; the JSON
+//! Schema in docs/report.schema.json is generated from the same structs ([`schema`], `whymiss
+//! schema`), and a test fails when the committed file differs from it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
+use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
 
 use super::SCHEMA_VERSION;
 use crate::diff::gate::{Decision, Gate};
-use crate::diff::{Report, SettingDiff, Summary, Token};
+use crate::diff::{Category, Report, Status, TokenSide, Verdict};
 use crate::model::SideInfo;
 
-#[derive(Serialize)]
+/// The document `whymiss compare --format json` (and `whymiss`, `whymiss diff` with --format
+/// json) writes. schema_version 1: fields may be added; none is renamed or removed without
+/// raising the version.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "whymiss comparison report")]
 struct ReportJson<'r> {
+    #[schemars(schema_with = "schema_version")]
     schema_version: u32,
+    #[schemars(schema_with = "kind_compare")]
     kind: &'static str,
-    verdict: &'static str,
+    verdict: VerdictJson,
     a: SideJson<'r>,
     b: SideJson<'r>,
-    summary: &'r Summary,
-    settings: &'r [SettingDiff],
+    summary: SummaryJson,
+    settings: Vec<SettingJson<'r>>,
     causes: Vec<CauseJson<'r>>,
     actions: Vec<ActionJson<'r>>,
     notes: &'r [String],
@@ -28,7 +38,16 @@ struct ReportJson<'r> {
     gate: GateJson,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "verdict")]
+#[serde(rename_all = "kebab-case")]
+enum VerdictJson {
+    Same,
+    Differ,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "side")]
 struct SideJson<'r> {
     label: &'r str,
     source: &'r str,
@@ -44,40 +63,97 @@ struct SideJson<'r> {
     error_tail: &'r [String],
 }
 
-#[derive(Serialize)]
+/// `compared` = `same` + `differ`; `differ` = `root_cause` + `knock_on` + `nondeterministic`.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "summary")]
+struct SummaryJson {
+    compared: usize,
+    same: usize,
+    differ: usize,
+    only_a: usize,
+    only_b: usize,
+    root_cause: usize,
+    knock_on: usize,
+    nondeterministic: usize,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "setting")]
+struct SettingJson<'r> {
+    setting: &'r str,
+    a: Option<&'r str>,
+    b: Option<&'r str>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "cause")]
 struct CauseJson<'r> {
-    category: &'static str,
+    category: CategoryJson,
     field: &'r str,
     a: Option<&'r str>,
     b: Option<&'r str>,
+    #[schemars(length(min = 1))]
     actions: Vec<&'r str>,
+    #[schemars(length(min = 1))]
     why: &'r str,
     fix: Option<&'r str>,
     rewrite: Option<RewriteJson<'r>>,
-    tokens: &'r [Token],
+    tokens: Vec<TokenJson<'r>>,
     also: &'r [String],
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "rewrite")]
 struct RewriteJson<'r> {
     a: &'r str,
     b: &'r str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "token")]
+struct TokenJson<'r> {
+    side: TokenSideJson,
+    text: &'r str,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "token-side")]
+#[serde(rename_all = "kebab-case")]
+enum TokenSideJson {
+    Equal,
+    A,
+    B,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "action")]
 struct ActionJson<'r> {
     name: &'r str,
     label: &'r str,
     kind: &'static str,
-    status: &'static str,
+    status: StatusJson,
+    #[schemars(regex(pattern = "^[0-9a-f]{64}$"))]
     a_id: Option<&'r str>,
+    #[schemars(regex(pattern = "^[0-9a-f]{64}$"))]
     b_id: Option<&'r str>,
     differences: Vec<DifferenceJson<'r>>,
     caused_by: Vec<&'r str>,
     unverified: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "status")]
+#[serde(rename_all = "kebab-case")]
+enum StatusJson {
+    RootCause,
+    KnockOn,
+    Nondeterministic,
+    OnlyA,
+    OnlyB,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "difference")]
 struct DifferenceJson<'r> {
     field: &'r str,
     a: Option<&'r str>,
@@ -86,13 +162,75 @@ struct DifferenceJson<'r> {
     dependency: Option<&'r str>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "gate")]
 struct GateJson {
-    fail_on: Vec<&'static str>,
-    ignore: Vec<&'static str>,
-    failing: Vec<&'static str>,
-    ignored: Vec<&'static str>,
+    fail_on: Vec<CategoryJson>,
+    ignore: Vec<CategoryJson>,
+    failing: Vec<CategoryJson>,
+    ignored: Vec<CategoryJson>,
+    #[schemars(range(min = 0, max = 1))]
     exit_code: i32,
+}
+
+/// A category by its kebab-case name; the schema lists [`Category::ALL`].
+#[derive(Serialize)]
+#[serde(transparent)]
+struct CategoryJson(&'static str);
+
+impl JsonSchema for CategoryJson {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "category".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+        json_schema!({ "enum": names })
+    }
+}
+
+impl From<Category> for CategoryJson {
+    fn from(c: Category) -> CategoryJson {
+        CategoryJson(c.as_str())
+    }
+}
+
+fn schema_version(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "const": SCHEMA_VERSION })
+}
+
+fn kind_compare(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "const": "compare" })
+}
+
+/// Where the schema is published (its `$id`).
+const SCHEMA_ID: &str = "https://github.com/whymiss/whymiss/docs/report.schema.json";
+
+/// The JSON Schema (2020-12) of the comparison report, as committed in docs/report.schema.json.
+/// Every field is always written, so every property is required, and no other property is
+/// allowed: a field added to the view structs without regenerating the file fails the test.
+pub fn schema() -> serde_json::Value {
+    let strict = |schema: &mut Schema| {
+        let Some(object) = schema.as_object_mut() else {
+            return;
+        };
+        let names: Option<Vec<serde_json::Value>> = object
+            .get("properties")
+            .and_then(|p| p.as_object())
+            .map(|p| p.keys().cloned().map(serde_json::Value::String).collect());
+        if let Some(names) = names {
+            object.insert("required".into(), names.into());
+            object.insert("additionalProperties".into(), false.into());
+        }
+    };
+    let generator = SchemaSettings::draft2020_12()
+        .with_transform(RecursiveTransform(strict))
+        .into_generator();
+    let mut schema = generator.into_root_schema_for::<ReportJson<'static>>();
+    if let Some(object) = schema.as_object_mut() {
+        object.insert("$id".into(), SCHEMA_ID.into());
+    }
+    schema.to_value()
 }
 
 fn side(s: &SideInfo) -> SideJson<'_> {
@@ -134,23 +272,40 @@ pub fn write_report(
         }
         out
     }
-    let cats = |v: &[crate::diff::Category]| v.iter().map(|c| c.as_str()).collect::<Vec<_>>();
+    let cats = |v: &[Category]| v.iter().map(|&c| c.into()).collect::<Vec<CategoryJson>>();
     let doc = ReportJson {
         schema_version: SCHEMA_VERSION,
         kind: "compare",
         verdict: match r.verdict {
-            crate::diff::Verdict::Same => "same",
-            crate::diff::Verdict::Differ => "differ",
+            Verdict::Same => VerdictJson::Same,
+            Verdict::Differ => VerdictJson::Differ,
         },
         a: side(&r.a),
         b: side(&r.b),
-        summary: &r.summary,
-        settings: &r.settings,
+        summary: SummaryJson {
+            compared: r.summary.compared,
+            same: r.summary.same,
+            differ: r.summary.differ,
+            only_a: r.summary.only_a,
+            only_b: r.summary.only_b,
+            root_cause: r.summary.root_cause,
+            knock_on: r.summary.knock_on,
+            nondeterministic: r.summary.nondeterministic,
+        },
+        settings: r
+            .settings
+            .iter()
+            .map(|s| SettingJson {
+                setting: &s.setting,
+                a: s.a.as_deref(),
+                b: s.b.as_deref(),
+            })
+            .collect(),
         causes: r
             .causes
             .iter()
             .map(|c| CauseJson {
-                category: c.category.as_str(),
+                category: c.category.into(),
                 field: &c.field,
                 a: c.a.as_deref(),
                 b: c.b.as_deref(),
@@ -158,7 +313,18 @@ pub fn write_report(
                 why: &c.why,
                 fix: c.fix.as_deref(),
                 rewrite: c.rewrite.as_ref().map(|(a, b)| RewriteJson { a, b }),
-                tokens: &c.tokens,
+                tokens: c
+                    .tokens
+                    .iter()
+                    .map(|t| TokenJson {
+                        side: match t.side {
+                            TokenSide::Equal => TokenSideJson::Equal,
+                            TokenSide::A => TokenSideJson::A,
+                            TokenSide::B => TokenSideJson::B,
+                        },
+                        text: &t.text,
+                    })
+                    .collect(),
                 also: &c.also,
             })
             .collect(),
@@ -169,7 +335,13 @@ pub fn write_report(
                 name: &a.name,
                 label: &a.label,
                 kind: a.kind,
-                status: a.status.as_str(),
+                status: match a.status {
+                    Status::RootCause => StatusJson::RootCause,
+                    Status::KnockOn => StatusJson::KnockOn,
+                    Status::Nondeterministic => StatusJson::Nondeterministic,
+                    Status::OnlyA => StatusJson::OnlyA,
+                    Status::OnlyB => StatusJson::OnlyB,
+                },
                 a_id: a.a_id.as_deref(),
                 b_id: a.b_id.as_deref(),
                 differences: a

@@ -2,7 +2,7 @@
 
 // Package cpkg returns VALUE, a macro from ext.h. That header is NOT part of the module: it is
 // found through the fixed include directory /tmp/whymiss-nondet (see the #cgo line), which
-// scripts/capture-pairs.sh fills before each build (e.g. `#define VALUE 1`). The go command hashes
+// `whymiss capture-pairs` fills before each build (e.g. `#define VALUE 1`). The go command hashes
 // only the files of the package directory, so changing ext.h changes the compiled package (its
 // content ID) but not its action ID: a cache keyed on this package cannot tell the builds apart.
 // Without the header VALUE is 0, so the module also builds anywhere else.

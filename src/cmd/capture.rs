@@ -1,0 +1,62 @@
+//! `whymiss capture -o FILE`: build once, write the log with a header saying how it was made.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::Error;
+use crate::go::capture::{write_capture, write_capture_to};
+use crate::go::load;
+use crate::go::run::{RunOptions, run_side};
+use crate::go::side::SideSpec;
+use crate::report;
+
+use super::Outcome;
+
+pub fn run(
+    output: &Path,
+    side: &SideSpec,
+    options: &RunOptions,
+    out: &mut dyn Write,
+) -> Result<Outcome, Error> {
+    let run = run_side(side, options)?;
+    let parsed = load::parse_side(&run, options.test);
+    // go failed before hashing anything: go's own error, and no capture to compare.
+    if let Err(e @ Error::BuildFailed { .. }) = parsed {
+        return Err(e);
+    }
+    if output.as_os_str() == "-" {
+        // The capture is the output; no summary line to mix into it.
+        write_capture_to(out, &run.info, &run.stderr).map_err(Error::Output)?;
+        return Ok(if run.success {
+            Outcome::Done
+        } else {
+            Outcome::Partial(load::build_failed(&run))
+        });
+    }
+    write_capture(output, &run)?;
+    let what = match parsed {
+        Ok(log) => format!(
+            "{} actions ({} verified)",
+            log.actions.len(),
+            log.actions.iter().filter(|a| a.is_verified()).count()
+        ),
+        Err(e) => format!("no usable log ({e})"),
+    };
+    writeln!(
+        out,
+        "wrote {}: side `{}`, {}, {what}, {}",
+        report::escape(&output.to_string_lossy()),
+        report::Untrusted(&run.info.label),
+        run.info
+            .go_version
+            .as_deref()
+            .unwrap_or("go version unknown"),
+        report::human_bytes(run.stderr.len() as u64)
+    )
+    .map_err(Error::Output)?;
+    if run.success {
+        Ok(Outcome::Done)
+    } else {
+        Ok(Outcome::Partial(load::build_failed(&run)))
+    }
+}

@@ -1,0 +1,54 @@
+//! `whymiss compare A B`: two logs or captures, read and parsed on two threads, compared and
+//! reported through the gate.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::cli::{Format, OutputOptions};
+use crate::diff;
+use crate::error::Error;
+use crate::go::load;
+use crate::report::{self, Styles};
+
+use super::Outcome;
+
+pub fn run(
+    a: &Path,
+    b: &Path,
+    max_log_size: u64,
+    output: &OutputOptions,
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> Result<Outcome, Error> {
+    let (fa, fb) = load::read_pair(a, b, max_log_size)?;
+    let (la, lb) = load::parse_pair(&fa, &fb)?;
+    let result = diff::compare(&la, &lb, fa.info_for(&la), fb.info_for(&lb));
+    let outcome = write_comparison(out, &result, output, styles)?;
+    Ok(if result.partial {
+        Outcome::Partial("a capture records a failed go command; the comparison is partial".into())
+    } else {
+        outcome
+    })
+}
+
+/// Renders a comparison and maps it to an outcome through the gate.
+pub(super) fn write_comparison(
+    out: &mut dyn Write,
+    result: &diff::Report,
+    output: &OutputOptions,
+    styles: &Styles,
+) -> Result<Outcome, Error> {
+    let decision = output.gate.decide(result);
+    match output.format {
+        Format::Text => report::text::write_report(
+            out,
+            result,
+            &decision,
+            report::text::TextOptions { all: output.all },
+            styles,
+        ),
+        Format::Json => report::json::write_report(out, result, &output.gate, &decision),
+    }
+    .map_err(Error::Output)?;
+    Ok(Outcome::of_gate(decision.exit_code))
+}

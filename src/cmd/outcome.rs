@@ -1,0 +1,37 @@
+//! How a command that did its work ended, mapped to exit statuses like diff(1).
+
+/// How a successful run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A command that reports rather than compares.
+    Done,
+    /// The compared keys are identical (or differ only in categories the gate ignores).
+    Same,
+    /// The compared keys differ.
+    Differ,
+    /// A build failed on one side: the report covers only what both sides hashed. The message
+    /// (one line) says which side and why.
+    Partial(String),
+    /// `whymiss demo`: whymiss did not find exactly the categories the scenario expects. The
+    /// message (one line) says what was expected and found.
+    Unexpected(String),
+}
+
+impl Outcome {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Outcome::Done | Outcome::Same => 0,
+            Outcome::Differ => 1,
+            Outcome::Partial(_) | Outcome::Unexpected(_) => 2,
+        }
+    }
+
+    /// The outcome of a comparison whose gate decided `exit_code` (0 or 1).
+    pub fn of_gate(exit_code: i32) -> Outcome {
+        if exit_code == 0 {
+            Outcome::Same
+        } else {
+            Outcome::Differ
+        }
+    }
+}

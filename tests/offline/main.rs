@@ -1,0 +1,13 @@
+//! The tests that need no Go toolchain (`cargo test --lib --test offline`, seconds): the
+//! `whymiss` binary on recorded logs, captures and log pairs from `corpus/`, the parser on
+//! every corpus log, the JSON Schema, and the command line. The live tier is `tests/live`.
+
+mod compare;
+mod corpus;
+mod explain;
+mod help;
+mod inspect;
+mod pairs;
+mod safety;
+#[path = "../support/mod.rs"]
+mod support;
