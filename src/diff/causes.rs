@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::Category;
 use super::classify::{Absorb, CauseSeed, Item, ItemKind};
 use super::knowledge::{Facts, differ_in_numbers_only, explain, looks_volatile};
 use super::paths;
 use super::report::{Cause, TokenSide};
+use crate::model::Category;
 
 /// A differing action as the grouping sees it.
 pub struct ActionItems<'r> {

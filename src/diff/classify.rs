@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::Category;
 use super::report::Token;
 use super::tokens::{list_tokens, tokens_of};
+use crate::model::Category;
 use crate::model::{Action, CLang, Field, Input, ModInfo};
 
 /// One difference between two matched actions, before grouping into causes.

@@ -1,6 +1,7 @@
 //! CI gating: which causes make the exit status 1 (`--fail-on`, `--ignore`).
 
-use super::{Category, Report, Verdict};
+use super::{Report, Verdict};
+use crate::model::Category;
 
 /// The categories a CI run cares about.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! written for the engineer reading a report (sources: `cmd/go/internal/work/exec.go`,
 //! `go help build`, and the reference's measurements).
 
-use super::Category;
+use crate::model::Category;
 
 /// What the explanation may depend on besides the category and field.
 #[derive(Debug, Default, Clone)]

@@ -2,7 +2,6 @@
 //! knock-on changes (divergence travels through dependencies' *content* IDs, reference §8),
 //! group differences into causes with a category, a reason and a fix.
 
-mod category;
 mod causes;
 mod classify;
 pub mod gate;
@@ -13,7 +12,7 @@ mod report;
 mod tests;
 mod tokens;
 
-pub use category::Category;
+pub use crate::model::Category;
 pub use report::{
     ActionReport, Cause, Difference, Report, SettingDiff, Status, Summary, Token, TokenSide,
     Verdict,

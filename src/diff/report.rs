@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::Category;
+use crate::model::Category;
 use crate::model::SideInfo;
 
 /// Are the compared keys the same?

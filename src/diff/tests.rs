@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use super::Category;
 use super::classify::{CauseSeed, Item, ItemKind};
+use crate::model::Category;
 use crate::model::{InputDetail, InputOp, StatInfo, TestCache, TestInput, TestRun};
 
 /// The comparison of one tested package.

@@ -1,6 +1,7 @@
 //! Plain data describing what a gocachehash log holds: actions and their typed key inputs,
 //! file hashes, subkeys and test-cache decisions. Nothing here parses or prints.
 mod action;
+mod category;
 mod ids;
 mod input;
 mod log;
@@ -9,6 +10,7 @@ mod side;
 mod testrun;
 
 pub use action::{Action, ActionKind, Variant, Verification};
+pub use category::Category;
 pub use ids::{Digest, is_lower_hex, is_short_id};
 pub use input::{CLang, Field, FileInput, Input, StatInfo, Text};
 pub use log::{BuildLog, FileHash, FileHashError, LogStats, Subkey, TestCacheEvent, TestCacheLine};
