@@ -163,7 +163,7 @@ pub fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
         let mut map: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         let mut order = Vec::new();
         for (i, f) in act.fields.iter().enumerate() {
-            let key = f.input.key().into_owned();
+            let key = f.key().into_owned();
             let slot = map.entry(key.clone()).or_default();
             if slot.is_empty() {
                 order.push(key);
@@ -261,7 +261,7 @@ pub fn classify(
     items: &mut Vec<Item>,
 ) {
     let any = fa.or(fb).expect("one side present");
-    let key = any.input.key().into_owned();
+    let key = any.key().into_owned();
     let (ia, ib) = (fa.map(|f| &f.input), fb.map(|f| &f.input));
     let both = fa.is_some() && fb.is_some();
     use Input::*;
@@ -423,9 +423,8 @@ pub fn classify(
             push_plain(items, &key, Category::Source, "PGO profile", a, b);
         }
         Import { .. } | PackageFile { .. } | PackageShlib { .. } | Top { .. } => {
-            let (path, _) = any.input.dependency().expect("dependency line");
-            let value =
-                |i: Option<&Input<'_>>| i.and_then(|i| i.dependency()).map(|(_, c)| c.to_string());
+            let (path, _) = dependency(&any.input).expect("dependency line");
+            let value = |i: Option<&Input<'_>>| i.and_then(dependency).map(|(_, c)| c.to_string());
             items.push(Item {
                 field: key.clone(),
                 a: value(ia),
@@ -540,6 +539,19 @@ pub fn classify(
             let (a, b) = (text(fa), text(fb));
             push_plain(items, &key, Category::Other, key.clone(), a, b);
         }
+    }
+}
+
+/// The dependency a dependency-reference line names, and its content ID.
+fn dependency<'x>(input: &'x Input<'_>) -> Option<(&'x str, &'x str)> {
+    if let Input::Import { path, content_id }
+    | Input::PackageFile { path, content_id }
+    | Input::PackageShlib { path, content_id }
+    | Input::Top { path, content_id } = input
+    {
+        Some((path, content_id))
+    } else {
+        None
     }
 }
 

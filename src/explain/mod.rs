@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 pub use notes::{Note, Origin, Portability, annotate, annotate_test_input};
 
-use crate::model::{Action, ActionKind, BuildLog, Input, TestInput, TestRun};
+use crate::model::{Action, ActionKind, BuildLog, Field, TestInput, TestRun};
 
 /// One annotated input of an action.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,22 +78,12 @@ fn keyed(kind: ActionKind) -> bool {
     kind.is_compile_graph() || kind == ActionKind::Pgo
 }
 
-/// The name under which the overview groups an input.
-fn overview_name(input: &Input<'_>) -> String {
-    match input {
-        Input::Dir(_) => "dir (package directory)".into(),
-        Input::CCompiler { lang, .. } => format!("{} flags", lang.as_str()),
-        Input::CCompilerId { lang, .. } => format!("{} ID (C compiler identity)", lang.as_str()),
-        Input::Goroot(_) => "GOROOT (link)".into(),
-        Input::ModInfo(_) => "modinfo (VCS stamp)".into(),
-        Input::Target { .. } | Input::LinkTarget { .. } => "GOOS/GOARCH".into(),
-        Input::CompileTool { .. }
-        | Input::AsmTool { .. }
-        | Input::LinkTool { .. }
-        | Input::CgoTool(_)
-        | Input::VetTool(_)
-        | Input::PreprofileTool(_) => "toolchain version".into(),
-        other => other.key().into_owned(),
+/// The name under which the overview groups an input: the field table's overview name (all
+/// the tool versions are one `toolchain version`), else its key.
+fn overview_name(field: &Field<'_>) -> String {
+    match field.spec.about.overview {
+        Some(name) => name.to_string(),
+        None => field.key().into_owned(),
     }
 }
 
@@ -127,7 +117,7 @@ pub fn explain(source: &str, log: &BuildLog<'_>, select: &[String]) -> Explanati
             if note.portability == Portability::Portable {
                 continue;
             }
-            let name = overview_name(&f.input);
+            let name = overview_name(f);
             if seen_here.contains(&name) {
                 continue;
             }
@@ -277,7 +267,7 @@ fn explain_action(a: &Action<'_>) -> ExplainedAction {
             .iter()
             .map(|f| ExplainedField {
                 line: f.line,
-                key: f.input.key().into_owned(),
+                key: f.key().into_owned(),
                 text: f.text.to_string(),
                 note: annotate(&f.input),
             })

@@ -1,11 +1,15 @@
-//! The typed inputs of an action key: one variant per kind of line that `cmd/go` writes into a
-//! hash (reference §3), and `Unknown` for anything a future Go version adds.
+//! The typed inputs of an action key: one variant per shape of line that `cmd/go` writes into a
+//! hash (`(*Builder).buildActionID`, `linkActionID`, `vet` in `cmd/go/internal/work/exec.go`, the
+//! test cache's keys in `cmd/go/internal/test/test.go`), and `Unknown` for anything a future Go
+//! version adds. Which line is which field, and what each means, is in the field tables
+//! ([`super::fields`]).
 
 use std::borrow::Cow;
 
 use serde::Serialize;
 
 use super::Digest;
+use super::fields::FieldSpec;
 use super::modinfo::ModInfo;
 
 /// Text from the log: borrowed when it needed no unescaping, owned otherwise. Bytes that are not
@@ -13,12 +17,34 @@ use super::modinfo::ModInfo;
 pub type Text<'a> = Cow<'a, str>;
 
 /// One logical line of a block: its text exactly as Go wrote it (without the final newline),
-/// the line number of its first write in the log, and its typed meaning.
+/// the line number of its first write in the log, its typed meaning, and the table entry that
+/// read it ([`UNKNOWN`](super::fields::UNKNOWN) when none could).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field<'a> {
     pub line: u32,
     pub text: Text<'a>,
     pub input: Input<'a>,
+    pub spec: &'static FieldSpec,
+}
+
+impl Field<'_> {
+    /// A stable name for the field, used to line up the two sides of a comparison: the same
+    /// field of the same action has the same key in both logs (`dir`, `file greet.go`,
+    /// `import fmt`, `GOAMD64`, `CC`, `magic GOSSAFUNC`, …).
+    pub fn key(&self) -> Cow<'_, str> {
+        self.spec.key.of(self)
+    }
+
+    /// What a repeated field is about (`greet.go` of `file greet.go <id>`, `fmt` of
+    /// `import fmt <id>`), when its key names it.
+    pub fn subject(&self) -> Option<Cow<'_, str>> {
+        self.spec.key.subject(self)
+    }
+
+    /// The text after the field's prefix (`/a/b` of `dir /a/b`).
+    pub fn value(&self) -> &str {
+        self.spec.value_of(&self.text)
+    }
 }
 
 /// Which C-family compiler a cgo line is about.
@@ -65,7 +91,8 @@ impl StatInfo<'_> {
     }
 }
 
-/// A typed key input. Field names follow the Go source (`work/exec.go`, `test/test.go`).
+/// A typed key input. Field names follow the Go source (`work/exec.go`, `test/test.go`); the
+/// field tables say which line reads into which variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input<'a> {
     // ---- build: (*Builder).buildActionID ----
@@ -273,306 +300,4 @@ pub struct FileInput<'a> {
     pub path: Option<Text<'a>>,
     /// Full SHA-256 of the content, from the same line.
     pub hash: Option<Digest>,
-}
-
-impl<'a> Input<'a> {
-    /// A stable name for the field, used to line up the two sides of a comparison: the same
-    /// field of the same action has the same key in both logs (`dir`, `file greet.go`,
-    /// `import fmt`, `GOAMD64`, `CC`, `magic GOSSAFUNC`, …).
-    pub fn key(&self) -> Cow<'_, str> {
-        use Input::*;
-        let k: &str = match self {
-            CompileAction => "compile",
-            Dir(_) => "dir",
-            Module { .. } => "module",
-            GoDirective(_) => "go",
-            Target { .. } => "goos/goarch",
-            ImportPath(_) => "import path",
-            OmitDebug { .. } => "omitdebug",
-            Trimpath => "trimpath",
-            ForceLibrary => "forcelibrary",
-            CgoTool(_) => "cgo",
-            CCompiler { lang, .. } => lang.as_str(),
-            CCompilerId { lang, .. } => return Cow::Owned(format!("{} ID", lang.as_str())),
-            Cover { .. } => "cover",
-            Fuzz(_) => "fuzz",
-            ModInfo(_) => "modinfo",
-            CompileTool { .. } => "compile tool",
-            AsmTool { .. } => "asm",
-            GccgoPkgPath(_) => "pkgpath",
-            GccgoAr(_) => "ar",
-            GccgoAsm(_) => "asm",
-            ArchEnv { key, .. } => {
-                return if key.is_empty() {
-                    Cow::Borrowed("arch env")
-                } else {
-                    Cow::Borrowed(key.as_ref())
-                };
-            }
-            Experiment(_) => "GOEXPERIMENT",
-            Magic { key, .. } => return Cow::Owned(format!("magic {key}")),
-            File(f) => return Cow::Owned(format!("file {}", f.name)),
-            PgoFile(_) => "pgofile",
-            Import { path, .. } => return Cow::Owned(format!("import {path}")),
-            LinkAction => "link",
-            LinkSharedAction => "linkShared",
-            LinkTarget { .. } => "buildmode",
-            DefaultGodebug(_) => "defaultgodebug",
-            LinkTool { .. } => "link tool",
-            LinkFlags(_) => "linkflags",
-            Goroot(_) => "GOROOT",
-            ExtLinkEnabled(_) => "GO_EXTLINK_ENABLED",
-            PackageFile { path, .. } => return Cow::Owned(format!("packagefile {path}")),
-            PackageMain { .. } => "packagemain",
-            PackageShlib { path, .. } => return Cow::Owned(format!("packageshlib {path}")),
-            Top { path, .. } => return Cow::Owned(format!("top {path}")),
-            VetTool(_) => "vet",
-            VetxOnly(_) => "vetxonly",
-            VetFlags(_) => "vetflags",
-            VetPkg(_) => "pkg",
-            VetOut { path, .. } => return Cow::Owned(format!("vetout {path}")),
-            PgoAction => "preprocess PGO profile",
-            PreprofileTool(_) => "preprofile",
-            PgoInput(_) => "input",
-            TestBinary { .. } => "test binary",
-            TestEnv { name, .. } => return Cow::Owned(format!("env {name}")),
-            TestChdir { path, .. } => return Cow::Owned(format!("chdir {path}")),
-            TestStat { path, .. } => return Cow::Owned(format!("stat {path}")),
-            TestOpen { path, .. } => return Cow::Owned(format!("open {path}")),
-            EnvUnset | EnvValue(_) => "value",
-            Stat(_) => "stat",
-            DirEntry { name, .. } => return Cow::Owned(format!("file {name}")),
-            StatError(_) => "err",
-            CoverMetaDep(id) => return Cow::Owned(format!("dep {id}")),
-            TestmainAction => "testmain",
-            TestmainSource(_) => "source",
-            GccLookup(_) => "gccCompilerID",
-            GccIdentity { .. } => "gccCompilerID identity",
-            Unknown(text) => {
-                let word = text.split([' ', '=']).next().unwrap_or("");
-                return Cow::Owned(format!("unknown {word}"));
-            }
-        };
-        Cow::Borrowed(k)
-    }
-
-    /// True for lines that name a dependency by the content ID of its output (`import P cid`,
-    /// `packagefile P=cid`, `packageshlib`, `top`): they change when a dependency's output does.
-    pub fn is_dependency_ref(&self) -> bool {
-        matches!(
-            self,
-            Input::Import { .. }
-                | Input::PackageFile { .. }
-                | Input::PackageShlib { .. }
-                | Input::Top { .. }
-        )
-    }
-
-    /// The dependency a dependency-reference line names.
-    pub fn dependency(&self) -> Option<(&str, &str)> {
-        match self {
-            Input::Import { path, content_id }
-            | Input::PackageFile { path, content_id }
-            | Input::PackageShlib { path, content_id }
-            | Input::Top { path, content_id } => Some((path, content_id)),
-            _ => None,
-        }
-    }
-
-    /// Copies every borrowed string, so the value outlives the log text.
-    pub fn into_owned(self) -> Input<'static> {
-        use Input::*;
-        fn o(t: Text<'_>) -> Text<'static> {
-            Cow::Owned(t.into_owned())
-        }
-        fn ov(v: Vec<Text<'_>>) -> Vec<Text<'static>> {
-            v.into_iter().map(o).collect()
-        }
-        fn os(s: StatInfo<'_>) -> StatInfo<'static> {
-            StatInfo {
-                size: s.size,
-                mode: o(s.mode),
-                mtime: o(s.mtime),
-                is_dir: s.is_dir,
-            }
-        }
-        match self {
-            CompileAction => CompileAction,
-            Dir(t) => Dir(o(t)),
-            Module { path, version } => Module {
-                path: o(path),
-                version: o(version),
-            },
-            GoDirective(t) => GoDirective(o(t)),
-            Target { goos, goarch } => Target {
-                goos: o(goos),
-                goarch: o(goarch),
-            },
-            ImportPath(t) => ImportPath(o(t)),
-            OmitDebug {
-                omit_debug,
-                standard,
-                local,
-                prefix,
-            } => OmitDebug {
-                omit_debug,
-                standard,
-                local,
-                prefix: o(prefix),
-            },
-            Trimpath => Trimpath,
-            ForceLibrary => ForceLibrary,
-            CgoTool(t) => CgoTool(o(t)),
-            CCompiler { lang, exe, flags } => CCompiler {
-                lang,
-                exe: ov(exe),
-                flags: flags.into_iter().map(ov).collect(),
-            },
-            CCompilerId { lang, id, error } => CCompilerId {
-                lang,
-                id: o(id),
-                error,
-            },
-            Cover { mode, tool } => Cover {
-                mode: o(mode),
-                tool: o(tool),
-            },
-            Fuzz(v) => Fuzz(ov(v)),
-            ModInfo(m) => ModInfo(Box::new(m.into_owned())),
-            CompileTool {
-                tool,
-                forced,
-                flags,
-            } => CompileTool {
-                tool: o(tool),
-                forced: ov(forced),
-                flags: ov(flags),
-            },
-            AsmTool {
-                tool,
-                forced,
-                flags,
-            } => AsmTool {
-                tool: o(tool),
-                forced: ov(forced),
-                flags: ov(flags),
-            },
-            GccgoPkgPath(t) => GccgoPkgPath(o(t)),
-            GccgoAr(t) => GccgoAr(o(t)),
-            GccgoAsm(t) => GccgoAsm(o(t)),
-            ArchEnv { key, value } => ArchEnv {
-                key: o(key),
-                value: o(value),
-            },
-            Experiment(t) => Experiment(o(t)),
-            Magic { key, value } => Magic {
-                key: o(key),
-                value: o(value),
-            },
-            File(f) => File(FileInput {
-                name: o(f.name),
-                id: o(f.id),
-                path: f.path.map(o),
-                hash: f.hash,
-            }),
-            PgoFile(t) => PgoFile(o(t)),
-            Import { path, content_id } => Import {
-                path: o(path),
-                content_id: o(content_id),
-            },
-            LinkAction => LinkAction,
-            LinkSharedAction => LinkSharedAction,
-            LinkTarget {
-                buildmode,
-                goos,
-                goarch,
-            } => LinkTarget {
-                buildmode: o(buildmode),
-                goos: o(goos),
-                goarch: o(goarch),
-            },
-            DefaultGodebug(t) => DefaultGodebug(o(t)),
-            LinkTool {
-                tool,
-                forced,
-                buildmode,
-            } => LinkTool {
-                tool: o(tool),
-                forced: forced.map(ov),
-                buildmode: o(buildmode),
-            },
-            LinkFlags(v) => LinkFlags(ov(v)),
-            Goroot(t) => Goroot(o(t)),
-            ExtLinkEnabled(t) => ExtLinkEnabled(o(t)),
-            PackageFile { path, content_id } => PackageFile {
-                path: o(path),
-                content_id: o(content_id),
-            },
-            PackageMain {
-                action_id,
-                content_id,
-            } => PackageMain {
-                action_id: o(action_id),
-                content_id: o(content_id),
-            },
-            PackageShlib { path, content_id } => PackageShlib {
-                path: o(path),
-                content_id: o(content_id),
-            },
-            Top { path, content_id } => Top {
-                path: o(path),
-                content_id: o(content_id),
-            },
-            VetTool(t) => VetTool(o(t)),
-            VetxOnly(b) => VetxOnly(b),
-            VetFlags(v) => VetFlags(ov(v)),
-            VetPkg(d) => VetPkg(d),
-            VetOut { path, id } => VetOut {
-                path: o(path),
-                id: o(id),
-            },
-            PgoAction => PgoAction,
-            PreprofileTool(t) => PreprofileTool(o(t)),
-            PgoInput(t) => PgoInput(o(t)),
-            TestBinary { id, args, execcmd } => TestBinary {
-                id: o(id),
-                args: ov(args),
-                execcmd: ov(execcmd),
-            },
-            TestEnv { name, hash } => TestEnv {
-                name: o(name),
-                hash,
-            },
-            TestChdir { path, hash } => TestChdir {
-                path: o(path),
-                hash,
-            },
-            TestStat { path, hash } => TestStat {
-                path: o(path),
-                hash,
-            },
-            TestOpen { path, hash } => TestOpen {
-                path: o(path),
-                hash,
-            },
-            EnvUnset => EnvUnset,
-            EnvValue(t) => EnvValue(o(t)),
-            Stat(s) => Stat(os(s)),
-            DirEntry { name, stat, error } => DirEntry {
-                name: o(name),
-                stat: stat.map(os),
-                error: error.map(o),
-            },
-            StatError(t) => StatError(o(t)),
-            CoverMetaDep(t) => CoverMetaDep(o(t)),
-            TestmainAction => TestmainAction,
-            TestmainSource(t) => TestmainSource(o(t)),
-            GccLookup(t) => GccLookup(o(t)),
-            GccIdentity { exe, id } => GccIdentity {
-                exe: ov(exe),
-                id: o(id),
-            },
-            Unknown(t) => Unknown(o(t)),
-        }
-    }
 }

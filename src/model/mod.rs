@@ -1,7 +1,10 @@
 //! Plain data describing what a gocachehash log holds: actions and their typed key inputs,
-//! file hashes, subkeys and test-cache decisions. Nothing here parses or prints.
+//! file hashes, subkeys and test-cache decisions; and the field tables, which say what each
+//! line of a key is. Nothing here reads bytes or prints: a table writes a field's grammar with
+//! primitives (`Q`, `L`, `hex64`) that `parse` implements.
 mod action;
 mod category;
+pub mod fields;
 mod ids;
 mod input;
 mod log;

@@ -27,7 +27,9 @@
 
 pub mod demux;
 pub mod fields;
+mod grammar;
 pub mod line;
+mod modinfo;
 pub mod testcache;
 pub mod tests;
 pub mod unquote;

@@ -1,0 +1,49 @@
+//! Which table a block kind's lines are read with, and the entry of a line no table knows.
+
+use std::borrow::Cow;
+
+use super::spec::{About, Compare, Cut, Explain, FieldSpec, Key, Match, Order};
+use super::spec::{Origin, Portability};
+use super::{compile, gcc, link, pgo, test, vet};
+use crate::model::{ActionKind, Category, Input};
+
+/// The field table of a block kind (empty for a block whymiss does not know: every line of it
+/// is [`UNKNOWN`]).
+pub fn table(kind: ActionKind) -> &'static [FieldSpec] {
+    match kind {
+        ActionKind::Build => compile::COMPILE,
+        ActionKind::Link | ActionKind::LinkShared => link::LINK,
+        ActionKind::Vet => vet::VET,
+        ActionKind::Pgo => pgo::PGO,
+        ActionKind::TestResult => test::TEST_RESULT,
+        ActionKind::TestInputs => test::TEST_INPUTS,
+        ActionKind::Open | ActionKind::Stat => test::STAT,
+        ActionKind::Getenv => test::GETENV,
+        ActionKind::CoverMeta => test::COVERMETA,
+        ActionKind::Testmain => test::TESTMAIN,
+        ActionKind::GccCompilerId => gcc::GCC,
+        ActionKind::Other => &[],
+    }
+}
+
+/// The entry of a line that no field of its block's table reads (a field a newer Go added, or a
+/// line of an unknown block): kept verbatim, reported as `unknown <first word>`, still part of
+/// the key.
+pub static UNKNOWN: FieldSpec = FieldSpec {
+    name: "unknown",
+    matching: Match::Any,
+    order: Order::Any,
+    required: false,
+    grammar: |r| Some(Input::Unknown(r.rest())),
+    key: Key::Named(Cut::With(|f| {
+        Some(Cow::Borrowed(f.text.split([' ', '=']).next().unwrap_or("")))
+    })),
+    category: Category::Other,
+    compare: Compare::Line,
+    explain: Explain::Plain,
+    about: About::new(
+        "a line this version of whymiss does not know (a newer Go?): it is part of the key all the same",
+        Origin::Unknown,
+        Portability::Portable,
+    ),
+};
