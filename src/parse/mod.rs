@@ -30,6 +30,7 @@ pub mod fields;
 mod grammar;
 pub mod line;
 mod modinfo;
+mod order;
 pub mod testcache;
 pub mod tests;
 pub mod unquote;
