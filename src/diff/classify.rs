@@ -7,8 +7,8 @@ use rustc_hash::FxHashMap;
 
 use super::report::Token;
 use super::tokens::{list_tokens, tokens_of};
-use crate::model::Category;
-use crate::model::{Action, CLang, Field, Input, ModInfo};
+use crate::model::fields::Compare;
+use crate::model::{Action, CLang, Category, Field, Input, ModInfo};
 
 /// One difference between two matched actions, before grouping into causes.
 #[derive(Debug, Clone)]
@@ -220,9 +220,9 @@ fn text(f: Option<&Field<'_>>) -> Option<String> {
     f.map(|f| f.text.to_string())
 }
 
-/// The text after `prefix`, for showing values without their key.
-fn after(f: Option<&Field<'_>>, prefix: &str) -> Option<String> {
-    f.map(|f| f.text.strip_prefix(prefix).unwrap_or(&f.text).to_string())
+/// The text after the field's prefix, for showing values without their key.
+fn value(f: Option<&Field<'_>>) -> Option<String> {
+    f.map(|f| f.value().to_string())
 }
 
 fn push_seed(
@@ -253,7 +253,8 @@ fn push_plain(
     push_seed(items, field, a, b, seed);
 }
 
-/// Classifies one differing field (present on one or both sides).
+/// Classifies one differing field (present on one or both sides) by its table entry's
+/// comparison rule.
 pub fn classify(
     fa: Option<&Field<'_>>,
     fb: Option<&Field<'_>>,
@@ -261,168 +262,22 @@ pub fn classify(
     items: &mut Vec<Item>,
 ) {
     let any = fa.or(fb).expect("one side present");
+    let spec = any.spec;
     let key = any.key().into_owned();
     let (ia, ib) = (fa.map(|f| &f.input), fb.map(|f| &f.input));
     let both = fa.is_some() && fb.is_some();
     use Input::*;
-    match &any.input {
-        Dir(_) => {
-            let (a, b) = (after(fa, "dir "), after(fb, "dir "));
-            let seed = if both {
-                module_cache_version(a.as_deref(), b.as_deref()).unwrap_or_else(|| {
-                    CauseSeed::new(Category::AbsolutePath, "dir", a.clone(), b.clone()).path()
-                })
-            } else {
-                CauseSeed::new(Category::Trimpath, "dir", a.clone(), b.clone())
-                    .absorb(Absorb::Trimpath)
-            };
-            push_seed(items, "dir", a, b, seed);
-        }
-        Module { .. } => {
-            let (a, b) = (after(fa, "module "), after(fb, "module "));
-            let seed = if both {
-                let path = a
-                    .as_deref()
-                    .and_then(|m| m.rsplit_once('@'))
-                    .map_or("", |(p, _)| p);
-                CauseSeed::new(
-                    Category::DependencyVersion,
-                    format!("module {path}"),
-                    a.clone(),
-                    b.clone(),
-                )
-            } else {
-                CauseSeed::new(Category::Trimpath, "module", a.clone(), b.clone())
-                    .absorb(Absorb::Trimpath)
-            };
-            push_seed(items, "module", a, b, seed);
-        }
-        GoDirective(_) => {
-            let (a, b) = (after(fa, "go "), after(fb, "go "));
-            push_plain(items, "go", Category::GoVersion, "go", a, b);
-        }
-        Target { .. } | LinkTarget { .. } => target_fields(fa, fb, items),
-        Trimpath => {
-            let on =
-                |f: Option<&Field<'_>>| Some(if f.is_some() { "on" } else { "off" }.to_string());
-            let (a, b) = (on(fa), on(fb));
-            push_plain(items, "trimpath", Category::Trimpath, "-trimpath", a, b);
-        }
-        CgoTool(_) if both => tool_item(items, "cgo", text(fa), text(fb)),
-        CgoTool(_) => {
-            let (a, b) = (after(fa, "cgo "), after(fb, "cgo "));
-            let seed = CauseSeed::new(Category::Cgo, "cgo", a.clone(), b.clone())
-                .absorb(Absorb::CgoEnabled);
-            push_seed(items, "cgo", a, b, seed);
-        }
-        CCompiler { lang, .. } => c_compiler(*lang, fa, fb, ctx, items),
-        CCompilerId { lang, .. } => {
-            let field = format!("{} ID", lang.as_str());
-            let value = |f: Option<&Field<'_>>| {
-                f.and_then(|f| match &f.input {
-                    CCompilerId { id, error, .. } => Some(if *error {
-                        format!("error: {id}")
-                    } else {
-                        id.to_string()
-                    }),
-                    _ => None,
-                })
-            };
-            let (a, b) = (value(fa), value(fb));
-            let mut seed = CauseSeed::new(Category::Cgo, field.clone(), a.clone(), b.clone());
-            if !both {
-                seed = seed.absorb(Absorb::CgoEnabled);
-            }
-            push_seed(items, &field, a, b, seed);
-        }
-        Cover { .. } => {
-            let mode = |i: Option<&Input<'_>>| match i {
-                Some(Cover { mode, .. }) => Some(mode.to_string()),
-                _ => None,
-            };
-            let tool = |i: Option<&Input<'_>>| match i {
-                Some(Cover { tool, .. }) => Some(tool.to_string()),
-                _ => None,
-            };
-            if mode(ia) != mode(ib) {
-                let (a, b) = (mode(ia), mode(ib));
-                // Coverage on one side only is one cause, whatever mode each package got.
-                let seed = if both {
-                    CauseSeed::new(
-                        Category::Instrumentation,
-                        "-covermode",
-                        a.clone(),
-                        b.clone(),
-                    )
-                } else {
-                    let on = |v: &Option<String>| {
-                        Some(if v.is_some() { "on" } else { "off" }.to_string())
-                    };
-                    CauseSeed::new(Category::Instrumentation, "-cover", on(&a), on(&b))
-                };
-                push_seed(items, "cover", a, b, seed);
-            } else {
-                tool_item(items, "cover tool", tool(ia), tool(ib));
-            }
-        }
-        Fuzz(_) => {
-            let (a, b) = (after(fa, "fuzz "), after(fb, "fuzz "));
-            push_plain(items, "fuzz", Category::Instrumentation, "fuzz", a, b);
-        }
-        ModInfo(_) => {
-            fn m<'x, 'y>(i: Option<&'x Input<'y>>) -> Option<&'x crate::model::ModInfo<'y>> {
-                match i {
-                    Some(ModInfo(m)) => Some(m),
-                    _ => None,
-                }
-            }
-            modinfo_items(m(ia), m(ib), items);
-        }
-        CompileTool { .. } | AsmTool { .. } => tool_with_flags(fa, fb, ctx, items),
-        GccgoPkgPath(_) | GccgoAr(_) | GccgoAsm(_) => tool_item(items, &key, text(fa), text(fb)),
-        ArchEnv { .. } => {
-            let value = |i: Option<&Input<'_>>| match i {
-                Some(ArchEnv { value, .. }) => Some(value.to_string()),
-                _ => None,
-            };
-            let (a, b) = (value(ia), value(ib));
-            let field = if key == "arch env" {
-                "architecture variable".to_string()
-            } else {
-                key.clone()
-            };
-            push_plain(items, &field, Category::Target, field.clone(), a, b);
-        }
-        Experiment(_) => {
-            let value = |i: Option<&Input<'_>>| match i {
-                Some(Experiment(e)) => Some(e.to_string()),
-                _ => None,
-            };
-            let (a, b) = (value(ia), value(ib));
-            push_plain(
-                items,
-                "GOEXPERIMENT",
-                Category::Experiment,
-                "GOEXPERIMENT",
-                a,
-                b,
-            );
-        }
-        Magic { key: var, .. } => {
-            let value = |i: Option<&Input<'_>>| match i {
-                Some(Magic { value, .. }) => Some(value.to_string()),
-                _ => None,
-            };
-            let (a, b) = (value(ia), value(ib));
-            let class = var.to_string();
-            push_plain(items, &key, Category::DebugEnv, class, a, b);
-        }
-        File(_) => file_item(fa, fb, ctx, items),
-        PgoFile(_) | PgoInput(_) => {
+    match spec.compare {
+        Compare::Line => {
             let (a, b) = (text(fa), text(fb));
-            push_plain(items, &key, Category::Source, "PGO profile", a, b);
+            push_plain(items, &key, spec.category, key.clone(), a, b);
         }
-        Import { .. } | PackageFile { .. } | PackageShlib { .. } | Top { .. } => {
+        Compare::Value => {
+            let (a, b) = (value(fa), value(fb));
+            push_plain(items, &key, spec.category, key.clone(), a, b);
+        }
+        Compare::Tool => tool_item(items, &key, text(fa), text(fb)),
+        Compare::Dependency => {
             let (path, _) = dependency(&any.input).expect("dependency line");
             let value = |i: Option<&Input<'_>>| i.and_then(dependency).map(|(_, c)| c.to_string());
             items.push(Item {
@@ -436,12 +291,148 @@ pub fn classify(
                 },
             });
         }
-        PackageMain { .. } => {
+        Compare::Dir => {
+            let (a, b) = (value(fa), value(fb));
+            let seed = if both {
+                module_cache_version(a.as_deref(), b.as_deref()).unwrap_or_else(|| {
+                    CauseSeed::new(spec.category, "dir", a.clone(), b.clone()).path()
+                })
+            } else {
+                CauseSeed::new(Category::Trimpath, "dir", a.clone(), b.clone())
+                    .absorb(Absorb::Trimpath)
+            };
+            push_seed(items, &key, a, b, seed);
+        }
+        Compare::Module => {
+            let (a, b) = (value(fa), value(fb));
+            let seed = if both {
+                let path = a
+                    .as_deref()
+                    .and_then(|m| m.rsplit_once('@'))
+                    .map_or("", |(p, _)| p);
+                CauseSeed::new(
+                    spec.category,
+                    format!("module {path}"),
+                    a.clone(),
+                    b.clone(),
+                )
+            } else {
+                CauseSeed::new(Category::Trimpath, "module", a.clone(), b.clone())
+                    .absorb(Absorb::Trimpath)
+            };
+            push_seed(items, &key, a, b, seed);
+        }
+        Compare::Target => target_fields(fa, fb, items),
+        Compare::Trimpath => {
+            let on =
+                |f: Option<&Field<'_>>| Some(if f.is_some() { "on" } else { "off" }.to_string());
+            let (a, b) = (on(fa), on(fb));
+            push_plain(items, &key, spec.category, "-trimpath", a, b);
+        }
+        Compare::CgoTool if both => tool_item(items, &key, text(fa), text(fb)),
+        Compare::CgoTool => {
+            let (a, b) = (value(fa), value(fb));
+            let seed = CauseSeed::new(spec.category, key.clone(), a.clone(), b.clone())
+                .absorb(Absorb::CgoEnabled);
+            push_seed(items, &key, a, b, seed);
+        }
+        Compare::CCompiler => {
+            if let CCompiler { lang, .. } = &any.input {
+                c_compiler(*lang, fa, fb, ctx, items);
+            }
+        }
+        Compare::CCompilerId => {
+            let value = |i: Option<&Input<'_>>| match i {
+                Some(CCompilerId { id, error, .. }) => Some(if *error {
+                    format!("error: {id}")
+                } else {
+                    id.to_string()
+                }),
+                _ => None,
+            };
+            let (a, b) = (value(ia), value(ib));
+            let mut seed = CauseSeed::new(spec.category, key.clone(), a.clone(), b.clone());
+            if !both {
+                seed = seed.absorb(Absorb::CgoEnabled);
+            }
+            push_seed(items, &key, a, b, seed);
+        }
+        Compare::Cover => {
+            let mode = |i: Option<&Input<'_>>| match i {
+                Some(Cover { mode, .. }) => Some(mode.to_string()),
+                _ => None,
+            };
+            let tool = |i: Option<&Input<'_>>| match i {
+                Some(Cover { tool, .. }) => Some(tool.to_string()),
+                _ => None,
+            };
+            if mode(ia) != mode(ib) {
+                let (a, b) = (mode(ia), mode(ib));
+                // Coverage on one side only is one cause, whatever mode each package got.
+                let seed = if both {
+                    CauseSeed::new(spec.category, "-covermode", a.clone(), b.clone())
+                } else {
+                    let on = |v: &Option<String>| {
+                        Some(if v.is_some() { "on" } else { "off" }.to_string())
+                    };
+                    CauseSeed::new(spec.category, "-cover", on(&a), on(&b))
+                };
+                push_seed(items, &key, a, b, seed);
+            } else {
+                tool_item(items, "cover tool", tool(ia), tool(ib));
+            }
+        }
+        Compare::ModInfo => {
+            fn m<'x, 'y>(i: Option<&'x Input<'y>>) -> Option<&'x crate::model::ModInfo<'y>> {
+                match i {
+                    Some(ModInfo(m)) => Some(m),
+                    _ => None,
+                }
+            }
+            modinfo_items(m(ia), m(ib), items);
+        }
+        Compare::ToolFlags => tool_with_flags(fa, fb, ctx, items),
+        Compare::ArchEnv => {
+            let value = |i: Option<&Input<'_>>| match i {
+                Some(ArchEnv { value, .. }) => Some(value.to_string()),
+                _ => None,
+            };
+            let (a, b) = (value(ia), value(ib));
+            let field = if any.subject().is_none_or(|s| s.is_empty()) {
+                "architecture variable".to_string()
+            } else {
+                key.clone()
+            };
+            push_plain(items, &field, spec.category, field.clone(), a, b);
+        }
+        Compare::Experiment => {
+            let value = |i: Option<&Input<'_>>| match i {
+                Some(Experiment(e)) => Some(e.to_string()),
+                _ => None,
+            };
+            let (a, b) = (value(ia), value(ib));
+            push_plain(items, &key, spec.category, "GOEXPERIMENT", a, b);
+        }
+        Compare::Magic => {
+            let value = |i: Option<&Input<'_>>| match i {
+                Some(Magic { value, .. }) => Some(value.to_string()),
+                _ => None,
+            };
+            let (a, b) = (value(ia), value(ib));
+            let var = any.subject().unwrap_or_default().into_owned();
+            push_plain(items, &key, spec.category, var, a, b);
+        }
+        Compare::File => file_item(fa, fb, ctx, items),
+        Compare::Profile => {
+            let (a, b) = (text(fa), text(fb));
+            push_plain(items, &key, spec.category, "PGO profile", a, b);
+        }
+        Compare::PackageMain => {
             let main = ctx.subject.unwrap_or_default().to_string();
             items.push(Item {
                 field: key,
-                a: after(fa, "packagemain "),
-                b: after(fb, "packagemain "),
+                a: value(fa),
+                b: value(fb),
                 kind: if both {
                     ItemKind::Dependency(DepRef::Build(main))
                 } else {
@@ -449,7 +440,7 @@ pub fn classify(
                 },
             });
         }
-        VetPkg(_) => {
+        Compare::VetPkg => {
             let id = |i: Option<&Input<'_>>| match i {
                 Some(VetPkg(Some(d))) => Some(d.to_string()),
                 Some(_) => Some("?".into()),
@@ -464,7 +455,8 @@ pub fn classify(
                 )),
             });
         }
-        VetOut { path, .. } => {
+        Compare::VetOut => {
+            let path = any.subject().unwrap_or_default().into_owned();
             let id = |i: Option<&Input<'_>>| match i {
                 Some(VetOut { id, .. }) => Some(id.to_string()),
                 _ => None,
@@ -474,26 +466,26 @@ pub fn classify(
                 a: id(ia),
                 b: id(ib),
                 kind: if both {
-                    ItemKind::Dependency(DepRef::Vet(path.to_string()))
+                    ItemKind::Dependency(DepRef::Vet(path))
                 } else {
                     ItemKind::DependencySet
                 },
             });
         }
-        DefaultGodebug(_) => {
+        Compare::DefaultGodebug => {
             let value = |i: Option<&Input<'_>>| match i {
                 Some(DefaultGodebug(v)) => Some(v.to_string()),
                 _ => None,
             };
             let (a, b) = (value(ia), value(ib));
             let tokens = tokens_of(a.as_deref(), b.as_deref(), ',');
-            let seed = CauseSeed::new(Category::Godebug, "defaultgodebug", a.clone(), b.clone())
+            let seed = CauseSeed::new(spec.category, key.clone(), a.clone(), b.clone())
                 .tokens(tokens)
                 .absorb(Absorb::GoDefaults);
-            push_seed(items, "defaultgodebug", a, b, seed);
+            push_seed(items, &key, a, b, seed);
         }
-        LinkTool { .. } => link_tool(fa, fb, items),
-        LinkFlags(_) => {
+        Compare::LinkTool => link_tool(fa, fb, items),
+        Compare::LinkFlags => {
             let list = |i: Option<&Input<'_>>| match i {
                 Some(LinkFlags(v)) => Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
                 _ => None,
@@ -503,41 +495,22 @@ pub fn classify(
                 la.as_ref().map(|v| v.join(" ")),
                 lb.as_ref().map(|v| v.join(" ")),
             );
-            let seed = CauseSeed::new(Category::LinkerFlags, "-ldflags", a.clone(), b.clone())
+            let seed = CauseSeed::new(spec.category, "-ldflags", a.clone(), b.clone())
                 .tokens(list_tokens(la.as_deref(), lb.as_deref()));
-            push_seed(items, "linkflags", a, b, seed);
+            push_seed(items, &key, a, b, seed);
         }
-        Goroot(_) => {
-            let (a, b) = (after(fa, "GOROOT="), after(fb, "GOROOT="));
+        Compare::Goroot => {
+            let (a, b) = (value(fa), value(fb));
             let trimmed = |v: &Option<String>| matches!(v.as_deref(), Some("" | "$GOROOT"));
             let seed = if trimmed(&a) != trimmed(&b) {
-                CauseSeed::new(Category::Trimpath, "GOROOT", a.clone(), b.clone())
+                CauseSeed::new(Category::Trimpath, key.clone(), a.clone(), b.clone())
                     .absorb(Absorb::Trimpath)
             } else {
-                CauseSeed::new(Category::AbsolutePath, "GOROOT", a.clone(), b.clone())
+                CauseSeed::new(spec.category, key.clone(), a.clone(), b.clone())
                     .path()
                     .absorb(Absorb::Toolchain)
             };
-            push_seed(items, "GOROOT", a, b, seed);
-        }
-        ExtLinkEnabled(_) => {
-            let (a, b) = (
-                after(fa, "GO_EXTLINK_ENABLED="),
-                after(fb, "GO_EXTLINK_ENABLED="),
-            );
-            push_plain(
-                items,
-                "GO_EXTLINK_ENABLED",
-                Category::LinkerFlags,
-                "GO_EXTLINK_ENABLED",
-                a,
-                b,
-            );
-        }
-        VetTool(_) | PreprofileTool(_) => tool_item(items, &key, text(fa), text(fb)),
-        _ => {
-            let (a, b) = (text(fa), text(fb));
-            push_plain(items, &key, Category::Other, key.clone(), a, b);
+            push_seed(items, &key, a, b, seed);
         }
     }
 }

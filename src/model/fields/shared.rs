@@ -86,7 +86,7 @@ pub const TRIMPATH: FieldSpec = FieldSpec {
     grammar: |_| Some(Input::Trimpath),
     key: Key::Name,
     category: Category::Trimpath,
-    compare: Compare::OnOff,
+    compare: Compare::Trimpath,
     explain: Explain::Plain,
     about: About::new("-trimpath is on: paths are not recorded", Flag, Portable).knob("-trimpath"),
 };

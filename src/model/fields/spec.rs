@@ -215,8 +215,8 @@ pub enum Compare {
     Module,
     /// `goos/goarch`, `buildmode … goos … goarch …`: each part a target setting of its own.
     Target,
-    /// A line whose presence is the setting (`trimpath`): on or off.
-    OnOff,
+    /// `trimpath`: -trimpath on or off.
+    Trimpath,
     /// The cgo tool: a toolchain difference, or cgo on one side only.
     CgoTool,
     /// `CC=`, `CXX=`, `FC=`: the compiler and each flag list; absolute paths from `${SRCDIR}`.
