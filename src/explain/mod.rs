@@ -110,7 +110,7 @@ pub fn explain(source: &str, log: &BuildLog<'_>, select: &[String]) -> Explanati
     for a in &keyed_actions {
         let mut seen_here: Vec<String> = Vec::new();
         for f in &a.fields {
-            let note = annotate(&f.input);
+            let note = annotate(f);
             if note.origin == Origin::Unknown {
                 unknown += 1;
             }
@@ -269,7 +269,7 @@ fn explain_action(a: &Action<'_>) -> ExplainedAction {
                 line: f.line,
                 key: f.key().into_owned(),
                 text: f.text.to_string(),
-                note: annotate(&f.input),
+                note: annotate(f),
             })
             .collect(),
     }

@@ -86,16 +86,7 @@ pub fn read_field<'a>(
     table: &'static [FieldSpec],
     text: &Text<'a>,
 ) -> (Input<'a>, &'static FieldSpec) {
-    let line = text.as_bytes();
-    let first = table
-        .iter()
-        .position(|f| f.matching.has_prefix() && f.matches(line))
-        .or_else(|| {
-            table
-                .iter()
-                .position(|f| !f.matching.has_prefix() && f.matches(line))
-        });
-    if let Some(first) = first {
+    if let Some(first) = fields::lookup(table, text.as_bytes()) {
         let matching = table[first].matching;
         // Fields that share a prefix are alternatives, tried in order.
         for spec in table[first..].iter().take_while(|f| f.matching == matching) {

@@ -28,15 +28,7 @@ impl FieldOrder {
     pub fn rank(self, payload: &[u8]) -> Option<u16> {
         let table = self.0?;
         let line = payload.strip_suffix(b"\n").unwrap_or(payload);
-        let spec = table
-            .iter()
-            .find(|f| f.matching.has_prefix() && f.matches(line))
-            .or_else(|| {
-                table
-                    .iter()
-                    .find(|f| !f.matching.has_prefix() && f.matches(line))
-            })?;
-        rank_of(spec.order)
+        rank_of(table[fields::lookup(table, line)?].order)
     }
 
     /// Whether a block that has `writes` writes so far, the last of rank `last`, may take this

@@ -26,6 +26,20 @@ pub fn table(kind: ActionKind) -> &'static [FieldSpec] {
     }
 }
 
+/// The first field of `table` that a line (without its newline) is: the first whose prefix it
+/// has, else the first without a fixed prefix that takes it (see [`Match`]). The fields after
+/// it with the same `Match` are its alternatives.
+pub fn lookup(table: &'static [FieldSpec], line: &[u8]) -> Option<usize> {
+    table
+        .iter()
+        .position(|f| f.matching.has_prefix() && f.matches(line))
+        .or_else(|| {
+            table
+                .iter()
+                .position(|f| !f.matching.has_prefix() && f.matches(line))
+        })
+}
+
 /// The entry of a line that no field of its block's table reads (a field a newer Go added, or a
 /// line of an unknown block): kept verbatim, reported as `unknown <first word>`, still part of
 /// the key.
