@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
+use super::class::Class;
 use super::classify::{Absorb, CauseSeed, Item, ItemKind};
 use super::knowledge::{Facts, differ_in_numbers_only, explain, looks_volatile};
 use super::paths;
@@ -42,13 +43,13 @@ pub fn group(
         .iter()
         .enumerate()
         .flat_map(|(ai, a)| {
-            a.items
-                .iter()
-                .enumerate()
-                .filter_map(move |(ii, item)| match &item.kind {
-                    ItemKind::Input(seed) => Some((ai, ii, seed)),
-                    _ => None,
-                })
+            a.items.iter().enumerate().filter_map(move |(ii, item)| {
+                if let ItemKind::Input(seed) = &item.kind {
+                    Some((ai, ii, seed))
+                } else {
+                    None
+                }
+            })
         })
         .collect();
 
@@ -59,7 +60,7 @@ pub fn group(
 
     // Group keys: umbrellas first, then toolchain pairs, path classes (rewrites), the rest.
     let mut groups: Vec<Group> = Vec::new();
-    let mut by_key: FxHashMap<String, usize> = FxHashMap::default();
+    let mut by_key: FxHashMap<GroupKey, usize> = FxHashMap::default();
     let mut path_members: BTreeMap<(Category, String), Vec<usize>> = BTreeMap::new();
     let mut seed_group: Vec<Option<usize>> = vec![None; seeds.len()];
     for (si, &(_, _, seed)) in seeds.iter().enumerate() {
@@ -71,10 +72,15 @@ pub fn group(
         let key = if let Some(u) = present.umbrella(seed, package) {
             u
         } else if seed.category == Category::Toolchain {
-            format!("toolchain {} {:?} {:?}", seed.class, seed.a, seed.b)
+            GroupKey::Toolchain {
+                class: seed.class.clone(),
+                a: seed.a.clone(),
+                b: seed.b.clone(),
+            }
         } else if seed.is_path {
+            // Ordered by the class as shown, as the paths' causes are listed.
             path_members
-                .entry((seed.category, seed.class.clone()))
+                .entry((seed.category, seed.class.to_string()))
                 .or_default()
                 .push(si);
             continue;
@@ -101,7 +107,7 @@ pub fn group(
         let (rewrites, which) = paths::group(&pairs);
         let base = groups.len();
         for (i, rw) in rewrites.iter().enumerate() {
-            let mut g = Group::new(format!("path {i}"));
+            let mut g = Group::new(GroupKey::Path(i));
             g.rewrite = Some(rw.clone());
             groups.push(g);
             let _ = base + i;
@@ -145,10 +151,8 @@ pub fn group(
                     .unwrap_or(0)
             });
         if let Some(cause) = causes.get_mut(host) {
-            let what = format!(
-                "generated {}",
-                seed.class.rsplit('/').next().unwrap_or(&seed.class)
-            );
+            let class = seed.class.to_string();
+            let what = format!("generated {}", class.rsplit('/').next().unwrap_or(&class));
             if !cause.also.contains(&what) {
                 cause.also.push(what);
             }
@@ -190,9 +194,9 @@ struct Present {
     modules: Vec<String>,
     /// The group that file-set changes fold into: the -tags, CGO_ENABLED, target, experiment
     /// or instrumentation difference that selects other files.
-    file_set_host: Option<String>,
+    file_set_host: Option<GroupKey>,
     /// The group of a GOARCH difference, which architecture variables fold into.
-    goarch_host: Option<String>,
+    goarch_host: Option<GroupKey>,
 }
 
 impl Present {
@@ -200,29 +204,35 @@ impl Present {
         let any = |f: &dyn Fn(&CauseSeed) -> bool| seeds.iter().any(|(_, _, s)| f(s));
         let mut present = Present {
             toolchain: any(&|s| s.category == Category::Toolchain && s.versions.is_some()),
-            trimpath: any(&|s| s.class == "-trimpath" && s.absorb == Absorb::None),
-            cgo_enabled: any(&|s| s.class == "CGO_ENABLED" || s.absorb == Absorb::CgoEnabled),
+            trimpath: any(&|s| s.class == Class::Trimpath && s.absorb == Absorb::None),
+            cgo_enabled: any(&|s| s.class == Class::CgoEnabled || s.absorb == Absorb::CgoEnabled),
             go_version: any(&|s| s.category == Category::GoVersion),
-            buildmode: any(&|s| s.class == "-buildmode" && s.absorb == Absorb::None),
+            buildmode: any(&|s| s.class == Class::Buildmode && s.absorb == Absorb::None),
             modules: seeds
                 .iter()
                 .filter(|(_, _, s)| s.category == Category::DependencyVersion)
-                .filter_map(|(_, _, s)| s.class.strip_prefix("module ").map(str::to_string))
+                .filter_map(|(_, _, s)| {
+                    if let Class::Module(m) = &s.class {
+                        Some(m.clone())
+                    } else {
+                        None
+                    }
+                })
                 .collect(),
             file_set_host: None,
             goarch_host: None,
         };
         if let Some((_, _, host)) = seeds
             .iter()
-            .find(|(_, _, s)| s.category == Category::Target && s.class == "GOARCH")
+            .find(|(_, _, s)| s.category == Category::Target && s.class == Class::Goarch)
         {
             present.goarch_host = Some(plain_key(host));
         }
         // Which difference selects other files, in order of how directly it does.
         let hosts: [&dyn Fn(&CauseSeed) -> bool; 5] = [
-            &|s| s.class == "-tags",
-            &|s| s.class == "CGO_ENABLED" || s.absorb == Absorb::CgoEnabled,
-            &|s| s.category == Category::Target && matches!(s.class.as_str(), "GOOS" | "GOARCH"),
+            &|s| s.class == Class::Tags,
+            &|s| s.class == Class::CgoEnabled || s.absorb == Absorb::CgoEnabled,
+            &|s| s.category == Category::Target && matches!(s.class, Class::Goos | Class::Goarch),
             &|s| s.category == Category::Experiment,
             &|s| s.category == Category::Instrumentation,
         ];
@@ -240,58 +250,84 @@ impl Present {
     }
 
     /// The umbrella cause a seed belongs to: the broad difference it names or follows from.
-    fn umbrella(&self, s: &CauseSeed, package: Option<&str>) -> Option<String> {
-        let key = |k: &str| Some(format!("umbrella {k}"));
+    fn umbrella(&self, s: &CauseSeed, package: Option<&str>) -> Option<GroupKey> {
+        let key = |u: Umbrella| Some(GroupKey::Umbrella(u));
         // However many tools and actions a toolchain change touches, it is one cause.
         if s.category == Category::Toolchain && s.versions.is_some() {
-            return key("toolchain");
+            return key(Umbrella::Toolchain);
         }
-        match s.absorb {
-            Absorb::Toolchain if self.toolchain => return key("toolchain"),
-            Absorb::GoDefaults if self.toolchain => return key("toolchain"),
-            Absorb::GoDefaults if self.go_version => return key("go-version"),
-            Absorb::Trimpath if self.trimpath => return key("trimpath"),
-            Absorb::CgoEnabled if self.cgo_enabled => return key("cgo"),
-            Absorb::Buildmode if self.buildmode => return key("buildmode"),
-            _ => {}
+        let absorbed = match s.absorb {
+            Absorb::Toolchain if self.toolchain => Some(Umbrella::Toolchain),
+            Absorb::GoDefaults if self.toolchain => Some(Umbrella::Toolchain),
+            Absorb::GoDefaults if self.go_version => Some(Umbrella::GoVersion),
+            Absorb::Trimpath if self.trimpath => Some(Umbrella::Trimpath),
+            Absorb::CgoEnabled if self.cgo_enabled => Some(Umbrella::Cgo),
+            Absorb::Buildmode if self.buildmode => Some(Umbrella::Buildmode),
+            Absorb::None
+            | Absorb::Toolchain
+            | Absorb::Trimpath
+            | Absorb::CgoEnabled
+            | Absorb::Generated
+            | Absorb::GoDefaults
+            | Absorb::Buildmode => None,
+        };
+        if let Some(u) = absorbed {
+            return key(u);
         }
-        if s.class == "-trimpath" && s.absorb == Absorb::None {
-            return key("trimpath");
+        if s.class == Class::Trimpath && s.absorb == Absorb::None {
+            return key(Umbrella::Trimpath);
         }
         // One cause per experiment set, VCS stamp and GODEBUG default set, whichever lines
         // (tool IDs, modinfo settings, link fields) show it.
         match s.category {
-            Category::Experiment => return key("experiment"),
-            Category::VcsStamp => return key("vcs-stamp"),
-            Category::Godebug => return key("godebug"),
-            _ => {}
+            Category::Experiment => return key(Umbrella::Experiment),
+            Category::VcsStamp => return key(Umbrella::VcsStamp),
+            Category::Godebug => return key(Umbrella::Godebug),
+            Category::AbsolutePath
+            | Category::Trimpath
+            | Category::Toolchain
+            | Category::GoVersion
+            | Category::Target
+            | Category::CompilerFlags
+            | Category::LinkerFlags
+            | Category::Cgo
+            | Category::Instrumentation
+            | Category::Source
+            | Category::FileSet
+            | Category::DebugEnv
+            | Category::DependencyVersion
+            | Category::Nondeterministic
+            | Category::TestFlags
+            | Category::TestEnv
+            | Category::TestFile
+            | Category::TestMtime
+            | Category::Other => {}
         }
         // The architecture variable changes name with GOARCH (GOAMD64 → GOARM64).
         if s.category == Category::Target
             && (s.a.is_none() || s.b.is_none())
-            && s.class.starts_with("GO")
-            && !matches!(s.class.as_str(), "GOOS" | "GOARCH")
+            && matches!(s.class, Class::ArchVar(_))
             && let Some(host) = &self.goarch_host
         {
             return Some(host.clone());
         }
-        if s.class == "CGO_ENABLED" {
-            return key("cgo");
+        if s.class == Class::CgoEnabled {
+            return key(Umbrella::Cgo);
         }
         if s.category == Category::GoVersion {
-            return key("go-version");
+            return key(Umbrella::GoVersion);
         }
-        if s.class == "-buildmode" && self.buildmode {
-            return key("buildmode");
+        if s.class == Class::Buildmode && self.buildmode {
+            return key(Umbrella::Buildmode);
         }
         if s.category == Category::DependencyVersion
-            && let Some(m) = s.class.strip_prefix("module ")
+            && let Class::Module(m) = &s.class
         {
-            return key(&format!("module {m}"));
+            return key(Umbrella::Module(m.clone()));
         }
         // Build tags, cgo, the target, experiments and instrumentation select other files.
         if s.category == Category::FileSet
-            && s.class.starts_with("files of ")
+            && matches!(s.class, Class::FileSet(_))
             && let Some(host) = &self.file_set_host
         {
             return Some(host.clone());
@@ -304,44 +340,87 @@ impl Present {
                 .iter()
                 .find(|m| pkg == m.as_str() || pkg.starts_with(&format!("{m}/")))
         {
-            return key(&format!("module {m}"));
+            return key(Umbrella::Module(m.clone()));
         }
         None
     }
 }
 
+/// A broad difference that is one cause however many fields and actions show it, and that
+/// absorbs the differences following from it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Umbrella {
+    Toolchain,
+    GoVersion,
+    Trimpath,
+    Cgo,
+    Buildmode,
+    Experiment,
+    VcsStamp,
+    Godebug,
+    /// A module's version.
+    Module(String),
+}
+
+/// What makes input differences one cause.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum GroupKey {
+    Umbrella(Umbrella),
+    /// A tool ID without a go version on both sides, by field and values.
+    Toolchain {
+        class: Class,
+        a: Option<String>,
+        b: Option<String>,
+    },
+    /// The n-th prefix rewrite of a class of paths.
+    Path(usize),
+    /// The same field, category and differing tokens (long values compared token by token).
+    Tokens {
+        category: Category,
+        class: Class,
+        changed: Vec<(TokenSide, String)>,
+    },
+    /// The same field, category and values.
+    Values {
+        category: Category,
+        class: Class,
+        a: Option<String>,
+        b: Option<String>,
+    },
+}
+
 /// The group key of a seed that is grouped by its values: for long values compared token by
 /// token, by the tokens that differ (the same `-O2` → `-O1` in every package's C flags is one
 /// cause, although each package's full flag list differs).
-fn plain_key(seed: &CauseSeed) -> String {
+fn plain_key(seed: &CauseSeed) -> GroupKey {
     if seed.tokens.iter().any(|t| t.side != TokenSide::Equal) {
-        let changed: Vec<String> = seed
-            .tokens
-            .iter()
-            .filter(|t| t.side != TokenSide::Equal)
-            .map(|t| format!("{:?}{}", t.side, t.text))
-            .collect();
-        return format!(
-            "{:?}\u{0}{}\u{0}{}",
-            seed.category,
-            seed.class,
-            changed.join("\u{0}")
-        );
+        return GroupKey::Tokens {
+            category: seed.category,
+            class: seed.class.clone(),
+            changed: seed
+                .tokens
+                .iter()
+                .filter(|t| t.side != TokenSide::Equal)
+                .map(|t| (t.side, t.text.clone()))
+                .collect(),
+        };
     }
-    format!(
-        "{:?}\u{0}{}\u{0}{:?}\u{0}{:?}",
-        seed.category, seed.class, seed.a, seed.b
-    )
+    GroupKey::Values {
+        category: seed.category,
+        class: seed.class.clone(),
+        a: seed.a.clone(),
+        b: seed.b.clone(),
+    }
 }
 
 struct Group {
-    key: String,
+    key: GroupKey,
     seeds: Vec<usize>,
     rewrite: Option<(String, String)>,
 }
 
 impl Group {
-    fn new(key: String) -> Self {
+    fn new(key: GroupKey) -> Self {
         Group {
             key,
             seeds: Vec::new(),
@@ -372,39 +451,46 @@ fn build_cause(
     let labels: Vec<String> = affected.iter().map(|x| x.1.to_string()).collect();
 
     // The main seed: the one that names the umbrella, else the first.
-    let main = match g.key.strip_prefix("umbrella ") {
-        Some("toolchain") => members.iter().find(|s| s.category == Category::Toolchain),
-        Some("trimpath") => members
+    let umbrella = match &g.key {
+        GroupKey::Umbrella(u) => Some(u),
+        GroupKey::Toolchain { .. }
+        | GroupKey::Path(_)
+        | GroupKey::Tokens { .. }
+        | GroupKey::Values { .. } => None,
+    };
+    let main = match umbrella {
+        Some(Umbrella::Toolchain) => members.iter().find(|s| s.category == Category::Toolchain),
+        Some(Umbrella::Trimpath) => members
             .iter()
-            .find(|s| s.class == "-trimpath" && s.absorb == Absorb::None),
-        Some("cgo") => members.iter().find(|s| s.class == "CGO_ENABLED"),
-        Some("go-version") => members.iter().find(|s| s.category == Category::GoVersion),
-        Some("buildmode") => members.iter().find(|s| s.class == "-buildmode"),
-        Some(k) if k.starts_with("module ") => members
+            .find(|s| s.class == Class::Trimpath && s.absorb == Absorb::None),
+        Some(Umbrella::Cgo) => members.iter().find(|s| s.class == Class::CgoEnabled),
+        Some(Umbrella::GoVersion) => members.iter().find(|s| s.category == Category::GoVersion),
+        Some(Umbrella::Buildmode) => members.iter().find(|s| s.class == Class::Buildmode),
+        Some(Umbrella::Module(_)) => members
             .iter()
             .find(|s| s.category == Category::DependencyVersion),
-        Some("experiment") => members
+        Some(Umbrella::Experiment) => members
             .iter()
-            .find(|s| s.class == "GOEXPERIMENT" && s.a.is_some() && s.b.is_some()),
-        Some("vcs-stamp") => [
-            "modinfo vcs.revision",
-            "modinfo vcs.modified",
-            "modinfo vcs.time",
-        ]
-        .iter()
-        .find_map(|c| members.iter().find(|s| s.class == *c)),
-        Some("godebug") => members.iter().find(|s| s.class == "defaultgodebug"),
-        _ => None,
+            .find(|s| s.class == Class::Experiment && s.a.is_some() && s.b.is_some()),
+        Some(Umbrella::VcsStamp) => ["vcs.revision", "vcs.modified", "vcs.time"]
+            .iter()
+            .find_map(|c| {
+                members
+                    .iter()
+                    .find(|s| matches!(&s.class, Class::Vcs(k) if k == c))
+            }),
+        Some(Umbrella::Godebug) => members.iter().find(|s| s.class == Class::DefaultGodebug),
+        None => None,
     }
     .or(members.first())
     .copied()
     .expect("a group has members");
 
-    let (category, field, a, b) = if main.category == Category::Toolchain {
+    let (category, class, a, b) = if main.category == Category::Toolchain {
         match &main.versions {
             Some((x, y)) => (
                 Category::Toolchain,
-                "toolchain".to_string(),
+                Class::Toolchain,
                 Some(x.clone()),
                 Some(y.clone()),
             ),
@@ -422,11 +508,11 @@ fn build_cause(
             Some(x.clone()),
             Some(y.clone()),
         )
-    } else if g.key == "umbrella cgo" && main.class != "CGO_ENABLED" {
+    } else if g.key == GroupKey::Umbrella(Umbrella::Cgo) && main.class != Class::CgoEnabled {
         // CGO_ENABLED itself is not printed (no main package): describe the visible effect.
         (
             Category::Cgo,
-            "CGO_ENABLED".to_string(),
+            Class::CgoEnabled,
             Some(
                 if main.a.is_some() {
                     "1 (cgo compiled)"
@@ -455,23 +541,24 @@ fn build_cause(
 
     // Folded-in differences, summarised by field.
     let mut also_counts: BTreeMap<String, usize> = BTreeMap::new();
-    let mut tools: Vec<&str> = Vec::new();
+    let mut tools: Vec<String> = Vec::new();
     for s in members {
         if category == Category::Toolchain && s.category == Category::Toolchain {
-            if !tools.contains(&s.class.as_str()) {
-                tools.push(&s.class);
+            let tool = s.class.to_string();
+            if !tools.contains(&tool) {
+                tools.push(tool);
             }
             continue;
         }
         if std::ptr::eq(*s, main) || (s.category == category && s.class == main.class) {
             continue;
         }
-        let what = if s.class.starts_with("file ") {
+        let what = if let Class::File { .. } = s.class {
             "source files".to_string()
-        } else if s.class.starts_with("files of ") {
+        } else if let Class::FileSet(_) = s.class {
             "file sets".to_string()
         } else {
-            s.class.clone()
+            s.class.to_string()
         };
         *also_counts.entry(what).or_insert(0) += 1;
     }
@@ -507,10 +594,14 @@ fn build_cause(
         volatile,
         both_trimpath: facts.both_trimpath,
     };
-    let (why, fix) = explain(category, &field, &explain_facts);
+    let (why, fix) = explain(category, &class, &explain_facts);
+    // A field compared by a generic rule may say itself why it is in the key.
+    let about = main.field.map(|f| f.about);
+    let why = about.and_then(|a| a.why).map_or(why, str::to_string);
+    let fix = about.and_then(|a| a.fix).map(str::to_string).or(fix);
     Cause {
         category,
-        field,
+        field: class.to_string(),
         a,
         b,
         rewrite: g.rewrite.clone(),

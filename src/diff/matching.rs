@@ -137,13 +137,10 @@ fn pair_group(
 fn signature<'x>(x: &'x Action<'_>) -> (&'x str, Vec<&'x str>) {
     let mut parts = Vec::new();
     for input in x.inputs() {
-        match input {
-            Input::Target { goos, goarch } => parts.extend([goos.as_ref(), goarch.as_ref()]),
-            Input::LinkTarget { goos, goarch, .. } => {
-                parts.extend([goos.as_ref(), goarch.as_ref()])
-            }
-            Input::ArchEnv { key, .. } => parts.push(key.as_ref()),
-            _ => {}
+        if let Input::Target { goos, goarch } | Input::LinkTarget { goos, goarch, .. } = input {
+            parts.extend([goos.as_ref(), goarch.as_ref()]);
+        } else if let Input::ArchEnv { key, .. } = input {
+            parts.push(key.as_ref());
         }
     }
     (x.salt.as_ref(), parts)

@@ -3,6 +3,7 @@
 //! group differences into causes with a category, a reason and a fix.
 
 mod causes;
+mod class;
 mod classify;
 pub mod gate;
 mod knowledge;
@@ -24,6 +25,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::model::{Action, ActionKind, BuildLog, Input, SideInfo};
+use class::Class;
 use classify::{CauseSeed, DepRef, Item, ItemKind};
 
 /// Kinds whose keys are compared: the compile graph (and PGO preprocessing feeding it).
@@ -131,7 +133,7 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
                     // A test binary whose link is not in either log: say so plainly.
                     item.kind = ItemKind::Input(CauseSeed::plain(
                         Category::Other,
-                        "test binary (its link is not in the logs)",
+                        Class::UnlinkedTestBinary,
                         item.a.clone(),
                         item.b.clone(),
                     ));
@@ -227,7 +229,7 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
                     Status::RootCause => summary.root_cause += 1,
                     Status::KnockOn => summary.knock_on += 1,
                     Status::Nondeterministic => summary.nondeterministic += 1,
-                    _ => {}
+                    Status::OnlyA | Status::OnlyB => {}
                 }
             }
         }
@@ -297,20 +299,16 @@ fn status_of(items: &[Item]) -> Status {
 }
 
 fn nondeterministic_seed(pkg: &str, item: &Item, absent: bool) -> CauseSeed {
-    let mut seed = CauseSeed {
-        category: Category::Nondeterministic,
-        class: format!("output of {pkg}"),
-        a: item.a.clone(),
-        b: item.b.clone(),
-        is_path: false,
-        tokens: Vec::new(),
-        absorb: classify::Absorb::None,
-        versions: None,
+    let class = Class::Output {
+        package: pkg.to_string(),
+        absent,
     };
-    if absent {
-        seed.class = format!("output of {pkg} (not built in either log)");
-    }
-    seed
+    CauseSeed::plain(
+        Category::Nondeterministic,
+        class,
+        item.a.clone(),
+        item.b.clone(),
+    )
 }
 
 /// Same lines, different ID: the lines are in another order (Go hashes them in order).
@@ -327,16 +325,7 @@ fn order_item(x: &Action<'_>, y: &Action<'_>) -> Item {
         field: "field order".into(),
         a: a.clone(),
         b: b.clone(),
-        kind: ItemKind::Input(CauseSeed {
-            category: Category::Other,
-            class: "field order".into(),
-            a,
-            b,
-            is_path: false,
-            tokens: Vec::new(),
-            absorb: classify::Absorb::None,
-            versions: None,
-        }),
+        kind: ItemKind::Input(CauseSeed::plain(Category::Other, Class::FieldOrder, a, b)),
     }
 }
 
@@ -381,17 +370,19 @@ fn dependency_order(
             .flatten()
         {
             for input in side.inputs() {
-                let target = match input {
-                    Input::Import { path, .. } | Input::PackageFile { path, .. } => {
+                let target =
+                    if let Input::Import { path, .. } | Input::PackageFile { path, .. } = input {
                         (ActionKind::Build, path.as_ref())
-                    }
-                    Input::VetOut { path, .. } => (ActionKind::Vet, path.as_ref()),
-                    Input::VetPkg(_) => (
-                        ActionKind::Build,
-                        side.subject.as_deref().unwrap_or_default(),
-                    ),
-                    _ => continue,
-                };
+                    } else if let Input::VetOut { path, .. } = input {
+                        (ActionKind::Vet, path.as_ref())
+                    } else if let Input::VetPkg(_) = input {
+                        (
+                            ActionKind::Build,
+                            side.subject.as_deref().unwrap_or_default(),
+                        )
+                    } else {
+                        continue;
+                    };
                 for &d in by_pkg.get(&target).into_iter().flatten() {
                     if d != i {
                         deps[i].insert(d);

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::class::Class;
 use super::classify::{CauseSeed, Item, ItemKind};
 use crate::model::Category;
 use crate::model::{InputDetail, InputOp, StatInfo, TestCache, TestInput, TestRun};
@@ -53,8 +54,12 @@ pub fn compare(a: &TestCache, b: &TestCache) -> Vec<TestEntry> {
             let (x, y) = (state(da), state(db));
             // These lines name no package: every package tested on either side is affected.
             for package in packages {
-                let seed =
-                    CauseSeed::plain(Category::TestFlags, "test caching", x.clone(), y.clone());
+                let seed = CauseSeed::plain(
+                    Category::TestFlags,
+                    Class::TestCaching,
+                    x.clone(),
+                    y.clone(),
+                );
                 out.push(TestEntry {
                     package: package.clone(),
                     only: None,
@@ -113,13 +118,9 @@ pub fn compare(a: &TestCache, b: &TestCache) -> Vec<TestEntry> {
             }
             if x.args != y.args {
                 let (a, b) = (Some(x.args.join(" ")), Some(y.args.join(" ")));
-                let seed = CauseSeed::plain(
-                    Category::TestFlags,
-                    "cacheable test flags",
-                    a.clone(),
-                    b.clone(),
-                )
-                .with_tokens(super::tokens::list_tokens(Some(&x.args), Some(&y.args)));
+                let seed =
+                    CauseSeed::plain(Category::TestFlags, Class::TestFlags, a.clone(), b.clone())
+                        .with_tokens(super::tokens::list_tokens(Some(&x.args), Some(&y.args)));
                 entry.items.push(Item {
                     field: "test flags".into(),
                     a,
@@ -129,7 +130,7 @@ pub fn compare(a: &TestCache, b: &TestCache) -> Vec<TestEntry> {
             }
             if x.execcmd != y.execcmd {
                 let (a, b) = (Some(x.execcmd.join(" ")), Some(y.execcmd.join(" ")));
-                let seed = CauseSeed::plain(Category::TestFlags, "-exec", a.clone(), b.clone());
+                let seed = CauseSeed::plain(Category::TestFlags, Class::Exec, a.clone(), b.clone());
                 entry.items.push(Item {
                     field: "execcmd".into(),
                     a,
@@ -162,9 +163,9 @@ fn rejected_input(x: &TestRun, y: &TestRun) -> Option<Item> {
         .iter()
         .any(|r| r.rejected.as_ref().is_some_and(|j| j.too_new()));
     let (category, class) = if too_new {
-        (Category::TestMtime, "input file too new")
+        (Category::TestMtime, Class::InputTooNew)
     } else {
-        (Category::TestFile, "input file rejected")
+        (Category::TestFile, Class::InputRejected)
     };
     let state = |r: &TestRun| {
         Some(match &r.rejected {
@@ -214,7 +215,7 @@ fn input_items(a: &[TestInput], b: &[TestInput]) -> Vec<Item> {
                 let y = only_b.remove(p);
                 let mut seed = CauseSeed::plain(
                     Category::AbsolutePath,
-                    "test input path",
+                    Class::TestInputPath,
                     Some(x.name.clone()),
                     Some(y.name.clone()),
                 );
@@ -243,7 +244,8 @@ fn input_items(a: &[TestInput], b: &[TestInput]) -> Vec<Item> {
                 Category::TestFile
             };
             let field = format!("{} {}", i.op.as_str(), i.name);
-            let seed = CauseSeed::plain(category, field.clone(), a.clone(), b.clone());
+            let class = Class::test_input(i.op, &i.name);
+            let seed = CauseSeed::plain(category, class, a.clone(), b.clone());
             items.push(Item {
                 field,
                 a,
@@ -283,11 +285,7 @@ fn changed_input(x: &TestInput, y: &TestInput) -> Item {
     };
     // GODEBUG is a test input from Go 1.23 on: a difference is usually the observer effect of
     // turning gocachehash on for one run only.
-    let class = if x.op == InputOp::Env && x.name == "GODEBUG" {
-        "env GODEBUG".to_string()
-    } else {
-        field.clone()
-    };
+    let class = Class::test_input(x.op, &x.name);
     let seed = CauseSeed::plain(category, class, a.clone(), b.clone());
     Item {
         field,

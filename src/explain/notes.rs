@@ -177,7 +177,7 @@ pub fn annotate_test_input(input: &TestInput) -> Note {
                 match op {
                     InputOp::Open => "opened",
                     InputOp::Stat => "stat'ed",
-                    _ => "chdir'ed into",
+                    InputOp::Chdir | InputOp::Env => "chdir'ed into",
                 },
                 input.name
             ),

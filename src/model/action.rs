@@ -170,7 +170,17 @@ impl<'a> Action<'a> {
     pub fn package(&self) -> Option<&str> {
         match self.kind {
             ActionKind::Build | ActionKind::Link | ActionKind::Vet => self.subject.as_deref(),
-            _ => None,
+            ActionKind::LinkShared
+            | ActionKind::Pgo
+            | ActionKind::TestResult
+            | ActionKind::TestInputs
+            | ActionKind::Getenv
+            | ActionKind::Open
+            | ActionKind::Stat
+            | ActionKind::CoverMeta
+            | ActionKind::Testmain
+            | ActionKind::GccCompilerId
+            | ActionKind::Other => None,
         }
     }
 

@@ -300,9 +300,12 @@ fn resolve_files<'a>(actions: &mut [Action<'a>], hashes: &[FileHash<'a>]) {
         by_short.entry(h.sum.short_bytes()).or_default().push(i);
     }
     for action in actions.iter_mut() {
-        let dir = action.fields.iter().find_map(|f| match &f.input {
-            Input::Dir(d) => Some(d.clone()),
-            _ => None,
+        let dir = action.fields.iter().find_map(|f| {
+            if let Input::Dir(d) = &f.input {
+                Some(d.clone())
+            } else {
+                None
+            }
         });
         for field in &mut action.fields {
             let Input::File(file) = &mut field.input else {

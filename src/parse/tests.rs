@@ -31,10 +31,10 @@ pub fn test_cache(actions: &[Action<'_>], lines: &[TestCacheLine<'_>]) -> TestCa
     for line in lines {
         use TestCacheEvent::*;
         let event = &line.event;
-        match event {
-            DisabledLocalDirectory => push_unique(&mut cache.disabled, "local directory mode"),
-            DisabledByArgument { argument } => push_unique(&mut cache.disabled, argument),
-            _ => {}
+        if let DisabledLocalDirectory = event {
+            push_unique(&mut cache.disabled, "local directory mode");
+        } else if let DisabledByArgument { argument } = event {
+            push_unique(&mut cache.disabled, argument);
         }
         let Some(package) = event.package() else {
             continue;
@@ -127,12 +127,16 @@ fn push_unique(list: &mut Vec<String>, item: &str) {
 }
 
 fn test_input(input: &Input<'_>, by_id: &FxHashMap<Digest, &Action<'_>>) -> Option<TestInput> {
-    let (op, name, hash) = match input {
-        Input::TestEnv { name, hash } => (InputOp::Env, name, *hash),
-        Input::TestChdir { path, hash } => (InputOp::Chdir, path, *hash),
-        Input::TestStat { path, hash } => (InputOp::Stat, path, *hash),
-        Input::TestOpen { path, hash } => (InputOp::Open, path, *hash),
-        _ => return None,
+    let (op, name, hash) = if let Input::TestEnv { name, hash } = input {
+        (InputOp::Env, name, *hash)
+    } else if let Input::TestChdir { path, hash } = input {
+        (InputOp::Chdir, path, *hash)
+    } else if let Input::TestStat { path, hash } = input {
+        (InputOp::Stat, path, *hash)
+    } else if let Input::TestOpen { path, hash } = input {
+        (InputOp::Open, path, *hash)
+    } else {
+        return None;
     };
     let detail = match by_id.get(&hash) {
         None => InputDetail::NotPrinted,
@@ -150,15 +154,18 @@ fn nested_detail(block: &Action<'_>) -> InputDetail {
     let mut stat = None;
     let mut entries = Vec::new();
     for input in block.inputs() {
-        match input {
-            Input::EnvUnset => return InputDetail::Unset,
-            Input::EnvValue(v) => return InputDetail::Value(v.to_string()),
-            Input::StatError(e) => return InputDetail::Error(e.to_string()),
-            Input::Stat(s) if stat.is_none() => stat = Some(s.clone().into_owned()),
-            Input::DirEntry { name, stat, .. } => {
-                entries.push((name.to_string(), stat.clone().map(|s| s.into_owned())))
-            }
-            _ => {}
+        if let Input::EnvUnset = input {
+            return InputDetail::Unset;
+        } else if let Input::EnvValue(v) = input {
+            return InputDetail::Value(v.to_string());
+        } else if let Input::StatError(e) = input {
+            return InputDetail::Error(e.to_string());
+        } else if let Input::Stat(s) = input
+            && stat.is_none()
+        {
+            stat = Some(s.clone().into_owned());
+        } else if let Input::DirEntry { name, stat, .. } = input {
+            entries.push((name.to_string(), stat.clone().map(|s| s.into_owned())));
         }
     }
     match (stat, entries.is_empty()) {

@@ -291,6 +291,11 @@ pub struct About {
     pub knob: Option<&'static str>,
     /// The name `explain`'s overview groups it under, when not its key (`toolchain version`).
     pub overview: Option<&'static str>,
+    /// Why a difference in it misses the cache, for a field compared by a generic rule
+    /// ([`Compare::Line`], [`Compare::Value`]); else its category's reason.
+    pub why: Option<&'static str>,
+    /// How to make two builds agree on it (same rule as `why`).
+    pub fix: Option<&'static str>,
 }
 
 impl About {
@@ -302,6 +307,8 @@ impl About {
             portability,
             knob: None,
             overview: None,
+            why: None,
+            fix: None,
         }
     }
 
@@ -312,6 +319,16 @@ impl About {
 
     pub const fn overview(mut self, name: &'static str) -> About {
         self.overview = Some(name);
+        self
+    }
+
+    pub const fn why(mut self, why: &'static str) -> About {
+        self.why = Some(why);
+        self
+    }
+
+    pub const fn fix(mut self, fix: &'static str) -> About {
+        self.fix = Some(fix);
         self
     }
 }

@@ -55,7 +55,10 @@ pub static VET: &[FieldSpec] = &[
         category: Category::Other,
         compare: Compare::Line,
         explain: Explain::Plain,
-        about: About::new("vet flags", Flag, Portable).knob("go vet flags"),
+        about: About::new("vet flags", Flag, Portable)
+            .knob("go vet flags")
+            .why("go vet's analyzer flags are in the key of every vet action (packages vetted only for their facts get vet's defaults, such as -unsafeptr=false), so vet with other flags re-runs on every package; compiles are not affected")
+            .fix("run go vet with the same flags on both sides"),
     },
     FieldSpec {
         name: "pkg",
@@ -85,9 +88,12 @@ pub static VET: &[FieldSpec] = &[
             r.tag(" ")?;
             Some(Input::VetOut { path, id: r.rest() })
         },
-        key: Key::Named(Cut::With(|f| match &f.input {
-            Input::VetOut { path, .. } => Some(Cow::Borrowed(path.as_ref())),
-            _ => None,
+        key: Key::Named(Cut::With(|f| {
+            if let Input::VetOut { path, .. } = &f.input {
+                Some(Cow::Borrowed(path.as_ref()))
+            } else {
+                None
+            }
         })),
         category: Category::Nondeterministic,
         compare: Compare::VetOut,
