@@ -210,14 +210,14 @@ fn floors(bytes: &[u8]) {
 }
 
 /// Reads and parses both logs (one after the other, or one per thread), then compares them.
-fn read_parse_compare(a: &Path, b: &Path, threads: bool) -> whymiss::diff::Report {
+fn read_parse_compare(a: &Path, b: &Path, threads: bool) -> whymiss::diff::Comparison {
     fn read(path: &Path) -> LogFile {
         LogFile::read(path).expect("read")
     }
     fn parse(file: &LogFile) -> BuildLog<'_> {
         parse_log(&file.bytes).expect("parses")
     }
-    fn compare(a: &BuildLog<'_>, b: &BuildLog<'_>) -> whymiss::diff::Report {
+    fn compare(a: &BuildLog<'_>, b: &BuildLog<'_>) -> whymiss::diff::Comparison {
         let side = |label: &str| SideInfo {
             label: label.into(),
             ..SideInfo::default()

@@ -328,7 +328,7 @@ fn with_log_version(mut info: SideInfo, log: &BuildLog<'_>) -> SideInfo {
 /// Renders a comparison and maps it to an outcome through the gate.
 fn write_comparison(
     out: &mut dyn Write,
-    result: &diff::Report,
+    result: &diff::Comparison,
     report: &ReportConfig,
     styles: &report::Styles,
 ) -> Result<Outcome, Error> {

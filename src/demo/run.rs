@@ -52,7 +52,7 @@ pub struct Check {
 impl Check {
     /// Compares a report against an expectation: `same` needs identical keys; categories must
     /// be exactly the categories of the report's causes.
-    pub fn new(expected: &Expectation, report: &diff::Report) -> Check {
+    pub fn new(expected: &Expectation, report: &diff::Comparison) -> Check {
         let found = report.categories();
         let want: &[Category] = match expected {
             Expectation::Same => &[],
@@ -89,7 +89,7 @@ pub struct DemoRun {
     pub scenario: Scenario,
     /// Where the working copy was (removed by now).
     pub dir: PathBuf,
-    pub report: diff::Report,
+    pub report: diff::Comparison,
     pub check: Check,
     /// A side's go command failed: which and how (the report is partial).
     pub failed: Option<String>,
@@ -243,7 +243,7 @@ mod tests {
         assert!(load("../modules/tiny").is_err());
     }
 
-    fn report(verdict: Verdict, cats: &[Category]) -> diff::Report {
+    fn report(verdict: Verdict, cats: &[Category]) -> diff::Comparison {
         let cause = |category: Category| diff::Cause {
             category,
             field: "f".into(),
@@ -257,7 +257,7 @@ mod tests {
             also: Vec::new(),
             order: 0,
         };
-        diff::Report {
+        diff::Comparison {
             a: Default::default(),
             b: Default::default(),
             verdict,

@@ -9,9 +9,9 @@ use rustc_hash::FxHashMap;
 
 use super::class::Class;
 use super::classify::{Absorb, CauseSeed, Item, ItemKind};
+use super::comparison::{Cause, TokenSide};
 use super::knowledge::{Facts, differ_in_numbers_only, explain, looks_volatile};
 use super::paths;
-use super::report::{Cause, TokenSide};
 use crate::model::Category;
 
 /// A differing action as the grouping sees it.

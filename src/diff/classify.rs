@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 
 use super::class::{CgoFlags, Class};
-use super::report::Token;
+use super::comparison::Token;
 use super::tokens::{list_tokens, tokens_of};
 use crate::model::fields::{Compare, FieldSpec};
 use crate::model::{Action, CLang, Category, Field, Input, ModInfo};

@@ -95,6 +95,12 @@ impl ActionKind {
         )
     }
 
+    /// The keys of compiled output and of the PGO preprocessing that feeds it: the keys the
+    /// comparison pairs and `explain` describes (test-cache keys are compared per package).
+    pub fn keys_build_output(self) -> bool {
+        self.is_compile_graph() || self == ActionKind::Pgo
+    }
+
     /// Every kind, in display order.
     pub const ALL: [ActionKind; 14] = [
         ActionKind::Build,

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::SCHEMA_VERSION;
 use crate::diff::gate::{Decision, Gate};
-use crate::diff::{Report, SettingDiff, Summary, Token};
+use crate::diff::{Comparison, SettingDiff, Summary, Token};
 use crate::model::SideInfo;
 
 #[derive(Serialize)]
@@ -114,7 +114,7 @@ fn side(s: &SideInfo) -> SideJson<'_> {
 
 pub fn write_report(
     w: &mut dyn Write,
-    r: &Report,
+    r: &Comparison,
     gate: &Gate,
     decision: &Decision,
 ) -> io::Result<()> {

@@ -8,7 +8,7 @@ use owo_colors::OwoColorize;
 
 use super::{Styles, plural};
 use crate::diff::gate::Decision;
-use crate::diff::{Category, Cause, Report, Status, TokenSide, Verdict, changed_with_context};
+use crate::diff::{Category, Cause, Comparison, Status, TokenSide, Verdict, changed_with_context};
 
 /// Rendering options.
 #[derive(Debug, Clone, Copy, Default)]
@@ -24,7 +24,7 @@ const SHOWN_PER_CATEGORY: usize = 3;
 
 pub fn write_report(
     w: &mut dyn Write,
-    r: &Report,
+    r: &Comparison,
     decision: &Decision,
     opts: TextOptions,
     s: &Styles,
@@ -187,7 +187,7 @@ fn side_line(
     )
 }
 
-fn headline(w: &mut dyn Write, r: &Report, s: &Styles) -> io::Result<()> {
+fn headline(w: &mut dyn Write, r: &Comparison, s: &Styles) -> io::Result<()> {
     let sm = &r.summary;
     match r.verdict {
         Verdict::Same => {
