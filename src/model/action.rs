@@ -6,7 +6,9 @@ use serde::Serialize;
 use super::Digest;
 use super::input::{Field, Input, Text};
 
-/// What kind of hash a block is, from its name (reference §2.1).
+/// What kind of hash a block is, from its name: the name each `cache.NewHash` call site gives
+/// (`cmd/go/internal/work/exec.go` and `action.go`, `cmd/go/internal/test/test.go`,
+/// `cmd/go/internal/list/list.go`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ActionKind {
