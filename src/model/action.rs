@@ -4,7 +4,9 @@
 use serde::Serialize;
 
 use super::Digest;
-use super::input::{Field, Input, Text};
+use super::field::Field;
+use super::input::Input;
+use super::text::Text;
 
 /// What kind of hash a block is, from its name: the name each `cache.NewHash` call site gives
 /// (`cmd/go/internal/work/exec.go` and `action.go`, `cmd/go/internal/test/test.go`,

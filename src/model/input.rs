@@ -9,43 +9,8 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::Digest;
-use super::fields::FieldSpec;
 use super::modinfo::ModInfo;
-
-/// Text from the log: borrowed when it needed no unescaping, owned otherwise. Bytes that are not
-/// UTF-8 are shown as `\xNN` (see `parse::unquote::bytes_to_text`).
-pub type Text<'a> = Cow<'a, str>;
-
-/// One logical line of a block: its text exactly as Go wrote it (without the final newline),
-/// the line number of its first write in the log, its typed meaning, and the table entry that
-/// read it ([`UNKNOWN`](super::fields::UNKNOWN) when none could).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Field<'a> {
-    pub line: u32,
-    pub text: Text<'a>,
-    pub input: Input<'a>,
-    pub spec: &'static FieldSpec,
-}
-
-impl Field<'_> {
-    /// A stable name for the field, used to line up the two sides of a comparison: the same
-    /// field of the same action has the same key in both logs (`dir`, `file greet.go`,
-    /// `import fmt`, `GOAMD64`, `CC`, `magic GOSSAFUNC`, …).
-    pub fn key(&self) -> Cow<'_, str> {
-        self.spec.key.of(self)
-    }
-
-    /// What a repeated field is about (`greet.go` of `file greet.go <id>`, `fmt` of
-    /// `import fmt <id>`), when its key names it.
-    pub fn subject(&self) -> Option<Cow<'_, str>> {
-        self.spec.key.subject(self)
-    }
-
-    /// The text after the field's prefix (`/a/b` of `dir /a/b`).
-    pub fn value(&self) -> &str {
-        self.spec.value_of(&self.text)
-    }
-}
+use super::text::Text;
 
 /// Which C-family compiler a cgo line is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 
 use super::Digest;
 use super::action::{Action, ActionKind};
-use super::input::Text;
+use super::text::Text;
 
 /// `HASH <path>: <hex>`: the content hash of a file, printed the first time a process hashes it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 //! primitives (`Q`, `L`, `hex64`) that `parse` implements.
 mod action;
 mod category;
+mod field;
 pub mod fields;
 mod ids;
 mod input;
@@ -11,12 +12,15 @@ mod log;
 mod modinfo;
 mod side;
 mod testrun;
+mod text;
 
 pub use action::{Action, ActionKind, Variant, Verification};
 pub use category::Category;
+pub use field::Field;
 pub use ids::{Digest, is_lower_hex, is_short_id};
-pub use input::{CLang, Field, FileInput, Input, StatInfo, Text};
+pub use input::{CLang, FileInput, Input, StatInfo};
 pub use log::{BuildLog, FileHash, FileHashError, LogStats, Subkey, TestCacheEvent, TestCacheLine};
 pub use modinfo::{ModInfo, ModLine};
 pub use side::SideInfo;
 pub use testrun::{InputDetail, InputOp, RejectedInput, TestCache, TestInput, TestRun};
+pub use text::Text;

@@ -26,7 +26,7 @@
 //!
 //! Then: blocks are demultiplexed and verified ([`demux`], with the field order of [`order`]),
 //! split into logical lines and read with the field tables ([`fields`], whose grammars use the
-//! primitives of [`grammar`]); `testcache:` lines are typed by [`testcache`] and linked to the
+//! primitives of [`grammar`] and [`quoted`]); `testcache:` lines are typed by [`testcache`] and linked to the
 //! test-cache blocks by [`test_runs`]. [`log`] drives it all.
 
 pub mod demux;
@@ -36,6 +36,7 @@ pub mod line;
 mod log;
 mod modinfo;
 mod order;
+mod quoted;
 mod test_runs;
 pub mod testcache;
 pub mod unquote;

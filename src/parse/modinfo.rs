@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use super::grammar::{go_string, whole};
+use super::quoted::{go_string, whole};
 use crate::model::{ModInfo, ModLine, Text};
 
 /// Parses the text of `debug.BuildInfo.String()`.

@@ -4,7 +4,7 @@
 use super::shared;
 use super::spec::{About, Compare, Cut, Explain, FieldSpec, Key, Match, Order};
 use super::spec::{Origin::*, Portability::*};
-use crate::model::{CLang, Category, FileInput, Input};
+use crate::model::{CLang, Category, FileInput, Input, Text};
 
 /// The fields of `HASH[build <importpath>]`.
 pub static COMPILE: &[FieldSpec] = &[
@@ -470,11 +470,7 @@ const GCCGO: FieldSpec = FieldSpec {
 };
 
 /// `<exe list> <flag lists…>` with `n` lists in all.
-fn c_compiler(
-    lang: CLang,
-    mut lists: Vec<Vec<crate::model::Text<'_>>>,
-    n: usize,
-) -> Option<Input<'_>> {
+fn c_compiler(lang: CLang, mut lists: Vec<Vec<Text<'_>>>, n: usize) -> Option<Input<'_>> {
     (lists.len() == n).then_some(())?;
     let exe = lists.remove(0);
     Some(Input::CCompiler {

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::grammar::Grammar;
-use crate::model::{Category, Field};
+use crate::model::{Category, Input};
 
 /// One entry of a field table: everything whymiss knows about one kind of line of a block.
 ///
@@ -159,35 +159,36 @@ pub enum Cut {
     Last(char),
     /// All the text after the prefix (`dep <id>`).
     All,
-    /// Computed from the field (a quoted path is escaped in the line; its typed value is not).
-    With(for<'x> fn(&'x Field<'_>) -> Option<Cow<'x, str>>),
+    /// Computed from the text after the prefix and the typed value (a quoted path is escaped
+    /// in the line; its typed value is not).
+    With(for<'x> fn(&'x str, &'x Input<'_>) -> Option<Cow<'x, str>>),
 }
 
 impl Cut {
-    fn apply<'x>(self, field: &'x Field<'_>) -> Option<Cow<'x, str>> {
-        let value = field.spec.value_of(&field.text);
+    fn apply<'x>(self, value: &'x str, input: &'x Input<'_>) -> Option<Cow<'x, str>> {
         match self {
             Cut::First(c) => value.split_once(c).map(|(s, _)| Cow::Borrowed(s)),
             Cut::Last(c) => value.rsplit_once(c).map(|(s, _)| Cow::Borrowed(s)),
             Cut::All => Some(Cow::Borrowed(value)),
-            Cut::With(f) => f(field),
+            Cut::With(f) => f(value, input),
         }
     }
 }
 
 impl Key {
-    /// The subject of a field (`a.go` of `file a.go <id>`), if its key has one.
-    pub fn subject<'x>(self, field: &'x Field<'_>) -> Option<Cow<'x, str>> {
+    /// The subject of a field (`a.go` of `file a.go <id>`), if its key has one, from the text
+    /// after its prefix and its typed value.
+    pub fn subject<'x>(self, value: &'x str, input: &'x Input<'_>) -> Option<Cow<'x, str>> {
         match self {
             Key::Name => None,
-            Key::Named(cut) | Key::Subject(cut) => cut.apply(field),
+            Key::Named(cut) | Key::Subject(cut) => cut.apply(value, input),
         }
     }
 
-    /// The key of a field: the same field of the same action has the same key in both logs.
-    pub fn of<'x>(self, field: &'x Field<'_>) -> Cow<'x, str> {
-        let name = field.spec.name;
-        match (self, self.subject(field)) {
+    /// The key of a field named `name`: the same field of the same action has the same key in
+    /// both logs.
+    pub fn of<'x>(self, name: &'static str, value: &'x str, input: &'x Input<'_>) -> Cow<'x, str> {
+        match (self, self.subject(value, input)) {
             (Key::Named(_), Some(s)) => Cow::Owned(format!("{name} {s}")),
             (Key::Subject(_), Some(s)) if !s.is_empty() => s,
             _ => Cow::Borrowed(name),

@@ -49,8 +49,9 @@ pub static UNKNOWN: FieldSpec = FieldSpec {
     order: Order::Any,
     required: false,
     grammar: |r| Some(Input::Unknown(r.rest())),
-    key: Key::Named(Cut::With(|f| {
-        Some(Cow::Borrowed(f.text.split([' ', '=']).next().unwrap_or("")))
+    // The whole line is the value: it has no prefix.
+    key: Key::Named(Cut::With(|line, _| {
+        Some(Cow::Borrowed(line.split([' ', '=']).next().unwrap_or("")))
     })),
     category: Category::Other,
     compare: Compare::Line,

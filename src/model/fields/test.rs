@@ -150,8 +150,8 @@ pub static STAT: &[FieldSpec] = &[
                 })
             }
         },
-        key: Key::Named(Cut::With(|f| {
-            if let Input::DirEntry { name, .. } = &f.input {
+        key: Key::Named(Cut::With(|_, input| {
+            if let Input::DirEntry { name, .. } = input {
                 Some(Cow::Borrowed(name.as_ref()))
             } else {
                 None

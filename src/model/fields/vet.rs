@@ -88,8 +88,8 @@ pub static VET: &[FieldSpec] = &[
             r.tag(" ")?;
             Some(Input::VetOut { path, id: r.rest() })
         },
-        key: Key::Named(Cut::With(|f| {
-            if let Input::VetOut { path, .. } = &f.input {
+        key: Key::Named(Cut::With(|_, input| {
+            if let Input::VetOut { path, .. } = input {
                 Some(Cow::Borrowed(path.as_ref()))
             } else {
                 None
