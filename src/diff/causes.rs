@@ -39,7 +39,7 @@ pub fn group(
 ) -> (Vec<Cause>, Vec<Vec<Option<usize>>>) {
     let mut assignment: Vec<Vec<Option<usize>>> =
         actions.iter().map(|a| vec![None; a.items.len()]).collect();
-    let seeds: Vec<(usize, usize, &CauseSeed)> = actions
+    let seeds: Vec<Seed<'_>> = actions
         .iter()
         .enumerate()
         .flat_map(|(ai, a)| {
@@ -52,24 +52,43 @@ pub fn group(
             })
         })
         .collect();
+    let (groups, generated) = form_groups(&seeds, actions);
 
-    let present = Present::new(&seeds);
+    let mut causes: Vec<Cause> = Vec::new();
+    for g in &groups {
+        let members: Vec<&CauseSeed> = g.seeds.iter().map(|&si| seeds[si].2).collect();
+        for &si in &g.seeds {
+            let (ai, ii, _) = seeds[si];
+            assignment[ai][ii] = Some(causes.len());
+        }
+        causes.push(build_cause(g, &members, &seeds, actions, facts));
+    }
+    fold_generated(&generated, &seeds, &mut causes, &mut assignment);
+    let causes = sort_causes(causes, &mut assignment);
+    (causes, assignment)
+}
+
+/// An input difference: the action it is in, its place among the action's items, its seed.
+type Seed<'s> = (usize, usize, &'s CauseSeed);
+
+/// Puts every seed in a group (umbrellas first, then toolchain pairs, path classes as prefix
+/// rewrites, then by values), except the differences of files go generates, which are returned
+/// apart when anything else differs. Groups are in the order of their first seed, path groups
+/// last; each has at least one seed.
+fn form_groups(seeds: &[Seed<'_>], actions: &[ActionItems<'_>]) -> (Vec<Group>, Vec<usize>) {
+    let present = Present::new(seeds);
     // Files go generates (`_testmain.go`) change because of another cause: fold them into it.
     let has_other = seeds.iter().any(|(_, _, s)| s.absorb != Absorb::Generated);
     let mut generated: Vec<usize> = Vec::new();
-
-    // Group keys: umbrellas first, then toolchain pairs, path classes (rewrites), the rest.
     let mut groups: Vec<Group> = Vec::new();
     let mut by_key: FxHashMap<GroupKey, usize> = FxHashMap::default();
     let mut path_members: BTreeMap<(Category, String), Vec<usize>> = BTreeMap::new();
-    let mut seed_group: Vec<Option<usize>> = vec![None; seeds.len()];
-    for (si, &(_, _, seed)) in seeds.iter().enumerate() {
+    for (si, &(ai, _, seed)) in seeds.iter().enumerate() {
         if seed.absorb == Absorb::Generated && has_other {
             generated.push(si);
             continue;
         }
-        let package = actions[seeds[si].0].package;
-        let key = if let Some(u) = present.umbrella(seed, package) {
+        let key = if let Some(u) = present.umbrella(seed, actions[ai].package) {
             u
         } else if seed.category == Category::Toolchain {
             GroupKey::Toolchain {
@@ -91,9 +110,9 @@ pub fn group(
             groups.push(Group::new(key));
             groups.len() - 1
         });
-        seed_group[si] = Some(g);
+        groups[g].seeds.push(si);
     }
-    for ((_, _), members) in path_members {
+    for members in path_members.into_values() {
         let pairs: Vec<(String, String)> = members
             .iter()
             .map(|&si| {
@@ -106,40 +125,29 @@ pub fn group(
             .collect();
         let (rewrites, which) = paths::group(&pairs);
         let base = groups.len();
-        for (i, rw) in rewrites.iter().enumerate() {
+        for (i, rw) in rewrites.into_iter().enumerate() {
             let mut g = Group::new(GroupKey::Path(i));
-            g.rewrite = Some(rw.clone());
+            g.rewrite = Some(rw);
             groups.push(g);
-            let _ = base + i;
         }
         for (m, &si) in members.iter().enumerate() {
-            seed_group[si] = Some(base + which[m]);
+            groups[base + which[m]].seeds.push(si);
         }
     }
-    for (si, g) in seed_group.iter().enumerate() {
-        if let Some(g) = g {
-            groups[*g].seeds.push(si);
-        }
-    }
+    groups.retain(|g| !g.seeds.is_empty());
+    (groups, generated)
+}
 
-    // Build causes.
-    let mut causes: Vec<Cause> = Vec::new();
-    let mut group_cause: Vec<Option<usize>> = vec![None; groups.len()];
-    for (gi, g) in groups.iter().enumerate() {
-        if g.seeds.is_empty() {
-            continue;
-        }
-        let members: Vec<&CauseSeed> = g.seeds.iter().map(|&si| seeds[si].2).collect();
-        let cause = build_cause(g, &members, &seeds, actions, facts);
-        group_cause[gi] = Some(causes.len());
-        causes.push(cause);
-    }
-    for (si, &(ai, ii, _)) in seeds.iter().enumerate() {
-        assignment[ai][ii] = seed_group[si].and_then(|g| group_cause[g]);
-    }
-    for si in generated {
+/// Differences of files go generates join the cause of another difference in the same action,
+/// else the first cause.
+fn fold_generated(
+    generated: &[usize],
+    seeds: &[Seed<'_>],
+    causes: &mut [Cause],
+    assignment: &mut [Vec<Option<usize>>],
+) {
+    for &si in generated {
         let (ai, ii, seed) = seeds[si];
-        // The cause of another difference in the same action, else the first cause.
         let host = assignment[ai]
             .iter()
             .flatten()
@@ -159,8 +167,11 @@ pub fn group(
             assignment[ai][ii] = Some(host);
         }
     }
+}
 
-    // Dependency order, then category, then field.
+/// Sorts the causes by dependency order, then category, then field, and renumbers the
+/// assignment to match.
+fn sort_causes(causes: Vec<Cause>, assignment: &mut [Vec<Option<usize>>]) -> Vec<Cause> {
     let mut idx: Vec<usize> = (0..causes.len()).collect();
     idx.sort_by(|&x, &y| {
         let (a, b) = (&causes[x], &causes[y]);
@@ -175,12 +186,12 @@ pub fn group(
         .iter()
         .map(|&i| sorted[i].take().expect("each once"))
         .collect();
-    for row in &mut assignment {
+    for row in assignment.iter_mut() {
         for c in row.iter_mut().flatten() {
             *c = remap[*c];
         }
     }
-    (causes, assignment)
+    causes
 }
 
 /// The broad differences present, which absorb the differences that follow from them.
@@ -200,7 +211,7 @@ struct Present {
 }
 
 impl Present {
-    fn new(seeds: &[(usize, usize, &CauseSeed)]) -> Self {
+    fn new(seeds: &[Seed<'_>]) -> Self {
         let any = |f: &dyn Fn(&CauseSeed) -> bool| seeds.iter().any(|(_, _, s)| f(s));
         let mut present = Present {
             toolchain: any(&|s| s.category == Category::Toolchain && s.versions.is_some()),
@@ -432,7 +443,7 @@ impl Group {
 fn build_cause(
     g: &Group,
     members: &[&CauseSeed],
-    seeds: &[(usize, usize, &CauseSeed)],
+    seeds: &[Seed<'_>],
     actions: &[ActionItems<'_>],
     facts: &SideFacts,
 ) -> Cause {
@@ -450,7 +461,52 @@ fn build_cause(
     let order = affected.first().map_or(usize::MAX, |x| x.0);
     let labels: Vec<String> = affected.iter().map(|x| x.1.to_string()).collect();
 
-    // The main seed: the one that names the umbrella, else the first.
+    let main = main_seed(g, members);
+    let (category, class, a, b) = headline(g, main);
+    let also = folded(category, main, members);
+
+    let volatile = ([&a, &b]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(looks_volatile))
+        || differ_in_numbers_only(a.as_deref(), b.as_deref()))
+        && matches!(category, Category::CompilerFlags | Category::LinkerFlags);
+    // The standard library's import paths have no dot in their first element.
+    let reaches_std = affected
+        .iter()
+        .filter_map(|(_, label)| label.split(' ').nth(1))
+        .any(|pkg| !pkg.split('/').next().unwrap_or("").contains('.'));
+    // -gcflags present for a package on one side only: the sides used different patterns.
+    let one_sided = members.iter().any(|s| {
+        s.a.as_deref().is_none_or(str::is_empty) || s.b.as_deref().is_none_or(str::is_empty)
+    });
+    let explain_facts = Facts {
+        pattern_differs: reaches_std && one_sided,
+        go_minor: facts.go_minor,
+        volatile,
+        both_trimpath: facts.both_trimpath,
+    };
+    let (why, fix) = explain(category, &class, &explain_facts);
+    // A field compared by a generic rule may say itself why it is in the key.
+    let about = main.field.map(|f| f.about);
+    let why = about.and_then(|a| a.why).map_or(why, str::to_string);
+    let fix = about.and_then(|a| a.fix).map(str::to_string).or(fix);
+    Cause {
+        category,
+        field: class.to_string(),
+        a,
+        b,
+        rewrite: g.rewrite.clone(),
+        tokens: main.tokens.clone(),
+        actions: labels,
+        why,
+        fix,
+        also,
+        order,
+    }
+}
+
+/// The seed a cause is named after: the one that names its umbrella, else the first.
+fn main_seed<'s>(g: &Group, members: &[&'s CauseSeed]) -> &'s CauseSeed {
     let umbrella = match &g.key {
         GroupKey::Umbrella(u) => Some(u),
         GroupKey::Toolchain { .. }
@@ -458,7 +514,7 @@ fn build_cause(
         | GroupKey::Tokens { .. }
         | GroupKey::Values { .. } => None,
     };
-    let main = match umbrella {
+    match umbrella {
         Some(Umbrella::Toolchain) => members.iter().find(|s| s.category == Category::Toolchain),
         Some(Umbrella::Trimpath) => members
             .iter()
@@ -484,9 +540,13 @@ fn build_cause(
     }
     .or(members.first())
     .copied()
-    .expect("a group has members");
+    .expect("a group has members")
+}
 
-    let (category, class, a, b) = if main.category == Category::Toolchain {
+/// The category, field and values a cause shows: its main seed's, but the go versions for a
+/// toolchain, the prefix rewrite for paths, and CGO_ENABLED for cgo on one side.
+fn headline(g: &Group, main: &CauseSeed) -> (Category, Class, Option<String>, Option<String>) {
+    if main.category == Category::Toolchain {
         match &main.versions {
             Some((x, y)) => (
                 Category::Toolchain,
@@ -537,9 +597,12 @@ fn build_cause(
             main.a.clone(),
             main.b.clone(),
         )
-    };
+    }
+}
 
-    // Folded-in differences, summarised by field.
+/// The differences folded into a cause besides its main one, summarised by field (and the
+/// tools a toolchain change was hashed as).
+fn folded(category: Category, main: &CauseSeed, members: &[&CauseSeed]) -> Vec<String> {
     let mut also_counts: BTreeMap<String, usize> = BTreeMap::new();
     let mut tools: Vec<String> = Vec::new();
     for s in members {
@@ -574,42 +637,5 @@ fn build_cause(
         }
     }));
 
-    let volatile = ([&a, &b]
-        .iter()
-        .any(|v| v.as_deref().is_some_and(looks_volatile))
-        || differ_in_numbers_only(a.as_deref(), b.as_deref()))
-        && matches!(category, Category::CompilerFlags | Category::LinkerFlags);
-    // The standard library's import paths have no dot in their first element.
-    let reaches_std = affected
-        .iter()
-        .filter_map(|(_, label)| label.split(' ').nth(1))
-        .any(|pkg| !pkg.split('/').next().unwrap_or("").contains('.'));
-    // -gcflags present for a package on one side only: the sides used different patterns.
-    let one_sided = members.iter().any(|s| {
-        s.a.as_deref().is_none_or(str::is_empty) || s.b.as_deref().is_none_or(str::is_empty)
-    });
-    let explain_facts = Facts {
-        pattern_differs: reaches_std && one_sided,
-        go_minor: facts.go_minor,
-        volatile,
-        both_trimpath: facts.both_trimpath,
-    };
-    let (why, fix) = explain(category, &class, &explain_facts);
-    // A field compared by a generic rule may say itself why it is in the key.
-    let about = main.field.map(|f| f.about);
-    let why = about.and_then(|a| a.why).map_or(why, str::to_string);
-    let fix = about.and_then(|a| a.fix).map(str::to_string).or(fix);
-    Cause {
-        category,
-        field: class.to_string(),
-        a,
-        b,
-        rewrite: g.rewrite.clone(),
-        tokens: main.tokens.clone(),
-        actions: labels,
-        why,
-        fix,
-        also,
-        order,
-    }
+    also
 }

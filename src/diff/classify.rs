@@ -248,305 +248,392 @@ fn push_plain(
     push_seed(items, field, a, b, seed);
 }
 
+/// One differing field: its value on each side (absent on one side, perhaps), its key and the
+/// table entry that read it.
+struct Pair<'x, 'a> {
+    a: Option<&'x Field<'a>>,
+    b: Option<&'x Field<'a>>,
+    /// The field present on either side.
+    any: &'x Field<'a>,
+    key: String,
+    spec: &'static FieldSpec,
+}
+
+impl<'x, 'a> Pair<'x, 'a> {
+    fn new(a: Option<&'x Field<'a>>, b: Option<&'x Field<'a>>) -> Self {
+        let any = a.or(b).expect("one side present");
+        Pair {
+            a,
+            b,
+            any,
+            key: any.key().into_owned(),
+            spec: any.spec,
+        }
+    }
+
+    /// Present on both sides.
+    fn both(&self) -> bool {
+        self.a.is_some() && self.b.is_some()
+    }
+
+    /// The whole lines.
+    fn texts(&self) -> (Option<String>, Option<String>) {
+        (text(self.a), text(self.b))
+    }
+
+    /// The texts after the prefix.
+    fn values(&self) -> (Option<String>, Option<String>) {
+        (value(self.a), value(self.b))
+    }
+
+    /// What `get` takes from each side's typed input.
+    fn typed<T>(&self, get: impl Fn(&Input<'_>) -> Option<T>) -> (Option<T>, Option<T>) {
+        let side = |f: Option<&Field<'_>>| f.and_then(|f| get(&f.input));
+        (side(self.a), side(self.b))
+    }
+}
+
 /// Classifies one differing field (present on one or both sides) by its table entry's
-/// comparison rule.
+/// comparison rule: each rule is one function.
 pub fn classify(
     fa: Option<&Field<'_>>,
     fb: Option<&Field<'_>>,
     ctx: &Context<'_>,
     items: &mut Vec<Item>,
 ) {
-    let any = fa.or(fb).expect("one side present");
-    let spec = any.spec;
-    let key = any.key().into_owned();
-    let (ia, ib) = (fa.map(|f| &f.input), fb.map(|f| &f.input));
-    let both = fa.is_some() && fb.is_some();
-    use Input::*;
-    match spec.compare {
-        Compare::Line => field_item(items, spec, &key, text(fa), text(fb)),
-        Compare::Value => field_item(items, spec, &key, value(fa), value(fb)),
-        Compare::Tool => tool_item(items, &key, text(fa), text(fb)),
-        Compare::Dependency => {
-            let (path, _) = dependency(&any.input).expect("dependency line");
-            let value = |i: Option<&Input<'_>>| i.and_then(dependency).map(|(_, c)| c.to_string());
-            items.push(Item {
-                field: key.clone(),
-                a: value(ia),
-                b: value(ib),
-                kind: if both {
-                    ItemKind::Dependency(DepRef::Build(path.to_string()))
-                } else {
-                    ItemKind::DependencySet
-                },
-            });
+    let p = Pair::new(fa, fb);
+    match p.spec.compare {
+        Compare::Line => {
+            let (a, b) = p.texts();
+            field_item(items, &p, a, b);
         }
-        Compare::Dir => {
-            let (a, b) = (value(fa), value(fb));
-            let seed = if both {
-                module_cache_version(a.as_deref(), b.as_deref()).unwrap_or_else(|| {
-                    CauseSeed::new(spec.category, Class::Dir, a.clone(), b.clone()).path()
-                })
-            } else {
-                CauseSeed::new(Category::Trimpath, Class::Dir, a.clone(), b.clone())
-                    .absorb(Absorb::Trimpath)
-            };
-            push_seed(items, &key, a, b, seed);
+        Compare::Value => {
+            let (a, b) = p.values();
+            field_item(items, &p, a, b);
         }
-        Compare::Module => {
-            let (a, b) = (value(fa), value(fb));
-            let seed = if both {
-                let path = a
-                    .as_deref()
-                    .and_then(|m| m.rsplit_once('@'))
-                    .map_or("", |(p, _)| p);
-                let class = Class::Module(path.to_string());
-                CauseSeed::new(spec.category, class, a.clone(), b.clone())
-            } else {
-                CauseSeed::new(Category::Trimpath, Class::ModuleLine, a.clone(), b.clone())
-                    .absorb(Absorb::Trimpath)
-            };
-            push_seed(items, &key, a, b, seed);
+        Compare::Tool => {
+            let (a, b) = p.texts();
+            tool_item(items, &p.key, a, b);
         }
+        Compare::Dependency => dependency_item(items, &p),
+        Compare::Dir => dir_item(items, &p),
+        Compare::Module => module_item(items, &p),
         Compare::Target => target_fields(fa, fb, items),
-        Compare::Trimpath => {
-            let on =
-                |f: Option<&Field<'_>>| Some(if f.is_some() { "on" } else { "off" }.to_string());
-            let (a, b) = (on(fa), on(fb));
-            push_plain(items, &key, spec.category, Class::Trimpath, a, b);
-        }
-        Compare::CgoTool if both => tool_item(items, &key, text(fa), text(fb)),
-        Compare::CgoTool => {
-            let (a, b) = (value(fa), value(fb));
-            let seed = CauseSeed::new(spec.category, Class::Cgo, a.clone(), b.clone())
-                .absorb(Absorb::CgoEnabled);
-            push_seed(items, &key, a, b, seed);
-        }
+        Compare::Trimpath => trimpath_item(items, &p),
+        Compare::CgoTool => cgo_tool_item(items, &p),
         Compare::CCompiler => {
-            if let CCompiler { lang, .. } = &any.input {
+            if let Input::CCompiler { lang, .. } = &p.any.input {
                 c_compiler(*lang, fa, fb, ctx, items);
             }
         }
-        Compare::CCompilerId => {
-            let CCompilerId { lang, .. } = &any.input else {
-                return;
-            };
-            let class = Class::CCompilerId(*lang);
-            let value = |i: Option<&Input<'_>>| {
-                let Some(CCompilerId { id, error, .. }) = i else {
-                    return None;
-                };
-                Some(if *error {
-                    format!("error: {id}")
-                } else {
-                    id.to_string()
-                })
-            };
-            let (a, b) = (value(ia), value(ib));
-            let mut seed = CauseSeed::new(spec.category, class, a.clone(), b.clone());
-            if !both {
-                seed = seed.absorb(Absorb::CgoEnabled);
-            }
-            push_seed(items, &key, a, b, seed);
-        }
-        Compare::Cover => {
-            let mode = |i: Option<&Input<'_>>| {
-                if let Some(Cover { mode, .. }) = i {
-                    Some(mode.to_string())
-                } else {
-                    None
-                }
-            };
-            let tool = |i: Option<&Input<'_>>| {
-                if let Some(Cover { tool, .. }) = i {
-                    Some(tool.to_string())
-                } else {
-                    None
-                }
-            };
-            if mode(ia) != mode(ib) {
-                let (a, b) = (mode(ia), mode(ib));
-                // Coverage on one side only is one cause, whatever mode each package got.
-                let seed = if both {
-                    CauseSeed::new(spec.category, Class::Covermode, a.clone(), b.clone())
-                } else {
-                    let on = |v: &Option<String>| {
-                        Some(if v.is_some() { "on" } else { "off" }.to_string())
-                    };
-                    CauseSeed::new(spec.category, Class::Cover, on(&a), on(&b))
-                };
-                push_seed(items, &key, a, b, seed);
-            } else {
-                tool_item(items, "cover tool", tool(ia), tool(ib));
-            }
-        }
+        Compare::CCompilerId => c_compiler_id_item(items, &p),
+        Compare::Cover => cover_item(items, &p),
         Compare::ModInfo => {
-            fn m<'x, 'y>(i: Option<&'x Input<'y>>) -> Option<&'x crate::model::ModInfo<'y>> {
-                if let Some(ModInfo(m)) = i {
+            fn modinfo<'x, 'y>(f: Option<&'x Field<'y>>) -> Option<&'x ModInfo<'y>> {
+                if let Input::ModInfo(m) = &f?.input {
                     Some(m)
                 } else {
                     None
                 }
             }
-            modinfo_items(m(ia), m(ib), items);
+            modinfo_items(modinfo(fa), modinfo(fb), items);
         }
         Compare::ToolFlags => tool_with_flags(fa, fb, ctx, items),
-        Compare::ArchEnv => {
-            let value = |i: Option<&Input<'_>>| {
-                if let Some(ArchEnv { value, .. }) = i {
-                    Some(value.to_string())
-                } else {
-                    None
-                }
-            };
-            let (a, b) = (value(ia), value(ib));
-            let class = match any.subject() {
-                Some(var) if !var.is_empty() => Class::ArchVar(var.into_owned()),
-                _ => Class::NoArchVar,
-            };
-            push_plain(items, &class.to_string(), spec.category, class, a, b);
-        }
+        Compare::ArchEnv => arch_env_item(items, &p),
         Compare::Experiment => {
-            let value = |i: Option<&Input<'_>>| {
-                if let Some(Experiment(e)) = i {
+            let (a, b) = p.typed(|i| {
+                if let Input::Experiment(e) = i {
                     Some(e.to_string())
                 } else {
                     None
                 }
-            };
-            let (a, b) = (value(ia), value(ib));
-            push_plain(items, &key, spec.category, Class::Experiment, a, b);
+            });
+            push_plain(items, &p.key, p.spec.category, Class::Experiment, a, b);
         }
         Compare::Magic => {
-            let value = |i: Option<&Input<'_>>| {
-                if let Some(Magic { value, .. }) = i {
+            let (a, b) = p.typed(|i| {
+                if let Input::Magic { value, .. } = i {
                     Some(value.to_string())
                 } else {
                     None
                 }
-            };
-            let (a, b) = (value(ia), value(ib));
-            let var = any.subject().unwrap_or_default().into_owned();
-            push_plain(items, &key, spec.category, Class::DebugEnv(var), a, b);
+            });
+            let var = p.any.subject().unwrap_or_default().into_owned();
+            push_plain(items, &p.key, p.spec.category, Class::DebugEnv(var), a, b);
         }
         Compare::File => file_item(fa, fb, ctx, items),
         Compare::Profile => {
-            let (a, b) = (text(fa), text(fb));
-            push_plain(items, &key, spec.category, Class::PgoProfile, a, b);
+            let (a, b) = p.texts();
+            push_plain(items, &p.key, p.spec.category, Class::PgoProfile, a, b);
         }
-        Compare::PackageMain => {
-            let main = ctx.subject.unwrap_or_default().to_string();
-            items.push(Item {
-                field: key,
-                a: value(fa),
-                b: value(fb),
-                kind: if both {
-                    ItemKind::Dependency(DepRef::Build(main))
-                } else {
-                    ItemKind::DependencySet
-                },
-            });
-        }
-        Compare::VetPkg => {
-            let id = |i: Option<&Input<'_>>| match i {
-                Some(VetPkg(Some(d))) => Some(d.to_string()),
-                Some(_) => Some("?".into()),
-                None => None,
-            };
-            items.push(Item {
-                field: key,
-                a: id(ia),
-                b: id(ib),
-                kind: ItemKind::Dependency(DepRef::Build(
-                    ctx.subject.unwrap_or_default().to_string(),
-                )),
-            });
-        }
-        Compare::VetOut => {
-            let path = any.subject().unwrap_or_default().into_owned();
-            let id = |i: Option<&Input<'_>>| {
-                if let Some(VetOut { id, .. }) = i {
-                    Some(id.to_string())
-                } else {
-                    None
-                }
-            };
-            items.push(Item {
-                field: key.clone(),
-                a: id(ia),
-                b: id(ib),
-                kind: if both {
-                    ItemKind::Dependency(DepRef::Vet(path))
-                } else {
-                    ItemKind::DependencySet
-                },
-            });
-        }
-        Compare::DefaultGodebug => {
-            let value = |i: Option<&Input<'_>>| {
-                if let Some(DefaultGodebug(v)) = i {
-                    Some(v.to_string())
-                } else {
-                    None
-                }
-            };
-            let (a, b) = (value(ia), value(ib));
-            let tokens = tokens_of(a.as_deref(), b.as_deref(), ',');
-            let seed = CauseSeed::new(spec.category, Class::DefaultGodebug, a.clone(), b.clone())
-                .tokens(tokens)
-                .absorb(Absorb::GoDefaults);
-            push_seed(items, &key, a, b, seed);
-        }
+        Compare::PackageMain => package_main_item(items, &p, ctx),
+        Compare::VetPkg => vet_pkg_item(items, &p, ctx),
+        Compare::VetOut => vet_out_item(items, &p),
+        Compare::DefaultGodebug => default_godebug_item(items, &p),
         Compare::LinkTool => link_tool(fa, fb, items),
-        Compare::LinkFlags => {
-            let list = |i: Option<&Input<'_>>| {
-                if let Some(LinkFlags(v)) = i {
-                    Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-                } else {
-                    None
-                }
-            };
-            let (la, lb) = (list(ia), list(ib));
-            let (a, b) = (
-                la.as_ref().map(|v| v.join(" ")),
-                lb.as_ref().map(|v| v.join(" ")),
-            );
-            let seed = CauseSeed::new(spec.category, Class::Ldflags, a.clone(), b.clone())
-                .tokens(list_tokens(la.as_deref(), lb.as_deref()));
-            push_seed(items, &key, a, b, seed);
-        }
-        Compare::Goroot => {
-            let (a, b) = (value(fa), value(fb));
-            let trimmed = |v: &Option<String>| matches!(v.as_deref(), Some("" | "$GOROOT"));
-            let seed = if trimmed(&a) != trimmed(&b) {
-                CauseSeed::new(Category::Trimpath, Class::Goroot, a.clone(), b.clone())
-                    .absorb(Absorb::Trimpath)
-            } else {
-                CauseSeed::new(spec.category, Class::Goroot, a.clone(), b.clone())
-                    .path()
-                    .absorb(Absorb::Toolchain)
-            };
-            push_seed(items, &key, a, b, seed);
-        }
+        Compare::LinkFlags => link_flags_item(items, &p),
+        Compare::Goroot => goroot_item(items, &p),
     }
+}
+
+/// A dependency's content ID (`import p <id>`, `packagefile p=<id>`, …): a knock-on of that
+/// dependency's compile, or an added or removed dependency.
+fn dependency_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (path, _) = dependency(&p.any.input).expect("dependency line");
+    let (a, b) = p.typed(|i| dependency(i).map(|(_, c)| c.to_string()));
+    items.push(Item {
+        field: p.key.clone(),
+        a,
+        b,
+        kind: if p.both() {
+            ItemKind::Dependency(DepRef::Build(path.to_string()))
+        } else {
+            ItemKind::DependencySet
+        },
+    });
+}
+
+/// `dir`: a path (grouped by prefix rewrite), a module version inside the module cache, or
+/// -trimpath on one side.
+fn dir_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (a, b) = p.values();
+    let seed = if p.both() {
+        module_cache_version(a.as_deref(), b.as_deref()).unwrap_or_else(|| {
+            CauseSeed::new(p.spec.category, Class::Dir, a.clone(), b.clone()).path()
+        })
+    } else {
+        CauseSeed::new(Category::Trimpath, Class::Dir, a.clone(), b.clone())
+            .absorb(Absorb::Trimpath)
+    };
+    push_seed(items, &p.key, a, b, seed);
+}
+
+/// `module p@v`: a dependency's version, or -trimpath on one side.
+fn module_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (a, b) = p.values();
+    let seed = if p.both() {
+        let path = a
+            .as_deref()
+            .and_then(|m| m.rsplit_once('@'))
+            .map_or("", |(p, _)| p);
+        let class = Class::Module(path.to_string());
+        CauseSeed::new(p.spec.category, class, a.clone(), b.clone())
+    } else {
+        CauseSeed::new(Category::Trimpath, Class::ModuleLine, a.clone(), b.clone())
+            .absorb(Absorb::Trimpath)
+    };
+    push_seed(items, &p.key, a, b, seed);
+}
+
+/// `trimpath`: on one side, off on the other.
+fn trimpath_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let on = |f: Option<&Field<'_>>| Some(if f.is_some() { "on" } else { "off" }.to_string());
+    let (a, b) = (on(p.a), on(p.b));
+    push_plain(items, &p.key, p.spec.category, Class::Trimpath, a, b);
+}
+
+/// The cgo tool: a toolchain difference, or cgo on one side only.
+fn cgo_tool_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    if p.both() {
+        let (a, b) = p.texts();
+        return tool_item(items, &p.key, a, b);
+    }
+    let (a, b) = p.values();
+    let seed = CauseSeed::new(p.spec.category, Class::Cgo, a.clone(), b.clone())
+        .absorb(Absorb::CgoEnabled);
+    push_seed(items, &p.key, a, b, seed);
+}
+
+/// `CC ID=`: the C compiler's identity (or the error identifying it).
+fn c_compiler_id_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let Input::CCompilerId { lang, .. } = &p.any.input else {
+        return;
+    };
+    let (a, b) = p.typed(|i| {
+        let Input::CCompilerId { id, error, .. } = i else {
+            return None;
+        };
+        Some(if *error {
+            format!("error: {id}")
+        } else {
+            id.to_string()
+        })
+    });
+    let mut seed = CauseSeed::new(
+        p.spec.category,
+        Class::CCompilerId(*lang),
+        a.clone(),
+        b.clone(),
+    );
+    if !p.both() {
+        seed = seed.absorb(Absorb::CgoEnabled);
+    }
+    push_seed(items, &p.key, a, b, seed);
+}
+
+/// `cover`: the coverage mode (or coverage on one side), else the cover tool.
+fn cover_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (mode_a, mode_b) = p.typed(|i| {
+        if let Input::Cover { mode, .. } = i {
+            Some(mode.to_string())
+        } else {
+            None
+        }
+    });
+    if mode_a == mode_b {
+        let (a, b) = p.typed(|i| {
+            if let Input::Cover { tool, .. } = i {
+                Some(tool.to_string())
+            } else {
+                None
+            }
+        });
+        return tool_item(items, "cover tool", a, b);
+    }
+    // Coverage on one side only is one cause, whatever mode each package got.
+    let seed = if p.both() {
+        CauseSeed::new(
+            p.spec.category,
+            Class::Covermode,
+            mode_a.clone(),
+            mode_b.clone(),
+        )
+    } else {
+        let on = |v: &Option<String>| Some(if v.is_some() { "on" } else { "off" }.to_string());
+        CauseSeed::new(p.spec.category, Class::Cover, on(&mode_a), on(&mode_b))
+    };
+    push_seed(items, &p.key, mode_a, mode_b, seed);
+}
+
+/// The architecture variable: its value, named after the variable (`=`: none).
+fn arch_env_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (a, b) = p.typed(|i| {
+        if let Input::ArchEnv { value, .. } = i {
+            Some(value.to_string())
+        } else {
+            None
+        }
+    });
+    let class = match p.any.subject() {
+        Some(var) if !var.is_empty() => Class::ArchVar(var.into_owned()),
+        _ => Class::NoArchVar,
+    };
+    push_plain(items, &class.to_string(), p.spec.category, class, a, b);
+}
+
+/// `packagemain`: the main package's build ID, a knock-on of its compile.
+fn package_main_item(items: &mut Vec<Item>, p: &Pair<'_, '_>, ctx: &Context<'_>) {
+    let (a, b) = p.values();
+    let main = ctx.subject.unwrap_or_default().to_string();
+    items.push(Item {
+        field: p.key.clone(),
+        a,
+        b,
+        kind: if p.both() {
+            ItemKind::Dependency(DepRef::Build(main))
+        } else {
+            ItemKind::DependencySet
+        },
+    });
+}
+
+/// Vet's `pkg`: the compile's action ID, a knock-on of the compile.
+fn vet_pkg_item(items: &mut Vec<Item>, p: &Pair<'_, '_>, ctx: &Context<'_>) {
+    let id = |f: Option<&Field<'_>>| {
+        f.map(|f| {
+            if let Input::VetPkg(Some(d)) = &f.input {
+                d.to_string()
+            } else {
+                "?".to_string()
+            }
+        })
+    };
+    items.push(Item {
+        field: p.key.clone(),
+        a: id(p.a),
+        b: id(p.b),
+        kind: ItemKind::Dependency(DepRef::Build(ctx.subject.unwrap_or_default().to_string())),
+    });
+}
+
+/// `vetout`: a dependency's vet facts, a knock-on of that vet.
+fn vet_out_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let path = p.any.subject().unwrap_or_default().into_owned();
+    let (a, b) = p.typed(|i| {
+        if let Input::VetOut { id, .. } = i {
+            Some(id.to_string())
+        } else {
+            None
+        }
+    });
+    items.push(Item {
+        field: p.key.clone(),
+        a,
+        b,
+        kind: if p.both() {
+            ItemKind::Dependency(DepRef::Vet(path))
+        } else {
+            ItemKind::DependencySet
+        },
+    });
+}
+
+/// `defaultgodebug`: the GODEBUG defaults, setting by setting.
+fn default_godebug_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (a, b) = p.typed(|i| {
+        if let Input::DefaultGodebug(v) = i {
+            Some(v.to_string())
+        } else {
+            None
+        }
+    });
+    let tokens = tokens_of(a.as_deref(), b.as_deref(), ',');
+    let seed = CauseSeed::new(p.spec.category, Class::DefaultGodebug, a.clone(), b.clone())
+        .tokens(tokens)
+        .absorb(Absorb::GoDefaults);
+    push_seed(items, &p.key, a, b, seed);
+}
+
+/// `linkflags`: the package's -ldflags, flag by flag.
+fn link_flags_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (la, lb) = p.typed(|i| {
+        if let Input::LinkFlags(v) = i {
+            Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        } else {
+            None
+        }
+    });
+    let (a, b) = (
+        la.as_ref().map(|v| v.join(" ")),
+        lb.as_ref().map(|v| v.join(" ")),
+    );
+    let seed = CauseSeed::new(p.spec.category, Class::Ldflags, a.clone(), b.clone())
+        .tokens(list_tokens(la.as_deref(), lb.as_deref()));
+    push_seed(items, &p.key, a, b, seed);
+}
+
+/// `GOROOT=`: -trimpath on one side (empty or `$GOROOT`), or the installation path.
+fn goroot_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (a, b) = p.values();
+    let trimmed = |v: &Option<String>| matches!(v.as_deref(), Some("" | "$GOROOT"));
+    let seed = if trimmed(&a) != trimmed(&b) {
+        CauseSeed::new(Category::Trimpath, Class::Goroot, a.clone(), b.clone())
+            .absorb(Absorb::Trimpath)
+    } else {
+        CauseSeed::new(p.spec.category, Class::Goroot, a.clone(), b.clone())
+            .path()
+            .absorb(Absorb::Toolchain)
+    };
+    push_seed(items, &p.key, a, b, seed);
 }
 
 /// A field compared by a generic rule: one cause named after its key, in its category, with
 /// the table entry's why and fix.
-fn field_item(
-    items: &mut Vec<Item>,
-    spec: &'static FieldSpec,
-    key: &str,
-    a: Option<String>,
-    b: Option<String>,
-) {
-    let mut seed = CauseSeed::new(
-        spec.category,
-        Class::Field(key.to_string()),
-        a.clone(),
-        b.clone(),
-    );
-    seed.field = Some(spec);
-    push_seed(items, key, a, b, seed);
+fn field_item(items: &mut Vec<Item>, p: &Pair<'_, '_>, a: Option<String>, b: Option<String>) {
+    let class = Class::Field(p.key.clone());
+    let mut seed = CauseSeed::new(p.spec.category, class, a.clone(), b.clone());
+    seed.field = Some(p.spec);
+    push_seed(items, &p.key, a, b, seed);
 }
 
 /// The dependency a dependency-reference line names, and its content ID.
@@ -789,7 +876,7 @@ fn tool_with_flags(
         Some((tool.to_string(), own(forced), own(flags)))
     };
     let is_asm = matches!(fa.or(fb).map(|f| &f.input), Some(Input::AsmTool { .. }));
-    let (tool_field, flag_name, flags, forced_flags) = if is_asm {
+    let (tool_field, flag_name, flags, forced_flags_class) = if is_asm {
         (
             "asm tool",
             "-asmflags",
@@ -826,58 +913,60 @@ fn tool_with_flags(
         tool_item(items, tool_field, Some(ta), Some(tb));
     }
     if fa_ != fb_ {
-        // Forced flags come from build modes and instrumentation (-race, -msan, -asan, -shared).
-        let instrumented = fa_
-            .iter()
-            .chain(&fb_)
-            .any(|f| matches!(f.as_str(), "-race" | "-msan" | "-asan"));
-        let category = if instrumented {
-            Category::Instrumentation
-        } else {
-            Category::CompilerFlags
-        };
-        let mut field = format!("{flag_name} (forced)");
-        if instrumented {
-            // -race, -msan and -asan force their compiler flag: name the build flag.
-            let flag = ["-race", "-msan", "-asan"]
-                .into_iter()
-                .find(|f| fa_.iter().chain(&fb_).any(|x| x == f))
-                .unwrap_or("-race");
-            let class = Class::sanitizer(flag).unwrap_or(Class::Race);
-            let on = |v: &[String]| {
-                Some(
-                    if v.iter().any(|x| x == flag) {
-                        "on"
-                    } else {
-                        "off"
-                    }
-                    .to_string(),
-                )
-            };
-            let (a, b) = (on(&fa_), on(&fb_));
-            let seed = CauseSeed::new(category, class, a.clone(), b.clone());
-            push_seed(items, &field, a, b, seed);
-            field.clear();
-        }
-        let (a, b) = (Some(fa_.join(" ")), Some(fb_.join(" ")));
-        if field.is_empty() {
-            return finish_flags(ga, gb, flag_name, flags, items);
-        }
-        // Position-independent code for -buildmode=pie/shared/plugin.
-        let by_buildmode = fa_
-            .iter()
-            .chain(&fb_)
-            .any(|f| matches!(f.as_str(), "-shared" | "-dynlink"));
-        let seed = CauseSeed::new(category, forced_flags, a.clone(), b.clone())
-            .tokens(list_tokens(Some(&fa_), Some(&fb_)))
-            .absorb(if by_buildmode {
-                Absorb::Buildmode
-            } else {
-                Absorb::None
-            });
-        push_seed(items, &field, a, b, seed);
+        forced_flags(&fa_, &fb_, flag_name, forced_flags_class, items);
     }
     finish_flags(ga, gb, flag_name, flags, items);
+}
+
+/// Compiler or assembler flags the go command forces: a sanitizer (`-race`, `-msan`,
+/// `-asan`), named by its build flag, or the flags themselves (build modes: `-shared` for pie).
+fn forced_flags(
+    fa: &[String],
+    fb: &[String],
+    flag_name: &str,
+    class: Class,
+    items: &mut Vec<Item>,
+) {
+    let instrumented = fa
+        .iter()
+        .chain(fb)
+        .any(|f| matches!(f.as_str(), "-race" | "-msan" | "-asan"));
+    let field = format!("{flag_name} (forced)");
+    if instrumented {
+        // -race, -msan and -asan force their compiler flag: name the build flag.
+        let flag = ["-race", "-msan", "-asan"]
+            .into_iter()
+            .find(|f| fa.iter().chain(fb).any(|x| x == f))
+            .unwrap_or("-race");
+        let sanitizer = Class::sanitizer(flag).unwrap_or(Class::Race);
+        let on = |v: &[String]| {
+            Some(
+                if v.iter().any(|x| x == flag) {
+                    "on"
+                } else {
+                    "off"
+                }
+                .to_string(),
+            )
+        };
+        let (a, b) = (on(fa), on(fb));
+        let seed = CauseSeed::new(Category::Instrumentation, sanitizer, a.clone(), b.clone());
+        return push_seed(items, &field, a, b, seed);
+    }
+    let (a, b) = (Some(fa.join(" ")), Some(fb.join(" ")));
+    // Position-independent code for -buildmode=pie/shared/plugin.
+    let by_buildmode = fa
+        .iter()
+        .chain(fb)
+        .any(|f| matches!(f.as_str(), "-shared" | "-dynlink"));
+    let seed = CauseSeed::new(Category::CompilerFlags, class, a.clone(), b.clone())
+        .tokens(list_tokens(Some(fa), Some(fb)))
+        .absorb(if by_buildmode {
+            Absorb::Buildmode
+        } else {
+            Absorb::None
+        });
+    push_seed(items, &field, a, b, seed);
 }
 
 /// The user's own -gcflags/-asmflags of one package.

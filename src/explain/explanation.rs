@@ -99,11 +99,39 @@ pub fn explain(source: &str, log: &BuildLog<'_>, select: &[String]) -> Explanati
         .filter(|p| !p.ends_with(".test"))
         .collect();
     let tested_packages = log.tests.runs.iter().map(|r| r.package.clone()).collect();
+    let (inputs, unknown) = overview(&keyed_actions, log);
+    let verdict = verdict(&inputs);
 
-    // The overview: inputs that are not portable, by how many actions they reach.
+    let mut actions = Vec::new();
+    let mut tests = Vec::new();
+    for wanted in select {
+        for a in log.actions.iter().filter(|a| selects(a, wanted)) {
+            actions.push(explain_action(a));
+        }
+        for run in log.tests.runs.iter().filter(|r| &r.package == wanted) {
+            tests.push(explain_test(run));
+        }
+    }
+    Explanation {
+        source: source.to_string(),
+        go_versions: log.go_versions.iter().map(|v| v.to_string()).collect(),
+        counts,
+        main_packages,
+        tested_packages,
+        inputs,
+        actions,
+        tests,
+        unknown,
+        verdict,
+    }
+}
+
+/// The overview: the inputs that are not portable, by how many actions they reach, most
+/// specific first; and how many lines of the keys whymiss does not know.
+fn overview(keyed_actions: &[&Action<'_>], log: &BuildLog<'_>) -> (Vec<InputSummary>, usize) {
     let mut summary: BTreeMap<(Portability, String), (Note, usize, String)> = BTreeMap::new();
     let mut unknown = 0;
-    for a in &keyed_actions {
+    for a in keyed_actions {
         let mut seen_here: Vec<String> = Vec::new();
         for f in &a.fields {
             let note = annotate(f);
@@ -191,12 +219,17 @@ pub fn explain(source: &str, log: &BuildLog<'_>, select: &[String]) -> Explanati
                 &y.input,
             ))
     });
+    (inputs, unknown)
+}
+
+/// One sentence: which machine-specific inputs the build's keys depend on.
+fn verdict(inputs: &[InputSummary]) -> String {
     let machine: Vec<&str> = inputs
         .iter()
         .filter(|i| i.portability == Portability::MachineSpecific)
         .map(|i| i.input.as_str())
         .collect();
-    let verdict = if machine.is_empty() {
+    if machine.is_empty() {
         "this build's keys depend on no machine-specific input: the same sources, toolchain and \
          settings give the same keys on any machine"
             .to_string()
@@ -207,29 +240,6 @@ pub fn explain(source: &str, log: &BuildLog<'_>, select: &[String]) -> Explanati
             if machine.len() == 1 { "" } else { "s" },
             machine.join(", ")
         )
-    };
-
-    let mut actions = Vec::new();
-    let mut tests = Vec::new();
-    for wanted in select {
-        for a in log.actions.iter().filter(|a| selects(a, wanted)) {
-            actions.push(explain_action(a));
-        }
-        for run in log.tests.runs.iter().filter(|r| &r.package == wanted) {
-            tests.push(explain_test(run));
-        }
-    }
-    Explanation {
-        source: source.to_string(),
-        go_versions: log.go_versions.iter().map(|v| v.to_string()).collect(),
-        counts,
-        main_packages,
-        tested_packages,
-        inputs,
-        actions,
-        tests,
-        unknown,
-        verdict,
     }
 }
 

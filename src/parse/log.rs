@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use rustc_hash::FxHashMap;
 use sha2::{Digest as _, Sha256};
 
-use super::demux::Demux;
+use super::demux::{Demux, RawBlock};
 use super::fields;
 use super::line::{Line, classify, strip_decoration};
 use super::test_runs;
@@ -36,17 +36,70 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
             message: "the file is empty".into(),
         });
     }
-    let mut demux = Demux::new();
-    let mut stats = LogStats {
-        bytes: src.len() as u64,
-        ..LogStats::default()
-    };
-    let mut file_hashes = Vec::new();
-    let mut file_errors = Vec::new();
-    let mut subkeys = Vec::new();
-    let mut test_cache = Vec::new();
-    let mut scratch = Vec::new();
+    let Collected {
+        demux,
+        mut stats,
+        file_hashes,
+        file_errors,
+        subkeys,
+        test_cache,
+        ..
+    } = read_lines(src)?;
+    if stats.hash_lines == 0 && stats.test_cache_lines == 0 {
+        return Err(ParseError {
+            line: None,
+            message: if looks_binary(src) {
+                "binary data, not a gocachehash log".into()
+            } else {
+                "no gocachehash lines (HASH[…]): capture the go command's stderr with \
+                 GODEBUG=gocachehash=1"
+                    .into()
+            },
+        });
+    }
+    let (mut actions, go_versions) = read_blocks(demux.finish(), &mut stats);
+    number_occurrences(&mut actions);
+    resolve_files(&mut actions, &file_hashes);
+    let tests = test_runs::test_cache(&actions, &test_cache);
+    Ok(BuildLog {
+        go_versions,
+        actions,
+        file_hashes,
+        file_errors,
+        subkeys,
+        test_cache,
+        tests,
+        stats,
+    })
+}
 
+/// What the line-by-line pass collects: the blocks' lines (in the demultiplexer) and the lines
+/// that stand alone.
+struct Collected<'a> {
+    demux: Demux<'a>,
+    stats: LogStats,
+    file_hashes: Vec<FileHash<'a>>,
+    file_errors: Vec<FileHashError<'a>>,
+    subkeys: Vec<Subkey<'a>>,
+    test_cache: Vec<TestCacheLine<'a>>,
+    /// Reused for the text a subkey hashes.
+    scratch: Vec<u8>,
+}
+
+/// Reads the log line by line: block lines to the demultiplexer, the others to their lists.
+fn read_lines(src: &[u8]) -> Result<Collected<'_>, ParseError> {
+    let mut lines = Collected {
+        demux: Demux::new(),
+        stats: LogStats {
+            bytes: src.len() as u64,
+            ..LogStats::default()
+        },
+        file_hashes: Vec::new(),
+        file_errors: Vec::new(),
+        subkeys: Vec::new(),
+        test_cache: Vec::new(),
+        scratch: Vec::new(),
+    };
     let mut start = 0usize;
     let mut line_no: u32 = 0;
     while start < src.len() {
@@ -57,6 +110,16 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
         if let [rest @ .., b'\r'] = raw {
             raw = rest;
         }
+        lines.read(raw, line_no)?;
+    }
+    lines.stats.lines = u64::from(line_no);
+    Ok(lines)
+}
+
+impl<'a> Collected<'a> {
+    /// One line (without its newline), number `line_no`.
+    fn read(&mut self, raw: &'a [u8], line_no: u32) -> Result<(), ParseError> {
+        let stats = &mut self.stats;
         let text = if raw.starts_with(b"HASH") || raw.starts_with(b"testcache: ") {
             raw
         } else if let Some(inner) = strip_decoration(raw) {
@@ -76,7 +139,7 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
                     stats.module_index_lines += 1;
                     stats.module_index_blocks += 1;
                 } else {
-                    demux.open(name, line_no);
+                    self.demux.open(name, line_no);
                 }
             }
             Line::Input { name, body } => {
@@ -84,14 +147,16 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
                 if name == b"moduleIndex" {
                     stats.module_index_lines += 1;
                 } else {
-                    demux.input(name, body, line_no).map_err(|e| ParseError {
-                        line: Some(line_no),
-                        message: format!(
-                            "bad escape in quoted payload ({}): {}",
-                            e.reason,
-                            excerpt(raw)
-                        ),
-                    })?;
+                    self.demux
+                        .input(name, body, line_no)
+                        .map_err(|e| ParseError {
+                            line: Some(line_no),
+                            message: format!(
+                                "bad escape in quoted payload ({}): {}",
+                                e.reason,
+                                excerpt(raw)
+                            ),
+                        })?;
                 }
             }
             Line::Result { name, sum } => {
@@ -99,7 +164,7 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
                 if name == b"moduleIndex" {
                     stats.module_index_lines += 1;
                 } else {
-                    demux.result(name, sum, line_no);
+                    self.demux.result(name, sum, line_no);
                 }
             }
             Line::Subkey { parent, desc, out } => {
@@ -108,12 +173,13 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
                     line: Some(line_no),
                     message: format!("bad escape in subkey ({}): {}", e.reason, excerpt(raw)),
                 })?;
+                let scratch = &mut self.scratch;
                 scratch.clear();
                 scratch.extend_from_slice(b"subkey:");
                 scratch.extend_from_slice(&parent.0);
                 scratch.extend_from_slice(&desc);
                 let verified = Digest(Sha256::digest(&scratch).into()) == out;
-                subkeys.push(Subkey {
+                self.subkeys.push(Subkey {
                     line: line_no,
                     parent,
                     desc: owned_text(&desc),
@@ -123,7 +189,7 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
             }
             Line::FileHash { path, sum } => {
                 stats.hash_lines += 1;
-                file_hashes.push(FileHash {
+                self.file_hashes.push(FileHash {
                     line: line_no,
                     path: bytes_to_text(path),
                     sum,
@@ -131,7 +197,7 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
             }
             Line::FileHashError { path, error } => {
                 stats.hash_lines += 1;
-                file_errors.push(FileHashError {
+                self.file_errors.push(FileHashError {
                     line: line_no,
                     path: bytes_to_text(path),
                     error: bytes_to_text(error),
@@ -143,7 +209,7 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
                     Cow::Borrowed(s) => testcache::test_cache_event(s),
                     Cow::Owned(s) => TestCacheEvent::Other(Cow::Owned(s)),
                 };
-                test_cache.push(TestCacheLine {
+                self.test_cache.push(TestCacheLine {
                     line: line_no,
                     event,
                 });
@@ -157,29 +223,21 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
                 }
             }
         }
+        Ok(())
     }
-    stats.lines = u64::from(line_no);
+}
 
-    if stats.hash_lines == 0 && stats.test_cache_lines == 0 {
-        return Err(ParseError {
-            line: None,
-            message: if looks_binary(src) {
-                "binary data, not a gocachehash log".into()
-            } else {
-                "no gocachehash lines (HASH[…]): capture the go command's stderr with \
-                 GODEBUG=gocachehash=1"
-                    .into()
-            },
-        });
-    }
-
-    let blocks = demux.finish();
+/// Reads each demultiplexed block into an action, and notes the go versions that salted them.
+fn read_blocks<'a>(
+    blocks: Vec<RawBlock<'a>>,
+    stats: &mut LogStats,
+) -> (Vec<Action<'a>>, Vec<Text<'a>>) {
     let mut actions: Vec<Action<'_>> = Vec::with_capacity(blocks.len());
     let mut go_versions: Vec<Text<'_>> = Vec::new();
     let mut seen_keys: rustc_hash::FxHashSet<(Text<'_>, Digest)> = Default::default();
     for block in blocks {
         let name = bytes_to_text(block.name);
-        let (kind, subject) = ActionKind::from_name(&name);
+        let (kind, _) = ActionKind::from_name(&name);
         let id = block.id().or(block.results.first().map(|r| r.sum));
         // `go install` hashes an up-to-date link twice, and a concatenation of logs repeats
         // blocks: a compile or link whose verified key equals an earlier one of the same name
@@ -193,56 +251,51 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
             stats.duplicate_blocks += 1;
             continue;
         }
-        let subject = subject.map(|s| match &name {
-            Cow::Borrowed(n) => Cow::Borrowed(&n[n.len() - s.len()..]),
-            Cow::Owned(_) => Cow::Owned(s.to_owned()),
-        });
-        let lines = fields::block_fields(&block, kind);
-        note_version(&mut go_versions, lines.salt.clone());
-        let variant = if kind == ActionKind::Build
-            && lines
-                .fields
-                .iter()
-                .any(|f| matches!(&f.input, Input::File(file) if file.name.ends_with("_test.go")))
-        {
-            Variant::Test
-        } else {
-            Variant::Normal
-        };
-        let verification = match &block.unverified {
-            None => Verification::Verified,
-            Some(reason) => Verification::Unverified(reason.to_string()),
-        };
-        actions.push(Action {
-            name,
-            kind,
-            subject,
-            variant,
-            occurrence: 0,
-            id,
-            results: block.results.iter().map(|r| r.sum).collect(),
-            salt: lines.salt,
-            fields: lines.fields,
-            verification,
-            open_line: block.open_line,
-            result_line: block.results.first().map(|r| r.line),
-            disentangled: block.disentangled,
-        });
+        let action = read_action(&block, name, id);
+        note_version(&mut go_versions, action.salt.clone());
+        actions.push(action);
     }
-    number_occurrences(&mut actions);
-    resolve_files(&mut actions, &file_hashes);
-    let tests = test_runs::test_cache(&actions, &test_cache);
+    (actions, go_versions)
+}
 
-    Ok(BuildLog {
-        go_versions,
-        actions,
-        file_hashes,
-        file_errors,
-        subkeys,
-        test_cache,
-        tests,
-        stats,
-    })
+/// One block as an action: its kind and subject from its name, its fields read with its kind's
+/// table.
+fn read_action<'a>(block: &RawBlock<'a>, name: Text<'a>, id: Option<Digest>) -> Action<'a> {
+    let (kind, subject) = ActionKind::from_name(&name);
+    let subject = subject.map(|s| match &name {
+        Cow::Borrowed(n) => Cow::Borrowed(&n[n.len() - s.len()..]),
+        Cow::Owned(_) => Cow::Owned(s.to_owned()),
+    });
+    let lines = fields::block_fields(block, kind);
+    let variant = if kind == ActionKind::Build
+        && lines
+            .fields
+            .iter()
+            .any(|f| matches!(&f.input, Input::File(file) if file.name.ends_with("_test.go")))
+    {
+        Variant::Test
+    } else {
+        Variant::Normal
+    };
+    let verification = match &block.unverified {
+        None => Verification::Verified,
+        Some(reason) => Verification::Unverified(reason.to_string()),
+    };
+    Action {
+        name,
+        kind,
+        subject,
+        variant,
+        occurrence: 0,
+        id,
+        results: block.results.iter().map(|r| r.sum).collect(),
+        salt: lines.salt,
+        fields: lines.fields,
+        verification,
+        open_line: block.open_line,
+        result_line: block.results.first().map(|r| r.line),
+        disentangled: block.disentangled,
+    }
 }
 
 /// Records a salt (the go command's version) the first time it is seen.

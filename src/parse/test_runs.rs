@@ -48,58 +48,7 @@ pub fn test_cache(actions: &[Action<'_>], lines: &[TestCacheLine<'_>]) -> TestCa
         });
         let run = &mut cache.runs[i];
         run.lines.push(line.line);
-        let mut miss = |why: String| {
-            run.cached = false;
-            run.miss.get_or_insert(why);
-        };
-        match event {
-            TestId {
-                binary_id, test_id, ..
-            } => {
-                // The first is keyed on the test binary's action ID; a second one (after a
-                // run) on its content ID.
-                if run.test_id.is_none() {
-                    run.binary_id = Some(binary_id.to_string());
-                    run.test_id = Some(*test_id);
-                }
-            }
-            InputsLookup { inputs_id, .. } => {
-                run.inputs_id = Some(*inputs_id);
-                run.cached = true;
-            }
-            Save {
-                test_id, inputs_id, ..
-            } => {
-                if Some(*test_id) == run.test_id || run.test_id.is_none() {
-                    run.inputs_id = Some(*inputs_id);
-                }
-                run.saved = true;
-            }
-            DisabledOutsideModule { .. } => miss("the package is outside any module".into()),
-            InputListNotFound { .. } => miss(
-                "no earlier run of this test binary with these flags (input list not found)".into(),
-            ),
-            InputListMalformed { .. } => miss("the cached input list is malformed".into()),
-            InputFileRejected { path, reason, .. } => {
-                miss(format!("input file {path}: {reason}"));
-                run.rejected.get_or_insert(RejectedInput {
-                    path: path.to_string(),
-                    reason: reason.to_string(),
-                });
-            }
-            OutputNotFound { .. } => {
-                miss("an earlier run exists, but with other inputs (test output not found)".into())
-            }
-            OutputMalformed { .. } => miss("the cached test output is malformed".into()),
-            OutputExpired { .. } => miss("go clean -testcache expired the cached output".into()),
-            CoverProfileMissing { .. } => miss("the cached cover profile is missing".into()),
-            CoverageMetadataChanged { .. } => miss("coverage metadata changed".into()),
-            TestlogUnreadable { detail, .. } => miss(format!("reading the test log: {detail}")),
-            CoverProfileUnreadable { detail, .. } => {
-                miss(format!("reading the cover profile: {detail}"))
-            }
-            DisabledLocalDirectory | DisabledByArgument { .. } | Other(_) => {}
-        }
+        record(run, event);
     }
     for run in &mut cache.runs {
         if let Some(result) = run.test_id.and_then(|d| by_id.get(&d)) {
@@ -118,6 +67,63 @@ pub fn test_cache(actions: &[Action<'_>], lines: &[TestCacheLine<'_>]) -> TestCa
         }
     }
     cache
+}
+
+/// What one `testcache:` line says about its package's run.
+fn record(run: &mut TestRun, event: &TestCacheEvent<'_>) {
+    use TestCacheEvent::*;
+    let mut miss = |why: String| {
+        run.cached = false;
+        run.miss.get_or_insert(why);
+    };
+    match event {
+        TestId {
+            binary_id, test_id, ..
+        } => {
+            // The first is keyed on the test binary's action ID; a second one (after a run) on
+            // its content ID.
+            if run.test_id.is_none() {
+                run.binary_id = Some(binary_id.to_string());
+                run.test_id = Some(*test_id);
+            }
+        }
+        InputsLookup { inputs_id, .. } => {
+            run.inputs_id = Some(*inputs_id);
+            run.cached = true;
+        }
+        Save {
+            test_id, inputs_id, ..
+        } => {
+            if Some(*test_id) == run.test_id || run.test_id.is_none() {
+                run.inputs_id = Some(*inputs_id);
+            }
+            run.saved = true;
+        }
+        DisabledOutsideModule { .. } => miss("the package is outside any module".into()),
+        InputListNotFound { .. } => miss(
+            "no earlier run of this test binary with these flags (input list not found)".into(),
+        ),
+        InputListMalformed { .. } => miss("the cached input list is malformed".into()),
+        InputFileRejected { path, reason, .. } => {
+            miss(format!("input file {path}: {reason}"));
+            run.rejected.get_or_insert(RejectedInput {
+                path: path.to_string(),
+                reason: reason.to_string(),
+            });
+        }
+        OutputNotFound { .. } => {
+            miss("an earlier run exists, but with other inputs (test output not found)".into())
+        }
+        OutputMalformed { .. } => miss("the cached test output is malformed".into()),
+        OutputExpired { .. } => miss("go clean -testcache expired the cached output".into()),
+        CoverProfileMissing { .. } => miss("the cached cover profile is missing".into()),
+        CoverageMetadataChanged { .. } => miss("coverage metadata changed".into()),
+        TestlogUnreadable { detail, .. } => miss(format!("reading the test log: {detail}")),
+        CoverProfileUnreadable { detail, .. } => {
+            miss(format!("reading the cover profile: {detail}"))
+        }
+        DisabledLocalDirectory | DisabledByArgument { .. } | Other(_) => {}
+    }
 }
 
 fn push_unique(list: &mut Vec<String>, item: &str) {
