@@ -11,7 +11,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "compile",
         matching: Match::Line("compile"),
-        order: Order::Once(1),
+        order: Order::Once(10),
         required: true,
         grammar: |_| Some(Input::CompileAction),
         key: Key::Name,
@@ -23,7 +23,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "dir",
         matching: Match::Prefix("dir "),
-        order: Order::Once(2),
+        order: Order::Once(20),
         required: false,
         grammar: |r| Some(Input::Dir(r.rest())),
         key: Key::Name,
@@ -41,7 +41,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "module",
         matching: Match::Prefix("module "),
-        order: Order::Once(2),
+        order: Order::Once(20),
         required: false,
         grammar: |r| {
             let path = r.before_last("@")?;
@@ -64,7 +64,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "go",
         matching: Match::Prefix("go "),
-        order: Order::Once(3),
+        order: Order::Once(30),
         required: false,
         grammar: |r| Some(Input::GoDirective(r.rest())),
         key: Key::Name,
@@ -79,28 +79,28 @@ pub static COMPILE: &[FieldSpec] = &[
         .knob("the go directive in go.mod"),
     },
     FieldSpec {
-        order: Order::Once(4),
+        order: Order::Once(40),
         required: true,
         ..shared::TARGET
     },
     FieldSpec {
-        order: Order::Once(5),
+        order: Order::Once(50),
         required: true,
         ..shared::IMPORT_PATH
     },
     FieldSpec {
-        order: Order::Once(6),
+        order: Order::Once(60),
         required: true,
         ..shared::OMITDEBUG
     },
     FieldSpec {
-        order: Order::Once(7),
+        order: Order::Once(70),
         ..shared::TRIMPATH
     },
     FieldSpec {
         name: "forcelibrary",
         matching: Match::Line("forcelibrary"),
-        order: Order::Once(8),
+        order: Order::Once(80),
         required: false,
         grammar: |_| Some(Input::ForceLibrary),
         key: Key::Name,
@@ -116,7 +116,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "cgo",
         matching: Match::Prefix("cgo "),
-        order: Order::Once(9),
+        order: Order::Once(90),
         required: false,
         grammar: |r| Some(Input::CgoTool(r.quoted()?)),
         key: Key::Name,
@@ -134,7 +134,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "CC",
         matching: Match::Prefix("CC="),
-        order: Order::Once(10),
+        order: Order::Once(100),
         // `CC=[exe] [cppflags] [cflags] [ldflags]`
         grammar: |r| c_compiler(CLang::C, r.lists()?, 4),
         about: C_COMPILER.about.overview("CC flags"),
@@ -143,7 +143,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "CC ID",
         matching: Match::Prefix("CC ID"),
-        order: Order::Once(11),
+        order: Order::Once(110),
         grammar: |r| c_compiler_id(CLang::C, r),
         about: C_COMPILER_ID.about.overview("CC ID (C compiler identity)"),
         ..C_COMPILER_ID
@@ -151,7 +151,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "CXX",
         matching: Match::Prefix("CXX="),
-        order: Order::Once(12),
+        order: Order::Once(120),
         // `CXX=[exe] [cxxflags]`
         grammar: |r| c_compiler(CLang::Cxx, r.lists()?, 2),
         about: C_COMPILER.about.overview("CXX flags"),
@@ -160,7 +160,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "CXX ID",
         matching: Match::Prefix("CXX ID"),
-        order: Order::Once(13),
+        order: Order::Once(130),
         grammar: |r| c_compiler_id(CLang::Cxx, r),
         about: C_COMPILER_ID.about.overview("CXX ID (C compiler identity)"),
         ..C_COMPILER_ID
@@ -168,7 +168,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "FC",
         matching: Match::Prefix("FC="),
-        order: Order::Once(14),
+        order: Order::Once(140),
         // `FC=[exe] [fflags]`
         grammar: |r| c_compiler(CLang::Fortran, r.lists()?, 2),
         about: C_COMPILER.about.overview("FC flags"),
@@ -177,7 +177,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "FC ID",
         matching: Match::Prefix("FC ID"),
-        order: Order::Once(15),
+        order: Order::Once(150),
         grammar: |r| c_compiler_id(CLang::Fortran, r),
         about: C_COMPILER_ID.about.overview("FC ID (C compiler identity)"),
         ..C_COMPILER_ID
@@ -185,7 +185,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "cover",
         matching: Match::Prefix("cover "),
-        order: Order::Once(16),
+        order: Order::Once(160),
         required: false,
         grammar: |r| {
             let mode = r.quoted()?;
@@ -209,7 +209,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "fuzz",
         matching: Match::Prefix("fuzz "),
-        order: Order::Once(17),
+        order: Order::Once(170),
         required: false,
         grammar: |r| Some(Input::Fuzz(r.list()?)),
         key: Key::Name,
@@ -221,7 +221,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "modinfo",
         matching: Match::Prefix("modinfo "),
-        order: Order::Once(18),
+        order: Order::Once(180),
         required: false,
         grammar: |r| Some(Input::ModInfo(r.build_info()?)),
         key: Key::Name,
@@ -242,7 +242,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "compile tool",
         matching: Match::Prefix("compile "),
-        order: Order::Once(19),
+        order: Order::Once(190),
         required: true,
         // gc: `compile <tool id> [forced gcflags] [gcflags]`; gccgo has the same shape.
         grammar: |r| {
@@ -265,21 +265,21 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "pkgpath",
         matching: Match::Prefix("pkgpath "),
-        order: Order::Once(20),
+        order: Order::Once(200),
         grammar: |r| Some(Input::GccgoPkgPath(r.rest())),
         ..GCCGO
     },
     FieldSpec {
         name: "ar",
         matching: Match::Prefix("ar "),
-        order: Order::Once(21),
+        order: Order::Once(210),
         grammar: |r| Some(Input::GccgoAr(r.quoted()?)),
         ..GCCGO
     },
     FieldSpec {
         name: "asm",
         matching: Match::Prefix("asm "),
-        order: Order::Once(22),
+        order: Order::Once(220),
         required: false,
         // gc: `asm "<tool id>" [forced asmflags] [asmflags]`, right after the compile tool.
         grammar: |r| {
@@ -310,22 +310,22 @@ pub static COMPILE: &[FieldSpec] = &[
         name: "asm",
         // gccgo: `asm "<tool id>"`.
         matching: Match::Prefix("asm "),
-        order: Order::Once(22),
+        order: Order::Once(220),
         grammar: |r| Some(Input::GccgoAsm(r.quoted()?)),
         ..GCCGO
     },
     FieldSpec {
-        order: Order::Once(23),
+        order: Order::Once(230),
         ..shared::ARCH_ENV
     },
     FieldSpec {
-        order: Order::Once(24),
+        order: Order::Once(240),
         ..shared::EXPERIMENT
     },
     FieldSpec {
         name: "magic",
         matching: Match::Prefix("magic "),
-        order: Order::Repeated(25),
+        order: Order::Repeated(250),
         required: false,
         grammar: |r| {
             let key = r.before("=")?;
@@ -348,7 +348,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "file",
         matching: Match::Prefix("file "),
-        order: Order::Repeated(26),
+        order: Order::Repeated(260),
         required: true,
         grammar: |r| {
             let name = r.before_last(" ")?;
@@ -373,7 +373,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "import",
         matching: Match::Prefix("import "),
-        order: Order::Repeated(27),
+        order: Order::Repeated(270),
         required: false,
         // `import <path> <content id>`; the content ID is empty for `unsafe`.
         grammar: |r| {
@@ -396,7 +396,7 @@ pub static COMPILE: &[FieldSpec] = &[
     FieldSpec {
         name: "pgofile",
         matching: Match::Prefix("pgofile "),
-        order: Order::Repeated(27),
+        order: Order::Repeated(270),
         required: false,
         grammar: |r| Some(Input::PgoFile(r.rest())),
         key: Key::Name,

@@ -12,7 +12,7 @@ pub static LINK: &[FieldSpec] = &[
     FieldSpec {
         name: "link",
         matching: Match::Line("link"),
-        order: Order::Once(1),
+        order: Order::Once(10),
         required: true,
         grammar: |_| Some(Input::LinkAction),
         key: Key::Name,
@@ -36,7 +36,7 @@ pub static LINK: &[FieldSpec] = &[
     FieldSpec {
         name: "buildmode",
         matching: Match::Prefix("buildmode "),
-        order: Order::Once(2),
+        order: Order::Once(20),
         required: true,
         grammar: |r| {
             let buildmode = r.before(" goos ")?;
@@ -62,19 +62,19 @@ pub static LINK: &[FieldSpec] = &[
     // linkShared only.
     shared::TARGET,
     FieldSpec {
-        order: Order::Once(3),
+        order: Order::Once(30),
         required: true,
         ..shared::IMPORT_PATH
     },
     FieldSpec {
-        order: Order::Once(4),
+        order: Order::Once(40),
         required: true,
         ..shared::OMITDEBUG
     },
     FieldSpec {
         name: "defaultgodebug",
         matching: Match::Prefix("defaultgodebug "),
-        order: Order::Once(5),
+        order: Order::Once(50),
         required: false,
         grammar: |r| Some(Input::DefaultGodebug(r.quoted()?)),
         key: Key::Name,
@@ -89,13 +89,13 @@ pub static LINK: &[FieldSpec] = &[
         .knob("go.mod go/godebug lines, //go:debug"),
     },
     FieldSpec {
-        order: Order::Once(6),
+        order: Order::Once(60),
         ..shared::TRIMPATH
     },
     FieldSpec {
         name: "link tool",
         matching: Match::Prefix("link "),
-        order: Order::Once(7),
+        order: Order::Once(70),
         required: true,
         // gc: `link <tool id> [forced ldflags] <ld buildmode>`; gccgo: `link <id> <mode>`.
         grammar: |r| match r.tool_list_word() {
@@ -128,7 +128,7 @@ pub static LINK: &[FieldSpec] = &[
     FieldSpec {
         name: "linkflags",
         matching: Match::Prefix("linkflags "),
-        order: Order::Once(8),
+        order: Order::Once(80),
         required: false,
         grammar: |r| Some(Input::LinkFlags(r.list()?)),
         key: Key::Name,
@@ -138,17 +138,17 @@ pub static LINK: &[FieldSpec] = &[
         about: About::new("-ldflags (including -X values)", Flag, Portable).knob("-ldflags"),
     },
     FieldSpec {
-        order: Order::Once(9),
+        order: Order::Once(90),
         ..shared::ARCH_ENV
     },
     FieldSpec {
-        order: Order::Once(10),
+        order: Order::Once(100),
         ..shared::EXPERIMENT
     },
     FieldSpec {
         name: "GOROOT",
         matching: Match::Prefix("GOROOT="),
-        order: Order::Once(11),
+        order: Order::Once(110),
         required: false,
         // 1.21–1.22: GOROOT_FINAL or `$GOROOT`; 1.23+: the GOROOT, empty with -trimpath.
         grammar: |r| Some(Input::Goroot(r.rest())),
@@ -169,7 +169,7 @@ pub static LINK: &[FieldSpec] = &[
     FieldSpec {
         name: "GO_EXTLINK_ENABLED",
         matching: Match::Prefix("GO_EXTLINK_ENABLED="),
-        order: Order::Once(12),
+        order: Order::Once(120),
         required: false,
         grammar: |r| Some(Input::ExtLinkEnabled(r.rest())),
         key: Key::Name,
@@ -182,7 +182,7 @@ pub static LINK: &[FieldSpec] = &[
     FieldSpec {
         name: "packagefile",
         matching: Match::Prefix("packagefile "),
-        order: Order::Repeated(13),
+        order: Order::Repeated(130),
         grammar: |r| {
             let path = r.before_last("=")?;
             Some(Input::PackageFile {
@@ -195,7 +195,7 @@ pub static LINK: &[FieldSpec] = &[
     FieldSpec {
         name: "packagemain",
         matching: Match::Prefix("packagemain "),
-        order: Order::Repeated(13),
+        order: Order::Repeated(130),
         required: false,
         // `packagemain <action id>/<content id>`: the main package's full build ID.
         grammar: |r| {
@@ -218,7 +218,7 @@ pub static LINK: &[FieldSpec] = &[
     FieldSpec {
         name: "packageshlib",
         matching: Match::Prefix("packageshlib "),
-        order: Order::Repeated(13),
+        order: Order::Repeated(130),
         grammar: |r| {
             let path = r.before_last("=")?;
             Some(Input::PackageShlib {

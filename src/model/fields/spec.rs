@@ -127,7 +127,8 @@ fn is_arch_env(line: &[u8]) -> bool {
 }
 
 /// Where `cmd/go` writes a field among its block's fields: positions count up in the order of
-/// the `Fprintf` calls that write them.
+/// the `Fprintf` calls that write them, in tens, so that a field Go adds between two others
+/// takes a position between theirs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Order {
     /// Not constrained (blocks whose order whymiss does not check, or a field written anywhere).

@@ -12,7 +12,7 @@ pub static VET: &[FieldSpec] = &[
     FieldSpec {
         name: "vet",
         matching: Match::Prefix("vet "),
-        order: Order::Once(1),
+        order: Order::Once(10),
         required: true,
         // `vet "<tool id or -vettool path>"`
         grammar: |r| Some(Input::VetTool(r.quoted()?)),
@@ -31,7 +31,7 @@ pub static VET: &[FieldSpec] = &[
     FieldSpec {
         name: "vetxonly",
         matching: Match::Prefix("vetxonly "),
-        order: Order::Once(2),
+        order: Order::Once(20),
         required: false,
         // 1.27+.
         grammar: |r| Some(Input::VetxOnly(r.boolean()?)),
@@ -48,7 +48,7 @@ pub static VET: &[FieldSpec] = &[
     FieldSpec {
         name: "vetflags",
         matching: Match::Prefix("vetflags "),
-        order: Order::Once(3),
+        order: Order::Once(30),
         required: true,
         grammar: |r| Some(Input::VetFlags(r.list()?)),
         key: Key::Name,
@@ -63,7 +63,7 @@ pub static VET: &[FieldSpec] = &[
     FieldSpec {
         name: "pkg",
         matching: Match::Prefix("pkg "),
-        order: Order::Once(4),
+        order: Order::Once(40),
         required: true,
         // `pkg "<32 raw bytes>"`: the action ID of the package's compile, printed with %q.
         grammar: |r| Some(Input::VetPkg(r.quoted_digest()?)),
@@ -80,7 +80,7 @@ pub static VET: &[FieldSpec] = &[
     FieldSpec {
         name: "vetout",
         matching: Match::Prefix("vetout "),
-        order: Order::Repeated(5),
+        order: Order::Repeated(50),
         required: false,
         // `vetout "<import path>" <file hash of its vet facts>`
         grammar: |r| {
