@@ -577,6 +577,174 @@ mod tests {
         );
     }
 
+    /// A line of every field of every table, as Go prints it. (A function: a constant would
+    /// hold copies of the tables, not the tables.)
+    fn examples() -> Vec<(&'static [FieldSpec], &'static str)> {
+        vec![
+            (fields::COMPILE, "compile"),
+            (fields::COMPILE, "dir /src/app/greet"),
+            (fields::COMPILE, "module example.com/a@v1.2.3"),
+            (fields::COMPILE, "go 1.21"),
+            (fields::COMPILE, "goos linux goarch amd64"),
+            (fields::COMPILE, r#"import "example.com/a""#),
+            (
+                fields::COMPILE,
+                r#"omitdebug false standard true local false prefix """#,
+            ),
+            (fields::COMPILE, "trimpath"),
+            (fields::COMPILE, "forcelibrary"),
+            (fields::COMPILE, r#"cgo "cgo version go1.27.3""#),
+            (
+                fields::COMPILE,
+                r#"CC=["gcc"] [] ["-O2" "-g"] ["-O2" "-g"]"#,
+            ),
+            (fields::COMPILE, r#"CC ID="gcc version 12.2.0""#),
+            (fields::COMPILE, r#"CXX=["g++"] ["-O2"]"#),
+            (
+                fields::COMPILE,
+                r#"CXX ID ERROR="exec: \"g++\": not found""#,
+            ),
+            (fields::COMPILE, r#"FC=["gfortran"] []"#),
+            (fields::COMPILE, r#"FC ID="GNU Fortran 12""#),
+            (fields::COMPILE, r#"cover "set" "cover version go1.27.3""#),
+            (fields::COMPILE, r#"fuzz ["-d=libfuzzer"]"#),
+            (fields::COMPILE, r#"modinfo "path\texample.com/a\n""#),
+            (fields::COMPILE, "compile compile version go1.27.3 [] []"),
+            (fields::COMPILE, "pkgpath example.com/a"),
+            (fields::COMPILE, r#"ar "ar""#),
+            (fields::COMPILE, r#"asm "asm version go1.27.3" [] []"#),
+            (fields::COMPILE, r#"asm "gcc version 12""#),
+            (fields::COMPILE, "GOAMD64=v1"),
+            (fields::COMPILE, r#"GOEXPERIMENT="fieldtrack""#),
+            (fields::COMPILE, "magic GOSSAFUNC=main"),
+            (fields::COMPILE, "file greet.go 2KUJZNEzMeJljhnrVVCq"),
+            (fields::COMPILE, "import fmt tlINFtZ4xP8L8iEZbR7i"),
+            (fields::COMPILE, "pgofile evZa8bt7ayM3UXrNEPzr"),
+            (fields::LINK, "link"),
+            (fields::LINK, "linkShared"),
+            (fields::LINK, "buildmode exe goos linux goarch amd64"),
+            (fields::LINK, "goos linux goarch amd64"),
+            (fields::LINK, r#"import "example.com/a""#),
+            (
+                fields::LINK,
+                r#"omitdebug false standard false local false prefix """#,
+            ),
+            (fields::LINK, r#"defaultgodebug "a=1""#),
+            (fields::LINK, "trimpath"),
+            (fields::LINK, "link link version go1.27.3 [] exe"),
+            (fields::LINK, r#"linkflags ["-X=main.v=1"]"#),
+            (fields::LINK, "GOAMD64=v1"),
+            (fields::LINK, r#"GOEXPERIMENT="fieldtrack""#),
+            (fields::LINK, "GOROOT=/usr/local/go"),
+            (fields::LINK, "GO_EXTLINK_ENABLED="),
+            (fields::LINK, "packagefile fmt=fFi3DmMZ2pLM4KUT5V0z"),
+            (
+                fields::LINK,
+                "packagemain JsXCgZk0wK2GANlJrMwC/fFi3DmMZ2pLM4KUT5V0z",
+            ),
+            (fields::LINK, "packageshlib fmt=fFi3DmMZ2pLM4KUT5V0z"),
+            (fields::LINK, "top fmt=fFi3DmMZ2pLM4KUT5V0z"),
+            (fields::VET, r#"vet "vet version go1.27.3""#),
+            (fields::VET, "vetxonly false"),
+            (fields::VET, r#"vetflags ["-unsafeptr=false"]"#),
+            (fields::VET, r#"pkg "0123456789abcdef0123456789abcdef""#),
+            (fields::VET, r#"vetout "fmt" 2KUJZNEzMeJljhnrVVCq"#),
+            (fields::PGO, "preprocess PGO profile"),
+            (fields::PGO, "preprofile preprofile version go1.27.3"),
+            (fields::PGO, r#"input "evZa8bt7ayM3UXrNEPzr""#),
+            (
+                fields::TEST_RESULT,
+                r#"test binary F4ZO4M52_-IKy8okp89C args ["-test.timeout=10m0s"] execcmd []"#,
+            ),
+            (
+                fields::TEST_INPUTS,
+                "env HOME 03baa8ec10e7f0dc2f24ccb9fb05b89f0363b88b0c9861a26a80dcccb444a7f4",
+            ),
+            (
+                fields::TEST_INPUTS,
+                "chdir /a 03baa8ec10e7f0dc2f24ccb9fb05b89f0363b88b0c9861a26a80dcccb444a7f4",
+            ),
+            (
+                fields::TEST_INPUTS,
+                "stat /a 03baa8ec10e7f0dc2f24ccb9fb05b89f0363b88b0c9861a26a80dcccb444a7f4",
+            ),
+            (
+                fields::TEST_INPUTS,
+                "open /a 03baa8ec10e7f0dc2f24ccb9fb05b89f0363b88b0c9861a26a80dcccb444a7f4",
+            ),
+            (
+                fields::STAT,
+                "stat 14 1a4 2024-01-01 00:00:00 +0000 UTC false",
+            ),
+            (fields::STAT, "err open /x: no such file"),
+            (
+                fields::STAT,
+                "file x.txt stat 1 1a4 2024-01-01 00:00:00 +0000 UTC false",
+            ),
+            (fields::GETENV, "\u{0}"),
+            (fields::GETENV, "\u{1}"),
+            (fields::COVERMETA, "dep 2KUJZNEzMeJljhnrVVCq"),
+            (fields::TESTMAIN, "testmain"),
+            (fields::TESTMAIN, "package main"),
+            (
+                fields::GCC,
+                r#"gccCompilerID ["/usr/bin/gcc" ""] "gcc version 12""#,
+            ),
+            (fields::GCC, r#"gccCompilerID "/usr/bin/gcc""#),
+        ]
+    }
+
+    #[test]
+    fn every_field_of_every_table_reads_a_line_of_its_own() {
+        let mut reached: Vec<*const FieldSpec> = Vec::new();
+        for (table, line) in examples() {
+            let (input, spec) = read_field(table, &Cow::Borrowed(line));
+            assert!(
+                !matches!(input, Input::Unknown(_)),
+                "{line:?} is not read by any field"
+            );
+            reached.push(spec);
+        }
+        for table in [
+            fields::COMPILE,
+            fields::LINK,
+            fields::VET,
+            fields::PGO,
+            fields::TEST_RESULT,
+            fields::TEST_INPUTS,
+            fields::STAT,
+            fields::GETENV,
+            fields::COVERMETA,
+            fields::TESTMAIN,
+            fields::GCC,
+        ] {
+            for spec in table {
+                assert!(
+                    reached.contains(&(spec as *const FieldSpec)),
+                    "no example line reaches field `{}` ({:?}): add one to examples()",
+                    spec.name,
+                    spec.matching
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn tables_list_fields_in_go_order() {
+        // Within a table, positions never go back (alternatives share theirs).
+        for table in [fields::COMPILE, fields::LINK, fields::VET] {
+            let mut last = 0;
+            for spec in table {
+                let at = match spec.order {
+                    fields::Order::Any => continue,
+                    fields::Order::Once(at) | fields::Order::Repeated(at) => at,
+                };
+                assert!(at >= last, "`{}` at {at} comes after {last}", spec.name);
+                last = at;
+            }
+        }
+    }
+
     #[test]
     fn escaped_backslash_before_n_is_not_a_newline() {
         assert!(ends_in_escaped_backslash(br"abc\\n"));
