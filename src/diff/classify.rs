@@ -1,6 +1,7 @@
 //! Field-level comparison of two matched actions: which lines differ, and for each difference
 //! its category, the field it belongs to, and the values to show.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
@@ -154,11 +155,14 @@ pub fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
             kind: ItemKind::Input(seed),
         });
     }
-    let index = |act: &'_ Action<'_>| {
-        let mut map: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    /// Each key's fields, and the keys in order of first appearance. Keys borrow the field's
+    /// name when they are only that.
+    type Index<'x> = (FxHashMap<Cow<'x, str>, Vec<usize>>, Vec<Cow<'x, str>>);
+    fn index<'x>(act: &'x Action<'_>) -> Index<'x> {
+        let mut map: FxHashMap<Cow<'x, str>, Vec<usize>> = FxHashMap::default();
         let mut order = Vec::new();
         for (i, f) in act.fields.iter().enumerate() {
-            let key = f.key().into_owned();
+            let key = f.key();
             let slot = map.entry(key.clone()).or_default();
             if slot.is_empty() {
                 order.push(key);
@@ -166,7 +170,7 @@ pub fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
             slot.push(i);
         }
         (map, order)
-    };
+    }
     let (amap, aorder) = index(a);
     let (bmap, border) = index(b);
     let empty = Vec::new();

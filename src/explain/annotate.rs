@@ -35,9 +35,23 @@ fn note(
     }
 }
 
-/// A table text with `{}` replaced by the field's subject.
+/// A table text with `{}` replaced by the field's subject. (`explain` annotates every field of
+/// every key: most texts have no `{}` and are copied as they are.)
 fn fill(text: &str, subject: &str) -> String {
-    text.replace("{}", subject)
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = memchr::memchr(b'{', rest.as_bytes()) {
+        if rest.as_bytes().get(at + 1) == Some(&b'}') {
+            out.push_str(&rest[..at]);
+            out.push_str(subject);
+            rest = &rest[at + 2..];
+        } else {
+            out.push_str(&rest[..=at]);
+            rest = &rest[at + 1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The note an [`About`] gives for a field about `subject`.
@@ -58,89 +72,95 @@ fn has_absolute_path(list: &[Text<'_>]) -> bool {
     })
 }
 
-/// Annotates one key input, by its field table entry's texts and `explain` rule.
-pub fn annotate(field: &Field<'_>) -> Note {
+/// The texts that describe this value of a field: its table entry's, or the alternative its
+/// `explain` rule picks for the value. Cheap: `explain`'s overview asks it of every field.
+pub(super) fn about(field: &Field<'_>) -> About {
     let spec = field.spec;
-    let subject = field.subject().unwrap_or_default();
-    let plain = || from_about(&spec.about, &subject);
     match spec.explain {
-        Explain::Plain => plain(),
-        Explain::Dependency => Note {
-            dependency: Some(subject.to_string()),
-            ..plain()
-        },
-        Explain::UnlessNamed(none) if subject.is_empty() => from_about(&none, &subject),
-        Explain::UnlessTrimmed(trimmed) if matches!(field.value(), "" | "$GOROOT") => {
-            from_about(&trimmed, &subject)
-        }
+        Explain::UnlessNamed(none) if field.subject().is_none_or(|s| s.is_empty()) => none,
+        Explain::UnlessTrimmed(trimmed) if matches!(field.value(), "" | "$GOROOT") => trimmed,
         Explain::UnlessAbsolutePath(with_path)
             if matches!(&field.input, Input::CCompiler { flags, .. }
                 if flags.iter().any(|l| has_absolute_path(l))) =>
         {
-            from_about(&with_path, &subject)
+            with_path
         }
-        Explain::UnlessError(what)
-            if matches!(&field.input, Input::CCompilerId { error: true, .. }) =>
+        Explain::ModInfo(stamped)
+            if matches!(&field.input, Input::ModInfo(m)
+                if m.settings.iter().any(|(k, _)| k.starts_with("vcs"))) =>
         {
-            Note {
-                what: what.to_string(),
-                ..plain()
-            }
+            stamped
         }
-        Explain::UnlessNamed(_)
+        Explain::Plain
+        | Explain::Dependency
+        | Explain::UnlessNamed(_)
         | Explain::UnlessTrimmed(_)
         | Explain::UnlessAbsolutePath(_)
-        | Explain::UnlessError(_) => plain(),
-        Explain::ModInfo(stamped) => {
-            let Input::ModInfo(m) = &field.input else {
-                return plain();
-            };
-            let vcs = m.settings.iter().any(|(k, _)| k.starts_with("vcs"));
-            let about = if vcs { &stamped } else { &spec.about };
-            let what = format!(
-                "{}: {} module(s), {} build setting(s){}",
-                about.what,
-                usize::from(m.main.is_some()) + m.deps.len(),
-                m.settings.len(),
-                if vcs {
-                    ", including the VCS revision and modified flag"
-                } else {
-                    ""
-                }
-            );
-            Note {
-                what,
-                ..from_about(about, &subject)
+        | Explain::UnlessError(_)
+        | Explain::ModInfo(_)
+        | Explain::CompileTool
+        | Explain::File => spec.about,
+    }
+}
+
+/// Annotates one key input, by its field table entry's texts and `explain` rule.
+pub fn annotate(field: &Field<'_>) -> Note {
+    let about = about(field);
+    let subject = field.subject().unwrap_or_default();
+    let mut note = from_about(&about, &subject);
+    match field.spec.explain {
+        Explain::Plain
+        | Explain::UnlessNamed(_)
+        | Explain::UnlessTrimmed(_)
+        | Explain::UnlessAbsolutePath(_) => {}
+        Explain::Dependency => note.dependency = Some(subject.to_string()),
+        Explain::UnlessError(what) => {
+            if let Input::CCompilerId { error: true, .. } = &field.input {
+                note.what = what.to_string();
+            }
+        }
+        Explain::ModInfo(_) => {
+            if let Input::ModInfo(m) = &field.input {
+                let vcs = m.settings.iter().any(|(k, _)| k.starts_with("vcs"));
+                note.what = format!(
+                    "{}: {} module(s), {} build setting(s){}",
+                    about.what,
+                    usize::from(m.main.is_some()) + m.deps.len(),
+                    m.settings.len(),
+                    if vcs {
+                        ", including the VCS revision and modified flag"
+                    } else {
+                        ""
+                    }
+                );
             }
         }
         Explain::CompileTool => {
-            let Input::CompileTool { flags, forced, .. } = &field.input else {
-                return plain();
-            };
-            let what = format!(
-                "{}{}{}",
-                spec.about.what,
-                if forced.is_empty() {
-                    ""
-                } else {
-                    ", flags forced by the build mode or instrumentation"
-                },
-                if flags.is_empty() {
-                    ""
-                } else {
-                    ", and this package's -gcflags"
-                }
-            );
-            Note { what, ..plain() }
+            if let Input::CompileTool { flags, forced, .. } = &field.input {
+                note.what = format!(
+                    "{}{}{}",
+                    about.what,
+                    if forced.is_empty() {
+                        ""
+                    } else {
+                        ", flags forced by the build mode or instrumentation"
+                    },
+                    if flags.is_empty() {
+                        ""
+                    } else {
+                        ", and this package's -gcflags"
+                    }
+                );
+            }
         }
         Explain::File => {
             // By its path when the log printed the file's hash, else by its name.
-            let Input::File(f) = &field.input else {
-                return plain();
-            };
-            from_about(&spec.about, f.path.as_deref().unwrap_or(&f.name))
+            if let Input::File(f) = &field.input {
+                note.what = fill(about.what, f.path.as_deref().unwrap_or(&f.name));
+            }
         }
     }
+    note
 }
 
 /// Annotates a run-time input of a test (from the test-result cache).
@@ -252,6 +272,13 @@ mod tests {
         });
         assert_eq!(n.origin, Origin::Unknown);
         assert!(n.what.contains("does not know"));
+    }
+
+    #[test]
+    fn fill_replaces_each_placeholder() {
+        assert_eq!(fill("a {} b {}", "x"), "a x b x");
+        assert_eq!(fill("no placeholder", "x"), "no placeholder");
+        assert_eq!(fill("${SRCDIR} {", "x"), "${SRCDIR} {");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::annotate::{Note, Origin, Portability, annotate, annotate_test_input};
+use super::annotate::{Note, Origin, Portability, about, annotate, annotate_test_input};
 
 use crate::model::{Action, ActionKind, BuildLog, Field, TestInput, TestRun};
 
@@ -134,11 +134,11 @@ fn overview(keyed_actions: &[&Action<'_>], log: &BuildLog<'_>) -> (Vec<InputSumm
     for a in keyed_actions {
         let mut seen_here: Vec<String> = Vec::new();
         for f in &a.fields {
-            let note = annotate(f);
-            if note.origin == Origin::Unknown {
+            let about = about(f);
+            if about.origin == Origin::Unknown {
                 unknown += 1;
             }
-            if note.portability == Portability::Portable {
+            if about.portability == Portability::Portable {
                 continue;
             }
             let name = overview_name(f);
@@ -146,8 +146,8 @@ fn overview(keyed_actions: &[&Action<'_>], log: &BuildLog<'_>) -> (Vec<InputSumm
                 continue;
             }
             seen_here.push(name.clone());
-            let entry = summary.entry((note.portability, name)).or_insert_with(|| {
-                let mut note = note.clone();
+            let entry = summary.entry((about.portability, name)).or_insert_with(|| {
+                let mut note = annotate(f);
                 if note.origin == Origin::Toolchain {
                     // The overview speaks of all the tools at once.
                     note.what = "versions of the compiler, linker, assembler, cgo and vet: one \

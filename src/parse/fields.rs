@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use super::demux::RawBlock;
 use super::grammar::{Borrow, Copied, Cursor};
 use super::unquote::{bytes_into_text, unquote_body};
-use crate::model::fields::{self, FieldSpec};
+use crate::model::fields::{self, FieldSpec, Finder};
 use crate::model::{ActionKind, Field, Input, Text};
 
 /// The salt and logical lines of a block.
@@ -27,7 +27,7 @@ pub fn block_salt<'a>(block: &RawBlock<'a>) -> Text<'a> {
 
 /// Splits a block into logical lines and reads each with the field table of `kind`.
 pub fn block_fields<'a>(block: &RawBlock<'a>, kind: ActionKind) -> Lines<'a> {
-    let table = fields::table(kind);
+    let finder = Finder::new(fields::table(kind));
     let salt = block_salt(block);
     let mut writes = block.writes.iter();
     if block.open_line.is_some() {
@@ -38,11 +38,11 @@ pub fn block_fields<'a>(block: &RawBlock<'a>, kind: ActionKind) -> Lines<'a> {
     if kind == ActionKind::Getenv {
         return Lines {
             salt,
-            fields: getenv_fields(table, writes.as_slice()),
+            fields: getenv_fields(finder, writes.as_slice()),
         };
     }
     let field = |line: u32, text: Text<'a>| {
-        let (input, spec) = read_field(table, &text);
+        let (input, spec) = read_line(finder, &text);
         Field {
             line,
             text,
@@ -86,7 +86,13 @@ pub fn read_field<'a>(
     table: &'static [FieldSpec],
     text: &Text<'a>,
 ) -> (Input<'a>, &'static FieldSpec) {
-    if let Some(first) = fields::lookup(table, text.as_bytes()) {
+    read_line(Finder::new(table), text)
+}
+
+/// [`read_field`] with the table's finder.
+fn read_line<'a>(finder: Finder, text: &Text<'a>) -> (Input<'a>, &'static FieldSpec) {
+    let table = finder.table();
+    if let Some(first) = finder.find(text.as_bytes()) {
         let matching = table[first].matching;
         // Fields that share a prefix are alternatives, tried in order.
         for spec in table[first..].iter().take_while(|f| f.matching == matching) {
@@ -154,16 +160,13 @@ fn payload_text(body: &[u8], strip_newline: bool) -> Text<'_> {
 /// `getenv` writes (`hashGetenv` in `cmd/go/internal/test/test.go`): a presence byte (`\x00`
 /// unset, `\x01` set), then the raw value when set. The pair becomes one field whose text is the
 /// Go-escaped bytes of both writes.
-fn getenv_fields<'a>(
-    table: &'static [FieldSpec],
-    writes: &[super::demux::WriteRef<'a>],
-) -> Vec<Field<'a>> {
+fn getenv_fields<'a>(finder: Finder, writes: &[super::demux::WriteRef<'a>]) -> Vec<Field<'a>> {
     let mut fields = Vec::new();
     let mut i = 0;
     while i < writes.len() {
         let w = writes[i];
         let presence = payload_text(w.body, false);
-        let (input, spec) = read_field(table, &presence);
+        let (input, spec) = read_line(finder, &presence);
         let (input, text) = if let Input::EnvValue(_) = input {
             let value = writes.get(i + 1).map(|v| v.body).unwrap_or(b"");
             i += usize::from(i + 1 < writes.len());

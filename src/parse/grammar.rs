@@ -105,14 +105,23 @@ impl<'s, 'a, L: Lift<'s, 'a>> Reader<'a> for Cursor<'s, L> {
     }
 
     fn before(&mut self, sep: &str) -> Option<Text<'a>> {
-        let (before, after) = self.rest.split_once(sep)?;
-        self.rest = after;
+        let at = match sep.as_bytes() {
+            // Most separators are one byte (`=`, ` `): memchr rather than a substring search.
+            &[b] => memchr::memchr(b, self.rest.as_bytes())?,
+            _ => self.rest.find(sep)?,
+        };
+        let before = &self.rest[..at];
+        self.rest = &self.rest[at + sep.len()..];
         Some(L::text(Cow::Borrowed(before)))
     }
 
     fn before_last(&mut self, sep: &str) -> Option<Text<'a>> {
-        let (before, after) = self.rest.rsplit_once(sep)?;
-        self.rest = after;
+        let at = match sep.as_bytes() {
+            &[b] => memchr::memrchr(b, self.rest.as_bytes())?,
+            _ => self.rest.rfind(sep)?,
+        };
+        let before = &self.rest[..at];
+        self.rest = &self.rest[at + sep.len()..];
         Some(L::text(Cow::Borrowed(before)))
     }
 

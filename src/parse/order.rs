@@ -2,33 +2,34 @@
 //! demultiplexer uses it to prune assignments of same-name blocks' lines that would put a field
 //! before one Go always writes earlier, or skip one Go always writes.
 
-use crate::model::fields::{self, FieldSpec, Order};
+use crate::model::fields::{self, Finder, Order};
 
 /// The field order of one block kind. Only compile, link and vet keys are checked: their
 /// fields come in a fixed order with few optional ones.
 #[derive(Clone, Copy)]
-pub struct FieldOrder(Option<&'static [FieldSpec]>);
+pub struct FieldOrder(Option<Finder>);
 
 impl FieldOrder {
     /// The order of the block named `name` (`build p`, `link p`, `vet p`; others unordered).
     pub fn for_name(name: &[u8]) -> Self {
-        FieldOrder(if name.starts_with(b"build ") {
-            Some(fields::COMPILE)
+        let table = if name.starts_with(b"build ") {
+            fields::COMPILE
         } else if name.starts_with(b"link ") {
-            Some(fields::LINK)
+            fields::LINK
         } else if name.starts_with(b"vet ") {
-            Some(fields::VET)
+            fields::VET
         } else {
-            None
-        })
+            return FieldOrder(None);
+        };
+        FieldOrder(Some(Finder::new(table)))
     }
 
     /// The rank of a write (higher comes later); `None` when unknown (no constraint). A rank is
     /// odd for a field that may repeat.
     pub fn rank(self, payload: &[u8]) -> Option<u16> {
-        let table = self.0?;
+        let finder = self.0?;
         let line = payload.strip_suffix(b"\n").unwrap_or(payload);
-        rank_of(table[fields::lookup(table, line)?].order)
+        rank_of(finder.table()[finder.find(line)?].order)
     }
 
     /// Whether a block that has `writes` writes so far, the last of rank `last`, may take this
@@ -57,6 +58,7 @@ impl FieldOrder {
     /// imports), which keeps a block that just opened from taking another's late lines.
     pub fn next_required(self, rank: u16) -> Option<u16> {
         self.0?
+            .table()
             .iter()
             .filter(|f| f.required)
             .filter_map(|f| rank_of(f.order))

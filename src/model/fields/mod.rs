@@ -22,6 +22,6 @@ pub use grammar::{Grammar, Reader};
 pub use link::LINK;
 pub use pgo::PGO;
 pub use spec::{About, Compare, Cut, Explain, FieldSpec, Key, Match, Order, Origin, Portability};
-pub use tables::{UNKNOWN, lookup, table};
+pub use tables::{Finder, UNKNOWN, lookup, table};
 pub use test::{COVERMETA, GETENV, STAT, TEST_INPUTS, TEST_RESULT, TESTMAIN};
 pub use vet::VET;

@@ -51,13 +51,18 @@ impl FieldSpec {
 
     /// Whether a line (without its newline) is this field. A field without a fixed prefix
     /// ([`Match::ArchEnv`], [`Match::Any`]) takes a line only when no field with one does.
+    #[inline(always)]
     pub fn matches(&self, line: &[u8]) -> bool {
+        // Most fields of a table differ from a line in the first byte: compare it before the
+        // rest (this runs for every line of every block).
+        let starts = |p: &str| {
+            let p = p.as_bytes();
+            line.first() == p.first() && line.starts_with(p)
+        };
         match self.matching {
-            Match::Line(s) => line == s.as_bytes(),
-            Match::Prefix(p) => line.starts_with(p.as_bytes()),
-            Match::PrefixThen(p, next) => {
-                line.starts_with(p.as_bytes()) && line.get(p.len()) == Some(&next)
-            }
+            Match::Line(s) => line.first() == s.as_bytes().first() && line == s.as_bytes(),
+            Match::Prefix(p) => starts(p),
+            Match::PrefixThen(p, next) => starts(p) && line.get(p.len()) == Some(&next),
             Match::ArchEnv => is_arch_env(line),
             Match::Any => true,
         }
@@ -190,7 +195,14 @@ impl Key {
     /// both logs.
     pub fn of<'x>(self, name: &'static str, value: &'x str, input: &'x Input<'_>) -> Cow<'x, str> {
         match (self, self.subject(value, input)) {
-            (Key::Named(_), Some(s)) => Cow::Owned(format!("{name} {s}")),
+            (Key::Named(_), Some(s)) => {
+                // Keys are made for every field of every compared action: no `format!`.
+                let mut key = String::with_capacity(name.len() + 1 + s.len());
+                key.push_str(name);
+                key.push(' ');
+                key.push_str(&s);
+                Cow::Owned(key)
+            }
             (Key::Subject(_), Some(s)) if !s.is_empty() => s,
             _ => Cow::Borrowed(name),
         }
