@@ -23,7 +23,19 @@ fn match_key(a: &Action<'_>) -> MatchKey {
             .and_then(|p| p.rsplit('/').next())
             .unwrap_or_default()
             .to_string(),
-        _ => a.subject.as_deref().unwrap_or_default().to_string(),
+        ActionKind::Build
+        | ActionKind::Link
+        | ActionKind::LinkShared
+        | ActionKind::Vet
+        | ActionKind::TestResult
+        | ActionKind::TestInputs
+        | ActionKind::Getenv
+        | ActionKind::Open
+        | ActionKind::Stat
+        | ActionKind::CoverMeta
+        | ActionKind::Testmain
+        | ActionKind::GccCompilerId
+        | ActionKind::Other => a.subject.as_deref().unwrap_or_default().to_string(),
     };
     MatchKey {
         kind: a.kind,

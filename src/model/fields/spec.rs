@@ -204,13 +204,15 @@ impl Key {
                 Cow::Owned(key)
             }
             (Key::Subject(_), Some(s)) if !s.is_empty() => s,
-            _ => Cow::Borrowed(name),
+            // A key with no subject (or an empty one, `=`) is the field's name.
+            (Key::Name | Key::Named(_) | Key::Subject(_), _) => Cow::Borrowed(name),
         }
     }
 }
 
-/// How the comparison tells what a difference in a field means. Each rule is one function of
-/// `diff::classify`; most fields share the generic ones (`Line`, `Value`, `Tool`, `Dependency`).
+/// How the comparison tells what a difference in a field means. Each rule is one arm of
+/// `diff::classify`'s match (most a function of their own); most fields share the generic ones
+/// (`Line`, `Value`, `Tool`, `Dependency`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compare {
     /// The whole line, in the field's category, named after its key.
