@@ -212,7 +212,7 @@ fn floors(bytes: &[u8]) {
 
 /// Reads and parses both logs (one after the other, or one per thread, as `whymiss compare`
 /// does), then compares them.
-fn read_parse_compare(a: &Path, b: &Path, threads: bool) -> whymiss::diff::Report {
+fn read_parse_compare(a: &Path, b: &Path, threads: bool) -> whymiss::diff::Comparison {
     if !threads {
         let (fa, fb) = (
             SideFile::read("A", a, DEFAULT_MAX_LOG_SIZE).expect("read"),

@@ -34,7 +34,7 @@ pub fn run(
 /// Renders a comparison and maps it to an outcome through the gate.
 pub(super) fn write_comparison(
     out: &mut dyn Write,
-    result: &diff::Report,
+    result: &diff::Comparison,
     output: &OutputOptions,
     styles: &Styles,
 ) -> Result<Outcome, Error> {

@@ -56,7 +56,7 @@ pub struct Check {
 impl Check {
     /// Compares a report against an expectation: `same` needs identical keys; categories must
     /// be exactly the categories of the report's causes.
-    pub fn new(expected: &Expectation, report: &diff::Report) -> Check {
+    pub fn new(expected: &Expectation, report: &diff::Comparison) -> Check {
         let found = report.categories();
         let want: &[Category] = match expected {
             Expectation::Same => &[],
@@ -89,7 +89,7 @@ impl Check {
 
 /// What is wrong with `report` for a pair whose main cause is `main`: no cause with its field,
 /// the cause does not name its action, or another number of root-cause actions.
-pub fn main_cause_problem(report: &diff::Report, main: &MainCause) -> Option<String> {
+pub fn main_cause_problem(report: &diff::Comparison, main: &MainCause) -> Option<String> {
     let Some(cause) = report.causes.iter().find(|c| c.field == main.field) else {
         let fields: Vec<&str> = report.causes.iter().map(|c| c.field.as_str()).collect();
         return Some(format!(
@@ -125,7 +125,7 @@ pub struct DemoRun {
     pub scenario: Scenario,
     /// Where the working copy was (removed by now).
     pub dir: PathBuf,
-    pub report: diff::Report,
+    pub report: diff::Comparison,
     pub check: Check,
     /// A side's go command failed: which and how (the report is partial).
     pub failed: Option<String>,
@@ -415,7 +415,7 @@ mod tests {
         assert!(load("../modules/tiny").is_err());
     }
 
-    fn report(verdict: Verdict, cats: &[Category]) -> diff::Report {
+    fn report(verdict: Verdict, cats: &[Category]) -> diff::Comparison {
         let cause = |category: Category| diff::Cause {
             category,
             field: "f".into(),
@@ -429,7 +429,7 @@ mod tests {
             also: Vec::new(),
             order: 0,
         };
-        diff::Report {
+        diff::Comparison {
             a: Default::default(),
             b: Default::default(),
             verdict,

@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::Category;
+use super::class::Class;
 use super::classify::{Absorb, CauseSeed, Item, ItemKind};
+use super::comparison::{Cause, TokenSide};
 use super::knowledge::{Facts, differ_in_numbers_only, explain, looks_volatile};
 use super::paths;
-use super::report::{Cause, TokenSide};
+use crate::model::Category;
 
 /// A differing action as the grouping sees it.
 pub struct ActionItems<'r> {
@@ -38,43 +39,67 @@ pub fn group(
 ) -> (Vec<Cause>, Vec<Vec<Option<usize>>>) {
     let mut assignment: Vec<Vec<Option<usize>>> =
         actions.iter().map(|a| vec![None; a.items.len()]).collect();
-    let seeds: Vec<(usize, usize, &CauseSeed)> = actions
+    let seeds: Vec<Seed<'_>> = actions
         .iter()
         .enumerate()
         .flat_map(|(ai, a)| {
-            a.items
-                .iter()
-                .enumerate()
-                .filter_map(move |(ii, item)| match &item.kind {
-                    ItemKind::Input(seed) => Some((ai, ii, seed)),
-                    _ => None,
-                })
+            a.items.iter().enumerate().filter_map(move |(ii, item)| {
+                if let ItemKind::Input(seed) = &item.kind {
+                    Some((ai, ii, seed))
+                } else {
+                    None
+                }
+            })
         })
         .collect();
+    let (groups, generated) = form_groups(&seeds, actions);
 
-    let present = Present::new(&seeds);
+    let mut causes: Vec<Cause> = Vec::new();
+    for g in &groups {
+        let members: Vec<&CauseSeed> = g.seeds.iter().map(|&si| seeds[si].2).collect();
+        for &si in &g.seeds {
+            let (ai, ii, _) = seeds[si];
+            assignment[ai][ii] = Some(causes.len());
+        }
+        causes.push(build_cause(g, &members, &seeds, actions, facts));
+    }
+    fold_generated(&generated, &seeds, &mut causes, &mut assignment);
+    let causes = sort_causes(causes, &mut assignment);
+    (causes, assignment)
+}
+
+/// An input difference: the action it is in, its place among the action's items, its seed.
+type Seed<'s> = (usize, usize, &'s CauseSeed);
+
+/// Puts every seed in a group (umbrellas first, then toolchain pairs, path classes as prefix
+/// rewrites, then by values), except the differences of files go generates, which are returned
+/// apart when anything else differs. Groups are in the order of their first seed, path groups
+/// last; each has at least one seed.
+fn form_groups(seeds: &[Seed<'_>], actions: &[ActionItems<'_>]) -> (Vec<Group>, Vec<usize>) {
+    let present = Present::new(seeds);
     // Files go generates (`_testmain.go`) change because of another cause: fold them into it.
     let has_other = seeds.iter().any(|(_, _, s)| s.absorb != Absorb::Generated);
     let mut generated: Vec<usize> = Vec::new();
-
-    // Group keys: umbrellas first, then toolchain pairs, path classes (rewrites), the rest.
     let mut groups: Vec<Group> = Vec::new();
-    let mut by_key: FxHashMap<String, usize> = FxHashMap::default();
+    let mut by_key: FxHashMap<GroupKey, usize> = FxHashMap::default();
     let mut path_members: BTreeMap<(Category, String), Vec<usize>> = BTreeMap::new();
-    let mut seed_group: Vec<Option<usize>> = vec![None; seeds.len()];
-    for (si, &(_, _, seed)) in seeds.iter().enumerate() {
+    for (si, &(ai, _, seed)) in seeds.iter().enumerate() {
         if seed.absorb == Absorb::Generated && has_other {
             generated.push(si);
             continue;
         }
-        let package = actions[seeds[si].0].package;
-        let key = if let Some(u) = present.umbrella(seed, package) {
+        let key = if let Some(u) = present.umbrella(seed, actions[ai].package) {
             u
         } else if seed.category == Category::Toolchain {
-            format!("toolchain {} {:?} {:?}", seed.class, seed.a, seed.b)
+            GroupKey::Toolchain {
+                class: seed.class.clone(),
+                a: seed.a.clone(),
+                b: seed.b.clone(),
+            }
         } else if seed.is_path {
+            // Ordered by the class as shown, as the paths' causes are listed.
             path_members
-                .entry((seed.category, seed.class.clone()))
+                .entry((seed.category, seed.class.to_string()))
                 .or_default()
                 .push(si);
             continue;
@@ -85,9 +110,9 @@ pub fn group(
             groups.push(Group::new(key));
             groups.len() - 1
         });
-        seed_group[si] = Some(g);
+        groups[g].seeds.push(si);
     }
-    for ((_, _), members) in path_members {
+    for members in path_members.into_values() {
         let pairs: Vec<(String, String)> = members
             .iter()
             .map(|&si| {
@@ -100,40 +125,29 @@ pub fn group(
             .collect();
         let (rewrites, which) = paths::group(&pairs);
         let base = groups.len();
-        for (i, rw) in rewrites.iter().enumerate() {
-            let mut g = Group::new(format!("path {i}"));
-            g.rewrite = Some(rw.clone());
+        for (i, rw) in rewrites.into_iter().enumerate() {
+            let mut g = Group::new(GroupKey::Path(i));
+            g.rewrite = Some(rw);
             groups.push(g);
-            let _ = base + i;
         }
         for (m, &si) in members.iter().enumerate() {
-            seed_group[si] = Some(base + which[m]);
+            groups[base + which[m]].seeds.push(si);
         }
     }
-    for (si, g) in seed_group.iter().enumerate() {
-        if let Some(g) = g {
-            groups[*g].seeds.push(si);
-        }
-    }
+    groups.retain(|g| !g.seeds.is_empty());
+    (groups, generated)
+}
 
-    // Build causes.
-    let mut causes: Vec<Cause> = Vec::new();
-    let mut group_cause: Vec<Option<usize>> = vec![None; groups.len()];
-    for (gi, g) in groups.iter().enumerate() {
-        if g.seeds.is_empty() {
-            continue;
-        }
-        let members: Vec<&CauseSeed> = g.seeds.iter().map(|&si| seeds[si].2).collect();
-        let cause = build_cause(g, &members, &seeds, actions, facts);
-        group_cause[gi] = Some(causes.len());
-        causes.push(cause);
-    }
-    for (si, &(ai, ii, _)) in seeds.iter().enumerate() {
-        assignment[ai][ii] = seed_group[si].and_then(|g| group_cause[g]);
-    }
-    for si in generated {
+/// Differences of files go generates join the cause of another difference in the same action,
+/// else the first cause.
+fn fold_generated(
+    generated: &[usize],
+    seeds: &[Seed<'_>],
+    causes: &mut [Cause],
+    assignment: &mut [Vec<Option<usize>>],
+) {
+    for &si in generated {
         let (ai, ii, seed) = seeds[si];
-        // The cause of another difference in the same action, else the first cause.
         let host = assignment[ai]
             .iter()
             .flatten()
@@ -145,18 +159,19 @@ pub fn group(
                     .unwrap_or(0)
             });
         if let Some(cause) = causes.get_mut(host) {
-            let what = format!(
-                "generated {}",
-                seed.class.rsplit('/').next().unwrap_or(&seed.class)
-            );
+            let class = seed.class.to_string();
+            let what = format!("generated {}", class.rsplit('/').next().unwrap_or(&class));
             if !cause.also.contains(&what) {
                 cause.also.push(what);
             }
             assignment[ai][ii] = Some(host);
         }
     }
+}
 
-    // Dependency order, then category, then field.
+/// Sorts the causes by dependency order, then category, then field, and renumbers the
+/// assignment to match.
+fn sort_causes(causes: Vec<Cause>, assignment: &mut [Vec<Option<usize>>]) -> Vec<Cause> {
     let mut idx: Vec<usize> = (0..causes.len()).collect();
     idx.sort_by(|&x, &y| {
         let (a, b) = (&causes[x], &causes[y]);
@@ -171,12 +186,12 @@ pub fn group(
         .iter()
         .map(|&i| sorted[i].take().expect("each once"))
         .collect();
-    for row in &mut assignment {
+    for row in assignment.iter_mut() {
         for c in row.iter_mut().flatten() {
             *c = remap[*c];
         }
     }
-    (causes, assignment)
+    causes
 }
 
 /// The broad differences present, which absorb the differences that follow from them.
@@ -190,39 +205,45 @@ struct Present {
     modules: Vec<String>,
     /// The group that file-set changes fold into: the -tags, CGO_ENABLED, target, experiment
     /// or instrumentation difference that selects other files.
-    file_set_host: Option<String>,
+    file_set_host: Option<GroupKey>,
     /// The group of a GOARCH difference, which architecture variables fold into.
-    goarch_host: Option<String>,
+    goarch_host: Option<GroupKey>,
 }
 
 impl Present {
-    fn new(seeds: &[(usize, usize, &CauseSeed)]) -> Self {
+    fn new(seeds: &[Seed<'_>]) -> Self {
         let any = |f: &dyn Fn(&CauseSeed) -> bool| seeds.iter().any(|(_, _, s)| f(s));
         let mut present = Present {
             toolchain: any(&|s| s.category == Category::Toolchain && s.versions.is_some()),
-            trimpath: any(&|s| s.class == "-trimpath" && s.absorb == Absorb::None),
-            cgo_enabled: any(&|s| s.class == "CGO_ENABLED" || s.absorb == Absorb::CgoEnabled),
+            trimpath: any(&|s| s.class == Class::Trimpath && s.absorb == Absorb::None),
+            cgo_enabled: any(&|s| s.class == Class::CgoEnabled || s.absorb == Absorb::CgoEnabled),
             go_version: any(&|s| s.category == Category::GoVersion),
-            buildmode: any(&|s| s.class == "-buildmode" && s.absorb == Absorb::None),
+            buildmode: any(&|s| s.class == Class::Buildmode && s.absorb == Absorb::None),
             modules: seeds
                 .iter()
                 .filter(|(_, _, s)| s.category == Category::DependencyVersion)
-                .filter_map(|(_, _, s)| s.class.strip_prefix("module ").map(str::to_string))
+                .filter_map(|(_, _, s)| {
+                    if let Class::Module(m) = &s.class {
+                        Some(m.clone())
+                    } else {
+                        None
+                    }
+                })
                 .collect(),
             file_set_host: None,
             goarch_host: None,
         };
         if let Some((_, _, host)) = seeds
             .iter()
-            .find(|(_, _, s)| s.category == Category::Target && s.class == "GOARCH")
+            .find(|(_, _, s)| s.category == Category::Target && s.class == Class::Goarch)
         {
             present.goarch_host = Some(plain_key(host));
         }
         // Which difference selects other files, in order of how directly it does.
         let hosts: [&dyn Fn(&CauseSeed) -> bool; 5] = [
-            &|s| s.class == "-tags",
-            &|s| s.class == "CGO_ENABLED" || s.absorb == Absorb::CgoEnabled,
-            &|s| s.category == Category::Target && matches!(s.class.as_str(), "GOOS" | "GOARCH"),
+            &|s| s.class == Class::Tags,
+            &|s| s.class == Class::CgoEnabled || s.absorb == Absorb::CgoEnabled,
+            &|s| s.category == Category::Target && matches!(s.class, Class::Goos | Class::Goarch),
             &|s| s.category == Category::Experiment,
             &|s| s.category == Category::Instrumentation,
         ];
@@ -240,58 +261,84 @@ impl Present {
     }
 
     /// The umbrella cause a seed belongs to: the broad difference it names or follows from.
-    fn umbrella(&self, s: &CauseSeed, package: Option<&str>) -> Option<String> {
-        let key = |k: &str| Some(format!("umbrella {k}"));
+    fn umbrella(&self, s: &CauseSeed, package: Option<&str>) -> Option<GroupKey> {
+        let key = |u: Umbrella| Some(GroupKey::Umbrella(u));
         // However many tools and actions a toolchain change touches, it is one cause.
         if s.category == Category::Toolchain && s.versions.is_some() {
-            return key("toolchain");
+            return key(Umbrella::Toolchain);
         }
-        match s.absorb {
-            Absorb::Toolchain if self.toolchain => return key("toolchain"),
-            Absorb::GoDefaults if self.toolchain => return key("toolchain"),
-            Absorb::GoDefaults if self.go_version => return key("go-version"),
-            Absorb::Trimpath if self.trimpath => return key("trimpath"),
-            Absorb::CgoEnabled if self.cgo_enabled => return key("cgo"),
-            Absorb::Buildmode if self.buildmode => return key("buildmode"),
-            _ => {}
+        let absorbed = match s.absorb {
+            Absorb::Toolchain if self.toolchain => Some(Umbrella::Toolchain),
+            Absorb::GoDefaults if self.toolchain => Some(Umbrella::Toolchain),
+            Absorb::GoDefaults if self.go_version => Some(Umbrella::GoVersion),
+            Absorb::Trimpath if self.trimpath => Some(Umbrella::Trimpath),
+            Absorb::CgoEnabled if self.cgo_enabled => Some(Umbrella::Cgo),
+            Absorb::Buildmode if self.buildmode => Some(Umbrella::Buildmode),
+            Absorb::None
+            | Absorb::Toolchain
+            | Absorb::Trimpath
+            | Absorb::CgoEnabled
+            | Absorb::Generated
+            | Absorb::GoDefaults
+            | Absorb::Buildmode => None,
+        };
+        if let Some(u) = absorbed {
+            return key(u);
         }
-        if s.class == "-trimpath" && s.absorb == Absorb::None {
-            return key("trimpath");
+        if s.class == Class::Trimpath && s.absorb == Absorb::None {
+            return key(Umbrella::Trimpath);
         }
         // One cause per experiment set, VCS stamp and GODEBUG default set, whichever lines
         // (tool IDs, modinfo settings, link fields) show it.
         match s.category {
-            Category::Experiment => return key("experiment"),
-            Category::VcsStamp => return key("vcs-stamp"),
-            Category::Godebug => return key("godebug"),
-            _ => {}
+            Category::Experiment => return key(Umbrella::Experiment),
+            Category::VcsStamp => return key(Umbrella::VcsStamp),
+            Category::Godebug => return key(Umbrella::Godebug),
+            Category::AbsolutePath
+            | Category::Trimpath
+            | Category::Toolchain
+            | Category::GoVersion
+            | Category::Target
+            | Category::CompilerFlags
+            | Category::LinkerFlags
+            | Category::Cgo
+            | Category::Instrumentation
+            | Category::Source
+            | Category::FileSet
+            | Category::DebugEnv
+            | Category::DependencyVersion
+            | Category::Nondeterministic
+            | Category::TestFlags
+            | Category::TestEnv
+            | Category::TestFile
+            | Category::TestMtime
+            | Category::Other => {}
         }
         // The architecture variable changes name with GOARCH (GOAMD64 → GOARM64).
         if s.category == Category::Target
             && (s.a.is_none() || s.b.is_none())
-            && s.class.starts_with("GO")
-            && !matches!(s.class.as_str(), "GOOS" | "GOARCH")
+            && matches!(s.class, Class::ArchVar(_))
             && let Some(host) = &self.goarch_host
         {
             return Some(host.clone());
         }
-        if s.class == "CGO_ENABLED" {
-            return key("cgo");
+        if s.class == Class::CgoEnabled {
+            return key(Umbrella::Cgo);
         }
         if s.category == Category::GoVersion {
-            return key("go-version");
+            return key(Umbrella::GoVersion);
         }
-        if s.class == "-buildmode" && self.buildmode {
-            return key("buildmode");
+        if s.class == Class::Buildmode && self.buildmode {
+            return key(Umbrella::Buildmode);
         }
         if s.category == Category::DependencyVersion
-            && let Some(m) = s.class.strip_prefix("module ")
+            && let Class::Module(m) = &s.class
         {
-            return key(&format!("module {m}"));
+            return key(Umbrella::Module(m.clone()));
         }
         // Build tags, cgo, the target, experiments and instrumentation select other files.
         if s.category == Category::FileSet
-            && s.class.starts_with("files of ")
+            && matches!(s.class, Class::FileSet(_))
             && let Some(host) = &self.file_set_host
         {
             return Some(host.clone());
@@ -304,44 +351,87 @@ impl Present {
                 .iter()
                 .find(|m| pkg == m.as_str() || pkg.starts_with(&format!("{m}/")))
         {
-            return key(&format!("module {m}"));
+            return key(Umbrella::Module(m.clone()));
         }
         None
     }
 }
 
+/// A broad difference that is one cause however many fields and actions show it, and that
+/// absorbs the differences following from it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Umbrella {
+    Toolchain,
+    GoVersion,
+    Trimpath,
+    Cgo,
+    Buildmode,
+    Experiment,
+    VcsStamp,
+    Godebug,
+    /// A module's version.
+    Module(String),
+}
+
+/// What makes input differences one cause.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum GroupKey {
+    Umbrella(Umbrella),
+    /// A tool ID without a go version on both sides, by field and values.
+    Toolchain {
+        class: Class,
+        a: Option<String>,
+        b: Option<String>,
+    },
+    /// The n-th prefix rewrite of a class of paths.
+    Path(usize),
+    /// The same field, category and differing tokens (long values compared token by token).
+    Tokens {
+        category: Category,
+        class: Class,
+        changed: Vec<(TokenSide, String)>,
+    },
+    /// The same field, category and values.
+    Values {
+        category: Category,
+        class: Class,
+        a: Option<String>,
+        b: Option<String>,
+    },
+}
+
 /// The group key of a seed that is grouped by its values: for long values compared token by
 /// token, by the tokens that differ (the same `-O2` → `-O1` in every package's C flags is one
 /// cause, although each package's full flag list differs).
-fn plain_key(seed: &CauseSeed) -> String {
+fn plain_key(seed: &CauseSeed) -> GroupKey {
     if seed.tokens.iter().any(|t| t.side != TokenSide::Equal) {
-        let changed: Vec<String> = seed
-            .tokens
-            .iter()
-            .filter(|t| t.side != TokenSide::Equal)
-            .map(|t| format!("{:?}{}", t.side, t.text))
-            .collect();
-        return format!(
-            "{:?}\u{0}{}\u{0}{}",
-            seed.category,
-            seed.class,
-            changed.join("\u{0}")
-        );
+        return GroupKey::Tokens {
+            category: seed.category,
+            class: seed.class.clone(),
+            changed: seed
+                .tokens
+                .iter()
+                .filter(|t| t.side != TokenSide::Equal)
+                .map(|t| (t.side, t.text.clone()))
+                .collect(),
+        };
     }
-    format!(
-        "{:?}\u{0}{}\u{0}{:?}\u{0}{:?}",
-        seed.category, seed.class, seed.a, seed.b
-    )
+    GroupKey::Values {
+        category: seed.category,
+        class: seed.class.clone(),
+        a: seed.a.clone(),
+        b: seed.b.clone(),
+    }
 }
 
 struct Group {
-    key: String,
+    key: GroupKey,
     seeds: Vec<usize>,
     rewrite: Option<(String, String)>,
 }
 
 impl Group {
-    fn new(key: String) -> Self {
+    fn new(key: GroupKey) -> Self {
         Group {
             key,
             seeds: Vec::new(),
@@ -353,7 +443,7 @@ impl Group {
 fn build_cause(
     g: &Group,
     members: &[&CauseSeed],
-    seeds: &[(usize, usize, &CauseSeed)],
+    seeds: &[Seed<'_>],
     actions: &[ActionItems<'_>],
     facts: &SideFacts,
 ) -> Cause {
@@ -371,40 +461,96 @@ fn build_cause(
     let order = affected.first().map_or(usize::MAX, |x| x.0);
     let labels: Vec<String> = affected.iter().map(|x| x.1.to_string()).collect();
 
-    // The main seed: the one that names the umbrella, else the first.
-    let main = match g.key.strip_prefix("umbrella ") {
-        Some("toolchain") => members.iter().find(|s| s.category == Category::Toolchain),
-        Some("trimpath") => members
+    let main = main_seed(g, members);
+    let (category, class, a, b) = headline(g, main);
+    let also = folded(category, main, members);
+
+    let volatile = ([&a, &b]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(looks_volatile))
+        || differ_in_numbers_only(a.as_deref(), b.as_deref()))
+        && matches!(category, Category::CompilerFlags | Category::LinkerFlags);
+    // The standard library's import paths have no dot in their first element.
+    let reaches_std = affected
+        .iter()
+        .filter_map(|(_, label)| label.split(' ').nth(1))
+        .any(|pkg| !pkg.split('/').next().unwrap_or("").contains('.'));
+    // -gcflags present for a package on one side only: the sides used different patterns.
+    let one_sided = members.iter().any(|s| {
+        s.a.as_deref().is_none_or(str::is_empty) || s.b.as_deref().is_none_or(str::is_empty)
+    });
+    let explain_facts = Facts {
+        pattern_differs: reaches_std && one_sided,
+        go_minor: facts.go_minor,
+        volatile,
+        both_trimpath: facts.both_trimpath,
+    };
+    let (why, fix) = explain(category, &class, &explain_facts);
+    // A field compared by a generic rule may say itself why it is in the key.
+    let about = main.field.map(|f| f.about);
+    let why = about.and_then(|a| a.why).map_or(why, str::to_string);
+    let fix = about.and_then(|a| a.fix).map(str::to_string).or(fix);
+    Cause {
+        category,
+        field: class.to_string(),
+        a,
+        b,
+        rewrite: g.rewrite.clone(),
+        tokens: main.tokens.clone(),
+        actions: labels,
+        why,
+        fix,
+        also,
+        order,
+    }
+}
+
+/// The seed a cause is named after: the one that names its umbrella, else the first.
+fn main_seed<'s>(g: &Group, members: &[&'s CauseSeed]) -> &'s CauseSeed {
+    let umbrella = match &g.key {
+        GroupKey::Umbrella(u) => Some(u),
+        GroupKey::Toolchain { .. }
+        | GroupKey::Path(_)
+        | GroupKey::Tokens { .. }
+        | GroupKey::Values { .. } => None,
+    };
+    match umbrella {
+        Some(Umbrella::Toolchain) => members.iter().find(|s| s.category == Category::Toolchain),
+        Some(Umbrella::Trimpath) => members
             .iter()
-            .find(|s| s.class == "-trimpath" && s.absorb == Absorb::None),
-        Some("cgo") => members.iter().find(|s| s.class == "CGO_ENABLED"),
-        Some("go-version") => members.iter().find(|s| s.category == Category::GoVersion),
-        Some("buildmode") => members.iter().find(|s| s.class == "-buildmode"),
-        Some(k) if k.starts_with("module ") => members
+            .find(|s| s.class == Class::Trimpath && s.absorb == Absorb::None),
+        Some(Umbrella::Cgo) => members.iter().find(|s| s.class == Class::CgoEnabled),
+        Some(Umbrella::GoVersion) => members.iter().find(|s| s.category == Category::GoVersion),
+        Some(Umbrella::Buildmode) => members.iter().find(|s| s.class == Class::Buildmode),
+        Some(Umbrella::Module(_)) => members
             .iter()
             .find(|s| s.category == Category::DependencyVersion),
-        Some("experiment") => members
+        Some(Umbrella::Experiment) => members
             .iter()
-            .find(|s| s.class == "GOEXPERIMENT" && s.a.is_some() && s.b.is_some()),
-        Some("vcs-stamp") => [
-            "modinfo vcs.revision",
-            "modinfo vcs.modified",
-            "modinfo vcs.time",
-        ]
-        .iter()
-        .find_map(|c| members.iter().find(|s| s.class == *c)),
-        Some("godebug") => members.iter().find(|s| s.class == "defaultgodebug"),
-        _ => None,
+            .find(|s| s.class == Class::Experiment && s.a.is_some() && s.b.is_some()),
+        Some(Umbrella::VcsStamp) => ["vcs.revision", "vcs.modified", "vcs.time"]
+            .iter()
+            .find_map(|c| {
+                members
+                    .iter()
+                    .find(|s| matches!(&s.class, Class::Vcs(k) if k == c))
+            }),
+        Some(Umbrella::Godebug) => members.iter().find(|s| s.class == Class::DefaultGodebug),
+        None => None,
     }
     .or(members.first())
     .copied()
-    .expect("a group has members");
+    .expect("a group has members")
+}
 
-    let (category, field, a, b) = if main.category == Category::Toolchain {
+/// The category, field and values a cause shows: its main seed's, but the go versions for a
+/// toolchain, the prefix rewrite for paths, and CGO_ENABLED for cgo on one side.
+fn headline(g: &Group, main: &CauseSeed) -> (Category, Class, Option<String>, Option<String>) {
+    if main.category == Category::Toolchain {
         match &main.versions {
             Some((x, y)) => (
                 Category::Toolchain,
-                "toolchain".to_string(),
+                Class::Toolchain,
                 Some(x.clone()),
                 Some(y.clone()),
             ),
@@ -422,11 +568,11 @@ fn build_cause(
             Some(x.clone()),
             Some(y.clone()),
         )
-    } else if g.key == "umbrella cgo" && main.class != "CGO_ENABLED" {
+    } else if g.key == GroupKey::Umbrella(Umbrella::Cgo) && main.class != Class::CgoEnabled {
         // CGO_ENABLED itself is not printed (no main package): describe the visible effect.
         (
             Category::Cgo,
-            "CGO_ENABLED".to_string(),
+            Class::CgoEnabled,
             Some(
                 if main.a.is_some() {
                     "1 (cgo compiled)"
@@ -451,27 +597,31 @@ fn build_cause(
             main.a.clone(),
             main.b.clone(),
         )
-    };
+    }
+}
 
-    // Folded-in differences, summarised by field.
+/// The differences folded into a cause besides its main one, summarised by field (and the
+/// tools a toolchain change was hashed as).
+fn folded(category: Category, main: &CauseSeed, members: &[&CauseSeed]) -> Vec<String> {
     let mut also_counts: BTreeMap<String, usize> = BTreeMap::new();
-    let mut tools: Vec<&str> = Vec::new();
+    let mut tools: Vec<String> = Vec::new();
     for s in members {
         if category == Category::Toolchain && s.category == Category::Toolchain {
-            if !tools.contains(&s.class.as_str()) {
-                tools.push(&s.class);
+            let tool = s.class.to_string();
+            if !tools.contains(&tool) {
+                tools.push(tool);
             }
             continue;
         }
         if std::ptr::eq(*s, main) || (s.category == category && s.class == main.class) {
             continue;
         }
-        let what = if s.class.starts_with("file ") {
+        let what = if let Class::File { .. } = s.class {
             "source files".to_string()
-        } else if s.class.starts_with("files of ") {
+        } else if let Class::FileSet(_) = s.class {
             "file sets".to_string()
         } else {
-            s.class.clone()
+            s.class.to_string()
         };
         *also_counts.entry(what).or_insert(0) += 1;
     }
@@ -487,38 +637,5 @@ fn build_cause(
         }
     }));
 
-    let volatile = ([&a, &b]
-        .iter()
-        .any(|v| v.as_deref().is_some_and(looks_volatile))
-        || differ_in_numbers_only(a.as_deref(), b.as_deref()))
-        && matches!(category, Category::CompilerFlags | Category::LinkerFlags);
-    // The standard library's import paths have no dot in their first element.
-    let reaches_std = affected
-        .iter()
-        .filter_map(|(_, label)| label.split(' ').nth(1))
-        .any(|pkg| !pkg.split('/').next().unwrap_or("").contains('.'));
-    // -gcflags present for a package on one side only: the sides used different patterns.
-    let one_sided = members.iter().any(|s| {
-        s.a.as_deref().is_none_or(str::is_empty) || s.b.as_deref().is_none_or(str::is_empty)
-    });
-    let explain_facts = Facts {
-        pattern_differs: reaches_std && one_sided,
-        go_minor: facts.go_minor,
-        volatile,
-        both_trimpath: facts.both_trimpath,
-    };
-    let (why, fix) = explain(category, &field, &explain_facts);
-    Cause {
-        category,
-        field,
-        a,
-        b,
-        rewrite: g.rewrite.clone(),
-        tokens: main.tokens.clone(),
-        actions: labels,
-        why,
-        fix,
-        also,
-        order,
-    }
+    also
 }

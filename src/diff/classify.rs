@@ -1,14 +1,16 @@
 //! Field-level comparison of two matched actions: which lines differ, and for each difference
 //! its category, the field it belongs to, and the values to show.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::Category;
-use super::report::Token;
+use super::class::{CgoFlags, Class};
+use super::comparison::Token;
 use super::tokens::{list_tokens, tokens_of};
-use crate::model::{Action, CLang, Field, Input, ModInfo};
+use crate::model::fields::{Compare, FieldSpec};
+use crate::model::{Action, CLang, Category, Field, Input, ModInfo};
 
 /// One difference between two matched actions, before grouping into causes.
 #[derive(Debug, Clone)]
@@ -64,8 +66,8 @@ pub enum Absorb {
 #[derive(Debug, Clone)]
 pub struct CauseSeed {
     pub category: Category,
-    /// The field as causes are grouped (`dir`, `CC flags`, `modinfo -ldflags`, `salt`).
-    pub class: String,
+    /// What the difference is about, as causes are grouped (`dir`, `CC flags`, `salt`).
+    pub class: Class,
     /// Values compared for grouping; for paths, the two paths (grouped by prefix rewrite).
     pub a: Option<String>,
     pub b: Option<String>,
@@ -74,16 +76,14 @@ pub struct CauseSeed {
     pub absorb: Absorb,
     /// For toolchain differences: the two go versions (`go1.26.6`, `go1.27.3`).
     pub versions: Option<(String, String)>,
+    /// The table entry of a field compared by a generic rule: its why and fix, when it has
+    /// them, explain the cause rather than its category's.
+    pub field: Option<&'static FieldSpec>,
 }
 
 impl CauseSeed {
     /// A seed with no path grouping, tokens or absorption.
-    pub fn plain(
-        category: Category,
-        class: impl Into<String>,
-        a: Option<String>,
-        b: Option<String>,
-    ) -> Self {
+    pub fn plain(category: Category, class: Class, a: Option<String>, b: Option<String>) -> Self {
         Self::new(category, class, a, b)
     }
 
@@ -91,21 +91,17 @@ impl CauseSeed {
         self.tokens(tokens)
     }
 
-    fn new(
-        category: Category,
-        class: impl Into<String>,
-        a: Option<String>,
-        b: Option<String>,
-    ) -> Self {
+    fn new(category: Category, class: Class, a: Option<String>, b: Option<String>) -> Self {
         CauseSeed {
             category,
-            class: class.into(),
+            class,
             a,
             b,
             is_path: false,
             tokens: Vec::new(),
             absorb: Absorb::None,
             versions: None,
+            field: None,
         }
     }
 
@@ -147,7 +143,7 @@ pub fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
     if a.salt != b.salt {
         let mut seed = CauseSeed::new(
             Category::Toolchain,
-            "salt",
+            Class::Salt,
             Some(a.salt.to_string()),
             Some(b.salt.to_string()),
         );
@@ -159,11 +155,14 @@ pub fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
             kind: ItemKind::Input(seed),
         });
     }
-    let index = |act: &'_ Action<'_>| {
-        let mut map: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    /// Each key's fields, and the keys in order of first appearance. Keys borrow the field's
+    /// name when they are only that.
+    type Index<'x> = (FxHashMap<Cow<'x, str>, Vec<usize>>, Vec<Cow<'x, str>>);
+    fn index<'x>(act: &'x Action<'_>) -> Index<'x> {
+        let mut map: FxHashMap<Cow<'x, str>, Vec<usize>> = FxHashMap::default();
         let mut order = Vec::new();
         for (i, f) in act.fields.iter().enumerate() {
-            let key = f.input.key().into_owned();
+            let key = f.key();
             let slot = map.entry(key.clone()).or_default();
             if slot.is_empty() {
                 order.push(key);
@@ -171,7 +170,7 @@ pub fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
             slot.push(i);
         }
         (map, order)
-    };
+    }
     let (amap, aorder) = index(a);
     let (bmap, border) = index(b);
     let empty = Vec::new();
@@ -198,7 +197,7 @@ pub fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
 /// Files added and removed in one package are one change of its file set: give their seeds
 /// the same values (the files only in A, the files only in B) so they group into one cause.
 fn merge_file_sets(items: &mut [Item]) {
-    let is_file_set = |item: &Item| matches!(&item.kind, ItemKind::Input(s) if s.category == Category::FileSet && s.class.starts_with("files of "));
+    let is_file_set = |item: &Item| matches!(&item.kind, ItemKind::Input(s) if s.category == Category::FileSet && matches!(s.class, Class::FileSet(_)));
     let (mut only_a, mut only_b) = (Vec::new(), Vec::new());
     for item in items.iter().filter(|i| is_file_set(i)) {
         if let ItemKind::Input(s) = &item.kind {
@@ -220,9 +219,9 @@ fn text(f: Option<&Field<'_>>) -> Option<String> {
     f.map(|f| f.text.to_string())
 }
 
-/// The text after `prefix`, for showing values without their key.
-fn after(f: Option<&Field<'_>>, prefix: &str) -> Option<String> {
-    f.map(|f| f.text.strip_prefix(prefix).unwrap_or(&f.text).to_string())
+/// The text after the field's prefix, for showing values without their key.
+fn value(f: Option<&Field<'_>>) -> Option<String> {
+    f.map(|f| f.value().to_string())
 }
 
 fn push_seed(
@@ -245,7 +244,7 @@ fn push_plain(
     items: &mut Vec<Item>,
     field: &str,
     category: Category,
-    class: impl Into<String>,
+    class: Class,
     a: Option<String>,
     b: Option<String>,
 ) {
@@ -253,293 +252,404 @@ fn push_plain(
     push_seed(items, field, a, b, seed);
 }
 
-/// Classifies one differing field (present on one or both sides).
+/// One differing field: its value on each side (absent on one side, perhaps), its key and the
+/// table entry that read it.
+struct Pair<'x, 'a> {
+    a: Option<&'x Field<'a>>,
+    b: Option<&'x Field<'a>>,
+    /// The field present on either side.
+    any: &'x Field<'a>,
+    key: String,
+    spec: &'static FieldSpec,
+}
+
+impl<'x, 'a> Pair<'x, 'a> {
+    fn new(a: Option<&'x Field<'a>>, b: Option<&'x Field<'a>>) -> Self {
+        let any = a.or(b).expect("one side present");
+        Pair {
+            a,
+            b,
+            any,
+            key: any.key().into_owned(),
+            spec: any.spec,
+        }
+    }
+
+    /// Present on both sides.
+    fn both(&self) -> bool {
+        self.a.is_some() && self.b.is_some()
+    }
+
+    /// The whole lines.
+    fn texts(&self) -> (Option<String>, Option<String>) {
+        (text(self.a), text(self.b))
+    }
+
+    /// The texts after the prefix.
+    fn values(&self) -> (Option<String>, Option<String>) {
+        (value(self.a), value(self.b))
+    }
+
+    /// What `get` takes from each side's typed input.
+    fn typed<T>(&self, get: impl Fn(&Input<'_>) -> Option<T>) -> (Option<T>, Option<T>) {
+        let side = |f: Option<&Field<'_>>| f.and_then(|f| get(&f.input));
+        (side(self.a), side(self.b))
+    }
+}
+
+/// Classifies one differing field (present on one or both sides) by its table entry's
+/// comparison rule: each rule is one function.
 pub fn classify(
     fa: Option<&Field<'_>>,
     fb: Option<&Field<'_>>,
     ctx: &Context<'_>,
     items: &mut Vec<Item>,
 ) {
-    let any = fa.or(fb).expect("one side present");
-    let key = any.input.key().into_owned();
-    let (ia, ib) = (fa.map(|f| &f.input), fb.map(|f| &f.input));
-    let both = fa.is_some() && fb.is_some();
-    use Input::*;
-    match &any.input {
-        Dir(_) => {
-            let (a, b) = (after(fa, "dir "), after(fb, "dir "));
-            let seed = if both {
-                module_cache_version(a.as_deref(), b.as_deref()).unwrap_or_else(|| {
-                    CauseSeed::new(Category::AbsolutePath, "dir", a.clone(), b.clone()).path()
-                })
-            } else {
-                CauseSeed::new(Category::Trimpath, "dir", a.clone(), b.clone())
-                    .absorb(Absorb::Trimpath)
-            };
-            push_seed(items, "dir", a, b, seed);
+    let p = Pair::new(fa, fb);
+    match p.spec.compare {
+        Compare::Line => {
+            let (a, b) = p.texts();
+            field_item(items, &p, a, b);
         }
-        Module { .. } => {
-            let (a, b) = (after(fa, "module "), after(fb, "module "));
-            let seed = if both {
-                let path = a
-                    .as_deref()
-                    .and_then(|m| m.rsplit_once('@'))
-                    .map_or("", |(p, _)| p);
-                CauseSeed::new(
-                    Category::DependencyVersion,
-                    format!("module {path}"),
-                    a.clone(),
-                    b.clone(),
-                )
-            } else {
-                CauseSeed::new(Category::Trimpath, "module", a.clone(), b.clone())
-                    .absorb(Absorb::Trimpath)
-            };
-            push_seed(items, "module", a, b, seed);
+        Compare::Value => {
+            let (a, b) = p.values();
+            field_item(items, &p, a, b);
         }
-        GoDirective(_) => {
-            let (a, b) = (after(fa, "go "), after(fb, "go "));
-            push_plain(items, "go", Category::GoVersion, "go", a, b);
+        Compare::Tool => {
+            let (a, b) = p.texts();
+            tool_item(items, &p.key, a, b);
         }
-        Target { .. } | LinkTarget { .. } => target_fields(fa, fb, items),
-        Trimpath => {
-            let on =
-                |f: Option<&Field<'_>>| Some(if f.is_some() { "on" } else { "off" }.to_string());
-            let (a, b) = (on(fa), on(fb));
-            push_plain(items, "trimpath", Category::Trimpath, "-trimpath", a, b);
-        }
-        CgoTool(_) if both => tool_item(items, "cgo", text(fa), text(fb)),
-        CgoTool(_) => {
-            let (a, b) = (after(fa, "cgo "), after(fb, "cgo "));
-            let seed = CauseSeed::new(Category::Cgo, "cgo", a.clone(), b.clone())
-                .absorb(Absorb::CgoEnabled);
-            push_seed(items, "cgo", a, b, seed);
-        }
-        CCompiler { lang, .. } => c_compiler(*lang, fa, fb, ctx, items),
-        CCompilerId { lang, .. } => {
-            let field = format!("{} ID", lang.as_str());
-            let value = |f: Option<&Field<'_>>| {
-                f.and_then(|f| match &f.input {
-                    CCompilerId { id, error, .. } => Some(if *error {
-                        format!("error: {id}")
-                    } else {
-                        id.to_string()
-                    }),
-                    _ => None,
-                })
-            };
-            let (a, b) = (value(fa), value(fb));
-            let mut seed = CauseSeed::new(Category::Cgo, field.clone(), a.clone(), b.clone());
-            if !both {
-                seed = seed.absorb(Absorb::CgoEnabled);
+        Compare::Dependency => dependency_item(items, &p),
+        Compare::Dir => dir_item(items, &p),
+        Compare::Module => module_item(items, &p),
+        Compare::Target => target_fields(fa, fb, items),
+        Compare::Trimpath => trimpath_item(items, &p),
+        Compare::CgoTool => cgo_tool_item(items, &p),
+        Compare::CCompiler => {
+            if let Input::CCompiler { lang, .. } = &p.any.input {
+                c_compiler(*lang, fa, fb, ctx, items);
             }
-            push_seed(items, &field, a, b, seed);
         }
-        Cover { .. } => {
-            let mode = |i: Option<&Input<'_>>| match i {
-                Some(Cover { mode, .. }) => Some(mode.to_string()),
-                _ => None,
-            };
-            let tool = |i: Option<&Input<'_>>| match i {
-                Some(Cover { tool, .. }) => Some(tool.to_string()),
-                _ => None,
-            };
-            if mode(ia) != mode(ib) {
-                let (a, b) = (mode(ia), mode(ib));
-                // Coverage on one side only is one cause, whatever mode each package got.
-                let seed = if both {
-                    CauseSeed::new(
-                        Category::Instrumentation,
-                        "-covermode",
-                        a.clone(),
-                        b.clone(),
-                    )
+        Compare::CCompilerId => c_compiler_id_item(items, &p),
+        Compare::Cover => cover_item(items, &p),
+        Compare::ModInfo => {
+            fn modinfo<'x, 'y>(f: Option<&'x Field<'y>>) -> Option<&'x ModInfo<'y>> {
+                if let Input::ModInfo(m) = &f?.input {
+                    Some(m)
                 } else {
-                    let on = |v: &Option<String>| {
-                        Some(if v.is_some() { "on" } else { "off" }.to_string())
-                    };
-                    CauseSeed::new(Category::Instrumentation, "-cover", on(&a), on(&b))
-                };
-                push_seed(items, "cover", a, b, seed);
-            } else {
-                tool_item(items, "cover tool", tool(ia), tool(ib));
-            }
-        }
-        Fuzz(_) => {
-            let (a, b) = (after(fa, "fuzz "), after(fb, "fuzz "));
-            push_plain(items, "fuzz", Category::Instrumentation, "fuzz", a, b);
-        }
-        ModInfo(_) => {
-            fn m<'x, 'y>(i: Option<&'x Input<'y>>) -> Option<&'x crate::model::ModInfo<'y>> {
-                match i {
-                    Some(ModInfo(m)) => Some(m),
-                    _ => None,
+                    None
                 }
             }
-            modinfo_items(m(ia), m(ib), items);
+            modinfo_items(modinfo(fa), modinfo(fb), items);
         }
-        CompileTool { .. } | AsmTool { .. } => tool_with_flags(fa, fb, ctx, items),
-        GccgoPkgPath(_) | GccgoAr(_) | GccgoAsm(_) => tool_item(items, &key, text(fa), text(fb)),
-        ArchEnv { .. } => {
-            let value = |i: Option<&Input<'_>>| match i {
-                Some(ArchEnv { value, .. }) => Some(value.to_string()),
-                _ => None,
-            };
-            let (a, b) = (value(ia), value(ib));
-            let field = if key == "arch env" {
-                "architecture variable".to_string()
+        Compare::ToolFlags => tool_with_flags(fa, fb, ctx, items),
+        Compare::ArchEnv => arch_env_item(items, &p),
+        Compare::Experiment => {
+            let (a, b) = p.typed(|i| {
+                if let Input::Experiment(e) = i {
+                    Some(e.to_string())
+                } else {
+                    None
+                }
+            });
+            push_plain(items, &p.key, p.spec.category, Class::Experiment, a, b);
+        }
+        Compare::Magic => {
+            let (a, b) = p.typed(|i| {
+                if let Input::Magic { value, .. } = i {
+                    Some(value.to_string())
+                } else {
+                    None
+                }
+            });
+            let var = p.any.subject().unwrap_or_default().into_owned();
+            push_plain(items, &p.key, p.spec.category, Class::DebugEnv(var), a, b);
+        }
+        Compare::File => file_item(fa, fb, ctx, items),
+        Compare::Profile => {
+            let (a, b) = p.texts();
+            push_plain(items, &p.key, p.spec.category, Class::PgoProfile, a, b);
+        }
+        Compare::PackageMain => package_main_item(items, &p, ctx),
+        Compare::VetPkg => vet_pkg_item(items, &p, ctx),
+        Compare::VetOut => vet_out_item(items, &p),
+        Compare::DefaultGodebug => default_godebug_item(items, &p),
+        Compare::LinkTool => link_tool(fa, fb, items),
+        Compare::LinkFlags => link_flags_item(items, &p),
+        Compare::Goroot => goroot_item(items, &p),
+    }
+}
+
+/// A dependency's content ID (`import p <id>`, `packagefile p=<id>`, …): a knock-on of that
+/// dependency's compile, or an added or removed dependency.
+fn dependency_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (path, _) = dependency(&p.any.input).expect("dependency line");
+    let (a, b) = p.typed(|i| dependency(i).map(|(_, c)| c.to_string()));
+    items.push(Item {
+        field: p.key.clone(),
+        a,
+        b,
+        kind: if p.both() {
+            ItemKind::Dependency(DepRef::Build(path.to_string()))
+        } else {
+            ItemKind::DependencySet
+        },
+    });
+}
+
+/// `dir`: a path (grouped by prefix rewrite), a module version inside the module cache, or
+/// -trimpath on one side.
+fn dir_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (a, b) = p.values();
+    let seed = if p.both() {
+        module_cache_version(a.as_deref(), b.as_deref()).unwrap_or_else(|| {
+            CauseSeed::new(p.spec.category, Class::Dir, a.clone(), b.clone()).path()
+        })
+    } else {
+        CauseSeed::new(Category::Trimpath, Class::Dir, a.clone(), b.clone())
+            .absorb(Absorb::Trimpath)
+    };
+    push_seed(items, &p.key, a, b, seed);
+}
+
+/// `module p@v`: a dependency's version, or -trimpath on one side.
+fn module_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (a, b) = p.values();
+    let seed = if p.both() {
+        let path = a
+            .as_deref()
+            .and_then(|m| m.rsplit_once('@'))
+            .map_or("", |(p, _)| p);
+        let class = Class::Module(path.to_string());
+        CauseSeed::new(p.spec.category, class, a.clone(), b.clone())
+    } else {
+        CauseSeed::new(Category::Trimpath, Class::ModuleLine, a.clone(), b.clone())
+            .absorb(Absorb::Trimpath)
+    };
+    push_seed(items, &p.key, a, b, seed);
+}
+
+/// `trimpath`: on one side, off on the other.
+fn trimpath_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let on = |f: Option<&Field<'_>>| Some(if f.is_some() { "on" } else { "off" }.to_string());
+    let (a, b) = (on(p.a), on(p.b));
+    push_plain(items, &p.key, p.spec.category, Class::Trimpath, a, b);
+}
+
+/// The cgo tool: a toolchain difference, or cgo on one side only.
+fn cgo_tool_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    if p.both() {
+        let (a, b) = p.texts();
+        return tool_item(items, &p.key, a, b);
+    }
+    let (a, b) = p.values();
+    let seed = CauseSeed::new(p.spec.category, Class::Cgo, a.clone(), b.clone())
+        .absorb(Absorb::CgoEnabled);
+    push_seed(items, &p.key, a, b, seed);
+}
+
+/// `CC ID=`: the C compiler's identity (or the error identifying it).
+fn c_compiler_id_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let Input::CCompilerId { lang, .. } = &p.any.input else {
+        return;
+    };
+    let (a, b) = p.typed(|i| {
+        let Input::CCompilerId { id, error, .. } = i else {
+            return None;
+        };
+        Some(if *error {
+            format!("error: {id}")
+        } else {
+            id.to_string()
+        })
+    });
+    let mut seed = CauseSeed::new(
+        p.spec.category,
+        Class::CCompilerId(*lang),
+        a.clone(),
+        b.clone(),
+    );
+    if !p.both() {
+        seed = seed.absorb(Absorb::CgoEnabled);
+    }
+    push_seed(items, &p.key, a, b, seed);
+}
+
+/// `cover`: the coverage mode (or coverage on one side), else the cover tool.
+fn cover_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (mode_a, mode_b) = p.typed(|i| {
+        if let Input::Cover { mode, .. } = i {
+            Some(mode.to_string())
+        } else {
+            None
+        }
+    });
+    if mode_a == mode_b {
+        let (a, b) = p.typed(|i| {
+            if let Input::Cover { tool, .. } = i {
+                Some(tool.to_string())
             } else {
-                key.clone()
-            };
-            push_plain(items, &field, Category::Target, field.clone(), a, b);
+                None
+            }
+        });
+        return tool_item(items, "cover tool", a, b);
+    }
+    // Coverage on one side only is one cause, whatever mode each package got.
+    let seed = if p.both() {
+        CauseSeed::new(
+            p.spec.category,
+            Class::Covermode,
+            mode_a.clone(),
+            mode_b.clone(),
+        )
+    } else {
+        let on = |v: &Option<String>| Some(if v.is_some() { "on" } else { "off" }.to_string());
+        CauseSeed::new(p.spec.category, Class::Cover, on(&mode_a), on(&mode_b))
+    };
+    push_seed(items, &p.key, mode_a, mode_b, seed);
+}
+
+/// The architecture variable: its value, named after the variable (`=`: none).
+fn arch_env_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (a, b) = p.typed(|i| {
+        if let Input::ArchEnv { value, .. } = i {
+            Some(value.to_string())
+        } else {
+            None
         }
-        Experiment(_) => {
-            let value = |i: Option<&Input<'_>>| match i {
-                Some(Experiment(e)) => Some(e.to_string()),
-                _ => None,
-            };
-            let (a, b) = (value(ia), value(ib));
-            push_plain(
-                items,
-                "GOEXPERIMENT",
-                Category::Experiment,
-                "GOEXPERIMENT",
-                a,
-                b,
-            );
-        }
-        Magic { key: var, .. } => {
-            let value = |i: Option<&Input<'_>>| match i {
-                Some(Magic { value, .. }) => Some(value.to_string()),
-                _ => None,
-            };
-            let (a, b) = (value(ia), value(ib));
-            let class = var.to_string();
-            push_plain(items, &key, Category::DebugEnv, class, a, b);
-        }
-        File(_) => file_item(fa, fb, ctx, items),
-        PgoFile(_) | PgoInput(_) => {
-            let (a, b) = (text(fa), text(fb));
-            push_plain(items, &key, Category::Source, "PGO profile", a, b);
-        }
-        Import { .. } | PackageFile { .. } | PackageShlib { .. } | Top { .. } => {
-            let (path, _) = any.input.dependency().expect("dependency line");
-            let value =
-                |i: Option<&Input<'_>>| i.and_then(|i| i.dependency()).map(|(_, c)| c.to_string());
-            items.push(Item {
-                field: key.clone(),
-                a: value(ia),
-                b: value(ib),
-                kind: if both {
-                    ItemKind::Dependency(DepRef::Build(path.to_string()))
-                } else {
-                    ItemKind::DependencySet
-                },
-            });
-        }
-        PackageMain { .. } => {
-            let main = ctx.subject.unwrap_or_default().to_string();
-            items.push(Item {
-                field: key,
-                a: after(fa, "packagemain "),
-                b: after(fb, "packagemain "),
-                kind: if both {
-                    ItemKind::Dependency(DepRef::Build(main))
-                } else {
-                    ItemKind::DependencySet
-                },
-            });
-        }
-        VetPkg(_) => {
-            let id = |i: Option<&Input<'_>>| match i {
-                Some(VetPkg(Some(d))) => Some(d.to_string()),
-                Some(_) => Some("?".into()),
-                None => None,
-            };
-            items.push(Item {
-                field: key,
-                a: id(ia),
-                b: id(ib),
-                kind: ItemKind::Dependency(DepRef::Build(
-                    ctx.subject.unwrap_or_default().to_string(),
-                )),
-            });
-        }
-        VetOut { path, .. } => {
-            let id = |i: Option<&Input<'_>>| match i {
-                Some(VetOut { id, .. }) => Some(id.to_string()),
-                _ => None,
-            };
-            items.push(Item {
-                field: key.clone(),
-                a: id(ia),
-                b: id(ib),
-                kind: if both {
-                    ItemKind::Dependency(DepRef::Vet(path.to_string()))
-                } else {
-                    ItemKind::DependencySet
-                },
-            });
-        }
-        DefaultGodebug(_) => {
-            let value = |i: Option<&Input<'_>>| match i {
-                Some(DefaultGodebug(v)) => Some(v.to_string()),
-                _ => None,
-            };
-            let (a, b) = (value(ia), value(ib));
-            let tokens = tokens_of(a.as_deref(), b.as_deref(), ',');
-            let seed = CauseSeed::new(Category::Godebug, "defaultgodebug", a.clone(), b.clone())
-                .tokens(tokens)
-                .absorb(Absorb::GoDefaults);
-            push_seed(items, "defaultgodebug", a, b, seed);
-        }
-        LinkTool { .. } => link_tool(fa, fb, items),
-        LinkFlags(_) => {
-            let list = |i: Option<&Input<'_>>| match i {
-                Some(LinkFlags(v)) => Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
-                _ => None,
-            };
-            let (la, lb) = (list(ia), list(ib));
-            let (a, b) = (
-                la.as_ref().map(|v| v.join(" ")),
-                lb.as_ref().map(|v| v.join(" ")),
-            );
-            let seed = CauseSeed::new(Category::LinkerFlags, "-ldflags", a.clone(), b.clone())
-                .tokens(list_tokens(la.as_deref(), lb.as_deref()));
-            push_seed(items, "linkflags", a, b, seed);
-        }
-        Goroot(_) => {
-            let (a, b) = (after(fa, "GOROOT="), after(fb, "GOROOT="));
-            let trimmed = |v: &Option<String>| matches!(v.as_deref(), Some("" | "$GOROOT"));
-            let seed = if trimmed(&a) != trimmed(&b) {
-                CauseSeed::new(Category::Trimpath, "GOROOT", a.clone(), b.clone())
-                    .absorb(Absorb::Trimpath)
+    });
+    let class = match p.any.subject() {
+        Some(var) if !var.is_empty() => Class::ArchVar(var.into_owned()),
+        _ => Class::NoArchVar,
+    };
+    push_plain(items, &class.to_string(), p.spec.category, class, a, b);
+}
+
+/// `packagemain`: the main package's build ID, a knock-on of its compile.
+fn package_main_item(items: &mut Vec<Item>, p: &Pair<'_, '_>, ctx: &Context<'_>) {
+    let (a, b) = p.values();
+    let main = ctx.subject.unwrap_or_default().to_string();
+    items.push(Item {
+        field: p.key.clone(),
+        a,
+        b,
+        kind: if p.both() {
+            ItemKind::Dependency(DepRef::Build(main))
+        } else {
+            ItemKind::DependencySet
+        },
+    });
+}
+
+/// Vet's `pkg`: the compile's action ID, a knock-on of the compile.
+fn vet_pkg_item(items: &mut Vec<Item>, p: &Pair<'_, '_>, ctx: &Context<'_>) {
+    let id = |f: Option<&Field<'_>>| {
+        f.map(|f| {
+            if let Input::VetPkg(Some(d)) = &f.input {
+                d.to_string()
             } else {
-                CauseSeed::new(Category::AbsolutePath, "GOROOT", a.clone(), b.clone())
-                    .path()
-                    .absorb(Absorb::Toolchain)
-            };
-            push_seed(items, "GOROOT", a, b, seed);
+                "?".to_string()
+            }
+        })
+    };
+    items.push(Item {
+        field: p.key.clone(),
+        a: id(p.a),
+        b: id(p.b),
+        kind: ItemKind::Dependency(DepRef::Build(ctx.subject.unwrap_or_default().to_string())),
+    });
+}
+
+/// `vetout`: a dependency's vet facts, a knock-on of that vet.
+fn vet_out_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let path = p.any.subject().unwrap_or_default().into_owned();
+    let (a, b) = p.typed(|i| {
+        if let Input::VetOut { id, .. } = i {
+            Some(id.to_string())
+        } else {
+            None
         }
-        ExtLinkEnabled(_) => {
-            let (a, b) = (
-                after(fa, "GO_EXTLINK_ENABLED="),
-                after(fb, "GO_EXTLINK_ENABLED="),
-            );
-            push_plain(
-                items,
-                "GO_EXTLINK_ENABLED",
-                Category::LinkerFlags,
-                "GO_EXTLINK_ENABLED",
-                a,
-                b,
-            );
+    });
+    items.push(Item {
+        field: p.key.clone(),
+        a,
+        b,
+        kind: if p.both() {
+            ItemKind::Dependency(DepRef::Vet(path))
+        } else {
+            ItemKind::DependencySet
+        },
+    });
+}
+
+/// `defaultgodebug`: the GODEBUG defaults, setting by setting.
+fn default_godebug_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (a, b) = p.typed(|i| {
+        if let Input::DefaultGodebug(v) = i {
+            Some(v.to_string())
+        } else {
+            None
         }
-        VetTool(_) | PreprofileTool(_) => tool_item(items, &key, text(fa), text(fb)),
-        _ => {
-            let (a, b) = (text(fa), text(fb));
-            push_plain(items, &key, Category::Other, key.clone(), a, b);
+    });
+    let tokens = tokens_of(a.as_deref(), b.as_deref(), ',');
+    let seed = CauseSeed::new(p.spec.category, Class::DefaultGodebug, a.clone(), b.clone())
+        .tokens(tokens)
+        .absorb(Absorb::GoDefaults);
+    push_seed(items, &p.key, a, b, seed);
+}
+
+/// `linkflags`: the package's -ldflags, flag by flag.
+fn link_flags_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (la, lb) = p.typed(|i| {
+        if let Input::LinkFlags(v) = i {
+            Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        } else {
+            None
         }
+    });
+    let (a, b) = (
+        la.as_ref().map(|v| v.join(" ")),
+        lb.as_ref().map(|v| v.join(" ")),
+    );
+    let seed = CauseSeed::new(p.spec.category, Class::Ldflags, a.clone(), b.clone())
+        .tokens(list_tokens(la.as_deref(), lb.as_deref()));
+    push_seed(items, &p.key, a, b, seed);
+}
+
+/// `GOROOT=`: -trimpath on one side (empty or `$GOROOT`), or the installation path.
+fn goroot_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (a, b) = p.values();
+    let trimmed = |v: &Option<String>| matches!(v.as_deref(), Some("" | "$GOROOT"));
+    let seed = if trimmed(&a) != trimmed(&b) {
+        CauseSeed::new(Category::Trimpath, Class::Goroot, a.clone(), b.clone())
+            .absorb(Absorb::Trimpath)
+    } else {
+        CauseSeed::new(p.spec.category, Class::Goroot, a.clone(), b.clone())
+            .path()
+            .absorb(Absorb::Toolchain)
+    };
+    push_seed(items, &p.key, a, b, seed);
+}
+
+/// A field compared by a generic rule: one cause named after its key, in its category, with
+/// the table entry's why and fix.
+fn field_item(items: &mut Vec<Item>, p: &Pair<'_, '_>, a: Option<String>, b: Option<String>) {
+    let class = Class::Field(p.key.clone());
+    let mut seed = CauseSeed::new(p.spec.category, class, a.clone(), b.clone());
+    seed.field = Some(p.spec);
+    push_seed(items, &p.key, a, b, seed);
+}
+
+/// The dependency a dependency-reference line names, and its content ID.
+fn dependency<'x>(input: &'x Input<'_>) -> Option<(&'x str, &'x str)> {
+    if let Input::Import { path, content_id }
+    | Input::PackageFile { path, content_id }
+    | Input::PackageShlib { path, content_id }
+    | Input::Top { path, content_id } = input
+    {
+        Some((path, content_id))
+    } else {
+        None
     }
 }
 
@@ -559,7 +669,7 @@ fn module_cache_version(a: Option<&str>, b: Option<&str>) -> Option<CauseSeed> {
     (ma.0 == mb.0 && ma.1 != mb.1).then(|| {
         CauseSeed::new(
             Category::DependencyVersion,
-            format!("module {}", ma.0),
+            Class::Module(ma.0.clone()),
             Some(format!("{}@{}", ma.0, ma.1)),
             Some(format!("{}@{}", mb.0, mb.1)),
         )
@@ -580,6 +690,7 @@ fn tool_experiments(id: &str) -> &str {
 /// A tool ID that differs: a toolchain difference, or an experiment when only the `X:` suffix
 /// differs.
 fn tool_item(items: &mut Vec<Item>, field: &str, a: Option<String>, b: Option<String>) {
+    let tool = Class::Tool(field.to_string());
     let (va, vb) = (
         a.as_deref().and_then(tool_version).map(str::to_string),
         b.as_deref().and_then(tool_version).map(str::to_string),
@@ -591,12 +702,12 @@ fn tool_item(items: &mut Vec<Item>, field: &str, a: Option<String>, b: Option<St
     let seed = if va == vb && ea != eb {
         CauseSeed::new(
             Category::Experiment,
-            "GOEXPERIMENT",
+            Class::Experiment,
             Some(experiments_or_none(ea)),
             Some(experiments_or_none(eb)),
         )
     } else {
-        let mut seed = CauseSeed::new(Category::Toolchain, field, a.clone(), b.clone());
+        let mut seed = CauseSeed::new(Category::Toolchain, tool, a.clone(), b.clone());
         if let (Some(x), Some(y)) = (va, vb) {
             seed.versions = Some((x, y));
         }
@@ -615,33 +726,39 @@ fn experiments_or_none(suffix: &str) -> String {
 
 /// `goos/goarch` (build) and `buildmode … goos … goarch …` (link): each part is a target field.
 fn target_fields(fa: Option<&Field<'_>>, fb: Option<&Field<'_>>, items: &mut Vec<Item>) {
-    let parts = |f: Option<&Field<'_>>| -> Option<Vec<(&'static str, String)>> {
-        f.map(|f| match &f.input {
-            Input::Target { goos, goarch } => {
-                vec![("GOOS", goos.to_string()), ("GOARCH", goarch.to_string())]
-            }
-            Input::LinkTarget {
+    let parts = |f: Option<&Field<'_>>| -> Option<Vec<(Class, String)>> {
+        f.map(|f| {
+            if let Input::Target { goos, goarch } = &f.input {
+                vec![
+                    (Class::Goos, goos.to_string()),
+                    (Class::Goarch, goarch.to_string()),
+                ]
+            } else if let Input::LinkTarget {
                 buildmode,
                 goos,
                 goarch,
-            } => vec![
-                ("-buildmode", buildmode.to_string()),
-                ("GOOS", goos.to_string()),
-                ("GOARCH", goarch.to_string()),
-            ],
-            _ => Vec::new(),
+            } = &f.input
+            {
+                vec![
+                    (Class::Buildmode, buildmode.to_string()),
+                    (Class::Goos, goos.to_string()),
+                    (Class::Goarch, goarch.to_string()),
+                ]
+            } else {
+                Vec::new()
+            }
         })
     };
     let (pa, pb) = (parts(fa), parts(fb));
     let names = pa.as_ref().or(pb.as_ref()).cloned().unwrap_or_default();
-    for (name, _) in names {
-        let get = |p: &Option<Vec<(&'static str, String)>>| {
+    for (class, _) in names {
+        let get = |p: &Option<Vec<(Class, String)>>| {
             p.as_ref()
-                .and_then(|v| v.iter().find(|(n, _)| *n == name).map(|(_, x)| x.clone()))
+                .and_then(|v| v.iter().find(|(n, _)| *n == class).map(|(_, x)| x.clone()))
         };
         let (a, b) = (get(&pa), get(&pb));
         if a != b {
-            push_plain(items, name, Category::Target, name, a, b);
+            push_plain(items, &class.to_string(), Category::Target, class, a, b);
         }
     }
 }
@@ -656,36 +773,34 @@ fn c_compiler(
     ctx: &Context<'_>,
     items: &mut Vec<Item>,
 ) {
-    let parts = |f: Option<&Field<'_>>| match f.map(|f| &f.input) {
-        Some(Input::CCompiler { exe, flags, .. }) => Some((
+    let parts = |f: Option<&Field<'_>>| {
+        let Some(Input::CCompiler { exe, flags, .. }) = f.map(|f| &f.input) else {
+            return None;
+        };
+        Some((
             exe.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
             flags
                 .iter()
                 .map(|l| l.iter().map(|s| s.to_string()).collect::<Vec<_>>())
                 .collect::<Vec<_>>(),
-        )),
-        _ => None,
+        ))
     };
     let (pa, pb) = (parts(fa), parts(fb));
     let name = lang.as_str();
     let (Some((ea, la)), Some((eb, lb))) = (&pa, &pb) else {
         // cgo on one side only.
         let (a, b) = (text(fa), text(fb));
-        let seed =
-            CauseSeed::new(Category::Cgo, name, a.clone(), b.clone()).absorb(Absorb::CgoEnabled);
+        let seed = CauseSeed::new(Category::Cgo, Class::CCompiler(lang), a.clone(), b.clone())
+            .absorb(Absorb::CgoEnabled);
         push_seed(items, name, a, b, seed);
         return;
     };
     if ea != eb {
         let (a, b) = (Some(ea.join(" ")), Some(eb.join(" ")));
-        push_plain(items, name, Category::Cgo, name, a, b);
+        push_plain(items, name, Category::Cgo, Class::CCompiler(lang), a, b);
     }
-    let list_names: &[&str] = match lang {
-        CLang::C => &["CGO_CPPFLAGS", "CGO_CFLAGS", "CGO_LDFLAGS"],
-        CLang::Cxx => &["CGO_CXXFLAGS"],
-        CLang::Fortran => &["CGO_FFLAGS"],
-    };
-    for (i, list_name) in list_names.iter().enumerate() {
+    for (i, &list) in CgoFlags::of(lang).iter().enumerate() {
+        let list_name = list.as_str();
         let (xa, xb) = (la.get(i), lb.get(i));
         if xa == xb {
             continue;
@@ -694,19 +809,16 @@ fn c_compiler(
         let tokens = list_tokens(xa.map(|v| v.as_slice()), xb.map(|v| v.as_slice()));
         let (a, b) = (xa.map(|v| v.join(" ")), xb.map(|v| v.join(" ")));
         let seed = match path_tokens(xa, xb) {
-            Some((pa, pb)) => CauseSeed::new(
-                Category::AbsolutePath,
-                format!("{name} flags"),
-                Some(pa),
-                Some(pb),
-            )
-            .path(),
+            Some((pa, pb)) => {
+                let class = Class::CFlagsPath(lang);
+                CauseSeed::new(Category::AbsolutePath, class, Some(pa), Some(pb)).path()
+            }
             // The standard library's own #cgo directives change between releases.
             None if ctx.standard => {
-                CauseSeed::new(Category::Cgo, list_name.to_string(), a.clone(), b.clone())
+                CauseSeed::new(Category::Cgo, Class::CgoFlags(list), a.clone(), b.clone())
                     .absorb(Absorb::Toolchain)
             }
-            None => CauseSeed::new(Category::Cgo, list_name.to_string(), a.clone(), b.clone()),
+            None => CauseSeed::new(Category::Cgo, Class::CgoFlags(list), a.clone(), b.clone()),
         }
         .tokens(tokens);
         push_seed(items, &field, a, b, seed);
@@ -752,25 +864,36 @@ fn tool_with_flags(
     let parts = |f: Option<&Field<'_>>| -> Option<Parts> {
         let own =
             |v: &Vec<crate::model::Text<'_>>| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        match f.map(|f| &f.input) {
-            Some(Input::CompileTool {
-                tool,
-                forced,
-                flags,
-            })
-            | Some(Input::AsmTool {
-                tool,
-                forced,
-                flags,
-            }) => Some((tool.to_string(), own(forced), own(flags))),
-            _ => None,
-        }
+        let (Some(Input::CompileTool {
+            tool,
+            forced,
+            flags,
+        })
+        | Some(Input::AsmTool {
+            tool,
+            forced,
+            flags,
+        })) = f.map(|f| &f.input)
+        else {
+            return None;
+        };
+        Some((tool.to_string(), own(forced), own(flags)))
     };
     let is_asm = matches!(fa.or(fb).map(|f| &f.input), Some(Input::AsmTool { .. }));
-    let (tool_field, flag_name) = if is_asm {
-        ("asm tool", "-asmflags")
+    let (tool_field, flag_name, flags, forced_flags_class) = if is_asm {
+        (
+            "asm tool",
+            "-asmflags",
+            Class::Asmflags,
+            Class::ForcedAsmflags,
+        )
     } else {
-        ("compile tool", "-gcflags")
+        (
+            "compile tool",
+            "-gcflags",
+            Class::Gcflags,
+            Class::ForcedGcflags,
+        )
     };
     let (Some((ta, fa_, ga)), Some((tb, fb_, gb))) = (parts(fa), parts(fb)) else {
         // An `asm` line on one side: the package has assembly files on that side only.
@@ -778,7 +901,7 @@ fn tool_with_flags(
         let pkg = ctx.subject.unwrap_or_default();
         let seed = CauseSeed::new(
             Category::FileSet,
-            format!("files of {pkg}"),
+            Class::FileSet(pkg.to_string()),
             a.clone(),
             b.clone(),
         )
@@ -794,64 +917,73 @@ fn tool_with_flags(
         tool_item(items, tool_field, Some(ta), Some(tb));
     }
     if fa_ != fb_ {
-        // Forced flags come from build modes and instrumentation (-race, -msan, -asan, -shared).
-        let instrumented = fa_
-            .iter()
-            .chain(&fb_)
-            .any(|f| matches!(f.as_str(), "-race" | "-msan" | "-asan"));
-        let category = if instrumented {
-            Category::Instrumentation
-        } else {
-            Category::CompilerFlags
-        };
-        let mut field = format!("{flag_name} (forced)");
-        if instrumented {
-            // -race, -msan and -asan force their compiler flag: name the build flag.
-            let flag = ["-race", "-msan", "-asan"]
-                .into_iter()
-                .find(|f| fa_.iter().chain(&fb_).any(|x| x == f))
-                .unwrap_or("-race");
-            let on = |v: &[String]| {
-                Some(
-                    if v.iter().any(|x| x == flag) {
-                        "on"
-                    } else {
-                        "off"
-                    }
-                    .to_string(),
-                )
-            };
-            let (a, b) = (on(&fa_), on(&fb_));
-            let seed = CauseSeed::new(category, flag, a.clone(), b.clone());
-            push_seed(items, &field, a, b, seed);
-            field.clear();
-        }
-        let (a, b) = (Some(fa_.join(" ")), Some(fb_.join(" ")));
-        if field.is_empty() {
-            return finish_flags(ga, gb, flag_name, items);
-        }
-        // Position-independent code for -buildmode=pie/shared/plugin.
-        let by_buildmode = fa_
-            .iter()
-            .chain(&fb_)
-            .any(|f| matches!(f.as_str(), "-shared" | "-dynlink"));
-        let seed = CauseSeed::new(category, field.clone(), a.clone(), b.clone())
-            .tokens(list_tokens(Some(&fa_), Some(&fb_)))
-            .absorb(if by_buildmode {
-                Absorb::Buildmode
-            } else {
-                Absorb::None
-            });
-        push_seed(items, &field, a, b, seed);
+        forced_flags(&fa_, &fb_, flag_name, forced_flags_class, items);
     }
-    finish_flags(ga, gb, flag_name, items);
+    finish_flags(ga, gb, flag_name, flags, items);
+}
+
+/// Compiler or assembler flags the go command forces: a sanitizer (`-race`, `-msan`,
+/// `-asan`), named by its build flag, or the flags themselves (build modes: `-shared` for pie).
+fn forced_flags(
+    fa: &[String],
+    fb: &[String],
+    flag_name: &str,
+    class: Class,
+    items: &mut Vec<Item>,
+) {
+    let instrumented = fa
+        .iter()
+        .chain(fb)
+        .any(|f| matches!(f.as_str(), "-race" | "-msan" | "-asan"));
+    let field = format!("{flag_name} (forced)");
+    if instrumented {
+        // -race, -msan and -asan force their compiler flag: name the build flag.
+        let flag = ["-race", "-msan", "-asan"]
+            .into_iter()
+            .find(|f| fa.iter().chain(fb).any(|x| x == f))
+            .unwrap_or("-race");
+        let sanitizer = Class::sanitizer(flag).unwrap_or(Class::Race);
+        let on = |v: &[String]| {
+            Some(
+                if v.iter().any(|x| x == flag) {
+                    "on"
+                } else {
+                    "off"
+                }
+                .to_string(),
+            )
+        };
+        let (a, b) = (on(fa), on(fb));
+        let seed = CauseSeed::new(Category::Instrumentation, sanitizer, a.clone(), b.clone());
+        return push_seed(items, &field, a, b, seed);
+    }
+    let (a, b) = (Some(fa.join(" ")), Some(fb.join(" ")));
+    // Position-independent code for -buildmode=pie/shared/plugin.
+    let by_buildmode = fa
+        .iter()
+        .chain(fb)
+        .any(|f| matches!(f.as_str(), "-shared" | "-dynlink"));
+    let seed = CauseSeed::new(Category::CompilerFlags, class, a.clone(), b.clone())
+        .tokens(list_tokens(Some(fa), Some(fb)))
+        .absorb(if by_buildmode {
+            Absorb::Buildmode
+        } else {
+            Absorb::None
+        });
+    push_seed(items, &field, a, b, seed);
 }
 
 /// The user's own -gcflags/-asmflags of one package.
-fn finish_flags(ga: Vec<String>, gb: Vec<String>, flag_name: &str, items: &mut Vec<Item>) {
+fn finish_flags(
+    ga: Vec<String>,
+    gb: Vec<String>,
+    flag_name: &str,
+    class: Class,
+    items: &mut Vec<Item>,
+) {
     if ga != gb {
         let (a, b) = (Some(ga.join(" ")), Some(gb.join(" ")));
-        let seed = CauseSeed::new(Category::CompilerFlags, flag_name, a.clone(), b.clone())
+        let seed = CauseSeed::new(Category::CompilerFlags, class, a.clone(), b.clone())
             .tokens(list_tokens(Some(&ga), Some(&gb)));
         push_seed(items, flag_name, a, b, seed);
     }
@@ -859,19 +991,22 @@ fn finish_flags(ga: Vec<String>, gb: Vec<String>, flag_name: &str, items: &mut V
 
 /// `link <tool> [forced] <mode>`.
 fn link_tool(fa: Option<&Field<'_>>, fb: Option<&Field<'_>>, items: &mut Vec<Item>) {
-    let parts = |f: Option<&Field<'_>>| match f.map(|f| &f.input) {
-        Some(Input::LinkTool {
+    let parts = |f: Option<&Field<'_>>| {
+        let Some(Input::LinkTool {
             tool,
             forced,
             buildmode,
-        }) => Some((
+        }) = f.map(|f| &f.input)
+        else {
+            return None;
+        };
+        Some((
             tool.to_string(),
             forced
                 .as_ref()
                 .map(|v| v.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
             buildmode.to_string(),
-        )),
-        _ => None,
+        ))
     };
     let (Some((ta, xa, ma)), Some((tb, xb, mb))) = (parts(fa), parts(fb)) else {
         return tool_item(items, "link tool", text(fa), text(fb));
@@ -896,11 +1031,12 @@ fn link_tool(fa: Option<&Field<'_>>, fb: Option<&Field<'_>>, items: &mut Vec<Ite
                     let has = v.as_ref().is_some_and(|v| v.iter().any(|x| x == flag));
                     Some(if has { "on" } else { "off" }.to_string())
                 };
-                CauseSeed::new(Category::Instrumentation, flag, on(&xa), on(&xb))
+                let class = Class::sanitizer(flag).unwrap_or(Class::Race);
+                CauseSeed::new(Category::Instrumentation, class, on(&xa), on(&xb))
             }
             None => CauseSeed::new(
                 Category::LinkerFlags,
-                "-ldflags (forced)",
+                Class::ForcedLdflags,
                 a.clone(),
                 b.clone(),
             ),
@@ -913,7 +1049,7 @@ fn link_tool(fa: Option<&Field<'_>>, fb: Option<&Field<'_>>, items: &mut Vec<Ite
             items,
             "link buildmode",
             Category::Target,
-            "-buildmode",
+            Class::Buildmode,
             a,
             b,
         );
@@ -928,9 +1064,10 @@ fn file_item(
     items: &mut Vec<Item>,
 ) {
     fn file<'x, 'y>(f: Option<&'x Field<'y>>) -> Option<&'x crate::model::FileInput<'y>> {
-        match f.map(|f| &f.input) {
-            Some(Input::File(file)) => Some(file),
-            _ => None,
+        if let Some(Input::File(file)) = f.map(|f| &f.input) {
+            Some(file)
+        } else {
+            None
         }
     }
     let (xa, xb) = (file(fa), file(fb));
@@ -955,7 +1092,10 @@ fn file_item(
     let seed = if xa.is_some() && xb.is_some() {
         CauseSeed::new(
             Category::Source,
-            format!("file {pkg}/{name}"),
+            Class::File {
+                package: pkg.to_string(),
+                name: name.clone(),
+            },
             xa.map(|f| f.id.to_string()),
             xb.map(|f| f.id.to_string()),
         )
@@ -963,7 +1103,7 @@ fn file_item(
         let present = |f: Option<&crate::model::FileInput<'_>>| f.map(|f| f.name.to_string());
         CauseSeed::new(
             Category::FileSet,
-            format!("files of {pkg}"),
+            Class::FileSet(pkg.to_string()),
             present(xa),
             present(xb),
         )
@@ -981,7 +1121,14 @@ fn modinfo_items(a: Option<&ModInfo<'_>>, b: Option<&ModInfo<'_>>, items: &mut V
             ma.path.as_ref().map(|s| s.to_string()),
             mb.path.as_ref().map(|s| s.to_string()),
         );
-        push_plain(items, "modinfo path", Category::Other, "modinfo path", x, y);
+        push_plain(
+            items,
+            "modinfo path",
+            Category::Other,
+            Class::ModinfoPath,
+            x,
+            y,
+        );
     }
     if ma.main != mb.main {
         let (x, y) = (
@@ -994,7 +1141,7 @@ fn modinfo_items(a: Option<&ModInfo<'_>>, b: Option<&ModInfo<'_>>, items: &mut V
             items,
             "modinfo mod",
             Category::VcsStamp,
-            "modinfo mod",
+            Class::ModinfoMain,
             x,
             y,
         );
@@ -1014,7 +1161,7 @@ fn modinfo_items(a: Option<&ModInfo<'_>>, b: Option<&ModInfo<'_>>, items: &mut V
                 items,
                 &field,
                 Category::DependencyVersion,
-                format!("module {path}"),
+                Class::Module(path.clone()),
                 x,
                 y,
             );
@@ -1051,89 +1198,105 @@ fn modinfo_items(a: Option<&ModInfo<'_>>, b: Option<&ModInfo<'_>>, items: &mut V
                 ma.other.contains(line).then(|| line.to_string()),
                 mb.other.contains(line).then(|| line.to_string()),
             );
-            push_plain(items, "modinfo", Category::Other, "modinfo", x, y);
+            push_plain(items, "modinfo", Category::Other, Class::ModinfoLine, x, y);
         }
     }
 }
 
-/// The category of one `build` setting of modinfo.
+/// The category and class of one `build` setting of modinfo (`runtime/debug/mod.go` and
+/// `cmd/go/internal/load/pkg.go`, `setBuildInfo`, name them).
 fn setting_seed(key: &str, a: Option<String>, b: Option<String>, cgo_differs: bool) -> CauseSeed {
-    let class = format!("modinfo {key}");
     let split_tokens = {
         let (a, b) = (a.clone(), b.clone());
         move |sep: char| tokens_of(a.as_deref(), b.as_deref(), sep)
     };
+    // Build settings that are only ever "true" when on.
+    let on = |v: &Option<String>| {
+        Some(
+            if v.as_deref() == Some("true") {
+                "on"
+            } else {
+                "off"
+            }
+            .to_string(),
+        )
+    };
+    let cgo_flags = |list: CgoFlags| {
+        let class = Class::CgoFlags(list);
+        if a.is_some() && b.is_some() {
+            CauseSeed::new(Category::Cgo, class, a.clone(), b.clone()).tokens(split_tokens(' '))
+        } else if cgo_differs {
+            CauseSeed::new(Category::Cgo, class, a.clone(), b.clone()).absorb(Absorb::CgoEnabled)
+        } else {
+            // -trimpath leaves the CGO_* flags out of the build info (they may hold paths).
+            CauseSeed::new(Category::Cgo, class, a.clone(), b.clone()).absorb(Absorb::Trimpath)
+        }
+    };
+    let target = |class: Class| CauseSeed::new(Category::Target, class, a.clone(), b.clone());
     match key {
         "-ldflags" => {
-            CauseSeed::new(Category::LinkerFlags, "-ldflags", a, b).tokens(split_tokens(' '))
+            CauseSeed::new(Category::LinkerFlags, Class::Ldflags, a, b).tokens(split_tokens(' '))
         }
-        "-gcflags" | "-asmflags" => {
-            // `-gcflags=all=-N` reaches the compiler as `-N`: compare the flags without their
-            // package pattern so the setting and the compile lines make one cause.
-            let unpattern = |v: &Option<String>| {
-                v.as_ref().map(|v| {
-                    v.split(' ')
-                        .map(|t| match t.split_once('=') {
-                            Some((pattern, flag)) if !pattern.starts_with('-') => flag,
-                            _ => t,
-                        })
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-            };
-            let tokens = tokens_of(unpattern(&a).as_deref(), unpattern(&b).as_deref(), ' ');
-            CauseSeed::new(Category::CompilerFlags, key, a, b).tokens(tokens)
+        "-gcflags" => compiler_flags_setting(Class::Gcflags, a, b),
+        "-asmflags" => compiler_flags_setting(Class::Asmflags, a, b),
+        "-tags" => CauseSeed::new(Category::FileSet, Class::Tags, a, b).tokens(split_tokens(',')),
+        "-trimpath" => CauseSeed::new(Category::Trimpath, Class::ModinfoTrimpath, a, b)
+            .absorb(Absorb::Trimpath),
+        "-buildmode" => target(Class::Buildmode),
+        "-linkshared" => target(Class::Linkshared),
+        "GOOS" => target(Class::Goos),
+        "GOARCH" => target(Class::Goarch),
+        "GO386" | "GOAMD64" | "GOARM" | "GOARM64" | "GOMIPS" | "GOMIPS64" | "GOPPC64"
+        | "GORISCV64" | "GOWASM" | "GOFIPS140" => target(Class::ArchVar(key.to_string())),
+        "-compiler" => CauseSeed::new(Category::Toolchain, Class::Modinfo(key.to_string()), a, b),
+        "-cover" => CauseSeed::new(Category::Instrumentation, Class::Cover, on(&a), on(&b)),
+        "-race" | "-msan" | "-asan" => {
+            let class = Class::sanitizer(key).unwrap_or(Class::Race);
+            CauseSeed::new(Category::Instrumentation, class, on(&a), on(&b))
         }
-        "-tags" => CauseSeed::new(Category::FileSet, "-tags", a, b).tokens(split_tokens(',')),
-        "-trimpath" => {
-            CauseSeed::new(Category::Trimpath, "modinfo -trimpath", a, b).absorb(Absorb::Trimpath)
-        }
-        "-buildmode" | "-linkshared" | "GOOS" | "GOARCH" | "GO386" | "GOAMD64" | "GOARM"
-        | "GOARM64" | "GOMIPS" | "GOMIPS64" | "GOPPC64" | "GORISCV64" | "GOWASM" | "GOFIPS140" => {
-            CauseSeed::new(Category::Target, key, a, b)
-        }
-        "-compiler" => CauseSeed::new(Category::Toolchain, class, a, b),
-        // Build settings that are only ever "true" when on.
-        "-cover" | "-race" | "-msan" | "-asan" => {
-            let on = |v: &Option<String>| {
-                Some(
-                    if v.as_deref() == Some("true") {
-                        "on"
-                    } else {
-                        "off"
-                    }
-                    .to_string(),
-                )
-            };
-            CauseSeed::new(Category::Instrumentation, key, on(&a), on(&b))
-        }
-        "-covermode" | "-coverpkg" => CauseSeed::new(Category::Instrumentation, key, a, b),
-        "CGO_ENABLED" => CauseSeed::new(Category::Cgo, "CGO_ENABLED", a, b),
-        "CGO_CFLAGS" | "CGO_CPPFLAGS" | "CGO_CXXFLAGS" | "CGO_LDFLAGS" | "CGO_FFLAGS" => {
-            if a.is_some() && b.is_some() {
-                CauseSeed::new(Category::Cgo, key, a, b).tokens(split_tokens(' '))
-            } else if cgo_differs {
-                CauseSeed::new(Category::Cgo, key, a, b).absorb(Absorb::CgoEnabled)
-            } else {
-                // -trimpath leaves the CGO_* flags out of the build info (they may hold paths).
-                CauseSeed::new(Category::Cgo, key, a, b).absorb(Absorb::Trimpath)
-            }
-        }
-        "GOEXPERIMENT" => CauseSeed::new(Category::Experiment, "GOEXPERIMENT", a, b),
-        "DefaultGODEBUG" => CauseSeed::new(Category::Godebug, "DefaultGODEBUG", a, b)
+        "-covermode" => CauseSeed::new(Category::Instrumentation, Class::Covermode, a, b),
+        "-coverpkg" => CauseSeed::new(Category::Instrumentation, Class::Coverpkg, a, b),
+        "CGO_ENABLED" => CauseSeed::new(Category::Cgo, Class::CgoEnabled, a, b),
+        "CGO_CFLAGS" => cgo_flags(CgoFlags::C),
+        "CGO_CPPFLAGS" => cgo_flags(CgoFlags::Cpp),
+        "CGO_CXXFLAGS" => cgo_flags(CgoFlags::Cxx),
+        "CGO_LDFLAGS" => cgo_flags(CgoFlags::Ld),
+        "CGO_FFLAGS" => cgo_flags(CgoFlags::F),
+        "GOEXPERIMENT" => CauseSeed::new(Category::Experiment, Class::Experiment, a, b),
+        "DefaultGODEBUG" => CauseSeed::new(Category::Godebug, Class::ModinfoDefaultGodebug, a, b)
             .tokens(split_tokens(','))
             .absorb(Absorb::GoDefaults),
         "-pgo" => match (&a, &b) {
             (Some(x), Some(y)) if x.starts_with('/') && y.starts_with('/') => {
-                CauseSeed::new(Category::AbsolutePath, "-pgo", a, b).path()
+                CauseSeed::new(Category::AbsolutePath, Class::Pgo, a, b).path()
             }
-            _ => CauseSeed::new(Category::CompilerFlags, "-pgo", a, b),
+            _ => CauseSeed::new(Category::CompilerFlags, Class::Pgo, a, b),
         },
         k if k == "vcs" || k.starts_with("vcs.") || k == "-buildvcs" => {
-            CauseSeed::new(Category::VcsStamp, class, a, b)
+            CauseSeed::new(Category::VcsStamp, Class::Vcs(key.to_string()), a, b)
         }
-        _ => CauseSeed::new(Category::Other, class, a, b),
+        // A setting this whymiss does not know, by its name.
+        _ => CauseSeed::new(Category::Other, Class::Modinfo(key.to_string()), a, b),
     }
+}
+
+/// `-gcflags`/`-asmflags` as the build information records them. `-gcflags=all=-N` reaches the
+/// compiler as `-N`: compare the flags without their package pattern so the setting and the
+/// compile lines make one cause.
+fn compiler_flags_setting(class: Class, a: Option<String>, b: Option<String>) -> CauseSeed {
+    let unpattern = |v: &Option<String>| {
+        v.as_ref().map(|v| {
+            v.split(' ')
+                .map(|t| match t.split_once('=') {
+                    Some((pattern, flag)) if !pattern.starts_with('-') => flag,
+                    _ => t,
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    };
+    let tokens = tokens_of(unpattern(&a).as_deref(), unpattern(&b).as_deref(), ' ');
+    CauseSeed::new(Category::CompilerFlags, class, a, b).tokens(tokens)
 }
 
 #[cfg(test)]

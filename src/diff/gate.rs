@@ -1,6 +1,7 @@
 //! CI gating: which causes make the exit status 1 (`--fail-on`, `--ignore`).
 
-use super::{Category, Report, Verdict};
+use super::comparison::{Comparison, Verdict};
+use crate::model::Category;
 
 /// The categories a CI run cares about.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,7 +28,7 @@ impl Gate {
         self.fail_on.is_empty() && self.ignore.is_empty()
     }
 
-    pub fn decide(&self, report: &Report) -> Decision {
+    pub fn decide(&self, report: &Comparison) -> Decision {
         let mut failing = Vec::new();
         let mut ignored = Vec::new();
         for cat in report.categories() {

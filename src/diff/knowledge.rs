@@ -1,8 +1,11 @@
-//! Why each input is in the key, and how to make two builds agree on it: one sentence each,
-//! written for the engineer reading a report (sources: `cmd/go/internal/work/exec.go`,
-//! `go help build`, and the reference's measurements).
+//! Why each input is in the key, and how to make two builds agree on it: one sentence each per
+//! category (and for the classes that need their own), written for the engineer reading a
+//! report (sources: `cmd/go/internal/work/exec.go`, `cmd/go/internal/test/test.go`,
+//! `go help build`, and measured builds of every Go release from 1.21 to 1.27). A field
+//! compared by a generic rule may carry its own in the field table.
 
-use super::Category;
+use super::class::Class;
+use crate::model::Category;
 
 /// What the explanation may depend on besides the category and field.
 #[derive(Debug, Default, Clone)]
@@ -19,7 +22,7 @@ pub struct Facts {
 }
 
 /// `(why, fix)` for a cause.
-pub fn explain(category: Category, class: &str, facts: &Facts) -> (String, Option<String>) {
+pub fn explain(category: Category, class: &Class, facts: &Facts) -> (String, Option<String>) {
     let (why, fix): (&str, Option<String>) = match category {
         Category::AbsolutePath => return absolute_path(class, facts),
         Category::Trimpath => (
@@ -37,8 +40,7 @@ pub fn explain(category: Category, class: &str, facts: &Facts) -> (String, Optio
         Category::Target => (
             "GOOS, GOARCH, the architecture level (GOAMD64, GOARM, …) and the build mode decide what code the compiler emits, so each is in every key",
             Some(format!(
-                "set the same {} on both sides (check `go env` and GOFLAGS on each machine)",
-                class.strip_prefix("modinfo ").unwrap_or(class)
+                "set the same {class} on both sides (check `go env` and GOFLAGS on each machine)"
             )),
         ),
         Category::CompilerFlags => return compiler_flags(class, facts),
@@ -50,19 +52,21 @@ pub fn explain(category: Category, class: &str, facts: &Facts) -> (String, Optio
                 "pass the same -ldflags on both sides".into()
             }),
         ),
+        Category::Cgo if matches!(class, Class::CgoEnabled | Class::Cgo) => (
+            "CGO_ENABLED decides whether cgo files are compiled and which files a package uses, so it changes the keys of cgo packages and of every package depending on them",
+            Some("set CGO_ENABLED explicitly and identically on both sides (it defaults to 1 only when a C compiler is found)".into()),
+        ),
+        Category::Cgo if matches!(class, Class::CCompilerId(_)) => (
+            "the C compiler's identity (its version line) is hashed into every cgo package's key, so a compiler upgrade rebuilds them",
+            Some("use the same C compiler version on both sides (same image or package)".into()),
+        ),
+        Category::Cgo if matches!(class, Class::CCompiler(_)) => (
+            "the C compiler command is hashed into every cgo package's key",
+            Some("use the same CC/CXX/FC on both sides".into()),
+        ),
         Category::Cgo => (
-            match class {
-                "CGO_ENABLED" | "cgo" => "CGO_ENABLED decides whether cgo files are compiled and which files a package uses, so it changes the keys of cgo packages and of every package depending on them",
-                "CC ID" | "CXX ID" | "FC ID" => "the C compiler's identity (its version line) is hashed into every cgo package's key, so a compiler upgrade rebuilds them",
-                "CC" | "CXX" | "FC" => "the C compiler command is hashed into every cgo package's key",
-                _ => "C compiler flags (CGO_CFLAGS, CGO_CPPFLAGS, CGO_LDFLAGS and #cgo directives) are passed to the C compiler and hashed into every cgo package's key",
-            },
-            Some(match class {
-                "CGO_ENABLED" | "cgo" => "set CGO_ENABLED explicitly and identically on both sides (it defaults to 1 only when a C compiler is found)".into(),
-                "CC ID" | "CXX ID" | "FC ID" => "use the same C compiler version on both sides (same image or package)".into(),
-                "CC" | "CXX" | "FC" => "use the same CC/CXX/FC on both sides".into(),
-                _ => "set the same CGO_* flags on both sides (compare `go env CGO_CFLAGS` and friends)".into(),
-            }),
+            "C compiler flags (CGO_CFLAGS, CGO_CPPFLAGS, CGO_LDFLAGS and #cgo directives) are passed to the C compiler and hashed into every cgo package's key",
+            Some("set the same CGO_* flags on both sides (compare `go env CGO_CFLAGS` and friends)".into()),
         ),
         Category::Experiment => (
             "GOEXPERIMENT switches compiler and runtime features, so it is hashed into every key and into each tool's ID",
@@ -100,7 +104,7 @@ pub fn explain(category: Category, class: &str, facts: &Facts) -> (String, Optio
             "this dependency's compiled output differs although its key is identical: the compile is not reproducible, or it read an input Go does not hash (a C library used by cgo, a file generated during the build)",
             Some("look for inputs outside the key in that package (cgo system headers and libraries, environment-dependent generators); make its build reproducible".into()),
         ),
-        Category::TestFlags if class == "test caching" => (
+        Category::TestFlags if *class == Class::TestCaching => (
             "go test caches results only when every test flag is cacheable (-benchtime, -cpu, -list, -parallel, -run, -short, -skip, -timeout, -failfast, -v, -fullpath; since Go 1.25 also -coverprofile and -outputdir); any other flag, such as -count=1 or -cpuprofile, turns caching off for the whole run",
             Some("drop the non-cacheable flag where a cached result is wanted (-count=1 exists to bypass the cache), or run such jobs separately".into()),
         ),
@@ -108,15 +112,19 @@ pub fn explain(category: Category, class: &str, facts: &Facts) -> (String, Optio
             "the cacheable test flags (-run, -short, -v, -timeout, …) are part of the test result's key, so any difference re-runs the test",
             Some("pass the same test flags on both sides".into()),
         ),
-        Category::TestEnv if class == "env GODEBUG" => (
+        Category::TestEnv if *class == Class::EnvGodebug => (
             "since Go 1.23 the value of GODEBUG is an input of every test result, so GODEBUG=gocachehash=1 (or any other setting) on one side changes every test key: the observer effect",
             Some("compare runs made with the same GODEBUG; whymiss's own runs add the same settings on both sides".into()),
         ),
         Category::TestEnv => (
             "the value of every environment variable a test reads is part of its cached result's key",
-            Some(format!("give the test the same environment on both sides ({})", class.strip_prefix("env ").unwrap_or(class))),
+            Some(format!("give the test the same environment on both sides ({})", if let Class::TestInput { name, .. } = class {
+                name.clone()
+            } else {
+                class.to_string()
+            })),
         ),
-        Category::TestFile if class == "input file rejected" => (
+        Category::TestFile if *class == Class::InputRejected => (
             "go test neither stores nor reuses a result when it cannot key a file the test read",
             Some("make the file readable, and stable while the test runs, on both sides (go test gives its reason above)".into()),
         ),
@@ -124,17 +132,13 @@ pub fn explain(category: Category, class: &str, facts: &Facts) -> (String, Optio
             "the size, mode and modification time of every file a test opens or stats (and the entries of directories it lists) are part of its cached result's key; go test does not hash their content",
             Some("make the file identical on both sides, or keep tests from reading files that change between runs".into()),
         ),
-        Category::TestMtime if class == "input file too new" => (
+        Category::TestMtime if *class == Class::InputTooNew => (
             "go test neither stores nor reuses a result when a file the test opened or stat'ed was modified less than 2 seconds before the test ran (it might still be changing), so tests run right after a checkout, a copy or a generator step miss",
             Some("let 2 seconds pass between writing the files a test reads and running it (or give them an older mtime); the next run caches".into()),
         ),
         Category::TestMtime => (
             "a test's cached result is keyed on the modification time of each file it opens, not only its content, so a fresh checkout misses",
             Some("keep file mtimes stable (restore them after checkout), or accept the re-run".into()),
-        ),
-        Category::Other if class == "vetflags" => (
-            "go vet's analyzer flags are in the key of every vet action (packages vetted only for their facts get vet's defaults, such as -unsafeptr=false), so vet with other flags re-runs on every package; compiles are not affected",
-            Some("run go vet with the same flags on both sides".into()),
         ),
         Category::Other => (
             "this line is part of the key",
@@ -144,47 +148,46 @@ pub fn explain(category: Category, class: &str, facts: &Facts) -> (String, Optio
     (why.to_string(), fix)
 }
 
-fn absolute_path(class: &str, facts: &Facts) -> (String, Option<String>) {
-    let (why, fix) = match class {
-        "GOROOT" => (
+fn absolute_path(class: &Class, facts: &Facts) -> (String, Option<String>) {
+    let (why, fix) = if *class == Class::Goroot {
+        (
             if facts.go_minor.is_some_and(|m| m < 23) {
                 "before Go 1.23 the link key records GOROOT_FINAL (by default the GOROOT), so a toolchain installed at another path re-links every binary"
             } else {
                 "without -trimpath the linker records the GOROOT path, so a toolchain installed at another path re-links every binary (compiles are not affected)"
             },
             "install Go at the same path on both sides, or build with -trimpath",
-        ),
-        c if c.starts_with("CC")
-            || c.starts_with("CXX")
-            || c.starts_with("FC")
-            || c.contains("CGO_") =>
-        {
-            (
-                "cgo expands ${SRCDIR} in #cgo directives to the package's absolute directory, and C flags are hashed as they are, even with -trimpath",
-                "-trimpath does not remove it: drop ${SRCDIR} from #cgo CFLAGS/LDFLAGS (put headers next to the .c files and include them by name), or build from the same absolute path on both sides",
-            )
-        }
-        "test input path" => (
+        )
+    } else if matches!(class, Class::CFlagsPath(_) | Class::CgoFlags(_)) {
+        (
+            "cgo expands ${SRCDIR} in #cgo directives to the package's absolute directory, and C flags are hashed as they are, even with -trimpath",
+            "-trimpath does not remove it: drop ${SRCDIR} from #cgo CFLAGS/LDFLAGS (put headers next to the .c files and include them by name), or build from the same absolute path on both sides",
+        )
+    } else if *class == Class::TestInputPath {
+        (
             "a cached test result is keyed on the absolute path of every file the test opens or stats (and of its working directory), -trimpath or not, so the same test run from another checkout path re-runs",
             "run the tests from the same absolute path on both sides (for example /src in the container and on CI)",
-        ),
-        "-pgo" => (
+        )
+    } else if *class == Class::Pgo {
+        (
             "the main package's build info records the absolute path of the PGO profile",
             "build from the same path on both sides, or use -trimpath",
-        ),
-        _ => (
+        )
+    } else {
+        // The package directory (and any other path).
+        (
             "without -trimpath the package directory is recorded in debug information, so it is part of the key of every package outside GOROOT",
             if facts.both_trimpath {
                 "build from the same absolute path on both sides"
             } else {
                 "build with -trimpath on both sides (GOFLAGS=-trimpath), or from the same absolute path (for example /app in the container and on CI)"
             },
-        ),
+        )
     };
     (why.to_string(), Some(fix.to_string()))
 }
 
-fn compiler_flags(_class: &str, facts: &Facts) -> (String, Option<String>) {
+fn compiler_flags(_class: &Class, facts: &Facts) -> (String, Option<String>) {
     let why = "-gcflags and -asmflags are compiler arguments, hashed into the key of every package they reach; `-gcflags=X` reaches only the packages named on the command line, `-gcflags=all=X` every package including the standard library";
     let fix = if facts.volatile {
         "a value that changes per build in -gcflags recompiles every package it reaches: move it to -ldflags -X, which only re-links"
@@ -243,7 +246,7 @@ mod tests {
     #[test]
     fn every_category_explains() {
         for c in Category::ALL {
-            let (why, _) = explain(c, "x", &Facts::default());
+            let (why, _) = explain(c, &Class::Field("x".into()), &Facts::default());
             assert!(!why.is_empty());
         }
     }
@@ -255,12 +258,12 @@ mod tests {
             ..Facts::default()
         };
         assert!(
-            explain(Category::AbsolutePath, "GOROOT", &old)
+            explain(Category::AbsolutePath, &Class::Goroot, &old)
                 .0
                 .contains("GOROOT_FINAL")
         );
         assert!(
-            !explain(Category::AbsolutePath, "GOROOT", &Facts::default())
+            !explain(Category::AbsolutePath, &Class::Goroot, &Facts::default())
                 .0
                 .contains("GOROOT_FINAL")
         );

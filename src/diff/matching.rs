@@ -23,7 +23,19 @@ fn match_key(a: &Action<'_>) -> MatchKey {
             .and_then(|p| p.rsplit('/').next())
             .unwrap_or_default()
             .to_string(),
-        _ => a.subject.as_deref().unwrap_or_default().to_string(),
+        ActionKind::Build
+        | ActionKind::Link
+        | ActionKind::LinkShared
+        | ActionKind::Vet
+        | ActionKind::TestResult
+        | ActionKind::TestInputs
+        | ActionKind::Getenv
+        | ActionKind::Open
+        | ActionKind::Stat
+        | ActionKind::CoverMeta
+        | ActionKind::Testmain
+        | ActionKind::GccCompilerId
+        | ActionKind::Other => a.subject.as_deref().unwrap_or_default().to_string(),
     };
     MatchKey {
         kind: a.kind,
@@ -137,13 +149,10 @@ fn pair_group(
 fn signature<'x>(x: &'x Action<'_>) -> (&'x str, Vec<&'x str>) {
     let mut parts = Vec::new();
     for input in x.inputs() {
-        match input {
-            Input::Target { goos, goarch } => parts.extend([goos.as_ref(), goarch.as_ref()]),
-            Input::LinkTarget { goos, goarch, .. } => {
-                parts.extend([goos.as_ref(), goarch.as_ref()])
-            }
-            Input::ArchEnv { key, .. } => parts.push(key.as_ref()),
-            _ => {}
+        if let Input::Target { goos, goarch } | Input::LinkTarget { goos, goarch, .. } = input {
+            parts.extend([goos.as_ref(), goarch.as_ref()]);
+        } else if let Input::ArchEnv { key, .. } = input {
+            parts.push(key.as_ref());
         }
     }
     (x.salt.as_ref(), parts)

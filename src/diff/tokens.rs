@@ -3,7 +3,7 @@
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use super::report::{Token, TokenSide};
+use super::comparison::{Token, TokenSide};
 
 /// Compares two token lists; `None` stands for an absent value (every token of the other side).
 pub fn list_tokens(a: Option<&[String]>, b: Option<&[String]>) -> Vec<Token> {

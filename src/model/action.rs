@@ -4,9 +4,13 @@
 use serde::Serialize;
 
 use super::Digest;
-use super::input::{Field, Input, Text};
+use super::field::Field;
+use super::input::Input;
+use super::text::Text;
 
-/// What kind of hash a block is, from its name (reference §2.1).
+/// What kind of hash a block is, from its name: the name each `cache.NewHash` call site gives
+/// (`cmd/go/internal/work/exec.go` and `action.go`, `cmd/go/internal/test/test.go`,
+/// `cmd/go/internal/list/list.go`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ActionKind {
@@ -95,6 +99,12 @@ impl ActionKind {
         )
     }
 
+    /// The keys of compiled output and of the PGO preprocessing that feeds it: the keys the
+    /// comparison pairs and `explain` describes (test-cache keys are compared per package).
+    pub fn keys_build_output(self) -> bool {
+        self.is_compile_graph() || self == ActionKind::Pgo
+    }
+
     /// Every kind, in display order.
     pub const ALL: [ActionKind; 14] = [
         ActionKind::Build,
@@ -170,7 +180,17 @@ impl<'a> Action<'a> {
     pub fn package(&self) -> Option<&str> {
         match self.kind {
             ActionKind::Build | ActionKind::Link | ActionKind::Vet => self.subject.as_deref(),
-            _ => None,
+            ActionKind::LinkShared
+            | ActionKind::Pgo
+            | ActionKind::TestResult
+            | ActionKind::TestInputs
+            | ActionKind::Getenv
+            | ActionKind::Open
+            | ActionKind::Stat
+            | ActionKind::CoverMeta
+            | ActionKind::Testmain
+            | ActionKind::GccCompilerId
+            | ActionKind::Other => None,
         }
     }
 

@@ -106,7 +106,8 @@ mod tests {
 
     #[test]
     fn hash_to_string_matches_go() {
-        // Reference §8: b64url(a32d0dd4f806aeb45beef1729cd034e1…[:15]) = "oy0N1PgGrrRb7vFynNA0".
+        // `HashToString` in cmd/internal/buildid/buildid.go: base64url of the first 15 bytes,
+        // b64url(a32d0dd4f806aeb45beef1729cd034e1…[:15]) = "oy0N1PgGrrRb7vFynNA0".
         let d =
             Digest::from_hex(b"a32d0dd4f806aeb45beef1729cd034e100000000000000000000000000000000")
                 .unwrap();

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 
 use super::Digest;
 use super::action::{Action, ActionKind};
-use super::input::Text;
+use super::text::Text;
 
 /// `HASH <path>: <hex>`: the content hash of a file, printed the first time a process hashes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +44,8 @@ pub struct TestCacheLine<'a> {
     pub event: TestCacheEvent<'a>,
 }
 
-/// What a `testcache:` line says (`test/test.go`; reference §2.3).
+/// What a `testcache:` line says (`(*runCache).tryCacheWithID`, `(*runCache).saveOutput` and
+/// `computeTestInputsID` in `cmd/go/internal/test/test.go` print them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TestCacheEvent<'a> {
     /// `go test` without package arguments never caches.

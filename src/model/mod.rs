@@ -1,17 +1,26 @@
 //! Plain data describing what a gocachehash log holds: actions and their typed key inputs,
-//! file hashes, subkeys and test-cache decisions. Nothing here parses or prints.
+//! file hashes, subkeys and test-cache decisions; and the field tables, which say what each
+//! line of a key is. Nothing here reads bytes or prints: a table writes a field's grammar with
+//! primitives (`Q`, `L`, `hex64`) that `parse` implements.
 mod action;
+mod category;
+mod field;
+pub mod fields;
 mod ids;
 mod input;
 mod log;
 mod modinfo;
 mod side;
 mod testrun;
+mod text;
 
 pub use action::{Action, ActionKind, Variant, Verification};
+pub use category::Category;
+pub use field::Field;
 pub use ids::{Digest, is_lower_hex, is_short_id};
-pub use input::{CLang, Field, FileInput, Input, StatInfo, Text};
+pub use input::{CLang, FileInput, Input, StatInfo};
 pub use log::{BuildLog, FileHash, FileHashError, LogStats, Subkey, TestCacheEvent, TestCacheLine};
 pub use modinfo::{ModInfo, ModLine};
 pub use side::SideInfo;
 pub use testrun::{InputDetail, InputOp, RejectedInput, TestCache, TestInput, TestRun};
+pub use text::Text;

@@ -2,7 +2,7 @@
 //! Every setting in it (`-ldflags`, `CGO_ENABLED`, `vcs.revision`, `GOAMD64`, …) is a key input
 //! of its own, so it is kept as a list rather than one long string.
 
-use super::input::Text;
+use super::text::Text;
 use std::borrow::Cow;
 
 /// A parsed `debug.BuildInfo.String()`.

@@ -1,7 +1,8 @@
 //! The test-result cache: for each tested package, the key of its cached result (the test
 //! binary's ID and the cacheable flags, `testResult`) and the run-time inputs the test read
 //! (`testInputs` and its nested `getenv`/`open`/`stat` blocks), with what `go test` decided
-//! (`testcache:` lines, reference §2.3 and §3.4).
+//! (`testcache:` lines). In `cmd/go/internal/test/test.go`: `(*runCache).tryCacheWithID` keys
+//! the result and prints the decisions, `computeTestInputsID` hashes what the test read.
 
 use super::{Digest, StatInfo};
 

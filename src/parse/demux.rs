@@ -1,7 +1,9 @@
 //! The demultiplexer: rebuilds each `HASH[name]` block's byte stream from interleaved lines and
 //! proves the reconstruction with the SHA-256 that Go printed for it.
 //!
-//! Lines of different blocks interleave freely (reference §7), so lines are routed by block name.
+//! Lines of different blocks interleave freely (the go command hashes actions on parallel
+//! goroutines, and `NewHash`, `(*Hash).Write` and `(*Hash).Sum` in `cmd/go/internal/cache/hash.go`
+//! each print their line as it happens), so lines are routed by block name.
 //! Names are not unique: a package and its test variant share `build p`, `testmain` and the
 //! test-input blocks run concurrently. While two or more same-name blocks are open and unsummed,
 //! the name's lines are buffered and every order-preserving assignment of them to the open blocks
@@ -14,6 +16,7 @@ use sha2::{Digest as _, Sha256};
 use std::hash::Hasher;
 use std::rc::Rc;
 
+use super::order::FieldOrder;
 use super::unquote::unquote_into;
 use crate::model::Digest;
 
@@ -750,7 +753,8 @@ impl<'a> Group<'a> {
         let mut seen = rustc_hash::FxHashSet::default();
         for state in &self.states {
             for slot in state.eligible() {
-                if !self.order.allows(&state.slots[slot], payload, rank) {
+                let s = &state.slots[slot];
+                if !self.order.allows(s.writes, s.rank, payload, rank) {
                     continue;
                 }
 
@@ -919,192 +923,6 @@ impl FieldSeq {
         let p = *self.position.get(&fp)?;
         self.order.get(p + 1).copied()
     }
-}
-
-/// The order in which `cmd/go` writes the fields of a block kind (reference §3), used to prune
-/// assignments that would put a field before one Go always writes earlier.
-#[derive(Clone, Copy)]
-enum FieldOrder {
-    Build,
-    Link,
-    Vet,
-    Unordered,
-}
-
-impl FieldOrder {
-    fn for_name(name: &[u8]) -> Self {
-        if name.starts_with(b"build ") {
-            FieldOrder::Build
-        } else if name.starts_with(b"link ") {
-            FieldOrder::Link
-        } else if name.starts_with(b"vet ") {
-            FieldOrder::Vet
-        } else {
-            FieldOrder::Unordered
-        }
-    }
-
-    /// The rank of a write (higher comes later); `None` when unknown (no constraint).
-    fn rank(self, payload: &[u8]) -> Option<u16> {
-        let p = payload;
-        let r = match self {
-            FieldOrder::Unordered => return None,
-            FieldOrder::Build => {
-                if p == b"compile\n" {
-                    10
-                } else if p.starts_with(b"module ") || p.starts_with(b"dir ") {
-                    20
-                } else if p.starts_with(b"go ") {
-                    30
-                } else if p.starts_with(b"goos ") {
-                    40
-                } else if p.starts_with(b"import \"") {
-                    50
-                } else if p.starts_with(b"omitdebug ") {
-                    60
-                } else if p == b"trimpath\n" {
-                    70
-                } else if p == b"forcelibrary\n" {
-                    80
-                } else if p.starts_with(b"cgo ") {
-                    90
-                } else if p.starts_with(b"CC=") {
-                    100
-                } else if p.starts_with(b"CC ID") {
-                    110
-                } else if p.starts_with(b"CXX=") {
-                    120
-                } else if p.starts_with(b"CXX ID") {
-                    130
-                } else if p.starts_with(b"FC=") {
-                    140
-                } else if p.starts_with(b"FC ID") {
-                    150
-                } else if p.starts_with(b"cover ") {
-                    160
-                } else if p.starts_with(b"fuzz ") {
-                    170
-                } else if p.starts_with(b"modinfo ") {
-                    180
-                } else if p.starts_with(b"compile ") {
-                    190
-                } else if p.starts_with(b"pkgpath ") {
-                    200
-                } else if p.starts_with(b"ar ") {
-                    210
-                } else if p.starts_with(b"asm ") {
-                    220
-                } else if p.starts_with(b"GOEXPERIMENT=") {
-                    240
-                } else if p.starts_with(b"magic ") {
-                    251
-                } else if p.starts_with(b"file ") {
-                    261
-                } else if p.starts_with(b"import ") || p.starts_with(b"pgofile ") {
-                    271
-                } else if is_arch_env(p) {
-                    230
-                } else {
-                    return None;
-                }
-            }
-            FieldOrder::Link => {
-                if p == b"link\n" {
-                    10
-                } else if p.starts_with(b"buildmode ") {
-                    20
-                } else if p.starts_with(b"import \"") {
-                    30
-                } else if p.starts_with(b"omitdebug ") {
-                    40
-                } else if p.starts_with(b"defaultgodebug ") {
-                    50
-                } else if p == b"trimpath\n" {
-                    60
-                } else if p.starts_with(b"linkflags ") {
-                    80
-                } else if p.starts_with(b"link ") {
-                    70
-                } else if p.starts_with(b"GOEXPERIMENT=") {
-                    100
-                } else if p.starts_with(b"GOROOT=") {
-                    110
-                } else if p.starts_with(b"GO_EXTLINK_ENABLED=") {
-                    120
-                } else if p.starts_with(b"packagefile ")
-                    || p.starts_with(b"packagemain ")
-                    || p.starts_with(b"packageshlib ")
-                {
-                    131
-                } else if is_arch_env(p) {
-                    90
-                } else {
-                    return None;
-                }
-            }
-            FieldOrder::Vet => {
-                if p.starts_with(b"vet ") {
-                    10
-                } else if p.starts_with(b"vetxonly ") {
-                    20
-                } else if p.starts_with(b"vetflags ") {
-                    30
-                } else if p.starts_with(b"pkg ") {
-                    40
-                } else if p.starts_with(b"vetout ") {
-                    51
-                } else {
-                    return None;
-                }
-            }
-        };
-        Some(r)
-    }
-
-    /// Whether `slot` may take this write. The first write of a block is always the salt (no
-    /// newline); ranks must not go back, and odd ranks (repeatable fields) may repeat.
-    fn allows(self, slot: &SlotState, payload: &[u8], rank: Option<u16>) -> bool {
-        if matches!(self, FieldOrder::Unordered) {
-            return true;
-        }
-        // Every block starts with the salt, `runtime.Version()`, which has no newline; every
-        // later write of these kinds is a whole line.
-        if (slot.writes == 0) == payload.ends_with(b"\n") {
-            return false;
-        }
-        match rank {
-            None => true,
-            Some(r) => {
-                (r > slot.rank || (r == slot.rank && r % 2 == 1))
-                    && self.next_required(slot.rank).is_none_or(|req| r <= req)
-            }
-        }
-    }
-
-    /// The first field after `rank` that `cmd/go` always writes for this kind: a block cannot
-    /// skip it (a package always has its compile tool line and at least one file before its
-    /// imports), which keeps a block that just opened from taking another's late lines.
-    fn next_required(self, rank: u16) -> Option<u16> {
-        let required: &[u16] = match self {
-            // compile, goos/goarch, import path, omitdebug, compile tool, file
-            FieldOrder::Build => &[10, 40, 50, 60, 190, 261],
-            // link, buildmode, import path, omitdebug, link tool
-            FieldOrder::Link => &[10, 20, 30, 40, 70],
-            // vet tool, vetflags, pkg
-            FieldOrder::Vet => &[10, 30, 40],
-            FieldOrder::Unordered => &[],
-        };
-        required.iter().copied().find(|&r| r > rank)
-    }
-}
-
-/// `KEY=value\n` where KEY is an architecture variable (GOAMD64, GOARM, …) or empty (`=`).
-fn is_arch_env(p: &[u8]) -> bool {
-    let Some(eq) = memchr::memchr(b'=', p) else {
-        return false;
-    };
-    let key = &p[..eq];
-    key.is_empty() || (key.starts_with(b"GO") && key.iter().all(|b| b.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]

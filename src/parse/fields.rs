@@ -1,47 +1,15 @@
-//! From a demultiplexed block to typed fields: split the writes into logical lines, then parse
-//! each line with the grammar of its block kind (reference §3).
-//!
-//! Field grammar (after the outer `%q` has been removed; `Q` is a Go-quoted string, `L` a
-//! `%q`-printed `[]string` such as `["-O2" "-g"]` or `[]`):
-//!
-//! ```text
-//! build:  "compile" | "dir " path | "module " path "@" version | "go " version
-//!         | "goos " word " goarch " word | "import " Q | "omitdebug " bool " standard " bool
-//!           " local " bool " prefix " Q | "trimpath" | "forcelibrary" | "cgo " Q
-//!         | "CC=" L " " L " " L " " L | ("CXX=" | "FC=") L " " L
-//!         | ("CC" | "CXX" | "FC") (" ID=" | " ID ERROR=") Q | "cover " Q " " Q | "fuzz " L
-//!         | "modinfo " Q | "compile " toolid " " L " " L | "asm " Q " " L " " L
-//!         | "pkgpath " text | "ar " Q | "asm " Q | key "=" value | "GOEXPERIMENT=" Q
-//!         | "magic " key "=" value | "file " name " " id | "pgofile " id | "import " path " " id
-//! link:   "link" | "buildmode " word " goos " word " goarch " word | "import " Q | omitdebug
-//!         | "defaultgodebug " Q | "trimpath" | "link " toolid " " L " " word | "link " id " " word
-//!         | "linkflags " L | key "=" value | "GOEXPERIMENT=" Q | "GOROOT=" path
-//!         | "GO_EXTLINK_ENABLED=" value | "packagefile " path "=" id | "packagemain " id "/" id
-//!         | "packageshlib " path "=" id
-//! linkShared: "linkShared" | "goos " word " goarch " word | link tool lines | "top " path "=" id
-//! vet:    "vet " Q | "vetxonly " bool | "vetflags " L | "pkg " Q | "vetout " Q " " id
-//! pgo:    "preprocess PGO profile" | "preprofile " toolid | "input " Q
-//! testResult: "test binary " id " args " L " execcmd " L
-//! testInputs: ("env " | "chdir " | "stat " | "open ") name " " hex64
-//! open/stat:  "stat " size " " mode " " time " " bool | "file " name " " (stat | "err " text)
-//!             | "err " text
-//! getenv: "\x00" | "\x01" value          covermeta: "dep " id       testmain: "testmain" source
-//! gccCompilerID: "gccCompilerID " Q | "gccCompilerID " L " " Q
-//! ```
+//! From a demultiplexed block to typed fields: split the writes into logical lines, then read
+//! each line with its block kind's field table ([`crate::model::fields`]): the first field whose
+//! prefix the line has (or, failing that, the first without a fixed prefix that takes it) reads
+//! it with its grammar; a line no field reads is `unknown`.
 
 use std::borrow::Cow;
 
-use nom::IResult;
-use nom::Parser;
-use nom::bytes::complete::tag;
-use nom::multi::separated_list0;
-use nom::sequence::delimited;
-
 use super::demux::RawBlock;
+use super::grammar::{Borrow, Copied, Cursor};
 use super::unquote::{bytes_into_text, unquote_body};
-use crate::model::{
-    ActionKind, CLang, Digest, Field, FileInput, Input, ModInfo, ModLine, StatInfo, Text,
-};
+use crate::model::fields::{self, FieldSpec, Finder};
+use crate::model::{ActionKind, Field, Input, Text};
 
 /// The salt and logical lines of a block.
 pub struct Lines<'a> {
@@ -57,8 +25,9 @@ pub fn block_salt<'a>(block: &RawBlock<'a>) -> Text<'a> {
     }
 }
 
-/// Splits a block into logical lines and parses each with the grammar of `kind`.
+/// Splits a block into logical lines and reads each with the field table of `kind`.
 pub fn block_fields<'a>(block: &RawBlock<'a>, kind: ActionKind) -> Lines<'a> {
+    let finder = Finder::new(fields::table(kind));
     let salt = block_salt(block);
     let mut writes = block.writes.iter();
     if block.open_line.is_some() {
@@ -69,33 +38,28 @@ pub fn block_fields<'a>(block: &RawBlock<'a>, kind: ActionKind) -> Lines<'a> {
     if kind == ActionKind::Getenv {
         return Lines {
             salt,
-            fields: getenv_fields(writes.as_slice()),
+            fields: getenv_fields(finder, writes.as_slice()),
         };
     }
+    let field = |line: u32, text: Text<'a>| {
+        let (input, spec) = read_line(finder, &text);
+        Field {
+            line,
+            text,
+            input,
+            spec,
+        }
+    };
     for w in writes {
         if kind == ActionKind::GccCompilerId {
             // Its writes are not newline-terminated lines; each is a field.
             let newline = w.body.ends_with(b"\\n") && !ends_in_escaped_backslash(w.body);
-            let text = payload_text(w.body, newline);
-            let input = lift(&text, gcc_field);
-            fields.push(Field {
-                line: w.line,
-                text,
-                input,
-            });
+            fields.push(field(w.line, payload_text(w.body, newline)));
             continue;
         }
         let ends_line = w.body.ends_with(b"\\n") && !ends_in_escaped_backslash(w.body);
         match (&mut pending, ends_line) {
-            (None, true) => {
-                let text = payload_text(w.body, true);
-                let input = parse_line(kind, &text);
-                fields.push(Field {
-                    line: w.line,
-                    text,
-                    input,
-                });
-            }
+            (None, true) => fields.push(field(w.line, payload_text(w.body, true))),
             (None, false) => {
                 pending = Some((w.line, unquoted(w.body).into_owned()));
             }
@@ -104,20 +68,60 @@ pub fn block_fields<'a>(block: &RawBlock<'a>, kind: ActionKind) -> Lines<'a> {
                 if ends_line {
                     let (line, mut buf) = pending.take().expect("pending");
                     buf.pop();
-                    let text = Cow::Owned(bytes_into_text(buf));
-                    let input = parse_line(kind, &text);
-                    fields.push(Field { line, text, input });
+                    fields.push(field(line, Cow::Owned(bytes_into_text(buf))));
                 }
             }
         }
     }
     // A last line without a newline (testResult has none).
     if let Some((line, buf)) = pending {
-        let text: Text<'a> = Cow::Owned(bytes_into_text(buf));
-        let input = parse_line(kind, &text);
-        fields.push(Field { line, text, input });
+        fields.push(field(line, Cow::Owned(bytes_into_text(buf))));
     }
     Lines { salt, fields }
+}
+
+/// The field of `table` that reads `text`, and what it read; [`fields::UNKNOWN`] and the text
+/// itself when no field reads it.
+pub fn read_field<'a>(
+    table: &'static [FieldSpec],
+    text: &Text<'a>,
+) -> (Input<'a>, &'static FieldSpec) {
+    read_line(Finder::new(table), text)
+}
+
+/// [`read_field`] with the table's finder.
+fn read_line<'a>(finder: Finder, text: &Text<'a>) -> (Input<'a>, &'static FieldSpec) {
+    let table = finder.table();
+    if let Some(first) = finder.find(text.as_bytes()) {
+        let matching = table[first].matching;
+        // Fields that share a prefix are alternatives, tried in order.
+        for spec in table[first..].iter().take_while(|f| f.matching == matching) {
+            if let Some(input) = read_with(spec, text, spec.matching.prefix().len()) {
+                return (input, spec);
+            }
+        }
+    }
+    let unknown = match text {
+        Cow::Borrowed(s) => Input::Unknown(Cow::Borrowed(s)),
+        Cow::Owned(s) => Input::Unknown(Cow::Owned(s.clone())),
+    };
+    (unknown, &fields::UNKNOWN)
+}
+
+/// Runs `spec`'s grammar on `text` from byte `start`; `None` unless it reads all of it.
+fn read_with<'a>(spec: &FieldSpec, text: &Text<'a>, start: usize) -> Option<Input<'a>> {
+    match text {
+        Cow::Borrowed(s) => {
+            let mut cursor = Cursor::<Borrow>::new(s.get(start..)?);
+            let input = (spec.grammar)(&mut cursor)?;
+            crate::model::fields::Reader::is_empty(&cursor).then_some(input)
+        }
+        Cow::Owned(s) => {
+            let mut cursor = Cursor::<Copied>::new(s.get(start..)?);
+            let input = (spec.grammar)(&mut cursor)?;
+            crate::model::fields::Reader::is_empty(&cursor).then_some(input)
+        }
+    }
 }
 
 /// True if the body ends with `\\n` where the backslash before `n` is itself escaped (`\\\\n`
@@ -153,633 +157,83 @@ fn payload_text(body: &[u8], strip_newline: bool) -> Text<'_> {
     Cow::Owned(bytes_into_text(bytes))
 }
 
-/// Runs `parse` on the text, borrowing from the log when the text does.
-fn lift<'a>(text: &Text<'a>, parse: for<'s> fn(&'s str) -> Input<'s>) -> Input<'a> {
-    match text {
-        Cow::Borrowed(s) => parse(s),
-        Cow::Owned(s) => parse(s).into_owned(),
-    }
-}
-
-fn parse_line<'a>(kind: ActionKind, text: &Text<'a>) -> Input<'a> {
-    let parse: for<'s> fn(&'s str) -> Input<'s> = match kind {
-        ActionKind::Build => build_field,
-        ActionKind::Link | ActionKind::LinkShared => link_field,
-        ActionKind::Vet => vet_field,
-        ActionKind::Pgo => pgo_field,
-        ActionKind::TestResult => test_result_field,
-        ActionKind::TestInputs => test_inputs_field,
-        ActionKind::Open | ActionKind::Stat => stat_field,
-        ActionKind::CoverMeta => covermeta_field,
-        ActionKind::Testmain => testmain_field,
-        ActionKind::Getenv | ActionKind::GccCompilerId | ActionKind::Other => unknown_field,
-    };
-    lift(text, parse)
-}
-
-fn unknown_field(s: &str) -> Input<'_> {
-    Input::Unknown(Cow::Borrowed(s))
-}
-
-/// A field of a compile key (`buildActionID`).
-pub fn build_field(s: &str) -> Input<'_> {
-    parse_build(s).unwrap_or(Input::Unknown(Cow::Borrowed(s)))
-}
-
-fn parse_build(s: &str) -> Option<Input<'_>> {
-    let b = Cow::Borrowed;
-    Some(match s {
-        "compile" => Input::CompileAction,
-        "trimpath" => Input::Trimpath,
-        "forcelibrary" => Input::ForceLibrary,
-        _ => {
-            if let Some(r) = s.strip_prefix("dir ") {
-                Input::Dir(b(r))
-            } else if let Some(r) = s.strip_prefix("module ") {
-                let (path, version) = r.rsplit_once('@')?;
-                Input::Module {
-                    path: b(path),
-                    version: b(version),
-                }
-            } else if let Some(r) = s.strip_prefix("go ") {
-                Input::GoDirective(b(r))
-            } else if let Some(r) = s.strip_prefix("goos ") {
-                let (goos, goarch) = r.split_once(" goarch ")?;
-                Input::Target {
-                    goos: b(goos),
-                    goarch: b(goarch),
-                }
-            } else if s.starts_with("import \"") {
-                Input::ImportPath(whole(go_string, &s[7..])?)
-            } else if let Some(r) = s.strip_prefix("import ") {
-                let (path, content_id) = r.rsplit_once(' ')?;
-                Input::Import {
-                    path: b(path),
-                    content_id: b(content_id),
-                }
-            } else if s.starts_with("omitdebug ") {
-                omitdebug(s)?
-            } else if let Some(r) = s.strip_prefix("cgo ") {
-                Input::CgoTool(whole(go_string, r)?)
-            } else if let Some(r) = s.strip_prefix("CC=") {
-                let lists = whole(lists, r)?;
-                (lists.len() == 4).then_some(())?;
-                c_compiler(CLang::C, lists)
-            } else if let Some(r) = s.strip_prefix("CXX=") {
-                let lists = whole(lists, r)?;
-                (lists.len() == 2).then_some(())?;
-                c_compiler(CLang::Cxx, lists)
-            } else if let Some(r) = s.strip_prefix("FC=") {
-                let lists = whole(lists, r)?;
-                (lists.len() == 2).then_some(())?;
-                c_compiler(CLang::Fortran, lists)
-            } else if let Some(id) = c_compiler_id(s) {
-                id
-            } else if let Some(r) = s.strip_prefix("cover ") {
-                let (r, mode) = go_string(r).ok()?;
-                let tool = whole(go_string, r.strip_prefix(' ')?)?;
-                Input::Cover { mode, tool }
-            } else if let Some(r) = s.strip_prefix("fuzz ") {
-                Input::Fuzz(whole(list, r)?)
-            } else if let Some(r) = s.strip_prefix("modinfo ") {
-                let text = whole(go_string, r)?;
-                Input::ModInfo(Box::new(match text {
-                    Cow::Borrowed(t) => parse_modinfo(t),
-                    Cow::Owned(t) => parse_modinfo(&t).into_owned(),
-                }))
-            } else if let Some(r) = s.strip_prefix("compile ") {
-                let (tool, mut lists) = tool_and_lists(r, 2)?;
-                let flags = lists.pop()?;
-                let forced = lists.pop()?;
-                Input::CompileTool {
-                    tool: b(tool),
-                    forced,
-                    flags,
-                }
-            } else if let Some(r) = s.strip_prefix("asm ") {
-                let (rest, tool) = go_string(r).ok()?;
-                if rest.is_empty() {
-                    Input::GccgoAsm(tool)
-                } else {
-                    let mut lists = whole(lists, rest.strip_prefix(' ')?)?;
-                    (lists.len() == 2).then_some(())?;
-                    let flags = lists.pop()?;
-                    let forced = lists.pop()?;
-                    Input::AsmTool {
-                        tool,
-                        forced,
-                        flags,
-                    }
-                }
-            } else if let Some(r) = s.strip_prefix("pkgpath ") {
-                Input::GccgoPkgPath(b(r))
-            } else if let Some(r) = s.strip_prefix("ar ") {
-                Input::GccgoAr(whole(go_string, r)?)
-            } else if let Some(r) = s.strip_prefix("GOEXPERIMENT=") {
-                Input::Experiment(whole(go_string, r)?)
-            } else if let Some(r) = s.strip_prefix("magic ") {
-                let (key, value) = r.split_once('=')?;
-                Input::Magic {
-                    key: b(key),
-                    value: b(value),
-                }
-            } else if let Some(r) = s.strip_prefix("file ") {
-                let (name, id) = r.rsplit_once(' ')?;
-                Input::File(FileInput {
-                    name: b(name),
-                    id: b(id),
-                    path: None,
-                    hash: None,
-                })
-            } else if let Some(r) = s.strip_prefix("pgofile ") {
-                Input::PgoFile(b(r))
-            } else {
-                arch_env(s)?
-            }
-        }
-    })
-}
-
-/// A field of a link key (`linkActionID`, `printLinkerConfig`, `linkSharedActionID`).
-pub fn link_field(s: &str) -> Input<'_> {
-    parse_link(s).unwrap_or(Input::Unknown(Cow::Borrowed(s)))
-}
-
-fn parse_link(s: &str) -> Option<Input<'_>> {
-    let b = Cow::Borrowed;
-    Some(match s {
-        "link" => Input::LinkAction,
-        "linkShared" => Input::LinkSharedAction,
-        "trimpath" => Input::Trimpath,
-        _ => {
-            if let Some(r) = s.strip_prefix("buildmode ") {
-                let (buildmode, r) = r.split_once(" goos ")?;
-                let (goos, goarch) = r.split_once(" goarch ")?;
-                Input::LinkTarget {
-                    buildmode: b(buildmode),
-                    goos: b(goos),
-                    goarch: b(goarch),
-                }
-            } else if let Some(r) = s.strip_prefix("goos ") {
-                let (goos, goarch) = r.split_once(" goarch ")?;
-                Input::Target {
-                    goos: b(goos),
-                    goarch: b(goarch),
-                }
-            } else if let Some(r) = s.strip_prefix("import ") {
-                Input::ImportPath(whole(go_string, r)?)
-            } else if s.starts_with("omitdebug ") {
-                omitdebug(s)?
-            } else if let Some(r) = s.strip_prefix("defaultgodebug ") {
-                Input::DefaultGodebug(whole(go_string, r)?)
-            } else if let Some(r) = s.strip_prefix("linkflags ") {
-                Input::LinkFlags(whole(list, r)?)
-            } else if let Some(r) = s.strip_prefix("link ") {
-                link_tool(r)?
-            } else if let Some(r) = s.strip_prefix("GOEXPERIMENT=") {
-                Input::Experiment(whole(go_string, r)?)
-            } else if let Some(r) = s.strip_prefix("GOROOT=") {
-                Input::Goroot(b(r))
-            } else if let Some(r) = s.strip_prefix("GO_EXTLINK_ENABLED=") {
-                Input::ExtLinkEnabled(b(r))
-            } else if let Some(r) = s.strip_prefix("packagefile ") {
-                let (path, content_id) = r.rsplit_once('=')?;
-                Input::PackageFile {
-                    path: b(path),
-                    content_id: b(content_id),
-                }
-            } else if let Some(r) = s.strip_prefix("packagemain ") {
-                let (action_id, content_id) = r.split_once('/')?;
-                Input::PackageMain {
-                    action_id: b(action_id),
-                    content_id: b(content_id),
-                }
-            } else if let Some(r) = s.strip_prefix("packageshlib ") {
-                let (path, content_id) = r.rsplit_once('=')?;
-                Input::PackageShlib {
-                    path: b(path),
-                    content_id: b(content_id),
-                }
-            } else if let Some(r) = s.strip_prefix("top ") {
-                let (path, content_id) = r.rsplit_once('=')?;
-                Input::Top {
-                    path: b(path),
-                    content_id: b(content_id),
-                }
-            } else {
-                arch_env(s)?
-            }
-        }
-    })
-}
-
-/// `link <tool id> [forced] <mode>` (gc) or `link <id> <mode>` (gccgo).
-fn link_tool(r: &str) -> Option<Input<'_>> {
-    for (pos, _) in r.match_indices(" [") {
-        if let Ok((rest, forced)) = list(&r[pos + 1..])
-            && let Some(mode) = rest.strip_prefix(' ')
-            && !mode.contains(' ')
-        {
-            return Some(Input::LinkTool {
-                tool: Cow::Borrowed(&r[..pos]),
-                forced: Some(forced),
-                buildmode: Cow::Borrowed(mode),
-            });
-        }
-    }
-    let (tool, mode) = r.rsplit_once(' ')?;
-    Some(Input::LinkTool {
-        tool: Cow::Borrowed(tool),
-        forced: None,
-        buildmode: Cow::Borrowed(mode),
-    })
-}
-
-/// A field of a vet key.
-pub fn vet_field(s: &str) -> Input<'_> {
-    parse_vet(s).unwrap_or(Input::Unknown(Cow::Borrowed(s)))
-}
-
-fn parse_vet(s: &str) -> Option<Input<'_>> {
-    Some(if let Some(r) = s.strip_prefix("vet ") {
-        Input::VetTool(whole(go_string, r)?)
-    } else if let Some(r) = s.strip_prefix("vetxonly ") {
-        Input::VetxOnly(boolean(r)?)
-    } else if let Some(r) = s.strip_prefix("vetflags ") {
-        Input::VetFlags(whole(list, r)?)
-    } else if let Some(r) = s.strip_prefix("pkg ") {
-        // `%q` of a [32]byte: after the outer unquote, one more unquote gives the raw ID.
-        let (rest, _) = go_string(r).ok()?;
-        rest.is_empty().then_some(())?;
-        let raw = unquote_body(&r.as_bytes()[1..r.len() - 1]).ok()?;
-        Input::VetPkg(<[u8; 32]>::try_from(&*raw).ok().map(Digest))
-    } else if let Some(r) = s.strip_prefix("vetout ") {
-        let (rest, path) = go_string(r).ok()?;
-        Input::VetOut {
-            path,
-            id: Cow::Borrowed(rest.strip_prefix(' ')?),
-        }
-    } else {
-        return None;
-    })
-}
-
-/// A field of a PGO preprocessing key.
-pub fn pgo_field(s: &str) -> Input<'_> {
-    let parsed = if s == "preprocess PGO profile" {
-        Some(Input::PgoAction)
-    } else if let Some(r) = s.strip_prefix("preprofile ") {
-        Some(Input::PreprofileTool(Cow::Borrowed(r)))
-    } else if let Some(r) = s.strip_prefix("input ") {
-        whole(go_string, r).map(Input::PgoInput)
-    } else {
-        None
-    };
-    parsed.unwrap_or(Input::Unknown(Cow::Borrowed(s)))
-}
-
-/// `test binary <id> args [..] execcmd [..]`.
-pub fn test_result_field(s: &str) -> Input<'_> {
-    let parsed = (|| {
-        let r = s.strip_prefix("test binary ")?;
-        let (id, r) = r.split_once(" args ")?;
-        let (r, args) = list(r).ok()?;
-        let r = r.strip_prefix(" execcmd ")?;
-        let execcmd = whole(list, r)?;
-        Some(Input::TestBinary {
-            id: Cow::Borrowed(id),
-            args,
-            execcmd,
-        })
-    })();
-    parsed.unwrap_or(Input::Unknown(Cow::Borrowed(s)))
-}
-
-/// `env|chdir|stat|open <name> <hex>` in testInputs.
-pub fn test_inputs_field(s: &str) -> Input<'_> {
-    let parsed = (|| {
-        let (verb, r) = s.split_once(' ')?;
-        let (name, hex) = r.rsplit_once(' ')?;
-        let hash = Digest::from_hex(hex.as_bytes())?;
-        let name = Cow::Borrowed(name);
-        Some(match verb {
-            "env" => Input::TestEnv { name, hash },
-            "chdir" => Input::TestChdir { path: name, hash },
-            "stat" => Input::TestStat { path: name, hash },
-            "open" => Input::TestOpen { path: name, hash },
-            _ => return None,
-        })
-    })();
-    parsed.unwrap_or(Input::Unknown(Cow::Borrowed(s)))
-}
-
-/// Lines of `open` and `stat` blocks.
-pub fn stat_field(s: &str) -> Input<'_> {
-    let parsed = if let Some(r) = s.strip_prefix("stat ") {
-        stat_info(r).map(Input::Stat)
-    } else if let Some(r) = s.strip_prefix("err ") {
-        Some(Input::StatError(Cow::Borrowed(r)))
-    } else if let Some(r) = s.strip_prefix("file ") {
-        if let Some(pos) = r.rfind(" stat ") {
-            stat_info(&r[pos + 6..]).map(|st| Input::DirEntry {
-                name: Cow::Borrowed(&r[..pos]),
-                stat: Some(st),
-                error: None,
-            })
-        } else {
-            r.find(" err ").map(|pos| Input::DirEntry {
-                name: Cow::Borrowed(&r[..pos]),
-                stat: None,
-                error: Some(Cow::Borrowed(&r[pos + 5..])),
-            })
-        }
-    } else {
-        None
-    };
-    parsed.unwrap_or(Input::Unknown(Cow::Borrowed(s)))
-}
-
-/// `<size> <mode hex> <mtime with spaces> <isdir>`.
-fn stat_info(r: &str) -> Option<StatInfo<'_>> {
-    let (size, r) = r.split_once(' ')?;
-    let (mode, r) = r.split_once(' ')?;
-    let (mtime, is_dir) = r.rsplit_once(' ')?;
-    Some(StatInfo {
-        size: size.parse().ok()?,
-        mode: Cow::Borrowed(mode),
-        mtime: Cow::Borrowed(mtime),
-        is_dir: boolean(is_dir)?,
-    })
-}
-
-fn covermeta_field(s: &str) -> Input<'_> {
-    match s.strip_prefix("dep ") {
-        Some(id) => Input::CoverMetaDep(Cow::Borrowed(id)),
-        None => Input::Unknown(Cow::Borrowed(s)),
-    }
-}
-
-fn testmain_field(s: &str) -> Input<'_> {
-    if s == "testmain" {
-        Input::TestmainAction
-    } else {
-        Input::TestmainSource(Cow::Borrowed(s))
-    }
-}
-
-/// `getenv` writes: a presence byte (`\x00` unset, `\x01` set), then the raw value when set.
-/// The pair becomes one field whose text is the Go-escaped bytes of both writes.
-fn getenv_fields<'a>(writes: &[super::demux::WriteRef<'a>]) -> Vec<Field<'a>> {
+/// `getenv` writes (`hashGetenv` in `cmd/go/internal/test/test.go`): a presence byte (`\x00`
+/// unset, `\x01` set), then the raw value when set. The pair becomes one field whose text is the
+/// Go-escaped bytes of both writes.
+fn getenv_fields<'a>(finder: Finder, writes: &[super::demux::WriteRef<'a>]) -> Vec<Field<'a>> {
     let mut fields = Vec::new();
     let mut i = 0;
     while i < writes.len() {
         let w = writes[i];
-        let presence = unquoted(w.body);
-        let (input, text) = match &*presence {
-            [0] => (Input::EnvUnset, Cow::Borrowed("\\x00")),
-            [1] => {
-                let value = writes.get(i + 1).map(|v| v.body).unwrap_or(b"");
-                i += usize::from(i + 1 < writes.len());
-                let value_text = payload_text(value, false);
-                let mut shown = String::from("\\x01");
-                super::unquote::push_escaped(&unquoted(value), &mut shown);
-                (Input::EnvValue(value_text), Cow::Owned(shown))
-            }
-            _ => {
-                let text = payload_text(w.body, false);
-                (Input::Unknown(text.clone()), text)
-            }
+        let presence = payload_text(w.body, false);
+        let (input, spec) = read_line(finder, &presence);
+        let (input, text) = if let Input::EnvValue(_) = input {
+            let value = writes.get(i + 1).map(|v| v.body).unwrap_or(b"");
+            i += usize::from(i + 1 < writes.len());
+            let value_text = payload_text(value, false);
+            let mut shown = String::from("\\x01");
+            super::unquote::push_escaped(&unquoted(value), &mut shown);
+            let input = read_with(spec, &value_text, 0).unwrap_or(input);
+            (input, Cow::Owned(shown))
+        } else if let Input::EnvUnset = input {
+            (input, Cow::Borrowed("\\x00"))
+        } else {
+            (input, presence)
         };
         fields.push(Field {
             line: w.line,
             text,
             input,
+            spec,
         });
         i += 1;
     }
     fields
 }
 
-/// `gccCompilerID "<exe>"` or `gccCompilerID [exe…] "<id>"`.
-fn gcc_field(s: &str) -> Input<'_> {
-    let parsed = (|| {
-        let r = s.strip_prefix("gccCompilerID ")?;
-        if r.starts_with('[') {
-            let (r, exe) = list(r).ok()?;
-            let id = whole(go_string, r.strip_prefix(' ')?)?;
-            Some(Input::GccIdentity { exe, id })
-        } else {
-            whole(go_string, r).map(Input::GccLookup)
-        }
-    })();
-    parsed.unwrap_or(Input::Unknown(Cow::Borrowed(s)))
-}
-
-/// `omitdebug <b> standard <b> local <b> prefix "<p>"`.
-fn omitdebug(s: &str) -> Option<Input<'_>> {
-    let r = s.strip_prefix("omitdebug ")?;
-    let (omit, r) = r.split_once(" standard ")?;
-    let (standard, r) = r.split_once(" local ")?;
-    let (local, prefix) = r.split_once(" prefix ")?;
-    Some(Input::OmitDebug {
-        omit_debug: boolean(omit)?,
-        standard: boolean(standard)?,
-        local: boolean(local)?,
-        prefix: whole(go_string, prefix)?,
-    })
-}
-
-fn c_compiler<'a>(lang: CLang, mut lists: Vec<Vec<Text<'a>>>) -> Input<'a> {
-    let exe = lists.remove(0);
-    Input::CCompiler {
-        lang,
-        exe,
-        flags: lists,
-    }
-}
-
-/// `CC ID="…"`, `CC ID ERROR="…"` and the CXX/FC forms.
-fn c_compiler_id(s: &str) -> Option<Input<'_>> {
-    let (lang, r) = if let Some(r) = s.strip_prefix("CC ID") {
-        (CLang::C, r)
-    } else if let Some(r) = s.strip_prefix("CXX ID") {
-        (CLang::Cxx, r)
-    } else if let Some(r) = s.strip_prefix("FC ID") {
-        (CLang::Fortran, r)
-    } else {
-        return None;
-    };
-    let (error, q) = match r.strip_prefix(" ERROR=") {
-        Some(q) => (true, q),
-        None => (false, r.strip_prefix('=')?),
-    };
-    Some(Input::CCompilerId {
-        lang,
-        id: whole(go_string, q)?,
-        error,
-    })
-}
-
-/// `<KEY>=<value>` where KEY is empty or an upper-case `GO…` architecture variable.
-fn arch_env(s: &str) -> Option<Input<'_>> {
-    let (key, value) = s.split_once('=')?;
-    let ok = key.is_empty()
-        || (key.starts_with("GO")
-            && key
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
-    ok.then_some(Input::ArchEnv {
-        key: Cow::Borrowed(key),
-        value: Cow::Borrowed(value),
-    })
-}
-
-/// A tool ID (which may contain spaces) followed by `n` lists: try each ` [` as the start.
-fn tool_and_lists(r: &str, n: usize) -> Option<(&str, Vec<Vec<Text<'_>>>)> {
-    for (pos, _) in r.match_indices(" [") {
-        if let Some(ls) = whole(lists, &r[pos + 1..])
-            && ls.len() == n
-        {
-            return Some((&r[..pos], ls));
-        }
-    }
-    None
-}
-
-fn boolean(s: &str) -> Option<bool> {
-    match s {
-        "true" => Some(true),
-        "false" => Some(false),
-        _ => None,
-    }
-}
-
-/// Runs a parser that must consume all of `s`.
-fn whole<'s, T>(p: fn(&'s str) -> IResult<&'s str, T>, s: &'s str) -> Option<T> {
-    match p(s) {
-        Ok(("", v)) => Some(v),
-        _ => None,
-    }
-}
-
-/// `Q = '"' chars '"'` — a Go-quoted string, unquoted (borrowed when it has no escapes).
-pub fn go_string(i: &str) -> IResult<&str, Text<'_>> {
-    let fail = || nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char));
-    let body_and_rest = i.strip_prefix('"').ok_or_else(fail)?;
-    let bytes = body_and_rest.as_bytes();
-    let mut j = 0;
-    let end = loop {
-        match memchr::memchr2(b'\\', b'"', &bytes[j..]) {
-            None => return Err(fail()),
-            Some(off) if bytes[j + off] == b'"' => break j + off,
-            Some(off) => j += off + 2,
-        }
-        if j > bytes.len() {
-            return Err(fail());
-        }
-    };
-    let body = &body_and_rest[..end];
-    let rest = &body_and_rest[end + 1..];
-    let text = match unquote_body(body.as_bytes()).map_err(|_| fail())? {
-        Cow::Borrowed(_) => Cow::Borrowed(body),
-        Cow::Owned(v) => Cow::Owned(bytes_into_text(v)),
-    };
-    Ok((rest, text))
-}
-
-/// `L = "[" [ Q { " " Q } ] "]"` — a `%q`-printed `[]string`.
-pub fn list(i: &str) -> IResult<&str, Vec<Text<'_>>> {
-    delimited(tag("["), separated_list0(tag(" "), go_string), tag("]")).parse(i)
-}
-
-/// `L { " " L }` — one or more lists separated by spaces.
-pub fn lists(i: &str) -> IResult<&str, Vec<Vec<Text<'_>>>> {
-    separated_list0(tag(" "), list).parse(i)
-}
-
-/// Parses the text of `debug.BuildInfo.String()`.
-pub fn parse_modinfo(s: &str) -> ModInfo<'_> {
-    let b = Cow::Borrowed;
-    let mut info = ModInfo::default();
-    // Which module line a following `=>` replacement belongs to.
-    let mut last_is_main = None;
-    let mut lines = s.split('\n').peekable();
-    while let Some(line) = lines.next() {
-        if line.is_empty() && lines.peek().is_none() {
-            break;
-        }
-        let mut parts = line.splitn(2, '\t');
-        let word = parts.next().unwrap_or("");
-        let rest = parts.next();
-        match (word, rest) {
-            ("go", Some(v)) => info.go_version = Some(b(v)),
-            ("path", Some(p)) => info.path = Some(b(p)),
-            ("mod" | "dep", Some(r)) => {
-                let m = mod_line(r);
-                if word == "mod" {
-                    info.main = Some(m);
-                    last_is_main = Some(true);
-                } else {
-                    info.deps.push(m);
-                    last_is_main = Some(false);
-                }
-            }
-            ("=>", Some(r)) => {
-                let target = match last_is_main {
-                    Some(true) => info.main.as_mut(),
-                    Some(false) => info.deps.last_mut(),
-                    None => None,
-                };
-                match target {
-                    Some(module) => module.replace = Some(Box::new(mod_line(r))),
-                    None => info.other.push(b(line)),
-                }
-            }
-            ("build", Some(kv)) => match build_setting(kv) {
-                Some((k, v)) => info.settings.push((k, v)),
-                None => info.other.push(b(line)),
-            },
-            _ => info.other.push(b(line)),
-        }
-    }
-    info
-}
-
-fn mod_line(r: &str) -> ModLine<'_> {
-    let mut parts = r.split('\t');
-    let b = Cow::Borrowed;
-    ModLine {
-        path: b(parts.next().unwrap_or("")),
-        version: b(parts.next().unwrap_or("")),
-        sum: b(parts.next().unwrap_or("")),
-        replace: None,
-    }
-}
-
-/// `key=value` where either side may be Go-quoted (`debug.BuildInfo` quotes keys and values
-/// holding spaces, tabs, newlines, quotes or `=`).
-fn build_setting(kv: &str) -> Option<(Text<'_>, Text<'_>)> {
-    let (key, rest) = if kv.starts_with('"') {
-        let (rest, key) = go_string(kv).ok()?;
-        (key, rest.strip_prefix('=')?)
-    } else {
-        let (k, v) = kv.split_once('=')?;
-        (Cow::Borrowed(k), v)
-    };
-    let value = if rest.starts_with('"') {
-        whole(go_string, rest).unwrap_or(Cow::Borrowed(rest))
-    } else {
-        Cow::Borrowed(rest)
-    };
-    Some((key, value))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{CLang, Digest, FileInput, StatInfo};
 
     fn s(x: &str) -> Text<'_> {
         Cow::Borrowed(x)
+    }
+
+    fn read<'a>(table: &'static [FieldSpec], line: &'a str) -> Input<'a> {
+        read_field(table, &Cow::Borrowed(line)).0
+    }
+
+    fn build_field(line: &str) -> Input<'_> {
+        read(fields::COMPILE, line)
+    }
+
+    fn link_field(line: &str) -> Input<'_> {
+        read(fields::LINK, line)
+    }
+
+    fn vet_field(line: &str) -> Input<'_> {
+        read(fields::VET, line)
+    }
+
+    fn test_result_field(line: &str) -> Input<'_> {
+        read(fields::TEST_RESULT, line)
+    }
+
+    fn test_inputs_field(line: &str) -> Input<'_> {
+        read(fields::TEST_INPUTS, line)
+    }
+
+    fn stat_field(line: &str) -> Input<'_> {
+        read(fields::STAT, line)
+    }
+
+    fn pgo_field(line: &str) -> Input<'_> {
+        read(fields::PGO, line)
+    }
+
+    fn gcc_field(line: &str) -> Input<'_> {
+        read(fields::GCC, line)
     }
 
     #[test]
@@ -1126,18 +580,172 @@ mod tests {
         );
     }
 
+    /// A line of every field of every table, as Go prints it. (A function: a constant would
+    /// hold copies of the tables, not the tables.)
+    fn examples() -> Vec<(&'static [FieldSpec], &'static str)> {
+        vec![
+            (fields::COMPILE, "compile"),
+            (fields::COMPILE, "dir /src/app/greet"),
+            (fields::COMPILE, "module example.com/a@v1.2.3"),
+            (fields::COMPILE, "go 1.21"),
+            (fields::COMPILE, "goos linux goarch amd64"),
+            (fields::COMPILE, r#"import "example.com/a""#),
+            (
+                fields::COMPILE,
+                r#"omitdebug false standard true local false prefix """#,
+            ),
+            (fields::COMPILE, "trimpath"),
+            (fields::COMPILE, "forcelibrary"),
+            (fields::COMPILE, r#"cgo "cgo version go1.27.3""#),
+            (
+                fields::COMPILE,
+                r#"CC=["gcc"] [] ["-O2" "-g"] ["-O2" "-g"]"#,
+            ),
+            (fields::COMPILE, r#"CC ID="gcc version 12.2.0""#),
+            (fields::COMPILE, r#"CXX=["g++"] ["-O2"]"#),
+            (
+                fields::COMPILE,
+                r#"CXX ID ERROR="exec: \"g++\": not found""#,
+            ),
+            (fields::COMPILE, r#"FC=["gfortran"] []"#),
+            (fields::COMPILE, r#"FC ID="GNU Fortran 12""#),
+            (fields::COMPILE, r#"cover "set" "cover version go1.27.3""#),
+            (fields::COMPILE, r#"fuzz ["-d=libfuzzer"]"#),
+            (fields::COMPILE, r#"modinfo "path\texample.com/a\n""#),
+            (fields::COMPILE, "compile compile version go1.27.3 [] []"),
+            (fields::COMPILE, "pkgpath example.com/a"),
+            (fields::COMPILE, r#"ar "ar""#),
+            (fields::COMPILE, r#"asm "asm version go1.27.3" [] []"#),
+            (fields::COMPILE, r#"asm "gcc version 12""#),
+            (fields::COMPILE, "GOAMD64=v1"),
+            (fields::COMPILE, r#"GOEXPERIMENT="fieldtrack""#),
+            (fields::COMPILE, "magic GOSSAFUNC=main"),
+            (fields::COMPILE, "file greet.go 2KUJZNEzMeJljhnrVVCq"),
+            (fields::COMPILE, "import fmt tlINFtZ4xP8L8iEZbR7i"),
+            (fields::COMPILE, "pgofile evZa8bt7ayM3UXrNEPzr"),
+            (fields::LINK, "link"),
+            (fields::LINK, "linkShared"),
+            (fields::LINK, "buildmode exe goos linux goarch amd64"),
+            (fields::LINK, "goos linux goarch amd64"),
+            (fields::LINK, r#"import "example.com/a""#),
+            (
+                fields::LINK,
+                r#"omitdebug false standard false local false prefix """#,
+            ),
+            (fields::LINK, r#"defaultgodebug "a=1""#),
+            (fields::LINK, "trimpath"),
+            (fields::LINK, "link link version go1.27.3 [] exe"),
+            (fields::LINK, r#"linkflags ["-X=main.v=1"]"#),
+            (fields::LINK, "GOAMD64=v1"),
+            (fields::LINK, r#"GOEXPERIMENT="fieldtrack""#),
+            (fields::LINK, "GOROOT=/usr/local/go"),
+            (fields::LINK, "GO_EXTLINK_ENABLED="),
+            (fields::LINK, "packagefile fmt=fFi3DmMZ2pLM4KUT5V0z"),
+            (
+                fields::LINK,
+                "packagemain JsXCgZk0wK2GANlJrMwC/fFi3DmMZ2pLM4KUT5V0z",
+            ),
+            (fields::LINK, "packageshlib fmt=fFi3DmMZ2pLM4KUT5V0z"),
+            (fields::LINK, "top fmt=fFi3DmMZ2pLM4KUT5V0z"),
+            (fields::VET, r#"vet "vet version go1.27.3""#),
+            (fields::VET, "vetxonly false"),
+            (fields::VET, r#"vetflags ["-unsafeptr=false"]"#),
+            (fields::VET, r#"pkg "0123456789abcdef0123456789abcdef""#),
+            (fields::VET, r#"vetout "fmt" 2KUJZNEzMeJljhnrVVCq"#),
+            (fields::PGO, "preprocess PGO profile"),
+            (fields::PGO, "preprofile preprofile version go1.27.3"),
+            (fields::PGO, r#"input "evZa8bt7ayM3UXrNEPzr""#),
+            (
+                fields::TEST_RESULT,
+                r#"test binary F4ZO4M52_-IKy8okp89C args ["-test.timeout=10m0s"] execcmd []"#,
+            ),
+            (
+                fields::TEST_INPUTS,
+                "env HOME 03baa8ec10e7f0dc2f24ccb9fb05b89f0363b88b0c9861a26a80dcccb444a7f4",
+            ),
+            (
+                fields::TEST_INPUTS,
+                "chdir /a 03baa8ec10e7f0dc2f24ccb9fb05b89f0363b88b0c9861a26a80dcccb444a7f4",
+            ),
+            (
+                fields::TEST_INPUTS,
+                "stat /a 03baa8ec10e7f0dc2f24ccb9fb05b89f0363b88b0c9861a26a80dcccb444a7f4",
+            ),
+            (
+                fields::TEST_INPUTS,
+                "open /a 03baa8ec10e7f0dc2f24ccb9fb05b89f0363b88b0c9861a26a80dcccb444a7f4",
+            ),
+            (
+                fields::STAT,
+                "stat 14 1a4 2024-01-01 00:00:00 +0000 UTC false",
+            ),
+            (fields::STAT, "err open /x: no such file"),
+            (
+                fields::STAT,
+                "file x.txt stat 1 1a4 2024-01-01 00:00:00 +0000 UTC false",
+            ),
+            (fields::GETENV, "\u{0}"),
+            (fields::GETENV, "\u{1}"),
+            (fields::COVERMETA, "dep 2KUJZNEzMeJljhnrVVCq"),
+            (fields::TESTMAIN, "testmain"),
+            (fields::TESTMAIN, "package main"),
+            (
+                fields::GCC,
+                r#"gccCompilerID ["/usr/bin/gcc" ""] "gcc version 12""#,
+            ),
+            (fields::GCC, r#"gccCompilerID "/usr/bin/gcc""#),
+        ]
+    }
+
     #[test]
-    fn lists_and_strings() {
-        assert_eq!(list("[]"), Ok(("", vec![])));
-        assert_eq!(
-            list(r#"["a b" "c\"d"] x"#),
-            Ok((" x", vec![s("a b"), Cow::Owned("c\"d".into())]))
-        );
-        assert!(list(r#"["a"#).is_err());
-        assert_eq!(
-            go_string(r#""a\\" b"#),
-            Ok((" b", Cow::Owned("a\\".into())))
-        );
+    fn every_field_of_every_table_reads_a_line_of_its_own() {
+        let mut reached: Vec<*const FieldSpec> = Vec::new();
+        for (table, line) in examples() {
+            let (input, spec) = read_field(table, &Cow::Borrowed(line));
+            assert!(
+                !matches!(input, Input::Unknown(_)),
+                "{line:?} is not read by any field"
+            );
+            reached.push(spec);
+        }
+        for table in [
+            fields::COMPILE,
+            fields::LINK,
+            fields::VET,
+            fields::PGO,
+            fields::TEST_RESULT,
+            fields::TEST_INPUTS,
+            fields::STAT,
+            fields::GETENV,
+            fields::COVERMETA,
+            fields::TESTMAIN,
+            fields::GCC,
+        ] {
+            for spec in table {
+                assert!(
+                    reached.contains(&(spec as *const FieldSpec)),
+                    "no example line reaches field `{}` ({:?}): add one to examples()",
+                    spec.name,
+                    spec.matching
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn tables_list_fields_in_go_order() {
+        // Within a table, positions never go back (alternatives share theirs).
+        for table in [fields::COMPILE, fields::LINK, fields::VET] {
+            let mut last = 0;
+            for spec in table {
+                let at = match spec.order {
+                    fields::Order::Any => continue,
+                    fields::Order::Once(at) | fields::Order::Repeated(at) => at,
+                };
+                assert!(at >= last, "`{}` at {at} comes after {last}", spec.name);
+                last = at;
+            }
+        }
     }
 
     #[test]

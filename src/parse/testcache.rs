@@ -1,5 +1,6 @@
-//! `testcache:` lines (`GODEBUG=gocachetest=1`, `test/test.go`): the test-result cache's
-//! decisions, one typed event per line (reference §2.3).
+//! `testcache:` lines (`GODEBUG=gocachetest=1`): the test-result cache's decisions, one typed
+//! event per line, as `(*runCache).tryCacheWithID`, `(*runCache).saveOutput` and
+//! `computeTestInputsID` in `cmd/go/internal/test/test.go` print them.
 
 use std::borrow::Cow;
 

@@ -474,7 +474,7 @@ fn action_json<'v>(a: &'v Action<'_>) -> ActionJson<'v> {
                 };
                 FieldJson {
                     line: f.line,
-                    key: f.input.key().into_owned(),
+                    key: f.key().into_owned(),
                     text: &f.text,
                     file_path,
                     file_sha256,

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::SCHEMA_VERSION;
 use crate::diff::gate::{Decision, Gate};
-use crate::diff::{Category, Report, Status, TokenSide, Verdict};
+use crate::diff::{Category, Comparison, Status, TokenSide, Verdict};
 use crate::model::SideInfo;
 
 /// The document `whymiss compare --format json` (and `whymiss`, `whymiss diff` with --format
@@ -252,7 +252,7 @@ fn side(s: &SideInfo) -> SideJson<'_> {
 
 pub fn write_report(
     w: &mut dyn Write,
-    r: &Report,
+    r: &Comparison,
     gate: &Gate,
     decision: &Decision,
 ) -> io::Result<()> {

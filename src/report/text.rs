@@ -9,7 +9,7 @@ use owo_colors::OwoColorize;
 
 use super::{Styles, Untrusted, escape, plural};
 use crate::diff::gate::Decision;
-use crate::diff::{Category, Cause, Report, Status, TokenSide, Verdict, changed_with_context};
+use crate::diff::{Category, Cause, Comparison, Status, TokenSide, Verdict, changed_with_context};
 
 /// Rendering options.
 #[derive(Debug, Clone, Copy, Default)]
@@ -25,7 +25,7 @@ const SHOWN_PER_CATEGORY: usize = 3;
 
 pub fn write_report(
     w: &mut dyn Write,
-    r: &Report,
+    r: &Comparison,
     decision: &Decision,
     opts: TextOptions,
     s: &Styles,
@@ -189,7 +189,7 @@ fn side_line(
     )
 }
 
-fn headline(w: &mut dyn Write, r: &Report, s: &Styles) -> io::Result<()> {
+fn headline(w: &mut dyn Write, r: &Comparison, s: &Styles) -> io::Result<()> {
     let sm = &r.summary;
     match r.verdict {
         Verdict::Same => {

@@ -1,8 +1,8 @@
-//! The outcome of comparing two logs: one `Report` value that every renderer reads.
+//! The outcome of comparing two logs: one [`Comparison`] value that every renderer reads.
 
 use serde::Serialize;
 
-use super::Category;
+use crate::model::Category;
 use crate::model::SideInfo;
 
 /// Are the compared keys the same?
@@ -47,7 +47,7 @@ pub struct Token {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TokenSide {
     Equal,
@@ -61,7 +61,7 @@ pub struct Difference {
     pub field: String,
     pub a: Option<String>,
     pub b: Option<String>,
-    /// Which cause explains it (index into `Report::causes`); `None` for dependency references.
+    /// Which cause explains it (index into `Comparison::causes`); `None` for dependency references.
     pub cause: Option<usize>,
     /// For dependency references: the import path they name.
     pub dependency: Option<String>,
@@ -94,7 +94,7 @@ pub struct Cause {
 
 /// One action that is not identical on both sides.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActionReport {
+pub struct ActionDiff {
     /// The block name exactly as Go printed it.
     pub name: String,
     /// The name plus ` [test]` / ` #n` where needed to tell same-name actions apart.
@@ -135,7 +135,7 @@ pub struct SettingDiff {
 
 /// Everything a renderer needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Report {
+pub struct Comparison {
     pub a: SideInfo,
     pub b: SideInfo,
     pub verdict: Verdict,
@@ -145,13 +145,13 @@ pub struct Report {
     /// Root causes in dependency order: the first divergent action's first.
     pub causes: Vec<Cause>,
     /// Every action that is not identical, root causes first, in dependency order.
-    pub actions: Vec<ActionReport>,
+    pub actions: Vec<ActionDiff>,
     pub notes: Vec<String>,
     /// At least one side's build failed, so some actions may be missing.
     pub partial: bool,
 }
 
-impl Report {
+impl Comparison {
     /// Categories present among the causes.
     pub fn categories(&self) -> Vec<Category> {
         let mut cats: Vec<Category> = self.causes.iter().map(|c| c.category).collect();

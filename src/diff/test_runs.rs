@@ -5,8 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use super::Category;
-use super::classify::{CauseSeed, Item, ItemKind};
+use super::class::Class;
+use super::classify::{CauseSeed, DepRef, Item, ItemKind};
+use super::tokens::list_tokens;
+use crate::model::Category;
 use crate::model::{InputDetail, InputOp, StatInfo, TestCache, TestInput, TestRun};
 
 /// The comparison of one tested package.
@@ -30,10 +32,6 @@ pub enum Side {
 /// Compares the test caches of two logs, package by package. Packages whose results would be
 /// reused produce no entry.
 pub fn compare(a: &TestCache, b: &TestCache) -> Vec<TestEntry> {
-    let mut out = Vec::new();
-    // Caching disabled for the whole run on one or both sides (`-count=1`, `-cpuprofile`, …).
-    let disabled = |c: &TestCache| c.disabled.join(" ");
-    let (da, db) = (disabled(a), disabled(b));
     fn runs(c: &TestCache) -> BTreeMap<String, &TestRun> {
         c.runs.iter().map(|r| (r.package.clone(), r)).collect()
     }
@@ -42,42 +40,9 @@ pub fn compare(a: &TestCache, b: &TestCache) -> Vec<TestEntry> {
     packages.sort();
     packages.dedup();
     if !a.disabled.is_empty() || !b.disabled.is_empty() {
-        if da != db {
-            let state = |s: String| {
-                Some(if s.is_empty() {
-                    "on".to_string()
-                } else {
-                    format!("off ({s})")
-                })
-            };
-            let (x, y) = (state(da), state(db));
-            // These lines name no package: every package tested on either side is affected.
-            for package in packages {
-                let seed =
-                    CauseSeed::plain(Category::TestFlags, "test caching", x.clone(), y.clone());
-                out.push(TestEntry {
-                    package: package.clone(),
-                    only: None,
-                    items: vec![Item {
-                        field: "test caching".into(),
-                        a: x.clone(),
-                        b: y.clone(),
-                        kind: ItemKind::Input(seed),
-                    }],
-                    binary_changed: false,
-                    a_id: ra
-                        .get(package)
-                        .and_then(|r| r.test_id)
-                        .map(|d| d.to_string()),
-                    b_id: rb
-                        .get(package)
-                        .and_then(|r| r.test_id)
-                        .map(|d| d.to_string()),
-                });
-            }
-        }
-        return out;
+        return caching_disabled(a, b, &packages, &ra, &rb);
     }
+    let mut out = Vec::new();
     for package in packages {
         let (x, y) = (ra.get(package), rb.get(package));
         let (Some(x), Some(y)) = (x, y) else {
@@ -91,65 +56,113 @@ pub fn compare(a: &TestCache, b: &TestCache) -> Vec<TestEntry> {
             });
             continue;
         };
-        let mut entry = TestEntry {
-            package: package.clone(),
-            only: None,
-            items: Vec::new(),
-            binary_changed: false,
-            a_id: x.test_id.map(|d| d.to_string()),
-            b_id: y.test_id.map(|d| d.to_string()),
-        };
-        if x.test_id != y.test_id {
-            if x.binary_id != y.binary_id {
-                entry.binary_changed = true;
-                entry.items.push(Item {
-                    field: "test binary".into(),
-                    a: x.binary_id.clone(),
-                    b: y.binary_id.clone(),
-                    kind: ItemKind::Dependency(super::classify::DepRef::Link(format!(
-                        "{package}.test"
-                    ))),
-                });
-            }
-            if x.args != y.args {
-                let (a, b) = (Some(x.args.join(" ")), Some(y.args.join(" ")));
-                let seed = CauseSeed::plain(
-                    Category::TestFlags,
-                    "cacheable test flags",
-                    a.clone(),
-                    b.clone(),
-                )
-                .with_tokens(super::tokens::list_tokens(Some(&x.args), Some(&y.args)));
-                entry.items.push(Item {
-                    field: "test flags".into(),
-                    a,
-                    b,
-                    kind: ItemKind::Input(seed),
-                });
-            }
-            if x.execcmd != y.execcmd {
-                let (a, b) = (Some(x.execcmd.join(" ")), Some(y.execcmd.join(" ")));
-                let seed = CauseSeed::plain(Category::TestFlags, "-exec", a.clone(), b.clone());
-                entry.items.push(Item {
-                    field: "execcmd".into(),
-                    a,
-                    b,
-                    kind: ItemKind::Input(seed),
-                });
-            }
-        } else if let (Some(ia), Some(ib)) = (x.inputs_id, y.inputs_id)
-            && ia != ib
-        {
-            entry.items = input_items(&x.inputs, &y.inputs);
-        }
-        if let Some(item) = rejected_input(x, y) {
-            entry.items.push(item);
-        }
-        if !entry.items.is_empty() || (x.test_id != y.test_id) {
-            out.push(entry);
-        }
+        out.extend(compare_runs(package, x, y));
     }
     out
+}
+
+/// Caching disabled for the whole run on one or both sides (`-count=1`, `-cpuprofile`, …):
+/// when the sides differ in that, every package tested on either side is affected (the lines
+/// name no package).
+fn caching_disabled(
+    a: &TestCache,
+    b: &TestCache,
+    packages: &[&String],
+    ra: &BTreeMap<String, &TestRun>,
+    rb: &BTreeMap<String, &TestRun>,
+) -> Vec<TestEntry> {
+    let (da, db) = (a.disabled.join(" "), b.disabled.join(" "));
+    if da == db {
+        return Vec::new();
+    }
+    let state = |s: String| {
+        Some(if s.is_empty() {
+            "on".to_string()
+        } else {
+            format!("off ({s})")
+        })
+    };
+    let (x, y) = (state(da), state(db));
+    let id = |runs: &BTreeMap<String, &TestRun>, package: &String| {
+        runs.get(package)
+            .and_then(|r| r.test_id)
+            .map(|d| d.to_string())
+    };
+    packages
+        .iter()
+        .map(|&package| TestEntry {
+            package: package.clone(),
+            only: None,
+            items: vec![Item {
+                field: "test caching".into(),
+                a: x.clone(),
+                b: y.clone(),
+                kind: ItemKind::Input(CauseSeed::plain(
+                    Category::TestFlags,
+                    Class::TestCaching,
+                    x.clone(),
+                    y.clone(),
+                )),
+            }],
+            binary_changed: false,
+            a_id: id(ra, package),
+            b_id: id(rb, package),
+        })
+        .collect()
+}
+
+/// One package tested on both sides: the first-level key (test binary and cacheable flags)
+/// differs, or else the inputs the test read; `None` when the result would be reused.
+fn compare_runs(package: &str, x: &TestRun, y: &TestRun) -> Option<TestEntry> {
+    let mut entry = TestEntry {
+        package: package.to_string(),
+        only: None,
+        items: Vec::new(),
+        binary_changed: false,
+        a_id: x.test_id.map(|d| d.to_string()),
+        b_id: y.test_id.map(|d| d.to_string()),
+    };
+    if x.test_id != y.test_id {
+        if x.binary_id != y.binary_id {
+            entry.binary_changed = true;
+            entry.items.push(Item {
+                field: "test binary".into(),
+                a: x.binary_id.clone(),
+                b: y.binary_id.clone(),
+                kind: ItemKind::Dependency(DepRef::Link(format!("{package}.test"))),
+            });
+        }
+        if x.args != y.args {
+            let (a, b) = (Some(x.args.join(" ")), Some(y.args.join(" ")));
+            let seed =
+                CauseSeed::plain(Category::TestFlags, Class::TestFlags, a.clone(), b.clone())
+                    .with_tokens(list_tokens(Some(&x.args), Some(&y.args)));
+            entry.items.push(Item {
+                field: "test flags".into(),
+                a,
+                b,
+                kind: ItemKind::Input(seed),
+            });
+        }
+        if x.execcmd != y.execcmd {
+            let (a, b) = (Some(x.execcmd.join(" ")), Some(y.execcmd.join(" ")));
+            let seed = CauseSeed::plain(Category::TestFlags, Class::Exec, a.clone(), b.clone());
+            entry.items.push(Item {
+                field: "execcmd".into(),
+                a,
+                b,
+                kind: ItemKind::Input(seed),
+            });
+        }
+    } else if let (Some(ia), Some(ib)) = (x.inputs_id, y.inputs_id)
+        && ia != ib
+    {
+        entry.items = input_items(&x.inputs, &y.inputs);
+    }
+    if let Some(item) = rejected_input(x, y) {
+        entry.items.push(item);
+    }
+    (!entry.items.is_empty() || (x.test_id != y.test_id)).then_some(entry)
 }
 
 /// A side whose test read a file `go test` refused to key on (modified within 2 s of the run)
@@ -162,9 +175,9 @@ fn rejected_input(x: &TestRun, y: &TestRun) -> Option<Item> {
         .iter()
         .any(|r| r.rejected.as_ref().is_some_and(|j| j.too_new()));
     let (category, class) = if too_new {
-        (Category::TestMtime, "input file too new")
+        (Category::TestMtime, Class::InputTooNew)
     } else {
-        (Category::TestFile, "input file rejected")
+        (Category::TestFile, Class::InputRejected)
     };
     let state = |r: &TestRun| {
         Some(match &r.rejected {
@@ -214,7 +227,7 @@ fn input_items(a: &[TestInput], b: &[TestInput]) -> Vec<Item> {
                 let y = only_b.remove(p);
                 let mut seed = CauseSeed::plain(
                     Category::AbsolutePath,
-                    "test input path",
+                    Class::TestInputPath,
                     Some(x.name.clone()),
                     Some(y.name.clone()),
                 );
@@ -243,7 +256,8 @@ fn input_items(a: &[TestInput], b: &[TestInput]) -> Vec<Item> {
                 Category::TestFile
             };
             let field = format!("{} {}", i.op.as_str(), i.name);
-            let seed = CauseSeed::plain(category, field.clone(), a.clone(), b.clone());
+            let class = Class::test_input(i.op, &i.name);
+            let seed = CauseSeed::plain(category, class, a.clone(), b.clone());
             items.push(Item {
                 field,
                 a,
@@ -283,11 +297,7 @@ fn changed_input(x: &TestInput, y: &TestInput) -> Item {
     };
     // GODEBUG is a test input from Go 1.23 on: a difference is usually the observer effect of
     // turning gocachehash on for one run only.
-    let class = if x.op == InputOp::Env && x.name == "GODEBUG" {
-        "env GODEBUG".to_string()
-    } else {
-        field.clone()
-    };
+    let class = Class::test_input(x.op, &x.name);
     let seed = CauseSeed::plain(category, class, a.clone(), b.clone());
     Item {
         field,

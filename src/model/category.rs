@@ -1,4 +1,6 @@
-//! The categories a root cause is filed under (kebab-case on the wire, exact spelling).
+//! The categories an input difference is filed under (kebab-case on the wire, exact spelling).
+//! Which category a key input belongs to is a fact about the input, so it lives in the model,
+//! below the comparison, the CI gate and the renderers that read it.
 
 use std::fmt;
 use std::str::FromStr;

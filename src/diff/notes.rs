@@ -1,0 +1,124 @@
+//! The comparison's notes: what was left out of it (lines in no action key, blocks not
+//! verified, actions on one side only, failed builds) and the observer effect of GODEBUG on
+//! test results.
+
+use std::collections::BTreeMap;
+
+use super::comparison::Summary;
+use crate::model::{BuildLog, Digest, InputOp, SideInfo};
+
+/// What was ignored and what could not be verified, in a sentence each.
+pub fn notes(
+    a: &BuildLog<'_>,
+    b: &BuildLog<'_>,
+    ia: &SideInfo,
+    ib: &SideInfo,
+    summary: &Summary,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut ignored: BTreeMap<&str, u64> = BTreeMap::new();
+    for log in [a, b] {
+        *ignored.entry("moduleIndex lines").or_default() += log.stats.module_index_lines;
+        *ignored.entry("subkeys").or_default() += log.subkeys.len() as u64;
+        *ignored.entry("file-hash lines").or_default() += log.file_hashes.len() as u64;
+        *ignored.entry("testcache lines").or_default() += log.test_cache.len() as u64;
+        *ignored
+            .entry("other blocks (gccCompilerID, test cache)")
+            .or_default() += log
+            .actions
+            .iter()
+            .filter(|x| !x.kind.keys_build_output())
+            .count() as u64;
+        *ignored
+            .entry("lines that are not gocachehash output")
+            .or_default() += log.stats.skipped_lines;
+    }
+    let work: usize = [a, b]
+        .iter()
+        .flat_map(|l| l.file_hashes.iter())
+        .filter(|h| h.path.contains("/go-build"))
+        .count();
+    let parts: Vec<String> = ignored
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(what, n)| format!("{n} {what}"))
+        .collect();
+    if !parts.is_empty() {
+        let mut s = format!("ignored (not in any action key): {}", parts.join(", "));
+        if work > 0 {
+            s.push_str(&format!("; {work} file-hash lines are $WORK temp paths"));
+        }
+        notes.push(s);
+    }
+    for (side, log, info) in [("A", a, ia), ("B", b, ib)] {
+        let unverified: Vec<String> = log
+            .actions
+            .iter()
+            .filter(|x| x.kind.keys_build_output() && !x.is_verified())
+            .map(|x| x.label())
+            .collect();
+        if !unverified.is_empty() {
+            let shown: Vec<&str> = unverified.iter().take(5).map(|s| s.as_str()).collect();
+            notes.push(format!(
+                "side {side} ({}): {} not verified by SHA-256, compared as reconstructed: {}{}",
+                info.label,
+                if unverified.len() == 1 {
+                    "1 block is".to_string()
+                } else {
+                    format!("{} blocks are", unverified.len())
+                },
+                shown.join(", "),
+                if unverified.len() > 5 { ", …" } else { "" }
+            ));
+        }
+        if info.exit_status.is_some_and(|s| s != 0) {
+            notes.push(format!(
+                "side {side} ({}): the go command failed (exit {}); the comparison covers only what it hashed",
+                info.label,
+                info.exit_status.unwrap_or_default()
+            ));
+        }
+    }
+    if summary.only_a + summary.only_b > 0 {
+        notes.push(format!(
+            "{} actions only in A and {} only in B (the two builds did not build the same set of packages)",
+            summary.only_a, summary.only_b
+        ));
+    }
+    notes.extend(observer_effect(a, b));
+    notes
+}
+
+/// Since Go 1.23 the value of GODEBUG is a test input, so a run with GODEBUG=gocachehash=1
+/// and one without it never share test results: warn when the sides differ in that way.
+fn observer_effect(a: &BuildLog<'_>, b: &BuildLog<'_>) -> Vec<String> {
+    let mut notes = Vec::new();
+    let hashed = |l: &BuildLog<'_>| l.stats.hash_lines > 0;
+    let tested = |l: &BuildLog<'_>| !l.tests.runs.is_empty();
+    if (tested(a) || tested(b)) && hashed(a) != hashed(b) {
+        notes.push(
+            "one side was run with GODEBUG=gocachehash=1 and the other without: since Go 1.23 \
+             GODEBUG is a test input, so their test results never match (the observer effect); \
+             compare runs made with the same GODEBUG"
+                .to_string(),
+        );
+    }
+    let godebug = |l: &BuildLog<'_>| -> Option<Digest> {
+        l.tests
+            .runs
+            .iter()
+            .flat_map(|r| r.inputs.iter())
+            .find(|i| i.op == InputOp::Env && i.name == "GODEBUG")
+            .map(|i| i.hash)
+    };
+    if let (Some(x), Some(y)) = (godebug(a), godebug(b))
+        && x != y
+    {
+        notes.push(
+            "the two sides ran tests with different GODEBUG values: since Go 1.23 GODEBUG is a \
+             test input, so this alone changes every test key (gocachehash=1 itself counts)"
+                .to_string(),
+        );
+    }
+    notes
+}

@@ -1,0 +1,86 @@
+//! The dependency order of the compared actions: dependencies first, so the first divergent
+//! action of a chain comes first in the report.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use rustc_hash::FxHashMap;
+
+use crate::model::{Action, ActionKind, Input};
+
+/// A topological order of the pairs (dependencies first), ties broken by A's log order: the
+/// first divergent action of a chain comes first.
+pub fn dependency_order(
+    pairs: &[(Option<usize>, Option<usize>)],
+    acts_a: &[&Action<'_>],
+    acts_b: &[&Action<'_>],
+) -> Vec<usize> {
+    let act = |p: &(Option<usize>, Option<usize>)| -> &Action<'_> {
+        p.0.map(|i| acts_a[i])
+            .or(p.1.map(|i| acts_b[i]))
+            .expect("one side")
+    };
+    let mut by_pkg: FxHashMap<(ActionKind, &str), Vec<usize>> = FxHashMap::default();
+    for (i, p) in pairs.iter().enumerate() {
+        if let Some(pkg) = act(p).package() {
+            by_pkg.entry((act(p).kind, pkg)).or_default().push(i);
+        }
+    }
+    let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pairs.len()];
+    for (i, p) in pairs.iter().enumerate() {
+        for side in [p.0.map(|x| acts_a[x]), p.1.map(|x| acts_b[x])]
+            .into_iter()
+            .flatten()
+        {
+            for input in side.inputs() {
+                let target =
+                    if let Input::Import { path, .. } | Input::PackageFile { path, .. } = input {
+                        (ActionKind::Build, path.as_ref())
+                    } else if let Input::VetOut { path, .. } = input {
+                        (ActionKind::Vet, path.as_ref())
+                    } else if let Input::VetPkg(_) = input {
+                        (
+                            ActionKind::Build,
+                            side.subject.as_deref().unwrap_or_default(),
+                        )
+                    } else {
+                        continue;
+                    };
+                for &d in by_pkg.get(&target).into_iter().flatten() {
+                    if d != i {
+                        deps[i].insert(d);
+                    }
+                }
+            }
+        }
+    }
+    // Kahn's algorithm; ready actions taken in pair order (A's log order).
+    let mut indegree: Vec<usize> = deps.iter().map(|d| d.len()).collect();
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); pairs.len()];
+    for (i, d) in deps.iter().enumerate() {
+        for &x in d {
+            dependents[x].push(i);
+        }
+    }
+    let mut ready: BTreeSet<usize> = (0..pairs.len()).filter(|&i| indegree[i] == 0).collect();
+    let mut order = vec![usize::MAX; pairs.len()];
+    let mut next = 0;
+    while let Some(i) = ready.pop_first() {
+        order[i] = next;
+        next += 1;
+        for &d in &dependents[i] {
+            indegree[d] -= 1;
+            if indegree[d] == 0 {
+                ready.insert(d);
+            }
+        }
+    }
+    // A cycle cannot happen in a real build; keep any leftovers in pair order.
+    let mut rest: VecDeque<usize> = (0..pairs.len())
+        .filter(|&i| order[i] == usize::MAX)
+        .collect();
+    while let Some(i) = rest.pop_front() {
+        order[i] = next;
+        next += 1;
+    }
+    order
+}

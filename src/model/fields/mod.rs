@@ -1,0 +1,27 @@
+//! The field tables: one entry per kind of line `cmd/go` writes into a hash, per block kind,
+//! holding everything whymiss knows about it — how the line is recognised and read, where Go
+//! writes it and whether it always does, how a difference in it is classified, and what
+//! `explain` says about it. The demultiplexer, the parser, the comparison and `explain` all read
+//! these tables; adding a field Go writes is one entry here (and, for a new shape of value, one
+//! [`Input`](super::Input) variant). See `docs/architecture.md`.
+
+mod compile;
+mod gcc;
+mod grammar;
+mod link;
+mod pgo;
+mod shared;
+mod spec;
+mod tables;
+mod test;
+mod vet;
+
+pub use compile::COMPILE;
+pub use gcc::GCC;
+pub use grammar::{Grammar, Reader};
+pub use link::LINK;
+pub use pgo::PGO;
+pub use spec::{About, Compare, Cut, Explain, FieldSpec, Key, Match, Order, Origin, Portability};
+pub use tables::{Finder, UNKNOWN, lookup, table};
+pub use test::{COVERMETA, GETENV, STAT, TEST_INPUTS, TEST_RESULT, TESTMAIN};
+pub use vet::VET;
