@@ -3,6 +3,7 @@
 //! The pipeline is run (`go`) → parse → model → diff → report. [`run`] executes one resolved
 //! command and writes its output; `main.rs` only maps the outcome to an exit status.
 
+pub mod cacheprog;
 pub mod cli;
 pub mod demo;
 pub mod diff;
