@@ -1,5 +1,6 @@
 //! Integration tests: the `whymiss` binary on real logs from `corpus/` and on real builds.
 
+mod cacheprog;
 mod compare;
 mod corpus;
 mod demo;
