@@ -5,7 +5,9 @@
 //! without whymiss.
 
 use std::ffi::OsString;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use super::event::EventLog;
 use super::proxy::run_proxy;
@@ -87,11 +89,19 @@ pub fn proxy_main<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
     let log = match EventLog::open(&args.events) {
         Ok(l) => l,
         Err(e) => {
+            // Recording must never break the user's cache: hand the pipes to their program.
             eprintln!(
-                "whymiss {PROXY_SUBCOMMAND}: cannot open {}: {e}",
+                "whymiss {PROXY_SUBCOMMAND}: cannot open {}: {e}; running the cache program unobserved",
                 args.events.display()
             );
-            return 2;
+            let err = Command::new(&args.program[0])
+                .args(&args.program[1..])
+                .exec();
+            eprintln!(
+                "whymiss {PROXY_SUBCOMMAND}: cannot start the cache program {:?}: {err}",
+                args.program[0]
+            );
+            return 1;
         }
     };
     match run_proxy(&args.program, &log) {

@@ -33,11 +33,6 @@ pub enum ProxyError {
         program: String,
         source: std::io::Error,
     },
-    #[error("cannot write the events file {path}: {source}")]
-    Events {
-        path: String,
-        source: std::io::Error,
-    },
     #[error("relaying to the cache program: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -71,17 +66,13 @@ pub fn run_proxy(program: &[String], log: &EventLog) -> Result<i32, ProxyError> 
         source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "no program given"),
     })?;
     let pid = std::process::id();
-    let events_err = |source| ProxyError::Events {
-        path: log.path().display().to_string(),
-        source,
-    };
-    log.write(&Event::Start {
+    // Events are best effort from here on: a full disk must not break the user's build.
+    let _ = log.write(&Event::Start {
         pid,
         go_pid: std::os::unix::process::parent_id(),
         program: program.to_vec(),
         unix_ms: unix_ms(),
-    })
-    .map_err(events_err)?;
+    });
     let mut child = Command::new(name)
         .args(args)
         .stdin(Stdio::piped())

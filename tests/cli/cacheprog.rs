@@ -299,3 +299,52 @@ fn cacheprog_proxy_under_go_1_27() {
 fn cacheprog_proxy_under_go_1_26() {
     proxy_under_real_go("1.26.6");
 }
+
+/// `whymiss cacheprog-proxy ARGS` with `input` on stdin.
+fn proxy_with_input(args: &[&str], input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_whymiss"))
+        .arg("cacheprog-proxy")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn cacheprog_proxy_runs_the_program_unobserved_when_it_cannot_record() {
+    let input = b"{\"ID\":1,\"Command\":\"get\"}\n";
+    let out = proxy_with_input(
+        &[
+            "--events",
+            "/nonexistent-whymiss-dir/events.jsonl",
+            "--",
+            "cat",
+        ],
+        input,
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(out.stdout, input, "the program still gets go's bytes");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "whymiss cacheprog-proxy: cannot open /nonexistent-whymiss-dir/events.jsonl"
+        ) && stderr.contains("running the cache program unobserved"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn cacheprog_proxy_bad_arguments_exit_2() {
+    let out = proxy_with_input(&["--events", "x.jsonl"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "whymiss cacheprog-proxy: missing `-- PROGRAM`\n"
+    );
+}
