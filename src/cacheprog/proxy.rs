@@ -93,7 +93,13 @@ pub fn run_proxy(program: &[String], log: &EventLog) -> Result<i32, ProxyError> 
         log,
     );
     let status = child.wait()?;
-    let stats = relayed?;
+    let stats = match relayed {
+        // go went away (killed, Ctrl-C): nothing left to relay, and nothing worth a message.
+        Err(ProxyError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            RelayStats::default()
+        }
+        other => other?,
+    };
     // The end line is best effort: the relay itself already succeeded.
     let _ = log.write(&Event::End {
         pid,
@@ -138,7 +144,11 @@ where
     let down = relay_responses(child_out, go_out, &pending, log, pid, started);
     // Normally go has closed its side by now (after "close"); if not, the program went first.
     if up.is_finished() {
-        up.join().expect("request relay thread")?;
+        match up.join().expect("request relay thread") {
+            // The program closed its stdin early: the answers side says what happened.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other?,
+        }
     }
     let mut stats = down?;
     stats.requests = counts[0].load(Ordering::Relaxed);
