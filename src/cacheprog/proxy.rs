@@ -46,6 +46,9 @@ pub struct RelayStats {
     pub response_bytes: u64,
     /// Events that could not be written (the relay goes on without them).
     pub lost_events: u64,
+    /// The program's side ended while go's was still open: go is still waiting, and only this
+    /// process exiting (closing its stdout) tells it.
+    pub go_side_open: bool,
 }
 
 /// A request waiting for its answer.
@@ -92,13 +95,28 @@ pub fn run_proxy(program: &[String], log: &EventLog) -> Result<i32, ProxyError> 
         child_out,
         log,
     );
-    let status = child.wait()?;
     let stats = match relayed {
         // go went away (killed, Ctrl-C): nothing left to relay, and nothing worth a message.
         Err(ProxyError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
             RelayStats::default()
         }
         other => other?,
+    };
+    // A program that closed its stdout but lives on would hold go (and us) forever: go is told
+    // only by this process's exit, so don't wait for the program then.
+    let status = if stats.go_side_open {
+        child.try_wait()?
+    } else {
+        Some(child.wait()?)
+    };
+    let Some(status) = status else {
+        let _ = log.write(&Event::End {
+            pid,
+            status: None,
+            requests: stats.requests,
+            unix_ms: unix_ms(),
+        });
+        return Ok(1);
     };
     // The end line is best effort: the relay itself already succeeded.
     let _ = log.write(&Event::End {
@@ -142,8 +160,14 @@ where
             .spawn(move || relay_requests(go_in, child_in, &pending, &counts))?
     };
     let down = relay_responses(child_out, go_out, &pending, log, pid, started);
-    // Normally go has closed its side by now (after "close"); if not, the program went first.
-    if up.is_finished() {
+    // Normally go has closed its side by now (after "close"), or the request thread is about to
+    // notice; if it stays open, the program went first.
+    let deadline = Instant::now() + std::time::Duration::from_millis(200);
+    while !up.is_finished() && Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let go_side_open = !up.is_finished();
+    if !go_side_open {
         match up.join().expect("request relay thread") {
             // The program closed its stdin early: the answers side says what happened.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
@@ -151,6 +175,7 @@ where
         }
     }
     let mut stats = down?;
+    stats.go_side_open = go_side_open;
     stats.requests = counts[0].load(Ordering::Relaxed);
     stats.request_bytes = counts[1].load(Ordering::Relaxed);
     let mut left: Vec<(i64, Pending)> = pending

@@ -323,6 +323,7 @@ fn relay_is_byte_faithful_with_pipelined_requests_and_out_of_order_answers() {
         (stats.requests, stats.responses, stats.lost_events),
         (4, 5, 0)
     );
+    assert!(!stats.go_side_open, "go closed first");
     assert!(matches!(&events[0], Event::Hello { known_commands, .. } if known_commands.len() == 3));
     let r = requests(&events);
     let hex1 = "01".repeat(32);
@@ -428,9 +429,9 @@ fn relay_records_errors_as_go_reads_them() {
 #[test]
 fn relay_ends_when_the_program_dies_while_go_still_talks() {
     // go keeps its side open (it would wait for answers); the relay must still return.
-    let (keep_open, events) = {
+    let (keep_open, stats, events) = {
         let mut keep = None;
-        let (_, events) = with_relay(|mut w| {
+        let (stats, events) = with_relay(|mut w| {
             w.go_send
                 .write_all(
                     format!("{{\"ID\":1,\"Command\":\"get\",\"ActionID\":\"{AID1}\"}}\n")
@@ -445,9 +446,10 @@ fn relay_ends_when_the_program_dies_while_go_still_talks() {
             w.go_recv.read_to_end(&mut rest).unwrap();
             assert!(rest.is_empty(), "go sees the end of the answers");
         });
-        (keep, events)
+        (keep, stats, events)
     };
     drop(keep_open);
+    assert!(stats.go_side_open);
     let r = requests(&events);
     assert_eq!(r.len(), 1);
     assert_eq!((r[0].id, r[0].outcome), (1, Outcome::Unanswered));
