@@ -3,6 +3,7 @@
 //! The pipeline is run (`go`) → parse → model → diff → report. [`run`] dispatches one resolved
 //! command to its module in [`cmd`]; `main.rs` only maps the outcome to an exit status.
 
+pub mod cacheprog;
 pub mod cli;
 pub mod cmd;
 pub mod demo;

@@ -8,6 +8,12 @@ use whymiss::cli::Cli;
 use whymiss::{Error, Outcome};
 
 fn main() -> ExitCode {
+    // The hidden GOCACHEPROG proxy (`whymiss record` sets it up): go starts it, not a user, so
+    // it bypasses the CLI.
+    let mut args = std::env::args_os().skip(1);
+    if args.next().as_deref() == Some(whymiss::cacheprog::PROXY_SUBCOMMAND.as_ref()) {
+        return ExitCode::from(whymiss::cacheprog::proxy_main(args).clamp(0, 255) as u8);
+    }
     let result = Cli::parse().into_config().and_then(|config| {
         let stdout = std::io::stdout();
         let mut out = BufWriter::new(stdout.lock());

@@ -75,7 +75,9 @@ pub fn classify(line: &[u8]) -> Result<Line<'_>, Malformed> {
     Ok(Line::Other)
 }
 
-/// Dispatches a `HASH[` line: result first, then input, then open (reference §2, disambiguation).
+/// Dispatches a `HASH[` line: result first, then input, then open: an input line always ends in
+/// `"` and a result never does (cmd/go/internal/cache/hash.go, `(*Hash).Write` prints `%q`,
+/// `(*Hash).Sum` prints `%x`).
 fn block_line(line: &[u8]) -> Result<Line<'_>, &'static str> {
     if let Ok((_, l)) = result(line) {
         return Ok(l);

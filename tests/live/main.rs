@@ -4,6 +4,7 @@
 //! fail (never skip) when a toolchain is missing: `scripts/install-go.sh` installs them. The
 //! tier without Go is `tests/offline`.
 
+mod cacheprog;
 mod capture_pairs;
 mod demo;
 mod live;
