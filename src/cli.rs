@@ -28,8 +28,9 @@ Without a subcommand, whymiss checks whether the current module's build cache wo
 on another machine: it builds the packages here and in a temporary copy of the module at another
 absolute path (another checkout, CI agent or container), and explains any difference.
 
-Exit status: 0 the keys are the same, 1 they differ, 2 trouble (bad input, go failed),
-130 interrupted (128 + the signal).";
+Exit status: 0 the keys are the same, 1 they differ (or some actions were built on one side
+only), 2 trouble (bad input, go failed, a comparison that cannot be trusted), 130 interrupted
+(128 + the signal).";
 
 const MAIN_EXAMPLES: &str = "\
 Examples:

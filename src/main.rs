@@ -18,12 +18,18 @@ fn main() -> ExitCode {
         let stdout = std::io::stdout();
         let mut out = BufWriter::new(stdout.lock());
         let outcome = whymiss::run(&config, &mut out)?;
-        out.flush().map_err(Error::Output)?;
-        Ok(outcome)
+        match out.flush() {
+            // The reader is gone (`| head`); the verdict still decides the exit status.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output(e)),
+            Ok(()) | Err(_) => Ok(outcome),
+        }
     });
     match result {
         Ok(outcome) => {
-            if let Outcome::Partial(message) | Outcome::Unexpected(message) = &outcome {
+            if let Outcome::Partial(message)
+            | Outcome::Inconclusive(message)
+            | Outcome::Unexpected(message) = &outcome
+            {
                 eprintln!("whymiss: {}", whymiss::report::escape(message));
             }
             ExitCode::from(outcome.exit_code() as u8)

@@ -23,12 +23,7 @@ pub fn run(
     let (fa, fb) = load::read_pair(a, b, max_log_size)?;
     let (la, lb) = load::parse_pair(&fa, &fb)?;
     let result = diff::compare(&la, &lb, fa.info_for(&la), fb.info_for(&lb));
-    let outcome = write_comparison(out, &result, output, styles)?;
-    Ok(if result.partial {
-        Outcome::Partial("a capture records a failed go command; the comparison is partial".into())
-    } else {
-        outcome
-    })
+    write_comparison(out, &result, output, styles)
 }
 
 /// Renders a comparison and maps it to an outcome through the gate.
@@ -49,6 +44,16 @@ pub(super) fn write_comparison(
         ),
         Format::Json => report::json::write_report(out, result, &output.gate, &decision),
     }
-    .map_err(Error::Output)?;
-    Ok(Outcome::of_gate(decision.exit_code))
+    .or_else(quiet_broken_pipe)?;
+    Ok(Outcome::of_decision(&decision))
+}
+
+/// A reader that closes the pipe early (`| head`) does not change the exit status: the verdict
+/// decides it, whatever was written.
+pub(super) fn quiet_broken_pipe(e: std::io::Error) -> Result<(), Error> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(Error::Output(e))
+    }
 }

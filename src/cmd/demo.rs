@@ -40,12 +40,12 @@ pub fn run(
         Format::Text => render::write_text(out, &demo, &decision, output.all, styles),
         Format::Json => render::write_json(out, &demo, &output.gate, &decision),
     }
-    .map_err(Error::Output)?;
+    .or_else(super::compare::quiet_broken_pipe)?;
     Ok(if let Some(failed) = demo.failed {
         Outcome::Partial(format!("{failed}; the comparison above is partial"))
     } else if !demo.check.met {
         Outcome::Unexpected(render::unmet_message(&demo))
     } else {
-        Outcome::of_gate(decision.exit_code)
+        Outcome::of_decision(&decision)
     })
 }

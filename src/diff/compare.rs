@@ -12,13 +12,14 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::causes::{self, ActionItems, SideFacts};
 use super::class::Class;
 use super::classify::{self, CauseSeed, DepRef, Item, ItemKind};
-use super::comparison::{ActionDiff, Cause, Comparison, Difference, Status, Summary, Verdict};
+use super::comparison::{ActionDiff, Cause, Comparison, Difference, Status, Summary};
+use super::doubts;
 use super::matching;
 use super::notes::notes;
 use super::order::dependency_order;
 use super::settings::setting_diffs;
 use super::test_runs::{self, Side};
-use crate::model::{Action, ActionKind, BuildLog, Category, Input, SideInfo};
+use crate::model::{Action, ActionKind, BuildLog, Category, Input, SideInfo, Verification};
 
 /// Compares two parsed logs. `a` and `b` describe how each was produced (labels, settings).
 pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideInfo) -> Comparison {
@@ -45,7 +46,17 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
         .collect();
     let statuses: Vec<Option<Status>> = entries
         .iter()
-        .map(|e| e.only.or_else(|| e.items.as_deref().map(status_of)))
+        .map(|e| {
+            e.only.or_else(|| {
+                e.items.as_deref().map(|items| {
+                    if e.unproven {
+                        Status::Unproven
+                    } else {
+                        status_of(items)
+                    }
+                })
+            })
+        })
         .collect();
     let facts = SideFacts {
         go_minor: go_minor(log_a.go_version()),
@@ -55,11 +66,26 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
     let actions = action_diffs(&entries, &statuses, &order, &assignment);
     let summary = summarize(&entries, &statuses);
 
-    let verdict = if summary.differ > 0 {
-        Verdict::Differ
-    } else {
-        Verdict::Same
-    };
+    let unproven: Vec<String> = actions
+        .iter()
+        .filter(|x| x.status == Status::Unproven)
+        .map(|x| x.label.clone())
+        .collect();
+    let doubts = doubts::doubts(
+        &doubts::SideFacts {
+            log: log_a,
+            info: &a,
+            actions: acts_a.len(),
+        },
+        &doubts::SideFacts {
+            log: log_b,
+            info: &b,
+            actions: acts_b.len(),
+        },
+        &summary,
+        unproven,
+    );
+    let verdict = doubts::verdict(&doubts, &summary);
     let settings = setting_diffs(&a, &b);
     let notes = notes(log_a, log_b, &a, &b, &summary);
     let partial = a.exit_status.is_some_and(|s| s != 0) || b.exit_status.is_some_and(|s| s != 0);
@@ -67,6 +93,7 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
         a,
         b,
         verdict,
+        doubts,
         summary,
         settings,
         causes,
@@ -116,6 +143,8 @@ struct Entry {
     a_id: Option<String>,
     b_id: Option<String>,
     unverified: bool,
+    /// The keys differ as printed, but a side's block is not proven: its items make no cause.
+    unproven: bool,
     /// `None` when identical.
     items: Option<Vec<Item>>,
     /// Indices of the differing entries whose output changed this one's inputs.
@@ -133,17 +162,22 @@ fn pair_entries(pairs: &Pairs<'_, '_>) -> Vec<Entry> {
     let mut entries = Vec::with_capacity(pairs.len());
     for (x, y) in pairs.iter() {
         let act = x.or(y).expect("one side");
+        let mut unproven = false;
         let items = match (x, y) {
+            // The same printed ID is the same key, whatever the lines say (Go printed both).
+            (Some(x), Some(y)) if x.id.is_some() && x.id == y.id => None,
             (Some(x), Some(y)) => {
-                if x.id.is_some() && x.id == y.id && x.is_verified() && y.is_verified() {
-                    None
-                } else {
-                    let mut found = classify::compare_actions(x, y);
-                    if found.is_empty() && x.id != y.id {
-                        found.push(order_item(x, y));
-                    }
-                    (!found.is_empty()).then_some(found)
+                let mut found = classify::compare_actions(x, y);
+                if !(x.is_verified() && y.is_verified()) {
+                    // The IDs differ (or one is missing) and a side's lines are not proven by
+                    // its SHA-256: what the lines say differs may be an artefact of the broken
+                    // block, so it is shown but makes no cause.
+                    unproven = true;
+                    found.push(result_item(x, y));
+                } else if found.is_empty() {
+                    found.push(order_item(x, y));
                 }
+                Some(found)
             }
             (Some(_), None) | (None, Some(_)) | (None, None) => None,
         };
@@ -160,6 +194,7 @@ fn pair_entries(pairs: &Pairs<'_, '_>) -> Vec<Entry> {
             a_id: x.and_then(|a| a.id).map(|d| d.to_string()),
             b_id: y.and_then(|a| a.id).map(|d| d.to_string()),
             unverified: x.is_some_and(|a| !a.is_verified()) || y.is_some_and(|a| !a.is_verified()),
+            unproven,
             items,
             caused_by: Vec::new(),
         });
@@ -211,6 +246,7 @@ fn test_entries(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>) -> Vec<Entry> {
                 a_id: t.a_id,
                 b_id: t.b_id,
                 unverified: false,
+                unproven: false,
                 items: (!t.items.is_empty()).then_some(t.items),
                 caused_by: Vec::new(),
             }
@@ -290,7 +326,7 @@ type Assignment = Vec<Vec<Option<usize>>>;
 /// assignment has a row per entry (empty for identical ones).
 fn group_causes(entries: &[Entry], order: &[usize], facts: &SideFacts) -> (Vec<Cause>, Assignment) {
     let differing: Vec<usize> = (0..entries.len())
-        .filter(|&i| entries[i].items.is_some())
+        .filter(|&i| entries[i].items.is_some() && !entries[i].unproven)
         .collect();
     let action_items: Vec<ActionItems<'_>> = differing
         .iter()
@@ -302,7 +338,11 @@ fn group_causes(entries: &[Entry], order: &[usize], facts: &SideFacts) -> (Vec<C
         })
         .collect();
     let (causes, rows) = causes::group(&action_items, facts);
-    let mut assignment: Assignment = vec![Vec::new(); entries.len()];
+    // Entries without causes (unproven ones) list their items with no cause.
+    let mut assignment: Assignment = entries
+        .iter()
+        .map(|e| vec![None; e.items.as_ref().map_or(0, Vec::len)])
+        .collect();
     for (i, row) in differing.into_iter().zip(rows) {
         assignment[i] = row;
     }
@@ -369,6 +409,7 @@ fn summarize(entries: &[Entry], statuses: &[Option<Status>]) -> Summary {
                     Status::RootCause => summary.root_cause += 1,
                     Status::KnockOn => summary.knock_on += 1,
                     Status::Nondeterministic => summary.nondeterministic += 1,
+                    Status::Unproven => summary.unproven += 1,
                     Status::OnlyA | Status::OnlyB => {}
                 }
             }
@@ -388,6 +429,31 @@ fn nondeterministic_seed(pkg: &str, item: &Item, absent: bool) -> CauseSeed {
         item.a.clone(),
         item.b.clone(),
     )
+}
+
+/// The printed results of a pair whose keys are not proven on both sides: what is known to
+/// differ.
+fn result_item(x: &Action<'_>, y: &Action<'_>) -> Item {
+    let shown = |a: &Action<'_>| {
+        Some(match (a.id, &a.verification) {
+            (Some(id), Verification::Verified) => id.to_string(),
+            (Some(id), Verification::Unverified(why)) => format!("{id} (not proven: {why})"),
+            (None, Verification::Verified) => "no result".to_string(),
+            (None, Verification::Unverified(why)) => format!("no result ({why})"),
+        })
+    };
+    let (a, b) = (shown(x), shown(y));
+    Item {
+        field: "result".into(),
+        a: a.clone(),
+        b: b.clone(),
+        kind: ItemKind::Input(CauseSeed::plain(
+            Category::Other,
+            Class::Field("result".into()),
+            a,
+            b,
+        )),
+    }
 }
 
 /// Same lines, different ID: the lines are in another order (Go hashes them in order).

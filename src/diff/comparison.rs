@@ -5,12 +5,129 @@ use serde::Serialize;
 use crate::model::Category;
 use crate::model::SideInfo;
 
-/// Are the compared keys the same?
+/// What the comparison says about the cache. The exit status is the verdict's, through the
+/// gate ([`super::gate::Gate::decide`]): 0 same, 1 differ or unmatched, 2 inconclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
+    /// Every action was built on both sides, with the same key: the cache would hit.
     Same,
+    /// At least one action built on both sides has another key (proven by the printed IDs).
     Differ,
+    /// The keys of the actions built on both sides match, but some actions were built on one
+    /// side only, so one side's cache cannot answer for them.
+    Unmatched,
+    /// The comparison cannot be trusted: [`Comparison::doubts`] says why.
+    Inconclusive,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Same => "same",
+            Verdict::Differ => "differ",
+            Verdict::Unmatched => "unmatched",
+            Verdict::Inconclusive => "inconclusive",
+        }
+    }
+}
+
+/// One side of a comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Side {
+    A,
+    B,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::A => "A",
+            Side::B => "B",
+        }
+    }
+}
+
+/// The go command a log is of, as far as a comparison needs to tell: commands whose keys are
+/// not meant to match (`go vet` and `go test` compile main packages as libraries, `go run`
+/// drops debug information).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GoCommand {
+    /// `go build`, `go install`.
+    Build,
+    /// `go run`.
+    Run,
+    /// `go test` (also `go test -c`).
+    Test,
+    /// `go vet`.
+    Vet,
+    /// `go list` (`-export`, `-test`).
+    List,
+}
+
+impl GoCommand {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GoCommand::Build => "go build",
+            GoCommand::Run => "go run",
+            GoCommand::Test => "go test",
+            GoCommand::Vet => "go vet",
+            GoCommand::List => "go list",
+        }
+    }
+}
+
+/// Why a comparison cannot be trusted: each makes the verdict [`Verdict::Inconclusive`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doubt {
+    pub kind: DoubtKind,
+    /// One line saying what is wrong and what to do, naming the side by its label.
+    pub message: String,
+}
+
+/// What kind of doubt, for code that branches on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DoubtKind {
+    /// The side's go command failed, so it may not have hashed every action it would have.
+    BuildFailed { side: Side, status: i32 },
+    /// The side's log holds no compile, link or vet key.
+    NoActions { side: Side },
+    /// No action was built on both sides.
+    NothingInCommon,
+    /// The logs are of different go commands, whose keys are not meant to match.
+    DifferentCommands { a: GoCommand, b: GoCommand },
+    /// Actions whose keys differ as printed, but whose blocks are not proven by their SHA-256
+    /// (a corrupt or edited log, a block without its result), and nothing proven differs.
+    Unproven { actions: Vec<String> },
+    /// The test-result keys differ, but the logs do not say of which tested package (no
+    /// `testcache:` lines, and the blocks cannot be traced to a test binary).
+    TestsUnattributed,
+}
+
+impl DoubtKind {
+    /// The kind's name on the wire (kebab-case).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DoubtKind::BuildFailed { .. } => "build-failed",
+            DoubtKind::NoActions { .. } => "no-actions",
+            DoubtKind::NothingInCommon => "nothing-in-common",
+            DoubtKind::DifferentCommands { .. } => "different-commands",
+            DoubtKind::Unproven { .. } => "unproven",
+            DoubtKind::TestsUnattributed => "tests-unattributed",
+        }
+    }
+
+    /// The side the doubt is about, when it is about one.
+    pub fn side(&self) -> Option<Side> {
+        match self {
+            DoubtKind::BuildFailed { side, .. } | DoubtKind::NoActions { side } => Some(*side),
+            DoubtKind::NothingInCommon
+            | DoubtKind::DifferentCommands { .. }
+            | DoubtKind::Unproven { .. }
+            | DoubtKind::TestsUnattributed => None,
+        }
+    }
 }
 
 /// How an action's key relates to the other side's.
@@ -25,6 +142,9 @@ pub enum Status {
     Nondeterministic,
     OnlyA,
     OnlyB,
+    /// The printed IDs differ (or one is missing), but a side's block is not proven by its
+    /// SHA-256, so what differs is not known: its lines give no cause.
+    Unproven,
 }
 
 impl Status {
@@ -35,6 +155,7 @@ impl Status {
             Status::Nondeterministic => "nondeterministic",
             Status::OnlyA => "only-a",
             Status::OnlyB => "only-b",
+            Status::Unproven => "unproven",
         }
     }
 }
@@ -110,18 +231,23 @@ pub struct ActionDiff {
     pub unverified: bool,
 }
 
-/// Counts for the headline.
+/// Counts for the headline, all of actions (a cause may touch several actions; the number of
+/// causes is `Comparison::causes.len()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Summary {
-    /// Actions present on both sides.
+    /// Actions present on both sides: `same` + `differ`.
     pub compared: usize,
     pub same: usize,
+    /// `root_cause` + `knock_on` + `nondeterministic` + `unproven`.
     pub differ: usize,
     pub only_a: usize,
     pub only_b: usize,
+    /// Actions with an input of their own that differs.
     pub root_cause: usize,
     pub knock_on: usize,
     pub nondeterministic: usize,
+    /// Actions whose printed IDs differ but whose blocks are not proven.
+    pub unproven: usize,
 }
 
 /// A setting that differs between how the two sides were produced (from live runs or capture
@@ -139,6 +265,8 @@ pub struct Comparison {
     pub a: SideInfo,
     pub b: SideInfo,
     pub verdict: Verdict,
+    /// Why the verdict is inconclusive (empty otherwise).
+    pub doubts: Vec<Doubt>,
     pub summary: Summary,
     /// Settings that differ between the sides, shown first.
     pub settings: Vec<SettingDiff>,

@@ -7,6 +7,7 @@ mod class;
 mod classify;
 mod compare;
 mod comparison;
+mod doubts;
 pub mod gate;
 mod knowledge;
 mod matching;
@@ -20,7 +21,7 @@ mod tokens;
 pub use crate::model::Category;
 pub use compare::compare;
 pub use comparison::{
-    ActionDiff, Cause, Comparison, Difference, SettingDiff, Status, Summary, Token, TokenSide,
-    Verdict,
+    ActionDiff, Cause, Comparison, Difference, Doubt, DoubtKind, GoCommand, SettingDiff, Side,
+    Status, Summary, Token, TokenSide, Verdict,
 };
 pub use tokens::changed_with_context;

@@ -1,6 +1,6 @@
 //! The comparison's notes: what was left out of it (lines in no action key, blocks not
-//! verified, actions on one side only, failed builds) and the observer effect of GODEBUG on
-//! test results.
+//! verified, actions on one side only) and the observer effect of GODEBUG on test results. A
+//! failed build is a doubt of the verdict (`diff/doubts.rs`), not a note.
 
 use std::collections::BTreeMap;
 
@@ -69,13 +69,6 @@ pub fn notes(
                 },
                 shown.join(", "),
                 if unverified.len() > 5 { ", …" } else { "" }
-            ));
-        }
-        if info.exit_status.is_some_and(|s| s != 0) {
-            notes.push(format!(
-                "side {side} ({}): the go command failed (exit {}); the comparison covers only what it hashed",
-                info.label,
-                info.exit_status.unwrap_or_default()
             ));
         }
     }

@@ -185,6 +185,8 @@ fn check_line(c: &Check, s: &Styles) -> String {
         match c.verdict {
             crate::diff::Verdict::Same => "same keys".to_string(),
             crate::diff::Verdict::Differ => "keys that differ without a cause".to_string(),
+            crate::diff::Verdict::Unmatched => "actions built on one side only".to_string(),
+            crate::diff::Verdict::Inconclusive => "an inconclusive comparison".to_string(),
         }
     } else {
         names(&c.found).join(", ")
@@ -254,10 +256,7 @@ pub fn write_json(
         scenario: scenario_json(&demo.scenario),
         expected: expect_json(&c.expected),
         found: ExpectJson {
-            verdict: match c.verdict {
-                crate::diff::Verdict::Same => "same",
-                crate::diff::Verdict::Differ => "differ",
-            },
+            verdict: c.verdict.as_str(),
             categories: names(&c.found),
         },
         missing: names(&c.missing),

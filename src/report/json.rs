@@ -1,4 +1,4 @@
-//! The JSON report of a comparison (schema_version 1, documented in docs/json-schema.md). Built
+//! The JSON report of a comparison (schema_version 2, documented in docs/json-schema.md). Built
 //! from view structs of its own, so internal refactors never change the wire format; the JSON
 //! Schema in docs/report.schema.json is generated from the same structs ([`schema`], `whymiss
 //! schema`), and a test fails when the committed file differs from it.
@@ -13,12 +13,12 @@ use serde::Serialize;
 
 use super::SCHEMA_VERSION;
 use crate::diff::gate::{Decision, Gate};
-use crate::diff::{Category, Comparison, Status, TokenSide, Verdict};
+use crate::diff::{Category, Comparison, DoubtKind, Side, Status, TokenSide, Verdict};
 use crate::model::SideInfo;
 
 /// The document `whymiss compare --format json` (and `whymiss`, `whymiss diff` with --format
-/// json) writes. schema_version 1: fields may be added; none is renamed or removed without
-/// raising the version.
+/// json) writes. Within a schema_version fields may be added; none is renamed or removed
+/// without raising the version.
 #[derive(Serialize, JsonSchema)]
 #[schemars(title = "whymiss comparison report")]
 struct ReportJson<'r> {
@@ -27,6 +27,8 @@ struct ReportJson<'r> {
     #[schemars(schema_with = "kind_compare")]
     kind: &'static str,
     verdict: VerdictJson,
+    /// Why the verdict is `inconclusive` (empty otherwise).
+    doubts: Vec<DoubtJson<'r>>,
     a: SideJson<'r>,
     b: SideJson<'r>,
     summary: SummaryJson,
@@ -35,7 +37,7 @@ struct ReportJson<'r> {
     actions: Vec<ActionJson<'r>>,
     notes: &'r [String],
     partial: bool,
-    gate: GateJson,
+    gate: GateJson<'r>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -44,6 +46,38 @@ struct ReportJson<'r> {
 enum VerdictJson {
     Same,
     Differ,
+    Unmatched,
+    Inconclusive,
+}
+
+/// Why a comparison cannot be trusted.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "doubt")]
+struct DoubtJson<'r> {
+    kind: DoubtKindJson,
+    /// The side it is about, when it is about one.
+    side: Option<SideNameJson>,
+    #[schemars(length(min = 1))]
+    message: &'r str,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "doubt-kind")]
+#[serde(rename_all = "kebab-case")]
+enum DoubtKindJson {
+    BuildFailed,
+    NoActions,
+    NothingInCommon,
+    DifferentCommands,
+    Unproven,
+    TestsUnattributed,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "side-name")]
+enum SideNameJson {
+    A,
+    B,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -63,7 +97,8 @@ struct SideJson<'r> {
     error_tail: &'r [String],
 }
 
-/// `compared` = `same` + `differ`; `differ` = `root_cause` + `knock_on` + `nondeterministic`.
+/// Counts of actions (and, in `causes`, of causes): `compared` = `same` + `differ`; `differ` =
+/// `root_cause` + `knock_on` + `nondeterministic` + `unproven`.
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "summary")]
 struct SummaryJson {
@@ -72,9 +107,13 @@ struct SummaryJson {
     differ: usize,
     only_a: usize,
     only_b: usize,
+    /// Actions with an input of their own that differs (status `root-cause`).
     root_cause: usize,
     knock_on: usize,
     nondeterministic: usize,
+    unproven: usize,
+    /// The number of causes (the length of `causes`).
+    causes: usize,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -150,6 +189,7 @@ enum StatusJson {
     Nondeterministic,
     OnlyA,
     OnlyB,
+    Unproven,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -164,13 +204,17 @@ struct DifferenceJson<'r> {
 
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "gate")]
-struct GateJson {
+struct GateJson<'r> {
     fail_on: Vec<CategoryJson>,
     ignore: Vec<CategoryJson>,
     failing: Vec<CategoryJson>,
     ignored: Vec<CategoryJson>,
-    #[schemars(range(min = 0, max = 1))]
+    /// The exit status whymiss ends with.
+    #[schemars(range(min = 0, max = 2))]
     exit_code: i32,
+    /// Why, in one line.
+    #[schemars(length(min = 1))]
+    reason: &'r str,
 }
 
 /// A category by its kebab-case name; the schema lists [`Category::ALL`].
@@ -279,7 +323,28 @@ pub fn write_report(
         verdict: match r.verdict {
             Verdict::Same => VerdictJson::Same,
             Verdict::Differ => VerdictJson::Differ,
+            Verdict::Unmatched => VerdictJson::Unmatched,
+            Verdict::Inconclusive => VerdictJson::Inconclusive,
         },
+        doubts: r
+            .doubts
+            .iter()
+            .map(|d| DoubtJson {
+                kind: match d.kind {
+                    DoubtKind::BuildFailed { .. } => DoubtKindJson::BuildFailed,
+                    DoubtKind::NoActions { .. } => DoubtKindJson::NoActions,
+                    DoubtKind::NothingInCommon => DoubtKindJson::NothingInCommon,
+                    DoubtKind::DifferentCommands { .. } => DoubtKindJson::DifferentCommands,
+                    DoubtKind::Unproven { .. } => DoubtKindJson::Unproven,
+                    DoubtKind::TestsUnattributed => DoubtKindJson::TestsUnattributed,
+                },
+                side: d.kind.side().map(|s| match s {
+                    Side::A => SideNameJson::A,
+                    Side::B => SideNameJson::B,
+                }),
+                message: &d.message,
+            })
+            .collect(),
         a: side(&r.a),
         b: side(&r.b),
         summary: SummaryJson {
@@ -291,6 +356,8 @@ pub fn write_report(
             root_cause: r.summary.root_cause,
             knock_on: r.summary.knock_on,
             nondeterministic: r.summary.nondeterministic,
+            unproven: r.summary.unproven,
+            causes: r.causes.len(),
         },
         settings: r
             .settings
@@ -341,6 +408,7 @@ pub fn write_report(
                     Status::Nondeterministic => StatusJson::Nondeterministic,
                     Status::OnlyA => StatusJson::OnlyA,
                     Status::OnlyB => StatusJson::OnlyB,
+                    Status::Unproven => StatusJson::Unproven,
                 },
                 a_id: a.a_id.as_deref(),
                 b_id: a.b_id.as_deref(),
@@ -367,6 +435,7 @@ pub fn write_report(
             failing: cats(&decision.failing),
             ignored: cats(&decision.ignored),
             exit_code: decision.exit_code,
+            reason: &decision.reason,
         },
     };
     super::write_json_doc(w, &doc)

@@ -9,7 +9,9 @@ use owo_colors::OwoColorize;
 
 use super::{Styles, Untrusted, escape, plural};
 use crate::diff::gate::Decision;
-use crate::diff::{Category, Cause, Comparison, Status, TokenSide, Verdict, changed_with_context};
+use crate::diff::{
+    Category, Cause, Comparison, DoubtKind, Side, Status, TokenSide, Verdict, changed_with_context,
+};
 
 /// Rendering options.
 #[derive(Debug, Clone, Copy, Default)]
@@ -34,20 +36,22 @@ pub fn write_report(
     side_line(w, "B", &r.b, s.side_b, s)?;
     writeln!(w)?;
     headline(w, r, s)?;
-    if r.partial {
-        for (name, side) in [("A", &r.a), ("B", &r.b)] {
-            if side.exit_status.is_some_and(|c| c != 0) {
-                writeln!(
-                    w,
-                    "{} side {name}'s go command failed (exit {}); only what both sides hashed is compared",
-                    "partial:".style(s.warning),
-                    side.exit_status.unwrap_or_default()
-                )?;
-                for line in &side.error_tail {
-                    writeln!(w, "  {} {}", "│".style(s.dim), Untrusted(line))?;
-                }
+    for doubt in &r.doubts {
+        writeln!(
+            w,
+            "  {} {}",
+            "-".style(s.warning),
+            Untrusted(&doubt.message)
+        )?;
+        if let DoubtKind::BuildFailed { side, .. } = doubt.kind {
+            let info = if side == Side::A { &r.a } else { &r.b };
+            for line in &info.error_tail {
+                writeln!(w, "    {} {}", "│".style(s.dim), Untrusted(line))?;
             }
         }
+    }
+    if r.verdict == Verdict::Inconclusive && r.summary.compared > 0 {
+        writeln!(w, "{}", known(r))?;
     }
     if !r.settings.is_empty() {
         writeln!(w)?;
@@ -70,12 +74,25 @@ pub fn write_report(
             )?;
         }
     }
-    if !r.causes.is_empty() {
+    let commands_differ = r
+        .doubts
+        .iter()
+        .any(|d| matches!(d.kind, DoubtKind::DifferentCommands { .. }));
+    if commands_differ && !opts.all && !r.causes.is_empty() {
+        // Logs of different commands differ in many inputs that only say so.
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{} {}, which mostly reflect the different commands (--all lists them)",
+            "what differs:".style(s.header),
+            plural(r.causes.len(), "cause"),
+        )?;
+    } else if !r.causes.is_empty() {
         writeln!(w)?;
         let title = if r.causes.len() == 1 {
-            "root cause".to_string()
+            "cause".to_string()
         } else {
-            format!("{} root causes, first divergent first", r.causes.len())
+            format!("{} causes, first divergent first", r.causes.len())
         };
         writeln!(w, "{}", title.style(s.header))?;
         let mut per_category: std::collections::BTreeMap<Category, usize> = Default::default();
@@ -123,6 +140,22 @@ pub fn write_report(
             list(&knock, opts.all)
         )?;
     }
+    let unproven: Vec<&str> = r
+        .actions
+        .iter()
+        .filter(|a| a.status == Status::Unproven)
+        .map(|a| a.label.as_str())
+        .collect();
+    if !unproven.is_empty() {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{} {} whose keys differ, but whose blocks are not proven by SHA-256, so what differs is not known: {}",
+            "not proven:".style(s.header),
+            plural(unproven.len(), "action"),
+            list(&unproven, opts.all)
+        )?;
+    }
     for (status, side) in [(Status::OnlyA, "A"), (Status::OnlyB, "B")] {
         let only: Vec<&str> = r
             .actions
@@ -147,17 +180,66 @@ pub fn write_report(
             writeln!(w, "  {} {}", "-".style(s.dim), Untrusted(note))?;
         }
     }
-    if !decision.ignored.is_empty() {
-        let names: Vec<&str> = decision.ignored.iter().map(|c| c.as_str()).collect();
+    // When the gate, not the verdict alone, decided the exit status, say so.
+    let verdict_status = match r.verdict {
+        Verdict::Same => 0,
+        Verdict::Differ | Verdict::Unmatched => 1,
+        Verdict::Inconclusive => 2,
+    };
+    let gated = !decision.ignored.is_empty() || decision.exit_code != verdict_status;
+    if gated && r.verdict != Verdict::Inconclusive {
+        if r.notes.is_empty() {
+            writeln!(w)?;
+            writeln!(w, "{}", "notes".style(s.header))?;
+        }
         writeln!(
             w,
-            "  {} not failing on {} (--ignore/--fail-on); exit status {}",
+            "  {} exit status {}: {}",
             "-".style(s.dim),
-            names.join(", "),
-            decision.exit_code
+            decision.exit_code,
+            Untrusted(&decision.reason)
         )?;
     }
     Ok(())
+}
+
+/// What is known despite the doubts: how many of the actions both sides hashed differ.
+fn known(r: &Comparison) -> String {
+    let sm = &r.summary;
+    if sm.differ == 0 {
+        format!(
+            "what both sides hashed: all {} actions built on both sides match",
+            sm.compared
+        )
+    } else {
+        format!(
+            "what both sides hashed: {} of {} actions differ ({})",
+            sm.differ,
+            sm.compared,
+            differ_parts(sm).join(", ")
+        )
+    }
+}
+
+/// `2 with an input of their own, 1 only through dependencies`.
+fn differ_parts(sm: &crate::diff::Summary) -> Vec<String> {
+    let mut parts = Vec::new();
+    if sm.root_cause > 0 {
+        parts.push(format!("{} with an input of their own", sm.root_cause));
+    }
+    if sm.knock_on > 0 {
+        parts.push(format!("{} only through dependencies", sm.knock_on));
+    }
+    if sm.nondeterministic > 0 {
+        parts.push(format!(
+            "{} through a nondeterministic dependency",
+            sm.nondeterministic
+        ));
+    }
+    if sm.unproven > 0 {
+        parts.push(format!("{} not proven", sm.unproven));
+    }
+    parts
 }
 
 fn side_line(
@@ -200,25 +282,38 @@ fn headline(w: &mut dyn Write, r: &Comparison, s: &Styles) -> io::Result<()> {
             writeln!(w, "{}", text.style(s.ok))
         }
         Verdict::Differ => {
-            let mut parts = Vec::new();
-            if sm.root_cause > 0 {
-                parts.push(format!("{} with an input of their own", sm.root_cause));
-            }
-            if sm.knock_on > 0 {
-                parts.push(format!("{} only through dependencies", sm.knock_on));
-            }
-            if sm.nondeterministic > 0 {
-                parts.push(format!(
-                    "{} through a nondeterministic dependency",
-                    sm.nondeterministic
-                ));
-            }
             let text = format!(
                 "keys differ: {} of {} actions would miss the cache ({})",
                 sm.differ,
                 sm.compared,
-                parts.join(", ")
+                differ_parts(sm).join(", ")
             );
+            writeln!(w, "{}", text.style(s.warning))
+        }
+        Verdict::Unmatched => {
+            let mut sides = Vec::new();
+            if sm.only_a > 0 {
+                sides.push(format!("{} only in A", sm.only_a));
+            }
+            if sm.only_b > 0 {
+                sides.push(format!("{} only in B", sm.only_b));
+            }
+            let text = format!(
+                "unmatched: the {} actions built on both sides match, but {} {} built on one \
+                 side only ({}), so the other side's cache cannot answer for them",
+                sm.compared,
+                sm.only_a + sm.only_b,
+                if sm.only_a + sm.only_b == 1 {
+                    "was"
+                } else {
+                    "were"
+                },
+                sides.join(", ")
+            );
+            writeln!(w, "{}", text.style(s.warning))
+        }
+        Verdict::Inconclusive => {
+            let text = "inconclusive: whymiss cannot say whether the cache would hit";
             writeln!(w, "{}", text.style(s.warning))
         }
     }
@@ -255,7 +350,10 @@ fn write_cause(
             "B".style(s.side_b),
             Untrusted(to).style(s.side_b)
         )?;
-    } else if c.tokens.iter().any(|t| t.side == TokenSide::Equal) && c.a.is_some() && c.b.is_some()
+    } else if c.tokens.iter().any(|t| t.side == TokenSide::Equal)
+        && c.tokens.iter().any(|t| t.side != TokenSide::Equal)
+        && c.a.is_some()
+        && c.b.is_some()
     {
         // Long values with something in common: only the tokens that differ, in context.
         let mut line = String::new();
@@ -345,4 +443,70 @@ fn list(items: &[&str], all: bool) -> String {
         escape(&items[..SHOWN_ACTIONS].join(", ")),
         items.len() - SHOWN_ACTIONS
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::Token;
+
+    fn cause(a: &str, b: &str, tokens: Vec<Token>) -> Cause {
+        Cause {
+            category: Category::CompilerFlags,
+            field: "-gcflags".into(),
+            a: Some(a.into()),
+            b: Some(b.into()),
+            rewrite: None,
+            tokens,
+            actions: vec!["build example.com/tiny".into()],
+            why: "why".into(),
+            fix: None,
+            also: Vec::new(),
+            order: 0,
+        }
+    }
+
+    fn rendered(c: &Cause) -> String {
+        let decision = Decision {
+            failing: vec![c.category],
+            ignored: Vec::new(),
+            exit_code: 1,
+            reason: String::new(),
+        };
+        let mut out = Vec::new();
+        write_cause(
+            &mut out,
+            1,
+            c,
+            &decision,
+            TextOptions::default(),
+            &Styles::default(),
+        )
+        .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn values_whose_tokens_show_no_change_are_printed_whole() {
+        // The tokens of `-N` against `all=-N` compared without the pattern were all equal, and
+        // the report printed `…` instead of either value.
+        let equal = |t: &str| Token {
+            side: TokenSide::Equal,
+            text: t.into(),
+        };
+        let text = rendered(&cause("-N", "all=-N", vec![equal("-N")]));
+        assert!(text.contains("    A -N\n"), "{text}");
+        assert!(text.contains("    B all=-N\n"), "{text}");
+        assert!(!text.contains('…'), "{text}");
+        // Tokens that do show the change are used.
+        let changed = vec![
+            equal("-O2"),
+            Token {
+                side: TokenSide::A,
+                text: "-g".into(),
+            },
+        ];
+        let text = rendered(&cause("-O2 -g", "-O2", changed));
+        assert!(text.contains("-O2 --g"), "{text}");
+    }
 }
