@@ -84,6 +84,7 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
         },
         &summary,
         unproven,
+        actions.iter().any(|x| x.kind == "test"),
     );
     let verdict = doubts::verdict(&doubts, &summary);
     let settings = setting_diffs(&a, &b);

@@ -5,7 +5,9 @@
 //! rather than letting the remaining actions speak for the whole build.
 
 use super::comparison::{Doubt, DoubtKind, GoCommand, Side, Summary, Verdict};
-use crate::model::{ActionKind, BuildLog, SideInfo};
+use rustc_hash::FxHashSet;
+
+use crate::model::{ActionKind, BuildLog, Digest, SideInfo, TestCacheEvent};
 
 /// What the doubts phase reads of each side.
 pub struct SideFacts<'l, 'a> {
@@ -17,12 +19,14 @@ pub struct SideFacts<'l, 'a> {
 
 /// Everything that makes the comparison of `a` and `b` untrustworthy, in the order a reader
 /// should fix them.
-/// `unproven` lists the actions whose keys differ as printed but whose blocks are not proven.
+/// `unproven` lists the actions whose keys differ as printed but whose blocks are not proven;
+/// `tests_differ` says whether some tested package's result would not be reused.
 pub fn doubts(
     a: &SideFacts<'_, '_>,
     b: &SideFacts<'_, '_>,
     summary: &Summary,
     unproven: Vec<String>,
+    tests_differ: bool,
 ) -> Vec<Doubt> {
     let mut out = Vec::new();
     for (side, facts) in [(Side::A, a), (Side::B, b)] {
@@ -66,6 +70,26 @@ pub fn doubts(
     if let Some(doubt) = different_commands(a, b) {
         out.push(doubt);
     }
+    let orphans = [
+        (Side::A, a, orphan_test_keys(a.log)),
+        (Side::B, b, orphan_test_keys(b.log)),
+    ];
+    if orphans.iter().any(|(_, _, n)| *n > 0) && !tests_differ {
+        let which: Vec<String> = orphans
+            .iter()
+            .filter(|(_, _, n)| *n > 0)
+            .map(|(side, facts, n)| format!("{} has {n}", side_name(*side, facts.info)))
+            .collect();
+        out.push(Doubt {
+            kind: DoubtKind::TestsUnattributed,
+            message: format!(
+                "test-result keys that name no test binary of the log and no test-cache \
+                 decision ({}), so whymiss cannot tell whether their results would be reused; \
+                 capture with GODEBUG=gocachehash=1,gocachetest=1",
+                which.join(", ")
+            ),
+        });
+    }
     // Proven differences make the verdict `differ` whatever the unproven ones hide (the gate
     // still refuses to pass them).
     if !unproven.is_empty() && summary.root_cause + summary.knock_on + summary.nondeterministic == 0
@@ -88,6 +112,33 @@ pub fn doubts(
         });
     }
     out
+}
+
+/// `testResult` blocks the log says nothing else about: not keyed on a test binary's link in
+/// the log, not the parent of an `inputs:` subkey, not named by a `testcache:` line. A test
+/// whose result key is one of these cannot be compared (the first-level key of every test that
+/// ran is traced through its link, the second through its subkey).
+fn orphan_test_keys(log: &BuildLog<'_>) -> usize {
+    let mut known: FxHashSet<Digest> = log.tests.runs.iter().filter_map(|r| r.test_id).collect();
+    known.extend(
+        log.subkeys
+            .iter()
+            .filter(|k| k.desc.starts_with("inputs:"))
+            .map(|k| k.parent),
+    );
+    for line in &log.test_cache {
+        if let TestCacheEvent::TestId { test_id, .. }
+        | TestCacheEvent::InputsLookup { test_id, .. }
+        | TestCacheEvent::Save { test_id, .. } = &line.event
+        {
+            known.insert(*test_id);
+        }
+    }
+    log.actions
+        .iter()
+        .filter(|a| a.kind == ActionKind::TestResult)
+        .filter(|a| a.id.is_none_or(|id| !known.contains(&id)))
+        .count()
 }
 
 /// The verdict: inconclusive when anything is in doubt; else differ when a key of an action

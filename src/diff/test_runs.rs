@@ -154,15 +154,51 @@ fn compare_runs(package: &str, x: &TestRun, y: &TestRun) -> Option<TestEntry> {
                 kind: ItemKind::Input(seed),
             });
         }
+        if entry.items.is_empty() {
+            // The key differs, but nothing the log shows of it does (its block is missing):
+            // still a difference, never a reused result.
+            entry
+                .items
+                .push(unexplained("test result key", x.test_id, y.test_id));
+        }
     } else if let (Some(ia), Some(ib)) = (x.inputs_id, y.inputs_id)
         && ia != ib
     {
         entry.items = input_items(&x.inputs, &y.inputs);
+        if entry.items.is_empty() {
+            entry
+                .items
+                .push(unexplained("test inputs key", x.inputs_id, y.inputs_id));
+        }
     }
     if let Some(item) = rejected_input(x, y) {
         entry.items.push(item);
     }
     (!entry.items.is_empty() || (x.test_id != y.test_id)).then_some(entry)
+}
+
+/// A test-cache key that differs without a block of the log to say why (the `testResult` or
+/// `testInputs` block is not in the log).
+fn unexplained(
+    field: &str,
+    a: Option<crate::model::Digest>,
+    b: Option<crate::model::Digest>,
+) -> Item {
+    let shown = |d: Option<crate::model::Digest>| {
+        Some(d.map_or_else(|| "none".to_string(), |d| d.to_string()))
+    };
+    let (a, b) = (shown(a), shown(b));
+    Item {
+        field: field.into(),
+        a: a.clone(),
+        b: b.clone(),
+        kind: ItemKind::Input(CauseSeed::plain(
+            Category::Other,
+            Class::Field(field.into()),
+            a,
+            b,
+        )),
+    }
 }
 
 /// A side whose test read a file `go test` refused to key on (modified within 2 s of the run)
@@ -337,5 +373,47 @@ fn describe(i: &TestInput) -> String {
         ),
         InputDetail::Error(e) => format!("error: {e}"),
         InputDetail::NotPrinted => format!("hash {}", i.hash.abbrev()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Digest;
+
+    fn digest(c: char) -> Option<Digest> {
+        Digest::from_hex(c.to_string().repeat(64).as_bytes())
+    }
+
+    fn run(test_id: char, inputs_id: char) -> TestRun {
+        TestRun {
+            package: "p".into(),
+            binary_id: Some("bin".into()),
+            test_id: digest(test_id),
+            inputs_id: digest(inputs_id),
+            ..TestRun::default()
+        }
+    }
+
+    fn cache(r: TestRun) -> TestCache {
+        TestCache {
+            runs: vec![r],
+            disabled: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn keys_that_differ_without_a_block_to_say_why_are_still_a_difference() {
+        // The same test binary and flags as far as the log shows, another result key: the
+        // entry used to have no item, and the comparison counted the test as the same.
+        let entries = compare(&cache(run('a', 'c')), &cache(run('b', 'c')));
+        assert_eq!(entries.len(), 1);
+        let fields: Vec<&str> = entries[0].items.iter().map(|i| i.field.as_str()).collect();
+        assert_eq!(fields, ["test result key"]);
+        // The same result key, other inputs, and no testInputs block to compare.
+        let entries = compare(&cache(run('a', 'c')), &cache(run('a', 'd')));
+        let fields: Vec<&str> = entries[0].items.iter().map(|i| i.field.as_str()).collect();
+        assert_eq!(fields, ["test inputs key"]);
+        assert!(compare(&cache(run('a', 'c')), &cache(run('a', 'c'))).is_empty());
     }
 }

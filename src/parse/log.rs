@@ -60,7 +60,7 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
     let (mut actions, go_versions) = read_blocks(demux.finish(), &mut stats);
     number_occurrences(&mut actions);
     resolve_files(&mut actions, &file_hashes);
-    let tests = test_runs::test_cache(&actions, &test_cache);
+    let tests = test_runs::test_cache(&actions, &test_cache, &subkeys);
     Ok(BuildLog {
         go_versions,
         actions,

@@ -5,12 +5,16 @@
 use rustc_hash::FxHashMap;
 
 use crate::model::{
-    Action, ActionKind, Digest, Input, InputDetail, InputOp, RejectedInput, TestCache,
+    Action, ActionKind, Digest, Input, InputDetail, InputOp, RejectedInput, Subkey, TestCache,
     TestCacheEvent, TestCacheLine, TestInput, TestRun,
 };
 
 /// Builds the per-package test-cache view of a log.
-pub fn test_cache(actions: &[Action<'_>], lines: &[TestCacheLine<'_>]) -> TestCache {
+pub fn test_cache(
+    actions: &[Action<'_>],
+    lines: &[TestCacheLine<'_>],
+    subkeys: &[Subkey<'_>],
+) -> TestCache {
     let mut by_id: FxHashMap<Digest, &Action<'_>> = FxHashMap::default();
     for a in actions {
         if matches!(
@@ -50,6 +54,7 @@ pub fn test_cache(actions: &[Action<'_>], lines: &[TestCacheLine<'_>]) -> TestCa
         run.lines.push(line.line);
         record(run, event);
     }
+    traced_runs(&mut cache, &mut index, actions, subkeys);
     for run in &mut cache.runs {
         if let Some(result) = run.test_id.and_then(|d| by_id.get(&d)) {
             for input in result.inputs() {
@@ -67,6 +72,77 @@ pub fn test_cache(actions: &[Action<'_>], lines: &[TestCacheLine<'_>]) -> TestCa
         }
     }
     cache
+}
+
+/// The runs a log shows without `testcache:` lines (`GODEBUG=gocachehash=1` without
+/// `gocachetest=1`), traced through the blocks themselves: a `testResult` block keyed on a test
+/// binary's action ID (`test binary <id>`, the `HashToString` of its `link p.test` block's ID)
+/// is package p's first-level key, and the subkey go derives from it and the inputs ID
+/// (`HASH subkey <testResult> "inputs:<testInputs>"`, `testAndInputKey` in
+/// cmd/go/internal/test/test.go) names the second level. The second `testResult` of a run that
+/// missed is keyed on the linked binary's content ID, which names no block: it is left out,
+/// as `testcache:` lines would leave it. The last such subkey wins, as a `save` line does.
+/// Packages the `testcache:` lines already describe are kept as those lines say.
+fn traced_runs(
+    cache: &mut TestCache,
+    index: &mut FxHashMap<String, usize>,
+    actions: &[Action<'_>],
+    subkeys: &[Subkey<'_>],
+) {
+    let binaries: FxHashMap<String, &str> = actions
+        .iter()
+        .filter(|a| a.kind == ActionKind::Link)
+        .filter_map(|a| {
+            let package = a.subject.as_deref()?.strip_suffix(".test")?;
+            Some((a.short_id()?, package))
+        })
+        .collect();
+    let mut traced: Vec<usize> = Vec::new();
+    for result in actions.iter().filter(|a| a.kind == ActionKind::TestResult) {
+        let (Some(test_id), Some(binary_id)) = (result.id, test_binary(result)) else {
+            continue;
+        };
+        let Some(&package) = binaries.get(binary_id) else {
+            continue;
+        };
+        let i = *index.entry(package.to_string()).or_insert_with(|| {
+            cache.runs.push(TestRun {
+                package: package.to_string(),
+                ..TestRun::default()
+            });
+            cache.runs.len() - 1
+        });
+        let run = &mut cache.runs[i];
+        if run.test_id.is_none() {
+            run.binary_id = Some(binary_id.to_string());
+            run.test_id = Some(test_id);
+            traced.push(i);
+        }
+    }
+    for subkey in subkeys {
+        let Some(inputs) = subkey.desc.strip_prefix("inputs:") else {
+            continue;
+        };
+        let Some(inputs) = Digest::from_hex(inputs.as_bytes()) else {
+            continue;
+        };
+        for &i in &traced {
+            if cache.runs[i].test_id == Some(subkey.parent) {
+                cache.runs[i].inputs_id = Some(inputs);
+            }
+        }
+    }
+}
+
+/// The test binary's ID a `testResult` block is keyed on (`test binary <id> args …`).
+fn test_binary<'x>(result: &'x Action<'_>) -> Option<&'x str> {
+    result.inputs().find_map(|i| {
+        if let Input::TestBinary { id, .. } = i {
+            Some(id.as_ref())
+        } else {
+            None
+        }
+    })
 }
 
 /// What one `testcache:` line says about its package's run.

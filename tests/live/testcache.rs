@@ -205,3 +205,41 @@ fn a_run_without_gocachehash_never_shares_test_results() {
     let notes = v["notes"].to_string();
     assert!(notes.contains("observer effect"), "{notes}");
 }
+
+/// Two `go test` logs captured with `GODEBUG=gocachehash=1` but without `gocachetest=1` (no
+/// `testcache:` lines), differing only in a variable the test reads: whymiss used to say "same
+/// keys: all 209 actions match" although the second run re-ran the test. The tested package is
+/// now traced through its test binary's link and the `inputs:` subkey.
+#[test]
+fn test_logs_without_testcache_lines_still_compare_what_the_tests_read() {
+    let module = Module::copy("lab");
+    let run = |mode: &str, name: &str| {
+        let out = std::process::Command::new(go("1.27.3"))
+            .args(["test", "./greet"])
+            .current_dir(&module.path)
+            .env("GODEBUG", "gocachehash=1,goindex=0")
+            .env("GREET_MODE", mode)
+            .env("GOTOOLCHAIN", "local")
+            .env("GOFLAGS", "")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("testcache:"));
+        let path = module.path.join(name);
+        std::fs::write(&path, &out.stderr).unwrap();
+        path.display().to_string()
+    };
+    let (x, y, y_again) = (run("x", "x.log"), run("y", "y.log"), run("y", "y2.log"));
+    let (code, v) = json_of(live(["compare", &x, &y, "--format", "json"]));
+    assert_eq!(code, 1);
+    let cause = only_cause_in_greet(&v);
+    assert_eq!(cause["category"], "test-env");
+    assert_eq!(cause["field"], "env GREET_MODE");
+    let (code, v) = json_of(live(["compare", &y, &y_again, "--format", "json"]));
+    assert_eq!(code, 0, "{:#?}", v["causes"]);
+    assert_eq!(v["verdict"], "same");
+}

@@ -287,3 +287,42 @@ proptest! {
         prop_assert_eq!(whymiss::parse::unquote::unquote(q.as_bytes()).unwrap().into_owned(), bytes);
     }
 }
+
+/// A log captured with `GODEBUG=gocachehash=1` but without `gocachetest=1` has the test-cache
+/// blocks and no `testcache:` lines: every tested package is still found, through its test
+/// binary's link and the `inputs:` subkey, with the keys the lines would have given (such logs
+/// used to compare as "same" whatever their tests read).
+#[test]
+fn test_runs_are_traced_without_testcache_lines() {
+    let mut traced = 0;
+    for path in corpus_logs() {
+        let bytes = read(&path);
+        let with = parse_log(&bytes).unwrap();
+        if with.tests.runs.is_empty() {
+            continue;
+        }
+        let stripped: Vec<u8> = bytes
+            .split_inclusive(|&b| b == b'\n')
+            .filter(|l| !l.starts_with(b"testcache:"))
+            .flatten()
+            .copied()
+            .collect();
+        let without = parse_log(&stripped).unwrap();
+        assert!(without.test_cache.is_empty());
+        let keys = |log: &BuildLog<'_>| {
+            let mut k: Vec<_> = log
+                .tests
+                .runs
+                .iter()
+                .filter(|r| r.test_id.is_some())
+                .map(|r| (r.package.clone(), r.test_id, r.inputs_id, r.args.clone()))
+                .collect();
+            k.sort();
+            k
+        };
+        // Runs whose test binary was never keyed (caching disabled) have no test ID either way.
+        assert_eq!(keys(&without), keys(&with), "{}", path.display());
+        traced += keys(&without).len();
+    }
+    assert!(traced >= 50, "{traced} runs traced");
+}

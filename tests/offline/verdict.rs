@@ -324,3 +324,31 @@ fn summary_counts_actions_and_causes_under_their_own_names() {
         .stdout_has("(55 with an input of their own, 1 only through dependencies)")
         .stdout_has("\ncause\n");
 }
+
+#[test]
+fn test_result_keys_that_name_nothing_in_the_log_are_inconclusive() {
+    // Without `testcache:` lines and subkeys, the second-level result keys of a run that missed
+    // (keyed on the linked binary's content ID) name no block of the log: whymiss cannot tell
+    // whether those results would be reused, so it does not say "same".
+    let stripped: Vec<u8> = bytes("go1.27.3/lab-test.log.gz")
+        .split_inclusive(|&b| b == b'\n')
+        .filter(|l| !l.starts_with(b"testcache:") && !l.starts_with(b"HASH subkey "))
+        .flatten()
+        .copied()
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "stripped.log", &stripped);
+    let (code, v) = compare_json(&log, &log, &[]);
+    assert_eq!(code, 2);
+    assert_eq!(doubt_kinds(&v), ["tests-unattributed"]);
+    // With the subkeys, every key is traced, and the log is the same as itself.
+    let kept: Vec<u8> = bytes("go1.27.3/lab-test.log.gz")
+        .split_inclusive(|&b| b == b'\n')
+        .filter(|l| !l.starts_with(b"testcache:"))
+        .flatten()
+        .copied()
+        .collect();
+    let log = write(dir.path(), "kept.log", &kept);
+    let (code, v) = compare_json(&log, &log, &[]);
+    assert_eq!((code, v["verdict"].as_str()), (0, Some("same")));
+}
