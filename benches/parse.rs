@@ -222,7 +222,7 @@ fn read_parse_compare(a: &Path, b: &Path, threads: bool) -> whymiss::diff::Compa
         return whymiss::diff::compare(&la, &lb, fa.info_for(&la), fb.info_for(&lb));
     }
     let (fa, fb) = load::read_pair(a, b, DEFAULT_MAX_LOG_SIZE).expect("read");
-    let (la, lb) = load::parse_pair(&fa, &fb).expect("parses");
+    let (la, lb) = load::parse_pair(&fa, &fb, &Default::default()).expect("parses");
     whymiss::diff::compare(&la, &lb, fa.info_for(&la), fb.info_for(&lb))
 }
 

@@ -54,6 +54,13 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
 
+    /// Show (and, in a capture, store) the values of the environment variables tests read.
+    /// By default each is replaced by the first 12 hex digits of its SHA-256, enough to tell
+    /// two values apart without showing either (GODEBUG, TZ and Go's other run-time settings
+    /// are always shown).
+    #[arg(long, global = true)]
+    pub keep_env_values: bool,
+
     #[command(subcommand)]
     pub command: Option<Commands>,
 
@@ -475,8 +482,8 @@ pub enum Format {
 pub struct Config {
     pub styles: Styles,
     pub command: Command,
-    /// The most a log read from a file may hold (`--max-log-size`).
-    pub max_log_size: u64,
+    /// How logs are read (`--max-log-size`, `--keep-env-values`).
+    pub read: crate::go::load::ReadOptions,
 }
 
 /// How a comparison is written (format, every action or a summary) and gated (exit status).
@@ -704,7 +711,12 @@ impl Cli {
         Ok(Config {
             styles,
             command,
-            max_log_size,
+            read: crate::go::load::ReadOptions {
+                max_size: max_log_size,
+                parse: crate::parse::ParseOptions {
+                    keep_env_values: self.keep_env_values,
+                },
+            },
         })
     }
 }

@@ -39,14 +39,16 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
         &mut guarded
     };
     match &config.command {
-        Command::Live { live, output } => cmd::live::run(live, output, styles, out),
+        Command::Live { live, output } => {
+            cmd::live::run(live, &config.read.parse, output, styles, out)
+        }
         Command::Capture {
             output,
             side,
             options,
-        } => cmd::capture::run(output, side, options, out),
+        } => cmd::capture::run(output, side, options, &config.read.parse, out),
         Command::Compare { a, b, output } => {
-            cmd::compare::run(a, b, config.max_log_size, output, styles, out)
+            cmd::compare::run(a, b, &config.read, output, styles, out)
         }
         Command::Explain {
             log,
@@ -55,7 +57,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             format,
         } => cmd::explain::run(
             log.as_ref(),
-            config.max_log_size,
+            &config.read,
             live.as_ref(),
             select,
             *format,
@@ -67,15 +69,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             actions,
             list,
             format,
-        } => cmd::inspect::run(
-            log,
-            config.max_log_size,
-            actions,
-            *list,
-            *format,
-            styles,
-            out,
-        ),
+        } => cmd::inspect::run(log, &config.read, actions, *list, *format, styles, out),
         Command::Demo {
             name,
             list,

@@ -8,6 +8,7 @@ use crate::go::capture::{write_capture, write_capture_to};
 use crate::go::load;
 use crate::go::run::{RunOptions, run_side};
 use crate::go::side::SideSpec;
+use crate::parse::{ParseOptions, redact};
 use crate::report;
 
 use super::Outcome;
@@ -16,10 +17,16 @@ pub fn run(
     output: &Path,
     side: &SideSpec,
     options: &RunOptions,
+    parse: &ParseOptions,
     out: &mut dyn Write,
 ) -> Result<Outcome, Error> {
-    let run = run_side(side, options)?;
-    let parsed = load::parse_side(&run, options.test);
+    let mut run = run_side(side, options)?;
+    // The values of the environment variables tests read stay out of the file (and so off the
+    // machine it is copied to) unless --keep-env-values says otherwise.
+    if !parse.keep_env_values {
+        run.stderr = redact::redact_env_values_or_lines(&run.stderr).into_owned();
+    }
+    let parsed = load::parse_side(&run, options.test, parse);
     // go failed before hashing anything: go's own error, and no capture to compare.
     if let Err(e @ Error::BuildFailed { .. }) = parsed {
         return Err(e);

@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::cli::{Format, OutputOptions};
 use crate::diff;
 use crate::error::Error;
-use crate::go::load;
+use crate::go::load::{self, ReadOptions};
 use crate::report::{self, Styles};
 
 use super::Outcome;
@@ -15,13 +15,13 @@ use super::Outcome;
 pub fn run(
     a: &Path,
     b: &Path,
-    max_log_size: u64,
+    read: &ReadOptions,
     output: &OutputOptions,
     styles: &Styles,
     out: &mut dyn Write,
 ) -> Result<Outcome, Error> {
-    let (fa, fb) = load::read_pair(a, b, max_log_size)?;
-    let (la, lb) = load::parse_pair(&fa, &fb)?;
+    let (fa, fb) = load::read_pair(a, b, read.max_size)?;
+    let (la, lb) = load::parse_pair(&fa, &fb, &read.parse)?;
     let result = diff::compare(&la, &lb, fa.info_for(&la), fb.info_for(&lb));
     write_comparison(out, &result, output, styles)
 }

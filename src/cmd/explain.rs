@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use crate::cli::Format;
 use crate::error::Error;
 use crate::explain;
-use crate::go::load::{self, SideFile};
+use crate::go::load::{self, ReadOptions, SideFile};
 use crate::go::run::{RunOptions, SideRun, run_side};
 use crate::go::side::SideSpec;
 use crate::report::{self, Styles};
@@ -17,7 +17,7 @@ use super::inspect::not_found;
 
 pub fn run(
     log: Option<&PathBuf>,
-    max_log_size: u64,
+    read: &ReadOptions,
     live: Option<&(SideSpec, RunOptions)>,
     select: &[String],
     format: Format,
@@ -26,14 +26,14 @@ pub fn run(
 ) -> Result<Outcome, Error> {
     // Read a file, or build once; either way, parse and explain.
     let input = match (log, live) {
-        (Some(path), _) => Input::File(SideFile::read("A", path, max_log_size)?),
+        (Some(path), _) => Input::File(SideFile::read("A", path, read.max_size)?),
         (None, Some((side, options))) => Input::Live(run_side(side, options)?),
         (None, None) => return Err(Error::Usage("explain needs a log or a module".into())),
     };
     let (parsed, source) = match &input {
-        Input::File(file) => (file.parse()?, file.file.display_name()),
+        Input::File(file) => (file.parse_with(&read.parse)?, file.file.display_name()),
         Input::Live(run) => (
-            load::parse_side(run, false)?,
+            load::parse_side(run, false, &read.parse)?,
             format!(
                 "go {} in {}",
                 run.info.args.join(" "),

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::cli::Format;
 use crate::error::Error;
-use crate::go::load::SideFile;
+use crate::go::load::{ReadOptions, SideFile};
 use crate::model::BuildLog;
 use crate::report::inspect::InspectView;
 use crate::report::{self, Styles};
@@ -14,15 +14,15 @@ use super::Outcome;
 
 pub fn run(
     log: &Path,
-    max_log_size: u64,
+    read: &ReadOptions,
     actions: &[String],
     list: bool,
     format: Format,
     styles: &Styles,
     out: &mut dyn Write,
 ) -> Result<Outcome, Error> {
-    let file = SideFile::read("A", log, max_log_size)?;
-    let parsed = file.parse()?;
+    let file = SideFile::read("A", log, read.max_size)?;
+    let parsed = file.parse_with(&read.parse)?;
     let mut selected = Vec::new();
     for name in actions {
         let found = parsed.find(name);

@@ -7,6 +7,7 @@ use crate::diff;
 use crate::error::Error;
 use crate::go::load;
 use crate::go::run::{RunSpec, run_sides};
+use crate::parse::ParseOptions;
 use crate::report::Styles;
 
 use super::Outcome;
@@ -14,6 +15,7 @@ use super::compare::write_comparison;
 
 pub fn run(
     live: &LiveConfig,
+    parse: &ParseOptions,
     output: &OutputOptions,
     styles: &Styles,
     out: &mut dyn Write,
@@ -24,8 +26,8 @@ pub fn run(
         options: live.options.clone(),
     };
     let (ra, rb) = run_sides(&spec)?;
-    let la = load::parse_side(&ra, live.options.test)?;
-    let lb = load::parse_side(&rb, live.options.test)?;
+    let la = load::parse_side(&ra, live.options.test, parse)?;
+    let lb = load::parse_side(&rb, live.options.test, parse)?;
     let mut result = diff::compare(&la, &lb, ra.info.clone(), rb.info.clone());
     result.notes.extend(live.notes.iter().cloned());
     // A side whose build failed is a doubt of the comparison: its verdict is inconclusive.

@@ -273,8 +273,12 @@ pub fn run_at(
     let spec_b = side_spec(b, &side_dir(b, &root, &copy)?, &root, options, cache_b)?;
     let run_b = run_side(&spec_b, &run_options)?;
 
-    let log_a = load::parse_side(&run_a, scenario.test)?;
-    let log_b = load::parse_side(&run_b, scenario.test)?;
+    // A scenario sets the variables its tests read: their values are the lesson, not secrets.
+    let keep = crate::parse::ParseOptions {
+        keep_env_values: true,
+    };
+    let log_a = load::parse_side(&run_a, scenario.test, &keep)?;
+    let log_b = load::parse_side(&run_b, scenario.test, &keep)?;
     let report = diff::compare(&log_a, &log_b, run_a.info.clone(), run_b.info.clone());
     let check = Check::new(&scenario.expect, &report);
     let failed = load::failed_sides(&[&run_a, &run_b]);

@@ -441,6 +441,8 @@ fn result_item(x: &Action<'_>, y: &Action<'_>) -> Item {
             (Some(id), Verification::Unverified(why)) => format!("{id} (not proven: {why})"),
             (None, Verification::Verified) => "no result".to_string(),
             (None, Verification::Unverified(why)) => format!("no result ({why})"),
+            (Some(id), Verification::Redacted) => format!("{id} (redacted)"),
+            (None, Verification::Redacted) => "no result (redacted)".to_string(),
         })
     };
     let (a, b) = (shown(x), shown(y));

@@ -360,6 +360,7 @@ fn describe(i: &TestInput) -> String {
     match &i.detail {
         InputDetail::Unset => "unset".into(),
         InputDetail::Value(v) => format!("{v:?}"),
+        InputDetail::Redacted(sha) => format!("redacted, sha256 {sha}…"),
         InputDetail::Stat(s) => format!(
             "size {}, mode {}, modified {}",
             s.size,

@@ -168,6 +168,7 @@ pub fn annotate_test_input(input: &TestInput) -> Note {
     let detail = match &input.detail {
         InputDetail::Unset => " (unset)".to_string(),
         InputDetail::Value(v) => format!(" (= {v:?})"),
+        InputDetail::Redacted(sha) => format!(" (redacted, sha256 {sha}…)"),
         InputDetail::Stat(s) => format!(" ({} bytes, modified {})", s.size, s.mtime),
         InputDetail::Dir { entries, .. } => format!(" (directory, {} entries)", entries.len()),
         InputDetail::Error(e) => format!(" (error: {e})"),

@@ -7,11 +7,29 @@ use std::path::Path;
 
 use crate::error::Error;
 use crate::model::{BuildLog, SideInfo};
-use crate::parse;
+use crate::parse::{self, ParseOptions};
 
 use super::capture;
 use super::logfile::LogFile;
 use super::run::SideRun;
+
+/// How a command reads its logs: how much a file may hold, and how logs are parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The most a log read from a file may hold after inflating (`--max-log-size`).
+    pub max_size: u64,
+    /// `--keep-env-values`.
+    pub parse: ParseOptions,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_size: crate::go::logfile::DEFAULT_MAX_LOG_SIZE,
+            parse: ParseOptions::default(),
+        }
+    }
+}
 
 /// A log file as read from disk, with what it says about its side.
 #[derive(Debug, Clone)]
@@ -36,9 +54,14 @@ impl SideFile {
         Ok(SideFile { file, info, body })
     }
 
-    /// Parses the log part of the file.
+    /// Parses the log part of the file, environment values tests read redacted.
     pub fn parse(&self) -> Result<BuildLog<'_>, Error> {
-        parse_body(&self.file, self.body)
+        self.parse_with(&ParseOptions::default())
+    }
+
+    /// Parses the log part of the file as `options` say.
+    pub fn parse_with(&self, options: &ParseOptions) -> Result<BuildLog<'_>, Error> {
+        parse_body(&self.file, self.body, options)
     }
 
     /// The side as the report shows it: a bare log tells its go version through the salt.
@@ -67,10 +90,11 @@ pub fn read_pair(a: &Path, b: &Path, max_size: u64) -> Result<(SideFile, SideFil
 pub fn parse_pair<'f>(
     a: &'f SideFile,
     b: &'f SideFile,
+    options: &ParseOptions,
 ) -> Result<(BuildLog<'f>, BuildLog<'f>), Error> {
     let (la, lb) = std::thread::scope(|scope| {
-        let lb = scope.spawn(|| b.parse());
-        let la = a.parse();
+        let lb = scope.spawn(|| b.parse_with(options));
+        let la = a.parse_with(options);
         (la, lb.join().expect("parser thread"))
     });
     Ok((la?, lb?))
@@ -101,9 +125,13 @@ fn side_of_file(label: &str, file: &LogFile) -> Result<(SideInfo, usize), Error>
 
 /// Parses the log part of a file, naming the file (and the line within the whole file) in
 /// any error.
-fn parse_body(file: &LogFile, offset: usize) -> Result<BuildLog<'_>, Error> {
+fn parse_body<'f>(
+    file: &'f LogFile,
+    offset: usize,
+    options: &ParseOptions,
+) -> Result<BuildLog<'f>, Error> {
     let header_lines = file.bytes[..offset].iter().filter(|&&b| b == b'\n').count() as u32;
-    parse::parse_log(&file.bytes[offset..]).map_err(|mut source| {
+    parse::parse_log_with(&file.bytes[offset..], options).map_err(|mut source| {
         if let Some(line) = source.line.as_mut() {
             *line += header_lines;
         }
@@ -116,8 +144,12 @@ fn parse_body(file: &LogFile, offset: usize) -> Result<BuildLog<'_>, Error> {
 
 /// Parses a live side's stderr; a build that failed before hashing anything is an error that
 /// shows go's own message.
-pub fn parse_side(run: &SideRun, test: bool) -> Result<BuildLog<'_>, Error> {
-    parse::parse_log(&run.stderr).map_err(|source| {
+pub fn parse_side<'r>(
+    run: &'r SideRun,
+    test: bool,
+    options: &ParseOptions,
+) -> Result<BuildLog<'r>, Error> {
+    parse::parse_log_with(&run.stderr, options).map_err(|source| {
         if run.success {
             Error::SideLog {
                 side: run.info.label.clone(),

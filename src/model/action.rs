@@ -141,6 +141,10 @@ pub enum Verification {
     Verified,
     /// Not proven; the reason says why (see `parse::demux::Unverified`).
     Unverified(String),
+    /// A `getenv` block whose value whymiss redacted in a capture (`parse/redact.rs`): its lines
+    /// cannot match its printed result, which is Go's; the blocks that hash that result still
+    /// verify.
+    Redacted,
 }
 
 /// One hash block: a compile, link, vet, test-cache or helper key.
@@ -169,6 +173,13 @@ pub struct Action<'a> {
     pub result_line: Option<u32>,
     /// The block's lines had to be told apart from a concurrent same-name block's.
     pub disentangled: bool,
+}
+
+impl Verification {
+    /// What a block whose lines are redacted says instead of a proof.
+    pub const REDACTED: &'static str = "its value was redacted by whymiss (an environment \
+        variable a test read); the printed result is Go's, and the testInputs block that hashes \
+        it verifies";
 }
 
 impl<'a> Action<'a> {

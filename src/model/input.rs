@@ -227,6 +227,9 @@ pub enum Input<'a> {
     EnvUnset,
     /// `getenv`: `\x01` then the value (two writes).
     EnvValue(Text<'a>),
+    /// `getenv`: `\x01` then a value whymiss redacted: the first 12 hex digits of its SHA-256
+    /// (`parse/redact.rs`).
+    EnvRedacted(Text<'a>),
     /// `stat <size> <mode> <mtime> <isdir>` (open/stat blocks).
     Stat(StatInfo<'a>),
     /// `file <name> stat …`: a directory entry (open of a directory).

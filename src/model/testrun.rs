@@ -90,6 +90,8 @@ pub enum InputDetail {
     Unset,
     /// The variable's value.
     Value(String),
+    /// The variable's value, redacted: the first 12 hex digits of its SHA-256.
+    Redacted(String),
     /// Size, mode, modification time (local time of the go command), directory flag.
     Stat(StatInfo<'static>),
     /// A directory: its own stat and each entry's.

@@ -28,8 +28,30 @@ pub struct ParseError {
 /// How many skipped lines are kept as examples for the report.
 const SKIPPED_EXAMPLES: usize = 5;
 
-/// Parses a whole log (raw `go` stderr, a CI log, or a whymiss capture).
+/// How to read a log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Keep the values of the environment variables tests read (`--keep-env-values`); by
+    /// default they are replaced by a short SHA-256 ([`super::redact`]).
+    pub keep_env_values: bool,
+}
+
+/// Parses a whole log (raw `go` stderr, a CI log, or a whymiss capture), with the values of
+/// environment variables tests read redacted.
 pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
+    parse_log_with(src, &ParseOptions::default())
+}
+
+/// The demultiplexed blocks of a log, before they are read into actions.
+pub(super) fn raw_blocks(src: &[u8]) -> Result<Vec<RawBlock<'_>>, ParseError> {
+    Ok(read_lines(src)?.demux.finish())
+}
+
+/// Parses a whole log as `options` say.
+pub fn parse_log_with<'a>(
+    src: &'a [u8],
+    options: &ParseOptions,
+) -> Result<BuildLog<'a>, ParseError> {
     if src.is_empty() {
         return Err(ParseError {
             line: None,
@@ -60,6 +82,7 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
     let (mut actions, go_versions) = read_blocks(demux.finish(), &mut stats);
     number_occurrences(&mut actions);
     resolve_files(&mut actions, &file_hashes);
+    super::redact::redact_actions(&mut actions, options.keep_env_values);
     let tests = test_runs::test_cache(&actions, &test_cache, &subkeys);
     Ok(BuildLog {
         go_versions,

@@ -37,8 +37,9 @@ mod log;
 mod modinfo;
 mod order;
 mod quoted;
+pub mod redact;
 mod test_runs;
 pub mod testcache;
 pub mod unquote;
 
-pub use log::{ParseError, parse_log};
+pub use log::{ParseError, ParseOptions, parse_log, parse_log_with};

@@ -240,6 +240,8 @@ fn nested_detail(block: &Action<'_>) -> InputDetail {
             return InputDetail::Unset;
         } else if let Input::EnvValue(v) = input {
             return InputDetail::Value(v.to_string());
+        } else if let Input::EnvRedacted(sha) = input {
+            return InputDetail::Redacted(sha.to_string());
         } else if let Input::StatError(e) = input {
             return InputDetail::Error(e.to_string());
         } else if let Input::Stat(s) = input

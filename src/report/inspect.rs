@@ -156,6 +156,7 @@ pub fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles) -> io:
     for a in &unverified {
         let reason = match &a.verification {
             crate::model::Verification::Unverified(r) => r.as_str(),
+            crate::model::Verification::Redacted => crate::model::Verification::REDACTED,
             crate::model::Verification::Verified => "",
         };
         writeln!(
@@ -232,6 +233,11 @@ pub fn write_action(w: &mut dyn Write, a: &Action<'_>, s: &Styles) -> io::Result
         crate::model::Verification::Unverified(r) => {
             format!("{}: {}", "not verified".style(s.warning), Untrusted(r))
         }
+        crate::model::Verification::Redacted => format!(
+            "{}: {}",
+            "redacted".style(s.warning),
+            crate::model::Verification::REDACTED
+        ),
     };
     writeln!(
         w,
@@ -404,6 +410,9 @@ pub fn write_json(w: &mut dyn Write, v: &InspectView<'_, '_>) -> io::Result<()> 
                 open_line: a.open_line,
                 reason: match &a.verification {
                     crate::model::Verification::Unverified(r) => r.clone(),
+                    crate::model::Verification::Redacted => {
+                        crate::model::Verification::REDACTED.to_string()
+                    }
                     crate::model::Verification::Verified => String::new(),
                 },
             })
@@ -458,7 +467,8 @@ fn action_json<'v>(a: &'v Action<'_>) -> ActionJson<'v> {
         build_id_prefix: a.short_id(),
         verified: a.is_verified(),
         unverified_reason: match &a.verification {
-            crate::model::Verification::Unverified(r) => Some(r),
+            crate::model::Verification::Unverified(r) => Some(r.as_str()),
+            crate::model::Verification::Redacted => Some(crate::model::Verification::REDACTED),
             crate::model::Verification::Verified => None,
         },
         open_line: a.open_line,

@@ -1,7 +1,7 @@
 //! Test-result cache keys on real `go test` runs: which flag, variable, file or build change
 //! makes a cached test result unusable, per Go version, and the GODEBUG observer effect.
 
-use crate::live::{Module, categories, check_json, diff_json, go, json_of, live};
+use crate::live::{Module, categories, check_json, command, diff_json, go, json_of, live};
 
 fn test_diff(module: &Module, version: &str, args: &[&str]) -> serde_json::Value {
     let mut all = vec!["--test"];
@@ -242,4 +242,80 @@ fn test_logs_without_testcache_lines_still_compare_what_the_tests_read() {
     let (code, v) = json_of(live(["compare", &y, &y_again, "--format", "json"]));
     assert_eq!(code, 0, "{:#?}", v["causes"]);
     assert_eq!(v["verdict"], "same");
+}
+
+/// Issue 9, item 10: a test that reads a secret put its value into the capture
+/// (`HASH[getenv]: "abc123"`) and the report (`A "abc123" B "prod-token-999"`). Values are now
+/// a short SHA-256 in both, which still proves they differ; --keep-env-values keeps them.
+#[test]
+fn env_values_tests_read_stay_out_of_captures_and_reports() {
+    use whymiss::parse::redact::short_sha256;
+    let lab = Module::copy("lab");
+    let scratch = tempfile::tempdir().unwrap();
+    let capture = |label: &str, value: &str, keep: bool| {
+        let file = scratch.path().join(format!("{label}.capture"));
+        let mut args = vec![
+            "capture".to_string(),
+            "--test".into(),
+            "--go".into(),
+            go("1.27.3"),
+            "-C".into(),
+            lab.dir(),
+            "--quiet".into(),
+            "--label".into(),
+            label.into(),
+            "-o".into(),
+            file.display().to_string(),
+        ];
+        if keep {
+            args.push("--keep-env-values".into());
+        }
+        args.extend(["--".into(), "./greet".into()]);
+        // The secret comes from the environment, as a CI job's token would.
+        let out = command(&args).env("GREET_MODE", value).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (file.clone(), std::fs::read_to_string(&file).unwrap())
+    };
+    let (a, a_text) = capture("a", "abc123", false);
+    let (b, b_text) = capture("b", "prod-token-999", false);
+    let (sa, sb) = (short_sha256(b"abc123"), short_sha256(b"prod-token-999"));
+    assert!(!a_text.contains("abc123"), "the secret is in the capture");
+    assert!(
+        !b_text.contains("prod-token-999"),
+        "the secret is in the capture"
+    );
+    assert!(a_text.contains(&format!("whymiss-redacted sha256:{sa}")));
+
+    let compare = |x: &std::path::Path, y: &std::path::Path, extra: &[&str]| {
+        let mut args = vec!["compare".to_string(), x.display().to_string()];
+        args.push(y.display().to_string());
+        args.extend(extra.iter().map(|s| s.to_string()));
+        live(args).code(1)
+    };
+    let text = compare(&a, &b, &[]).stdout();
+    assert!(
+        !text.contains("abc123") && !text.contains("prod-token-999"),
+        "{text}"
+    );
+    assert!(text.contains(&sa) && text.contains(&sb), "{text}");
+    let (code, v) = json_of(compare(&a, &b, &["--format", "json"]));
+    assert_eq!(code, 1);
+    assert!(categories(&v).contains("test-env"), "{:?}", categories(&v));
+    let json = v.to_string();
+    assert!(!json.contains("abc123") && !json.contains("prod-token-999"));
+
+    // Kept on request: in the capture, and in the report when asked for there too.
+    let (kept, kept_text) = capture("kept", "abc123", true);
+    assert!(kept_text.contains("HASH[getenv]: \"abc123\""));
+    let shown = compare(&kept, &b, &["--keep-env-values"]).stdout();
+    assert!(shown.contains("abc123") && shown.contains(&sb), "{shown}");
+    let hidden = compare(&kept, &b, &[]).stdout();
+    assert!(
+        !hidden.contains("abc123") && hidden.contains(&sa),
+        "{hidden}"
+    );
 }
