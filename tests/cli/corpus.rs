@@ -230,6 +230,154 @@ fn shuffle_keeps_model(rel: &str, choices: &[usize]) {
     );
 }
 
+/// The name of a `HASH[name]…` block line: open, input or result (names in these logs hold no
+/// `]`).
+fn block_name(line: &str) -> Option<&str> {
+    line.strip_prefix("HASH[")
+        .and_then(|r| r.find(']').map(|i| &r[..i]))
+}
+
+/// Names with two or more blocks in the log (other than `moduleIndex`, which is not demultiplexed).
+pub(crate) fn repeated_block_names(text: &str) -> Vec<String> {
+    let mut opens: std::collections::BTreeMap<&str, usize> = Default::default();
+    for line in text.lines() {
+        if let Some(n) = block_name(line)
+            && line.len() == n.len() + 6
+        {
+            *opens.entry(n).or_default() += 1;
+        }
+    }
+    opens
+        .into_iter()
+        .filter(|&(n, c)| c >= 2 && n != "moduleIndex")
+        .map(|(n, _)| n.to_string())
+        .collect()
+}
+
+/// Moves every block named one of `names` to where the first block of that name opens, its lines
+/// interleaved line by line with the other blocks of the name as `choices` say: each block keeps
+/// its own order, as when go hashes them on several goroutines at once (one line per `Write`).
+/// Every other line stays where it was.
+pub(crate) fn interleave_same_name(text: &str, names: &[String], choices: &[usize]) -> String {
+    let mut blocks: std::collections::HashMap<&str, Vec<Vec<&str>>> = Default::default();
+    for line in text.lines() {
+        let Some(n) = block_name(line).filter(|n| names.iter().any(|x| x == n)) else {
+            continue;
+        };
+        let list = blocks.entry(n).or_default();
+        if line.len() == n.len() + 6 || list.is_empty() {
+            list.push(Vec::new());
+        }
+        list.last_mut().expect("a block").push(line);
+    }
+    let mut out = String::with_capacity(text.len() + 1);
+    let mut c = 0;
+    for line in text.lines() {
+        let Some(n) = block_name(line).filter(|n| names.iter().any(|x| x == n)) else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        // The first line of the name: emit all of its blocks here, interleaved.
+        let Some(list) = blocks.remove(n) else {
+            continue;
+        };
+        let mut pos = vec![0usize; list.len()];
+        let mut live: Vec<usize> = (0..list.len()).collect();
+        while !live.is_empty() {
+            let pick = choices[c % choices.len()] % live.len();
+            c += 1;
+            let b = live[pick];
+            out.push_str(list[b][pos[b]]);
+            out.push('\n');
+            pos[b] += 1;
+            if pos[b] == list[b].len() {
+                live.remove(pick);
+            }
+        }
+    }
+    out
+}
+
+/// What must not change when same-name blocks interleave differently: each action's name,
+/// variant, kind, ID, results, verification, salt and fields, as a sorted list (occurrence
+/// numbers follow the order in which blocks open, which the interleaving changes).
+fn actions_projection(log: &BuildLog<'_>) -> Vec<String> {
+    let mut out: Vec<String> = log
+        .actions
+        .iter()
+        .map(|a| {
+            let fields: Vec<String> = a.fields.iter().map(|f| format!("{:?}", f.input)).collect();
+            format!(
+                "{} {:?} {:?} {:?} {:?} {:?} {:?} {}",
+                a.name,
+                a.variant,
+                a.kind,
+                a.id,
+                a.results,
+                a.verification,
+                a.salt,
+                fields.join("|")
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Real logs in which go printed two or more blocks of one name.
+const SAME_NAME_LOGS: [&str; 21] = [
+    "go1.21.13/lab-coverpkg",
+    "go1.21.13/lab-test",
+    "go1.21.13/lab-test-cached",
+    "go1.22.10/lab-coverpkg",
+    "go1.22.10/lab-test",
+    "go1.22.10/lab-test-cached",
+    "go1.23.9/lab-coverpkg",
+    "go1.23.9/lab-test",
+    "go1.23.9/lab-test-cached",
+    "go1.24.11/lab-coverpkg",
+    "go1.24.11/lab-test",
+    "go1.24.11/lab-test-cached",
+    "go1.25.5/lab-coverpkg",
+    "go1.25.5/lab-test",
+    "go1.25.5/lab-test-cached",
+    "go1.26.6/lab-coverpkg",
+    "go1.26.6/lab-test",
+    "go1.26.6/lab-test-cached",
+    "go1.27.3/lab-coverpkg",
+    "go1.27.3/lab-test",
+    "go1.27.3/lab-test-cached",
+];
+
+/// Interleaves every repeated block name of a real log and checks that every block still
+/// verifies and the model is the original's.
+fn same_name_interleaving_keeps_model(rel: &str, choices: &[usize]) -> Result<(), TestCaseError> {
+    let text = String::from_utf8(read(&corpus(&format!("logs/{rel}.log.gz")))).unwrap();
+    let original = parse_log(text.as_bytes()).unwrap();
+    prop_assert!(original.actions.iter().all(|a| a.is_verified()), "{rel}");
+    let names = repeated_block_names(&text);
+    prop_assert!(!names.is_empty(), "{rel}");
+    let mixed = interleave_same_name(&text, &names, choices);
+    let parsed = parse_log(mixed.as_bytes()).unwrap();
+    for a in &parsed.actions {
+        prop_assert!(
+            a.is_verified(),
+            "{rel}: {} not verified: {:?}",
+            a.label(),
+            a.verification
+        );
+    }
+    let (was, now) = (actions_projection(&original), actions_projection(&parsed));
+    let missing: Vec<&String> = was.iter().filter(|x| !now.contains(x)).take(2).collect();
+    let extra: Vec<&String> = now.iter().filter(|x| !was.contains(x)).take(2).collect();
+    prop_assert!(
+        missing.is_empty() && extra.is_empty() && was.len() == now.len(),
+        "{rel}: model changed\nmissing: {missing:#?}\nextra: {extra:#?}"
+    );
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
@@ -278,6 +426,17 @@ proptest! {
         for a in parsed.actions.iter().filter(|a| !a.is_verified()) {
             prop_assert!(a.disentangled, "{} unverified without a same-name reason: {:?}", a.label(), a.verification);
         }
+    }
+
+    /// Issue 9, item 3: a package block and its test-variant block (same name), or any other
+    /// same-name blocks of a real log, interleaved line by line in any order: every block is
+    /// still proven by its SHA-256 and the model is unchanged.
+    #[test]
+    fn interleaved_same_name_blocks_of_real_logs_verify(
+        log in 0..SAME_NAME_LOGS.len(),
+        choices in prop::collection::vec(0usize..1000, 1..300),
+    ) {
+        same_name_interleaving_keeps_model(SAME_NAME_LOGS[log], &choices)?;
     }
 
     /// Go's %q quoting, then our unquoting, gives the bytes back.
