@@ -51,6 +51,8 @@ pub enum Unverified {
     SearchLimit { open_at_once: usize },
     /// Lines of the block appear without its opening line (the log starts mid-block).
     NoOpenLine,
+    /// The log is cut off before Go printed the block's result.
+    CutOff,
 }
 
 impl std::fmt::Display for Unverified {
@@ -72,6 +74,7 @@ impl std::fmt::Display for Unverified {
                  states a group, {LOG_BUDGET} a log)"
             ),
             Unverified::NoOpenLine => write!(f, "its opening line is not in the log"),
+            Unverified::CutOff => write!(f, "the log is cut off before its result line"),
         }
     }
 }

@@ -39,9 +39,9 @@ use sha2::{Digest as _, Sha256};
 
 use crate::model::{
     Action, ActionKind, BuildLog, Digest, FileHash, FileHashError, Input, LogStats, Subkey,
-    TestCacheEvent, TestCacheLine, Text, Variant, Verification,
+    TestCacheEvent, TestCacheLine, Text, Truncation, Variant, Verification,
 };
-use demux::Demux;
+use demux::{Demux, Unverified};
 use line::{Line, classify, strip_decoration};
 use unquote::{bytes_to_text, unquote_body};
 
@@ -75,10 +75,15 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
     let mut test_cache = Vec::new();
     let mut scratch = Vec::new();
 
+    // The last line lacks its newline: it may be cut off mid-line (see `Truncation`).
+    let unterminated = !matches!(src.last(), Some(b'\n' | b'\r'));
+    let mut cut_line = false;
+
     let mut start = 0usize;
     let mut line_no: u32 = 0;
     while start < src.len() {
         let end = memchr::memchr(b'\n', &src[start..]).map_or(src.len(), |i| start + i);
+        let at_eof = end == src.len() && unterminated;
         let mut raw = &src[start..end];
         start = end + 1;
         line_no += 1;
@@ -93,10 +98,30 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
         } else {
             raw
         };
-        let line = classify(text).map_err(|m| ParseError {
-            line: Some(line_no),
-            message: format!("{}: {}", m.reason, excerpt(raw)),
-        })?;
+        let line = match classify(text) {
+            Ok(line) if at_eof && !ends_complete(&line, text) => {
+                cut_line = true;
+                continue;
+            }
+            Ok(line) => line,
+            // Package-loading noise, not in any key: a broken one is counted, never fatal.
+            Err(_) if text.starts_with(MODULE_INDEX) => {
+                stats.hash_lines += 1;
+                stats.module_index_lines += 1;
+                cut_line |= at_eof;
+                continue;
+            }
+            Err(_) if at_eof => {
+                cut_line = true;
+                continue;
+            }
+            Err(m) => {
+                return Err(ParseError {
+                    line: Some(line_no),
+                    message: format!("{}: {}", m.reason, excerpt(raw)),
+                });
+            }
+        };
         match line {
             Line::Open { name } => {
                 stats.hash_lines += 1;
@@ -108,18 +133,25 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
                 }
             }
             Line::Input { name, body } => {
-                stats.hash_lines += 1;
                 if name == b"moduleIndex" {
+                    stats.hash_lines += 1;
                     stats.module_index_lines += 1;
                 } else {
-                    demux.input(name, body, line_no).map_err(|e| ParseError {
-                        line: Some(line_no),
-                        message: format!(
-                            "bad escape in quoted payload ({}): {}",
-                            e.reason,
-                            excerpt(raw)
-                        ),
-                    })?;
+                    match demux.input(name, body, line_no) {
+                        Ok(()) => stats.hash_lines += 1,
+                        // Cut inside an escape.
+                        Err(_) if at_eof => cut_line = true,
+                        Err(e) => {
+                            return Err(ParseError {
+                                line: Some(line_no),
+                                message: format!(
+                                    "bad escape in quoted payload ({}): {}",
+                                    e.reason,
+                                    excerpt(raw)
+                                ),
+                            });
+                        }
+                    }
                 }
             }
             Line::Result { name, sum } => {
@@ -131,11 +163,24 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
                 }
             }
             Line::Subkey { parent, desc, out } => {
+                let desc = match unquote_body(desc) {
+                    Ok(desc) => desc,
+                    Err(_) if at_eof => {
+                        cut_line = true;
+                        continue;
+                    }
+                    Err(e) => {
+                        return Err(ParseError {
+                            line: Some(line_no),
+                            message: format!(
+                                "bad escape in subkey ({}): {}",
+                                e.reason,
+                                excerpt(raw)
+                            ),
+                        });
+                    }
+                };
                 stats.hash_lines += 1;
-                let desc = unquote_body(desc).map_err(|e| ParseError {
-                    line: Some(line_no),
-                    message: format!("bad escape in subkey ({}): {}", e.reason, excerpt(raw)),
-                })?;
                 scratch.clear();
                 scratch.extend_from_slice(b"subkey:");
                 scratch.extend_from_slice(&parent.0);
@@ -203,6 +248,8 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
 
     let blocks = demux.finish();
     let mut actions: Vec<Action<'_>> = Vec::with_capacity(blocks.len());
+    // Actions the log ends inside (see `Truncation::incomplete`).
+    let mut incomplete: Vec<usize> = Vec::new();
     let mut go_versions: Vec<Text<'_>> = Vec::new();
     let mut seen_keys: rustc_hash::FxHashSet<(Text<'_>, Digest)> = Default::default();
     for block in blocks {
@@ -241,6 +288,14 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
             None => Verification::Verified,
             Some(reason) => Verification::Unverified(reason.to_string()),
         };
+        // Never summed, or written to after its last result: Go was still writing it.
+        let open_at_end = block
+            .results
+            .last()
+            .is_none_or(|r| (r.after_writes as usize) < block.writes.len());
+        if open_at_end {
+            incomplete.push(actions.len());
+        }
         actions.push(Action {
             name,
             kind,
@@ -257,6 +312,7 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
             disentangled: block.disentangled,
         });
     }
+    let truncated = truncation(&mut actions, incomplete, cut_line, line_no);
     number_occurrences(&mut actions);
     resolve_files(&mut actions, &file_hashes);
     let tests = tests::test_cache(&actions, &test_cache);
@@ -270,6 +326,67 @@ pub fn parse_log(src: &[u8]) -> Result<BuildLog<'_>, ParseError> {
         test_cache,
         tests,
         stats,
+        truncated,
+    })
+}
+
+/// `HASH[moduleIndex]`: package loading's index blocks, in no action key.
+const MODULE_INDEX: &[u8] = b"HASH[moduleIndex]";
+
+/// Whether a line read at the end of a log without a final newline ends as that kind of line
+/// ends, so that it is complete and not cut off: a quoted payload by its closing quote (a raw
+/// `"` never occurs inside, `strconv.Quote`), a result, subkey or file hash by its 64 hex
+/// digits, a `testcache:` line by a digest, a line of noise anyhow. An opening line never ends
+/// a complete log (Go writes the salt right after it, cmd/go/internal/cache/hash.go, NewHash),
+/// a file-hash error may be a file hash cut inside its digest, and a line that starts like
+/// gocachehash output but is not one was cut.
+fn ends_complete(line: &Line<'_>, text: &[u8]) -> bool {
+    match line {
+        Line::Input { .. } | Line::Result { .. } | Line::Subkey { .. } | Line::FileHash { .. } => {
+            true
+        }
+        // Noise, unless it is the start of a gocachehash line.
+        Line::Other => {
+            !(text.starts_with(b"HASH")
+                || text.starts_with(b"testcache:")
+                || (!text.is_empty()
+                    && (b"HASH".starts_with(text) || b"testcache: ".starts_with(text))))
+        }
+        Line::Open { .. } | Line::FileHashError { .. } => false,
+        Line::TestCache { text } => {
+            text.len() > 65 && {
+                let (head, hex) = text.split_at(text.len() - 64);
+                head.ends_with(b" ") && hex.iter().all(|&b| crate::model::is_lower_hex(b))
+            }
+        }
+    }
+}
+
+/// Decides whether the log is cut off, from its last line and the blocks still open at its end
+/// (`incomplete`, indices into `actions`), and says so on the actions never summed.
+fn truncation(
+    actions: &mut [Action<'_>],
+    incomplete: Vec<usize>,
+    cut_line: bool,
+    last_line: u32,
+) -> Option<Truncation> {
+    // Go sums every block it opens, except `testInputs` and `open` blocks it abandons when a
+    // test input cannot be cached (cmd/go/internal/test/test.go, computeTestInputsID, hashOpen).
+    let always_summed =
+        |a: &Action<'_>| !matches!(a.kind, ActionKind::TestInputs | ActionKind::Open);
+    if !cut_line && !incomplete.iter().any(|&i| always_summed(&actions[i])) {
+        return None;
+    }
+    let cut_off = Unverified::NoResult.to_string();
+    for &i in &incomplete {
+        if actions[i].verification == Verification::Unverified(cut_off.clone()) {
+            actions[i].verification = Verification::Unverified(Unverified::CutOff.to_string());
+        }
+    }
+    Some(Truncation {
+        last_line,
+        cut_line,
+        incomplete,
     })
 }
 
