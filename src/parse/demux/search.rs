@@ -10,25 +10,38 @@
 //!
 //! The search keeps its path (which block took each line) and its choice points (lines another
 //! block could have taken). A line no block can take, or a result that no block's lines hash to,
-//! sends it back to the latest choice point. States that failed are remembered by content: blocks
-//! of one name differ only in what they hold, so two states whose blocks hold the same lines have
-//! the same future, whichever block holds which. Each group has a budget of states; past it, or
-//! when no assignment explains a result, the blocks not proven are left unverified with the
-//! reason, the lines before that point are frozen as they are, and the search goes on with the
-//! lines after it, so that later blocks of the group can still be proven.
+//! sends it back: to the latest choice point, or, when the line is a field that every block has
+//! gone past in the kind's order, straight to the last choice that took a block past it. States
+//! that failed are remembered by content: blocks of one name differ only in what they hold, so
+//! two states whose blocks hold the same lines have the same future, whichever block holds
+//! which. The first time the search reaches a line it has to go back from, it starts over from
+//! the group's start instead, now knowing which lines come again later, which is what the
+//! likeliest choices depend on. Each group has a budget of states; past it, or when no
+//! assignment explains a result, the blocks not proven are left unverified with the reason,
+//! the lines up to that point are frozen as they are, and the search goes on with the lines
+//! after it, so that later blocks of the group can still be proven.
 //!
 //! Choices are tried likeliest first. A line that another block already holds goes to a block
-//! that lacks it, preferably one that has as many lines as the holder had before it (a package
-//! and its test variant write the same header and files); a new line goes to the block whose
-//! last field comes right before it in the kind's field order, then to the block that wrote the
-//! group's previous line (a goroutine writes its lines in runs), then to the one furthest ahead.
+//! that lacks it, preferably the one whose last line is the one before it in the other block,
+//! or that has as many lines as the other had before it (a package and its test variant write
+//! the same header and files). A line no other block has goes, if no later line repeats it, to
+//! the block that already holds such lines (only a test variant writes `forcelibrary`, its test
+//! files and its test imports); if a later line repeats it, to a block that is not behind (a
+//! block whose last line another block shows more after is catching up), then to the block that
+//! wrote the group's previous line (a goroutine writes its lines in runs).
 //!
-//! Two rules prune the search; both follow from how `cmd/go` writes:
+//! Rules prune the search; they follow from how `cmd/go` writes:
 //! * `cache.NewHash` (cmd/go/internal/cache/hash.go) writes the salt, `runtime.Version()`, before
 //!   anything else, so a block with no lines yet takes only the salt;
 //! * within a block, fields come in the order of the kind's [`FieldOrder`] (for builds,
 //!   cmd/go/internal/work/exec.go, (*Builder).buildActionID): a block never takes a field that
-//!   ranks before one it has.
+//!   ranks before one it has;
+//! * `Sum` is printed again only after more writes (only `gccCompilerID` sums twice);
+//! * a block writes each line once, and two blocks of one package write their common lines in
+//!   the same order. A test variant breaks this where its test imports, which come first
+//!   (cmd/go/internal/load/test.go, TestPackagesAndErrors), are also the package's imports, so
+//!   these are not forbidden but counted as repeats: a path may have none at first, and one
+//!   more (up to `MAX_REPEATS`) each time no path explains the results.
 //!
 //! If the rules leave no assignment at all, the search runs once more without them, so that a
 //! go version writing its fields in another order is still demultiplexed.
@@ -144,6 +157,9 @@ struct Slot {
     written_since_sum: bool,
     /// A newer block of the name opened after this one was summed: it takes no more lines.
     retired: bool,
+    /// In a group of two blocks: one past the highest position, in the other block, of a line
+    /// both hold as a pair (their common lines come in the same order in both).
+    pair_past: u32,
 }
 
 impl Slot {
@@ -160,6 +176,7 @@ impl Slot {
             summed: false,
             written_since_sum: false,
             retired: false,
+            pair_past: 0,
         }
     }
 }
@@ -271,12 +288,14 @@ pub(super) struct Group<'a> {
     failed: FxHashMap<(u32, u64), u32>,
     /// States visited since the floor last moved.
     visited: u64,
+
     /// The furthest line at which a search had to go back.
     frontier: usize,
     /// Searches started over from the floor on reaching a new frontier.
     restarts: u32,
     /// Repeats a path may have (raised, up to `MAX_REPEATS`, when none explains the results).
     allowance: u32,
+
     /// The pruning rules gave no assignment: searching without them.
     relaxed: bool,
     failure: Option<Unverified>,
@@ -345,6 +364,7 @@ impl<'a> Group<'a> {
             frontier: 0,
             restarts: 0,
             allowance: 0,
+
             relaxed: false,
             failure: None,
             alts: Vec::new(),
@@ -689,7 +709,6 @@ impl<'a> Group<'a> {
             Event::Input(w) => (state.slots[slot as usize].last_fp, w.next != NONE),
             _ => (0, false),
         };
-        state.repeats = key.1;
         let nth = self.apply(&mut state, m, slot);
         self.state = state;
         self.path.push(Placed {
@@ -716,6 +735,12 @@ impl<'a> Group<'a> {
                 0
             }
             Event::Input(w) => {
+                if self.is_repeat(w, slot, state.slots.len()) {
+                    state.repeats += 1;
+                }
+                if self.pair_with_holders(state, w, s) && !self.relaxed {
+                    state.repeats += 1;
+                }
                 if w.prev != NONE {
                     let earlier = self.path[w.prev as usize];
                     if earlier.awaits {
@@ -786,15 +811,16 @@ impl<'a> Group<'a> {
         alts.clear();
         for &(_, slot) in &ranked {
             let key = self.child_key(m, slot);
+            if key.1 > self.allowance && !any {
+                continue;
+            }
             // Alternatives come likeliest first, so a repeated state keeps its fewest repeats.
-            if key.1 > self.allowance && !any
-                || alts.iter().any(|&(_, k)| k.0 == key.0)
-                || (!any && self.known_failed(m + 1, key))
-            {
+            if alts.iter().any(|&(_, k)| k.0 == key.0) || (!any && self.known_failed(m + 1, key)) {
                 continue;
             }
             alts.push((slot, key));
         }
+
         self.alts = alts;
         self.ranked = ranked;
     }
@@ -829,13 +855,18 @@ impl<'a> Group<'a> {
         }
         let holders = &holders[..found];
         let seeded = |i: usize| self.seeded.get(i).and_then(|m| m.get(&w.fp));
+        // Two blocks and three copies: one block writes it twice (a test variant's import that
+        // its package has too), so holding it already is no sign against a block.
+        let spare_copies = st.slots.len() == 2 && self.count.get(&w.fp).copied().unwrap_or(0) > 2;
         // How far each block is behind the others: the lines they lead by.
         let leads: i64 = st.slots.iter().map(|s| i64::from(s.leads)).sum();
         for (i, s) in st.slots.iter().enumerate() {
             if s.retired || (any_unsummed && s.summed) {
                 continue;
             }
-            let has = holders.iter().any(|h| h.0 as usize == i) || seeded(i).is_some();
+            // Holding it already counts against a block.
+            let has =
+                (holders.iter().any(|h| h.0 as usize == i) || seeded(i).is_some()) && !spare_copies;
             if !relaxed {
                 if s.writes == 0 && !is_salt {
                     continue;
@@ -940,10 +971,16 @@ impl<'a> Group<'a> {
         false
     }
 
-    /// The key of the state after line `m` goes to `slot`, without building that state.
+    /// The key of the state after line `m` goes to `slot`.
     fn child_key(&self, m: usize, slot: u32) -> (u64, u32) {
         let st = &self.state;
-        let mut items: Vec<(u64, bool)> = Vec::with_capacity(st.slots.len() + 1);
+        if st.slots.len() == 2 {
+            // Two blocks: the pairing of their lines is part of the state.
+            let mut next = st.clone();
+            self.apply(&mut next, m, slot);
+            return (state_key(&next), next.repeats);
+        }
+        let mut items: Vec<(u64, bool, u32)> = Vec::with_capacity(st.slots.len() + 1);
         let mut repeats = st.repeats;
         match &self.events[m] {
             Event::Open => {
@@ -952,12 +989,12 @@ impl<'a> Group<'a> {
                     st.slots
                         .iter()
                         .filter(|s| !s.retired && !s.summed)
-                        .map(|s| (s.fp, false)),
+                        .map(|s| (s.fp, false, 0)),
                 );
-                items.push((0, false));
+                items.push((0, false, 0));
             }
             Event::Input(w) => {
-                if self.is_repeat(w, slot) {
+                if self.is_repeat(w, slot, st.slots.len()) {
                     repeats += 1;
                 }
                 let payload = &self.arena[w.at as usize..(w.at + w.len) as usize];
@@ -967,26 +1004,78 @@ impl<'a> Group<'a> {
                     } else {
                         s.fp
                     };
-                    items.push((fp, s.summed));
+                    items.push((fp, s.summed, 0));
                 }
             }
             Event::Result { .. } => {
                 for (i, s) in st.slots.iter().enumerate().filter(|(_, s)| !s.retired) {
-                    items.push((s.fp, s.summed || i == slot as usize));
+                    items.push((s.fp, s.summed || i == slot as usize, 0));
                 }
             }
         }
         (key_of(&mut items), repeats)
     }
 
+    /// In a group of two blocks, pairs `w`, going to slot `s`, with a copy of its payload in
+    /// the other block, the first past the lines the two already pair: a package and its test
+    /// variant write their common lines in the same order. True when the other block holds the
+    /// payload only before that point (the order breaks, or it writes the payload again later).
+    fn pair_with_holders(&self, state: &mut State, w: &Line<'a>, s: usize) -> bool {
+        if state.slots.len() != 2
+            || self.count.get(&w.fp).copied().unwrap_or(0) > 2
+            || state.slots[1 - s].retired
+        {
+            // More blocks, or a block writes it twice (a test variant's import that its
+            // package has too): which copies pair is not known.
+            return false;
+        }
+        let t = 1 - s;
+        let past = state.slots[s].pair_past;
+        let mut held = false;
+        let mut first_after: Option<u32> = None;
+        let mut consider = |n: u32| {
+            held = true;
+            if n >= past {
+                first_after = Some(first_after.map_or(n, |f: u32| f.min(n)));
+            }
+        };
+        if let Some(&(nth, _)) = self.seeded.get(t).and_then(|m| m.get(&w.fp)) {
+            consider(nth);
+        }
+        let mut x = w.prev;
+        let mut looked = 0;
+        while x != NONE && looked < HOLDERS_LOOKED_AT {
+            if let Some(placed) = self.path.get(x as usize)
+                && placed.slot as usize == t
+            {
+                consider(placed.nth);
+            }
+            looked += 1;
+            x = match &self.events[x as usize] {
+                Event::Input(earlier) => earlier.prev,
+                _ => NONE,
+            };
+        }
+        match first_after {
+            Some(n) => {
+                let position = state.slots[s].writes;
+                state.slots[s].pair_past = n + 1;
+                let back = &mut state.slots[t].pair_past;
+                *back = (*back).max(position + 1);
+                false
+            }
+            None => held,
+        }
+    }
+
     /// Whether `slot` already holds `w`'s payload while the group has no more copies of it than
     /// blocks: a block that writes a field twice, which Go rarely does.
-    fn is_repeat(&self, w: &Line<'a>, slot: u32) -> bool {
+    fn is_repeat(&self, w: &Line<'a>, slot: u32, slots: usize) -> bool {
         if self.relaxed {
             return false;
         }
         let copies = self.count.get(&w.fp).copied().unwrap_or(0) as usize;
-        copies <= self.state.slots.len() && self.holds(w, slot)
+        copies <= slots && self.holds(w, slot)
     }
 
     /// Whether `slot` holds `w`'s payload already (among the last copies looked at).
@@ -1025,21 +1114,22 @@ impl<'a> Group<'a> {
 /// The state up to which block holds what: the sorted contents and sums of the blocks that can
 /// still take lines.
 fn state_key(state: &State) -> u64 {
-    let mut items: Vec<(u64, bool)> = state
+    let mut items: Vec<(u64, bool, u32)> = state
         .slots
         .iter()
         .filter(|s| !s.retired)
-        .map(|s| (s.fp, s.summed))
+        .map(|s| (s.fp, s.summed, s.pair_past))
         .collect();
     key_of(&mut items)
 }
 
-fn key_of(items: &mut [(u64, bool)]) -> u64 {
+fn key_of(items: &mut [(u64, bool, u32)]) -> u64 {
     items.sort_unstable();
     let mut h = FxHasher::default();
-    for &(fp, summed) in items.iter() {
+    for &(fp, summed, pair_past) in items.iter() {
         h.write_u64(fp);
         h.write_u8(u8::from(summed));
+        h.write_u32(pair_past);
     }
     h.finish()
 }
