@@ -216,6 +216,7 @@ impl CheckArgs {
             || p.all
             || !p.fail_on.is_empty()
             || !p.ignore.is_empty()
+            || p.allow_truncated
             || !self.go_args.is_empty()
     }
 }
@@ -361,6 +362,12 @@ pub struct OutputArgs {
     /// Never exit 1 because of causes in these categories (comma-separated).
     #[arg(long, value_name = "CAT,...", value_delimiter = ',', value_parser = parse_category)]
     pub ignore: Vec<Category>,
+
+    /// Compare a log that is cut off (head, a CI log's size limit, a killed build) instead of
+    /// exiting 2: the blocks it ends inside are left out, and actions it never reached count as
+    /// built on one side only.
+    #[arg(long)]
+    pub allow_truncated: bool,
 }
 
 #[derive(Args, Debug)]
@@ -492,6 +499,8 @@ pub struct OutputOptions {
     pub format: Format,
     pub all: bool,
     pub gate: Gate,
+    /// `--allow-truncated`: see [`crate::diff::Comparison::accept_truncated`].
+    pub allow_truncated: bool,
 }
 
 impl From<OutputArgs> for OutputOptions {
@@ -503,6 +512,7 @@ impl From<OutputArgs> for OutputOptions {
                 fail_on: a.fail_on,
                 ignore: a.ignore,
             },
+            allow_truncated: a.allow_truncated,
         }
     }
 }

@@ -22,7 +22,10 @@ pub fn run(
 ) -> Result<Outcome, Error> {
     let (fa, fb) = load::read_pair(a, b, read.max_size)?;
     let (la, lb) = load::parse_pair(&fa, &fb, &read.parse)?;
-    let result = diff::compare(&la, &lb, fa.info_for(&la), fb.info_for(&lb));
+    let mut result = diff::compare(&la, &lb, fa.info_for(&la), fb.info_for(&lb));
+    if output.allow_truncated {
+        result.accept_truncated();
+    }
     write_comparison(out, &result, output, styles)
 }
 

@@ -30,6 +30,9 @@ pub fn run(
     let lb = load::parse_side(&rb, live.options.test, parse)?;
     let mut result = diff::compare(&la, &lb, ra.info.clone(), rb.info.clone());
     result.notes.extend(live.notes.iter().cloned());
+    if output.allow_truncated {
+        result.accept_truncated();
+    }
     // A side whose build failed is a doubt of the comparison: its verdict is inconclusive.
     write_comparison(out, &result, output, styles)
 }

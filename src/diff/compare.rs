@@ -23,16 +23,7 @@ use crate::model::{Action, ActionKind, BuildLog, Category, Input, SideInfo, Veri
 
 /// Compares two parsed logs. `a` and `b` describe how each was produced (labels, settings).
 pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideInfo) -> Comparison {
-    let acts_a: Vec<&Action<'_>> = log_a
-        .actions
-        .iter()
-        .filter(|x| x.kind.keys_build_output())
-        .collect();
-    let acts_b: Vec<&Action<'_>> = log_b
-        .actions
-        .iter()
-        .filter(|x| x.kind.keys_build_output())
-        .collect();
+    let (acts_a, acts_b) = (compared_actions(log_a), compared_actions(log_b));
     let pairs = Pairs::new(&acts_a, &acts_b);
 
     let mut entries = pair_entries(&pairs);
@@ -102,6 +93,17 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
         notes,
         partial,
     }
+}
+
+/// The actions of a log that key build output, but those a cut-off log ends inside (their lines
+/// are whatever the log holds, not Go's whole key: see [`crate::model::Truncation`]).
+fn compared_actions<'l, 'a>(log: &'l BuildLog<'a>) -> Vec<&'l Action<'a>> {
+    log.actions
+        .iter()
+        .enumerate()
+        .filter(|(i, x)| x.kind.keys_build_output() && !log.is_incomplete(*i))
+        .map(|(_, x)| x)
+        .collect()
 }
 
 /// The compared actions of both sides and how they pair up.

@@ -89,6 +89,14 @@ pub struct Doubt {
 /// What kind of doubt, for code that branches on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DoubtKind {
+    /// The side's log is cut off (`head`, a CI log's size limit, a killed build): it ends
+    /// inside `incomplete` blocks, which are left out of the comparison, at line `last_line`.
+    /// `--allow-truncated` turns it into a note ([`Comparison::accept_truncated`]).
+    Truncated {
+        side: Side,
+        last_line: u32,
+        incomplete: usize,
+    },
     /// The side's go command failed, so it may not have hashed every action it would have.
     BuildFailed { side: Side, status: i32 },
     /// The side's log holds no compile, link or vet key.
@@ -109,6 +117,7 @@ impl DoubtKind {
     /// The kind's name on the wire (kebab-case).
     pub fn as_str(&self) -> &'static str {
         match self {
+            DoubtKind::Truncated { .. } => "truncated",
             DoubtKind::BuildFailed { .. } => "build-failed",
             DoubtKind::NoActions { .. } => "no-actions",
             DoubtKind::NothingInCommon => "nothing-in-common",
@@ -121,7 +130,9 @@ impl DoubtKind {
     /// The side the doubt is about, when it is about one.
     pub fn side(&self) -> Option<Side> {
         match self {
-            DoubtKind::BuildFailed { side, .. } | DoubtKind::NoActions { side } => Some(*side),
+            DoubtKind::Truncated { side, .. }
+            | DoubtKind::BuildFailed { side, .. }
+            | DoubtKind::NoActions { side } => Some(*side),
             DoubtKind::NothingInCommon
             | DoubtKind::DifferentCommands { .. }
             | DoubtKind::Unproven { .. }
@@ -280,6 +291,22 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// `--allow-truncated`: a side cut off is no longer a doubt but a note, and the verdict is
+    /// what the complete actions say (the incomplete ones are left out either way). Actions the
+    /// cut-off log never reached are still actions built on one side only, so a log cut short
+    /// of the other is `unmatched`, never `same`.
+    pub fn accept_truncated(&mut self) {
+        let (cut, kept): (Vec<Doubt>, Vec<Doubt>) = std::mem::take(&mut self.doubts)
+            .into_iter()
+            .partition(|d| matches!(d.kind, DoubtKind::Truncated { .. }));
+        self.doubts = kept;
+        for doubt in cut {
+            self.notes
+                .insert(0, super::doubts::truncation_note(&doubt.message));
+        }
+        self.verdict = super::doubts::verdict(&self.doubts, &self.summary);
+    }
+
     /// Categories present among the causes.
     pub fn categories(&self) -> Vec<Category> {
         let mut cats: Vec<Category> = self.causes.iter().map(|c| c.category).collect();

@@ -30,6 +30,28 @@ pub fn doubts(
 ) -> Vec<Doubt> {
     let mut out = Vec::new();
     for (side, facts) in [(Side::A, a), (Side::B, b)] {
+        if let Some(cut) = &facts.log.truncated {
+            let n = cut.incomplete.len();
+            out.push(Doubt {
+                kind: DoubtKind::Truncated {
+                    side,
+                    last_line: cut.last_line,
+                    incomplete: n,
+                },
+                message: format!(
+                    "{} is cut off: {}{}; {TRUNCATED_HINT}",
+                    side_name(side, facts.info),
+                    cut.describe(),
+                    match n {
+                        0 => "",
+                        1 => ", which is left out of the comparison",
+                        _ => ", which are left out of the comparison",
+                    }
+                ),
+            });
+        }
+    }
+    for (side, facts) in [(Side::A, a), (Side::B, b)] {
         if let Some(status) = facts.info.exit_status.filter(|&s| s != 0) {
             out.push(Doubt {
                 kind: DoubtKind::BuildFailed { side, status },
@@ -112,6 +134,17 @@ pub fn doubts(
         });
     }
     out
+}
+
+/// What a truncation doubt says about the way on.
+const TRUNCATED_HINT: &str = "--allow-truncated compares the rest";
+
+/// A truncation doubt's message as a note, once `--allow-truncated` accepted it.
+pub fn truncation_note(message: &str) -> String {
+    let what = message
+        .strip_suffix(TRUNCATED_HINT)
+        .map_or(message, |m| m.trim_end_matches("; "));
+    format!("{what} (--allow-truncated: the rest is compared)")
 }
 
 /// `testResult` blocks the log says nothing else about: not keyed on a test binary's link in
@@ -199,6 +232,9 @@ fn what_it_holds(log: &BuildLog<'_>) -> String {
 fn different_commands(a: &SideFacts<'_, '_>, b: &SideFacts<'_, '_>) -> Option<Doubt> {
     let (ca, cb, how) = match (from_args(a.info), from_args(b.info)) {
         (Some(x), Some(y)) => (x, y, "ran"),
+        // A log cut off lacks the blocks that tell its command (a test binary's link comes
+        // late): the truncation doubt says enough.
+        _ if a.log.truncated.is_some() || b.log.truncated.is_some() => return None,
         _ => (from_log(a.log)?, from_log(b.log)?, "looks like"),
     };
     if ca == cb {

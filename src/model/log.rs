@@ -166,6 +166,51 @@ pub struct LogStats {
     pub duplicate_blocks: u64,
 }
 
+/// How a log ends before the go command finished writing it (`head -n`, `head -c`, a killed
+/// build, a CI log cut at its size limit): see [`BuildLog::truncated`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Truncation {
+    /// The number of the log's last line, counted like every other line number of the log
+    /// (1-based, from the start of the bytes given to the parser).
+    pub last_line: u32,
+    /// The last line stops without a newline in the middle of a gocachehash line (a `HASH` or
+    /// `testcache:` line that does not end as such a line ends: an unterminated quote, a hex
+    /// digest cut short, an opening line). It is left out: not parsed, not counted as noise.
+    /// A complete last line that only lacks its newline is parsed as usual.
+    pub cut_line: bool,
+    /// Indices into [`BuildLog::actions`], in log order, of the actions the log ends inside:
+    /// blocks opened and never summed, and blocks written to after their last result (the
+    /// lines Go was still writing). Their fields are whatever lines the log holds, not proven
+    /// by any SHA-256 (those never summed are unverified, with a reason saying the log ends
+    /// first), so they must not be compared as if complete. An action missing from one side
+    /// because the log ends before it opens is not listed: it is simply not there. This may
+    /// include a `testInputs` or `open` block Go abandoned earlier in the log (a test input
+    /// too new to cache, cmd/go/internal/test/test.go, computeTestInputsID), which a cut log
+    /// cannot tell from one cut off.
+    pub incomplete: Vec<usize>,
+}
+
+impl Truncation {
+    /// `it ends at line 501 in the middle of a line inside 1 block`: where and how the log is
+    /// cut off, for one line of a report.
+    pub fn describe(&self) -> String {
+        format!(
+            "it ends at line {}{}{}",
+            self.last_line,
+            if self.cut_line {
+                " in the middle of a line"
+            } else {
+                ""
+            },
+            match self.incomplete.len() {
+                0 => String::new(),
+                1 => " inside 1 block".to_string(),
+                n => format!(" inside {n} blocks"),
+            }
+        )
+    }
+}
+
 /// A parsed gocachehash log.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BuildLog<'a> {
@@ -181,6 +226,11 @@ pub struct BuildLog<'a> {
     /// The test-result cache per tested package, linked from `test_cache` and the test blocks.
     pub tests: super::TestCache,
     pub stats: LogStats,
+    /// `Some` when the log ends before the go command finished writing it: its last line is
+    /// cut (see [`Truncation::cut_line`]), or it ends inside a block Go always finishes (every
+    /// kind but `testInputs` and `open`, which Go abandons on some errors). `None` for a log
+    /// that ends between blocks, even if cut there: nothing in the log shows it.
+    pub truncated: Option<Truncation>,
 }
 
 impl<'a> BuildLog<'a> {
@@ -210,6 +260,13 @@ impl<'a> BuildLog<'a> {
     /// Actions whose lines are not proven by their SHA-256.
     pub fn unverified(&self) -> impl Iterator<Item = &Action<'a>> {
         self.actions.iter().filter(|a| !a.is_verified())
+    }
+
+    /// Whether the log ends inside action `index` (of `actions`): see [`Truncation::incomplete`].
+    pub fn is_incomplete(&self, index: usize) -> bool {
+        self.truncated
+            .as_ref()
+            .is_some_and(|t| t.incomplete.binary_search(&index).is_ok())
     }
 
     /// Actions by action ID (the digest printed as their result).

@@ -19,7 +19,9 @@ pub use category::Category;
 pub use field::Field;
 pub use ids::{Digest, is_lower_hex, is_short_id};
 pub use input::{CLang, FileInput, Input, StatInfo};
-pub use log::{BuildLog, FileHash, FileHashError, LogStats, Subkey, TestCacheEvent, TestCacheLine};
+pub use log::{
+    BuildLog, FileHash, FileHashError, LogStats, Subkey, TestCacheEvent, TestCacheLine, Truncation,
+};
 pub use modinfo::{ModInfo, ModLine};
 pub use side::SideInfo;
 pub use testrun::{InputDetail, InputOp, RejectedInput, TestCache, TestInput, TestRun};

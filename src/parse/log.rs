@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use rustc_hash::FxHashMap;
 use sha2::{Digest as _, Sha256};
 
-use super::demux::{Demux, RawBlock};
+use super::demux::{Demux, RawBlock, Unverified};
 use super::fields;
 use super::line::{Line, classify, strip_decoration};
 use super::test_runs;
@@ -14,7 +14,7 @@ use super::testcache;
 use super::unquote::{bytes_to_text, unquote_body};
 use crate::model::{
     Action, ActionKind, BuildLog, Digest, FileHash, FileHashError, Input, LogStats, Subkey,
-    TestCacheEvent, TestCacheLine, Text, Variant, Verification,
+    TestCacheEvent, TestCacheLine, Text, Truncation, Variant, Verification,
 };
 
 /// Why a log could not be read. `line` is 1-based; the message is one lowercase sentence.
@@ -65,6 +65,7 @@ pub fn parse_log_with<'a>(
         file_errors,
         subkeys,
         test_cache,
+        cut_line,
         ..
     } = read_lines(src)?;
     if stats.hash_lines == 0 && stats.test_cache_lines == 0 {
@@ -72,6 +73,8 @@ pub fn parse_log_with<'a>(
             line: None,
             message: if looks_binary(src) {
                 "binary data, not a gocachehash log".into()
+            } else if cut_line {
+                "the log is cut off inside its first gocachehash line".into()
             } else {
                 "no gocachehash lines (HASH[…]): capture the go command's stderr with \
                  GODEBUG=gocachehash=1"
@@ -79,7 +82,8 @@ pub fn parse_log_with<'a>(
             },
         });
     }
-    let (mut actions, go_versions) = read_blocks(demux.finish(), &mut stats);
+    let (mut actions, go_versions, incomplete) = read_blocks(demux.finish(), &mut stats);
+    let truncated = truncation(&mut actions, incomplete, cut_line, line_no(&stats));
     number_occurrences(&mut actions);
     resolve_files(&mut actions, &file_hashes);
     super::redact::redact_actions(&mut actions, options.keep_env_values);
@@ -93,7 +97,13 @@ pub fn parse_log_with<'a>(
         test_cache,
         tests,
         stats,
+        truncated,
     })
+}
+
+/// The number of a log's last line.
+fn line_no(stats: &LogStats) -> u32 {
+    u32::try_from(stats.lines).unwrap_or(u32::MAX)
 }
 
 /// What the line-by-line pass collects: the blocks' lines (in the demultiplexer) and the lines
@@ -107,6 +117,8 @@ struct Collected<'a> {
     test_cache: Vec<TestCacheLine<'a>>,
     /// Reused for the text a subkey hashes.
     scratch: Vec<u8>,
+    /// The last line stops inside a gocachehash line (see [`Truncation::cut_line`]).
+    cut_line: bool,
 }
 
 /// Reads the log line by line: block lines to the demultiplexer, the others to their lists.
@@ -122,26 +134,31 @@ fn read_lines(src: &[u8]) -> Result<Collected<'_>, ParseError> {
         subkeys: Vec::new(),
         test_cache: Vec::new(),
         scratch: Vec::new(),
+        cut_line: false,
     };
+    // The last line lacks its newline: it may be cut off mid-line (see `Truncation`).
+    let unterminated = !matches!(src.last(), Some(b'\n' | b'\r'));
     let mut start = 0usize;
     let mut line_no: u32 = 0;
     while start < src.len() {
         let end = memchr::memchr(b'\n', &src[start..]).map_or(src.len(), |i| start + i);
+        let at_eof = end == src.len() && unterminated;
         let mut raw = &src[start..end];
         start = end + 1;
         line_no += 1;
         if let [rest @ .., b'\r'] = raw {
             raw = rest;
         }
-        lines.read(raw, line_no)?;
+        lines.read(raw, line_no, at_eof)?;
     }
     lines.stats.lines = u64::from(line_no);
     Ok(lines)
 }
 
 impl<'a> Collected<'a> {
-    /// One line (without its newline), number `line_no`.
-    fn read(&mut self, raw: &'a [u8], line_no: u32) -> Result<(), ParseError> {
+    /// One line (without its newline), number `line_no`; `at_eof` when it is the last and has
+    /// no newline (so it may be cut off).
+    fn read(&mut self, raw: &'a [u8], line_no: u32, at_eof: bool) -> Result<(), ParseError> {
         let stats = &mut self.stats;
         let text = if raw.starts_with(b"HASH") || raw.starts_with(b"testcache: ") {
             raw
@@ -151,10 +168,35 @@ impl<'a> Collected<'a> {
         } else {
             raw
         };
-        let line = classify(text).map_err(|m| ParseError {
-            line: Some(line_no),
-            message: format!("{}: {}", m.reason, excerpt(raw)),
-        })?;
+        let line = match classify(text) {
+            Ok(line) if at_eof && !ends_complete(&line, text) => {
+                self.cut_line = true;
+                // Package-loading noise either way.
+                if text.starts_with(MODULE_INDEX) {
+                    stats.hash_lines += 1;
+                    stats.module_index_lines += 1;
+                }
+                return Ok(());
+            }
+            Ok(line) => line,
+            // Package-loading noise, not in any key: a broken one is counted, never fatal.
+            Err(_) if text.starts_with(MODULE_INDEX) => {
+                stats.hash_lines += 1;
+                stats.module_index_lines += 1;
+                self.cut_line |= at_eof;
+                return Ok(());
+            }
+            Err(_) if at_eof => {
+                self.cut_line = true;
+                return Ok(());
+            }
+            Err(m) => {
+                return Err(ParseError {
+                    line: Some(line_no),
+                    message: format!("{}: {}", m.reason, excerpt(raw)),
+                });
+            }
+        };
         match line {
             Line::Open { name } => {
                 stats.hash_lines += 1;
@@ -166,20 +208,25 @@ impl<'a> Collected<'a> {
                 }
             }
             Line::Input { name, body } => {
-                stats.hash_lines += 1;
                 if name == b"moduleIndex" {
+                    stats.hash_lines += 1;
                     stats.module_index_lines += 1;
                 } else {
-                    self.demux
-                        .input(name, body, line_no)
-                        .map_err(|e| ParseError {
-                            line: Some(line_no),
-                            message: format!(
-                                "bad escape in quoted payload ({}): {}",
-                                e.reason,
-                                excerpt(raw)
-                            ),
-                        })?;
+                    match self.demux.input(name, body, line_no) {
+                        Ok(()) => stats.hash_lines += 1,
+                        // Cut inside an escape.
+                        Err(_) if at_eof => self.cut_line = true,
+                        Err(e) => {
+                            return Err(ParseError {
+                                line: Some(line_no),
+                                message: format!(
+                                    "bad escape in quoted payload ({}): {}",
+                                    e.reason,
+                                    excerpt(raw)
+                                ),
+                            });
+                        }
+                    }
                 }
             }
             Line::Result { name, sum } => {
@@ -191,11 +238,24 @@ impl<'a> Collected<'a> {
                 }
             }
             Line::Subkey { parent, desc, out } => {
+                let desc = match unquote_body(desc) {
+                    Ok(desc) => desc,
+                    Err(_) if at_eof => {
+                        self.cut_line = true;
+                        return Ok(());
+                    }
+                    Err(e) => {
+                        return Err(ParseError {
+                            line: Some(line_no),
+                            message: format!(
+                                "bad escape in subkey ({}): {}",
+                                e.reason,
+                                excerpt(raw)
+                            ),
+                        });
+                    }
+                };
                 stats.hash_lines += 1;
-                let desc = unquote_body(desc).map_err(|e| ParseError {
-                    line: Some(line_no),
-                    message: format!("bad escape in subkey ({}): {}", e.reason, excerpt(raw)),
-                })?;
                 let scratch = &mut self.scratch;
                 scratch.clear();
                 scratch.extend_from_slice(b"subkey:");
@@ -250,12 +310,15 @@ impl<'a> Collected<'a> {
     }
 }
 
-/// Reads each demultiplexed block into an action, and notes the go versions that salted them.
+/// Reads each demultiplexed block into an action, and notes the go versions that salted them
+/// and the actions the log ends inside (indices into the actions, see
+/// [`Truncation::incomplete`]).
 fn read_blocks<'a>(
     blocks: Vec<RawBlock<'a>>,
     stats: &mut LogStats,
-) -> (Vec<Action<'a>>, Vec<Text<'a>>) {
+) -> (Vec<Action<'a>>, Vec<Text<'a>>, Vec<usize>) {
     let mut actions: Vec<Action<'_>> = Vec::with_capacity(blocks.len());
+    let mut incomplete: Vec<usize> = Vec::new();
     let mut go_versions: Vec<Text<'_>> = Vec::new();
     let mut seen_keys: rustc_hash::FxHashSet<(Text<'_>, Digest)> = Default::default();
     for block in blocks {
@@ -276,9 +339,77 @@ fn read_blocks<'a>(
         }
         let action = read_action(&block, name, id);
         note_version(&mut go_versions, action.salt.clone());
+        // Never summed, or written to after its last result: Go was still writing it.
+        let open_at_end = block
+            .results
+            .last()
+            .is_none_or(|r| (r.after_writes as usize) < block.writes.len());
+        if open_at_end {
+            incomplete.push(actions.len());
+        }
         actions.push(action);
     }
-    (actions, go_versions)
+    (actions, go_versions, incomplete)
+}
+
+/// `HASH[moduleIndex]`: package loading's index blocks, in no action key.
+const MODULE_INDEX: &[u8] = b"HASH[moduleIndex]";
+
+/// Whether a line read at the end of a log without a final newline ends as that kind of line
+/// ends, so that it is complete and not cut off: a quoted payload by its closing quote (a raw
+/// `"` never occurs inside, `strconv.Quote`), a result, subkey or file hash by its 64 hex
+/// digits, a `testcache:` line by a digest, a line of noise anyhow. An opening line never ends
+/// a complete log (Go writes the salt right after it, cmd/go/internal/cache/hash.go, NewHash),
+/// a file-hash error may be a file hash cut inside its digest, and a line that starts like
+/// gocachehash output but is not one was cut.
+fn ends_complete(line: &Line<'_>, text: &[u8]) -> bool {
+    match line {
+        Line::Input { .. } | Line::Result { .. } | Line::Subkey { .. } | Line::FileHash { .. } => {
+            true
+        }
+        // Noise, unless it is the start of a gocachehash line.
+        Line::Other => {
+            !(text.starts_with(b"HASH")
+                || text.starts_with(b"testcache:")
+                || (!text.is_empty()
+                    && (b"HASH".starts_with(text) || b"testcache: ".starts_with(text))))
+        }
+        Line::Open { .. } | Line::FileHashError { .. } => false,
+        Line::TestCache { text } => {
+            text.len() > 65 && {
+                let (head, hex) = text.split_at(text.len() - 64);
+                head.ends_with(b" ") && hex.iter().all(|&b| crate::model::is_lower_hex(b))
+            }
+        }
+    }
+}
+
+/// Decides whether the log is cut off, from its last line and the blocks still open at its end
+/// (`incomplete`, indices into `actions`), and says so on the actions never summed.
+fn truncation(
+    actions: &mut [Action<'_>],
+    incomplete: Vec<usize>,
+    cut_line: bool,
+    last_line: u32,
+) -> Option<Truncation> {
+    // Go sums every block it opens, except `testInputs` and `open` blocks it abandons when a
+    // test input cannot be cached (cmd/go/internal/test/test.go, computeTestInputsID, hashOpen).
+    let always_summed =
+        |a: &Action<'_>| !matches!(a.kind, ActionKind::TestInputs | ActionKind::Open);
+    if !cut_line && !incomplete.iter().any(|&i| always_summed(&actions[i])) {
+        return None;
+    }
+    let cut_off = Unverified::NoResult.to_string();
+    for &i in &incomplete {
+        if actions[i].verification == Verification::Unverified(cut_off.clone()) {
+            actions[i].verification = Verification::Unverified(Unverified::CutOff.to_string());
+        }
+    }
+    Some(Truncation {
+        last_line,
+        cut_line,
+        incomplete,
+    })
 }
 
 /// One block as an action: its kind and subject from its name, its fields read with its kind's

@@ -22,7 +22,9 @@
 //!
 //! A line may carry a log collector's prefix (a timestamp, `#12 0.345 `) before `HASH`; see
 //! [`line::strip_decoration`]. A line that starts like gocachehash output but breaks this
-//! grammar (for instance, cut off inside a quoted payload) is an error with its line number.
+//! grammar is an error with its line number, except a `HASH[moduleIndex]` line (noise) and the
+//! last line of a log cut off without its newline, which is left out and recorded in
+//! [`crate::model::Truncation`] with the blocks the log ends inside.
 //!
 //! Then: blocks are demultiplexed and verified ([`demux`], with the field order of [`order`]),
 //! split into logical lines and read with the field tables ([`fields`], whose grammars use the

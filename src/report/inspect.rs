@@ -87,6 +87,13 @@ pub fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles) -> io:
     } else {
         row(w, "verified", vtext.style(s.warning).to_string())?;
     }
+    if let Some(cut) = &log.truncated {
+        let text = format!(
+            "the log is cut off: {} (head, a size limit, a killed build?)",
+            cut.describe()
+        );
+        row(w, "truncated", text.style(s.warning).to_string())?;
+    }
     let bad_subkeys = log.subkeys.iter().filter(|k| !k.verified).count();
     row(
         w,

@@ -65,6 +65,7 @@ struct DoubtJson<'r> {
 #[schemars(rename = "doubt-kind")]
 #[serde(rename_all = "kebab-case")]
 enum DoubtKindJson {
+    Truncated,
     BuildFailed,
     NoActions,
     NothingInCommon,
@@ -331,6 +332,7 @@ pub fn write_report(
             .iter()
             .map(|d| DoubtJson {
                 kind: match d.kind {
+                    DoubtKind::Truncated { .. } => DoubtKindJson::Truncated,
                     DoubtKind::BuildFailed { .. } => DoubtKindJson::BuildFailed,
                     DoubtKind::NoActions { .. } => DoubtKindJson::NoActions,
                     DoubtKind::NothingInCommon => DoubtKindJson::NothingInCommon,

@@ -224,3 +224,45 @@ fn the_schema_rejects_fields_it_does_not_know() {
     v["summary"].as_object_mut().unwrap().remove("knock_on");
     assert!(!validator.is_valid(&v), "a missing summary field passed");
 }
+
+/// Issue 9, item 3: two files holding the same lines of a real `go test -coverpkg` log, with the
+/// package and test-variant blocks (`HASH[build P]` twice) interleaved differently. Line-by-line
+/// interleavings once overflowed the assignment search and the fallback invented causes.
+#[test]
+fn interleaved_same_name_blocks_compare_same() {
+    let text = String::from_utf8(
+        whymiss::go::logfile::LogFile::read(&log("go1.27.3/lab-coverpkg.log.gz"))
+            .unwrap()
+            .bytes,
+    )
+    .unwrap();
+    let names = crate::corpus::repeated_block_names(&text);
+    assert!(names.iter().any(|n| n == "build example.com/lab/greet"));
+    let dir = tempfile::tempdir().unwrap();
+    let mut previous: Option<PathBuf> = None;
+    for seed in 1..=8u64 {
+        // A small LCG: reproducible line-by-line interleavings.
+        let mut x = seed;
+        let choices: Vec<usize> = (0..997)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (x >> 33) as usize
+            })
+            .collect();
+        let path = dir.path().join(format!("mixed-{seed}.log"));
+        std::fs::write(
+            &path,
+            crate::corpus::interleave_same_name(&text, &names, &choices),
+        )
+        .unwrap();
+        let other = previous
+            .replace(path.clone())
+            .unwrap_or(log("go1.27.3/lab-coverpkg.log.gz"));
+        let (code, v) = compare_json(&other, &path);
+        assert_eq!(code, 0, "seed {seed}: {v:#}");
+        assert_eq!(v["verdict"], "same", "seed {seed}");
+        assert_eq!(v["causes"].as_array().unwrap().len(), 0, "seed {seed}");
+    }
+}

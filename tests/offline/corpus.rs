@@ -230,6 +230,326 @@ fn shuffle_keeps_model(rel: &str, choices: &[usize]) {
     );
 }
 
+/// The name of a `HASH[name]…` block line: open, input or result (names in these logs hold no
+/// `]`).
+fn block_name(line: &str) -> Option<&str> {
+    line.strip_prefix("HASH[")
+        .and_then(|r| r.find(']').map(|i| &r[..i]))
+}
+
+/// Names with two or more blocks in the log (other than `moduleIndex`, which is not demultiplexed).
+pub(crate) fn repeated_block_names(text: &str) -> Vec<String> {
+    let mut opens: std::collections::BTreeMap<&str, usize> = Default::default();
+    for line in text.lines() {
+        if let Some(n) = block_name(line)
+            && line.len() == n.len() + 6
+        {
+            *opens.entry(n).or_default() += 1;
+        }
+    }
+    opens
+        .into_iter()
+        .filter(|&(n, c)| c >= 2 && n != "moduleIndex")
+        .map(|(n, _)| n.to_string())
+        .collect()
+}
+
+/// Moves every block named one of `names` to where the first block of that name opens, its lines
+/// interleaved line by line with the other blocks of the name as `choices` say: each block keeps
+/// its own order, as when go hashes them on several goroutines at once (one line per `Write`).
+/// Every other line stays where it was.
+pub(crate) fn interleave_same_name(text: &str, names: &[String], choices: &[usize]) -> String {
+    let mut blocks: std::collections::HashMap<&str, Vec<Vec<&str>>> = Default::default();
+    for line in text.lines() {
+        let Some(n) = block_name(line).filter(|n| names.iter().any(|x| x == n)) else {
+            continue;
+        };
+        let list = blocks.entry(n).or_default();
+        if line.len() == n.len() + 6 || list.is_empty() {
+            list.push(Vec::new());
+        }
+        list.last_mut().expect("a block").push(line);
+    }
+    let mut out = String::with_capacity(text.len() + 1);
+    let mut c = 0;
+    for line in text.lines() {
+        let Some(n) = block_name(line).filter(|n| names.iter().any(|x| x == n)) else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        // The first line of the name: emit all of its blocks here, interleaved.
+        let Some(list) = blocks.remove(n) else {
+            continue;
+        };
+        let mut pos = vec![0usize; list.len()];
+        let mut live: Vec<usize> = (0..list.len()).collect();
+        while !live.is_empty() {
+            let pick = choices[c % choices.len()] % live.len();
+            c += 1;
+            let b = live[pick];
+            out.push_str(list[b][pos[b]]);
+            out.push('\n');
+            pos[b] += 1;
+            if pos[b] == list[b].len() {
+                live.remove(pick);
+            }
+        }
+    }
+    out
+}
+
+/// What must not change when same-name blocks interleave differently: each action's name,
+/// variant, kind, ID, results, verification, salt and fields, as a sorted list (occurrence
+/// numbers follow the order in which blocks open, which the interleaving changes).
+fn actions_projection(log: &BuildLog<'_>) -> Vec<String> {
+    let mut out: Vec<String> = log
+        .actions
+        .iter()
+        .map(|a| {
+            let fields: Vec<String> = a.fields.iter().map(|f| format!("{:?}", f.input)).collect();
+            format!(
+                "{} {:?} {:?} {:?} {:?} {:?} {:?} {}",
+                a.name,
+                a.variant,
+                a.kind,
+                a.id,
+                a.results,
+                a.verification,
+                a.salt,
+                fields.join("|")
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Real logs in which go printed two or more blocks of one name.
+const SAME_NAME_LOGS: [&str; 21] = [
+    "go1.21.13/lab-coverpkg",
+    "go1.21.13/lab-test",
+    "go1.21.13/lab-test-cached",
+    "go1.22.10/lab-coverpkg",
+    "go1.22.10/lab-test",
+    "go1.22.10/lab-test-cached",
+    "go1.23.9/lab-coverpkg",
+    "go1.23.9/lab-test",
+    "go1.23.9/lab-test-cached",
+    "go1.24.11/lab-coverpkg",
+    "go1.24.11/lab-test",
+    "go1.24.11/lab-test-cached",
+    "go1.25.5/lab-coverpkg",
+    "go1.25.5/lab-test",
+    "go1.25.5/lab-test-cached",
+    "go1.26.6/lab-coverpkg",
+    "go1.26.6/lab-test",
+    "go1.26.6/lab-test-cached",
+    "go1.27.3/lab-coverpkg",
+    "go1.27.3/lab-test",
+    "go1.27.3/lab-test-cached",
+];
+
+/// Interleaves every repeated block name of a real log and checks that every block still
+/// verifies and the model is the original's.
+fn same_name_interleaving_keeps_model(rel: &str, choices: &[usize]) -> Result<(), TestCaseError> {
+    let text = String::from_utf8(read(&corpus(&format!("logs/{rel}.log.gz")))).unwrap();
+    let original = parse_log(text.as_bytes()).unwrap();
+    prop_assert!(original.actions.iter().all(|a| a.is_verified()), "{rel}");
+    let names = repeated_block_names(&text);
+    prop_assert!(!names.is_empty(), "{rel}");
+    let mixed = interleave_same_name(&text, &names, choices);
+    let parsed = parse_log(mixed.as_bytes()).unwrap();
+    for a in &parsed.actions {
+        prop_assert!(
+            a.is_verified(),
+            "{rel}: {} not verified: {:?}",
+            a.label(),
+            a.verification
+        );
+    }
+    let (was, now) = (actions_projection(&original), actions_projection(&parsed));
+    let missing: Vec<&String> = was.iter().filter(|x| !now.contains(x)).take(2).collect();
+    let extra: Vec<&String> = now.iter().filter(|x| !was.contains(x)).take(2).collect();
+    prop_assert!(
+        missing.is_empty() && extra.is_empty() && was.len() == now.len(),
+        "{rel}: model changed\nmissing: {missing:#?}\nextra: {extra:#?}"
+    );
+    Ok(())
+}
+
+/// Real logs cut off by `head -c` (`bytes`) or `head -n` (`!bytes`) at `fraction` of their
+/// length: the parse succeeds; every action of the full log that ends before the cut is still
+/// there and proven; every action the log ends inside is listed in `truncated` and compared as
+/// unproven; nothing else is.
+fn cut_log_keeps_complete_actions(
+    rel: &str,
+    fraction: f64,
+    bytes: bool,
+) -> Result<(), TestCaseError> {
+    let full_bytes = read(&corpus(rel));
+    let full = parse_log(&full_bytes).unwrap();
+    let cut: &[u8] = if bytes {
+        &full_bytes[..((full_bytes.len() as f64 * fraction) as usize).max(1)]
+    } else {
+        let lines = full_bytes.iter().filter(|&&b| b == b'\n').count();
+        let keep = ((lines as f64 * fraction) as usize).max(1);
+        let end = full_bytes
+            .iter()
+            .enumerate()
+            .filter(|&(_, &b)| b == b'\n')
+            .nth(keep - 1)
+            .map_or(full_bytes.len(), |(i, _)| i + 1);
+        &full_bytes[..end]
+    };
+    let log = match parse_log(cut) {
+        Ok(log) => log,
+        // Cut before the first gocachehash line.
+        Err(e) if e.message.starts_with("no gocachehash lines") => return Ok(()),
+        Err(e) => {
+            return Err(TestCaseError::fail(format!(
+                "{rel} cut at {}: {e}",
+                cut.len()
+            )));
+        }
+    };
+    // The last line that the cut log holds whole.
+    let whole = if cut.ends_with(b"\n") {
+        log.stats.lines as u32
+    } else {
+        log.stats.lines as u32 - 1
+    };
+    let key = |a: &whymiss::model::Action<'_>| format!("{} {:?} {:?}", a.name, a.variant, a.id);
+    let kept: std::collections::HashSet<String> = log
+        .actions
+        .iter()
+        .filter(|a| a.is_verified())
+        .map(key)
+        .collect();
+    for a in &full.actions {
+        let Some(result) = a.result_line else {
+            continue;
+        };
+        // Blocks a concatenation repeats are kept once; a block with a second result (gccCompilerID)
+        // after the cut is incomplete but proven by its first.
+        if a.open_line.is_some_and(|l| l <= whole) && result <= whole {
+            prop_assert!(
+                kept.contains(&key(a)),
+                "{rel} cut at {} bytes: {} (lines {:?}–{result}) lost",
+                cut.len(),
+                a.label(),
+                a.open_line
+            );
+        }
+    }
+    let truncated = log.truncated.clone().unwrap_or_default();
+    for (i, a) in log.actions.iter().enumerate() {
+        let incomplete = truncated.incomplete.contains(&i);
+        if a.results.is_empty() {
+            // In these logs every block is summed: one never summed is cut off.
+            prop_assert!(
+                log.truncated.is_some() && incomplete,
+                "{rel}: {} not listed",
+                a.label()
+            );
+            prop_assert!(!a.is_verified());
+        } else if !incomplete {
+            prop_assert!(a.is_verified(), "{rel}: {} {:?}", a.label(), a.verification);
+        }
+    }
+    if log.truncated.is_some() {
+        prop_assert_eq!(truncated.last_line as u64, log.stats.lines);
+    }
+    // A cut inside a gocachehash line is seen as such.
+    if !cut.ends_with(b"\n") && cut.len() < full_bytes.len() {
+        let last = &cut[cut.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)..];
+        let next = &full_bytes[cut.len() - last.len()..];
+        let next = &next[..next.iter().position(|&b| b == b'\n').unwrap_or(next.len())];
+        if last.starts_with(b"HASH") && last.len() < next.len() && !last.ends_with(b"\"") {
+            prop_assert!(
+                truncated.cut_line,
+                "{rel}: cut line {:?} not seen",
+                String::from_utf8_lossy(last)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A broken `HASH[moduleIndex]` line (package-loading noise, in no key) is counted, never an
+/// error, anywhere in the log.
+#[test]
+fn broken_module_index_lines_are_noise() {
+    let bytes = read(&corpus("logs/go1.27.3/lab-build.log.gz"));
+    let full = parse_log(&bytes).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let at = text.find("HASH[moduleIndex]: \"").unwrap();
+    let mut broken = text[..at].to_string();
+    broken.push_str("HASH[moduleIndex]: \"modroot /x\\q\n");
+    broken.push_str("HASH[moduleIndex]: \"cut off\n");
+    broken.push_str(&text[at..]);
+    let log = parse_log(broken.as_bytes()).unwrap();
+    assert_eq!(
+        log.stats.module_index_lines,
+        full.stats.module_index_lines + 2
+    );
+    assert_eq!(log.truncated, None);
+    assert_eq!(log.actions.len(), full.actions.len());
+    assert!(log.actions.iter().all(|a| a.is_verified()));
+}
+
+/// Logs the truncation proptests cut: builds (with moduleIndex noise), tests, -coverpkg.
+const CUT_LOGS: [&str; 6] = [
+    "logs/go1.27.3/lab-build.log.gz",
+    "logs/go1.27.3/lab-coverpkg.log.gz",
+    "logs/go1.21.13/lab-test.log.gz",
+    "logs/go1.24.11/lab-test-cached.log.gz",
+    "logs/go1.26.6/lab-trimpath.log.gz",
+    "logs/go1.22.10/tiny-build.log.gz",
+];
+
+/// Issue 9, item 2 (the parse side): `head -n 3000` of a real log ends inside blocks; they are
+/// listed as incomplete and no longer verified, and every block before them still is.
+#[test]
+fn head_n_3000_marks_the_blocks_it_cuts() {
+    let bytes = read(&corpus("logs/go1.27.3/lab-test.log.gz"));
+    let end = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n')
+        .nth(2999)
+        .map(|(i, _)| i + 1)
+        .unwrap();
+    let log = parse_log(&bytes[..end]).unwrap();
+    let t = log.truncated.as_ref().expect("truncated");
+    assert_eq!(t.last_line, 3000);
+    assert!(!t.cut_line);
+    assert!(!t.incomplete.is_empty());
+    for &i in &t.incomplete {
+        assert!(log.is_incomplete(i));
+        let a = &log.actions[i];
+        assert!(!a.is_verified(), "{}", a.label());
+    }
+    let verified = log.actions.iter().filter(|a| a.is_verified()).count();
+    assert_eq!(verified + t.incomplete.len(), log.actions.len());
+}
+
+/// A log cut in the middle of a quoted payload (`head -c`) is not an error: the cut line is
+/// left out and the log is marked truncated.
+#[test]
+fn head_c_inside_a_payload_is_a_truncation_not_an_error() {
+    let bytes = read(&corpus("logs/go1.27.3/lab-build.log.gz"));
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    // Inside a moduleIndex payload, then inside a build payload.
+    for needle in ["HASH[moduleIndex]: \"", "HASH[build internal/asan]: \"comp"] {
+        let at = text.find(needle).unwrap() + needle.len() + 2;
+        let log = parse_log(&bytes[..at]).unwrap_or_else(|e| panic!("{needle}: {e}"));
+        let t = log.truncated.as_ref().expect("truncated");
+        assert!(t.cut_line, "{needle}");
+        assert_eq!(t.last_line as u64, log.stats.lines);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
@@ -278,6 +598,28 @@ proptest! {
         for a in parsed.actions.iter().filter(|a| !a.is_verified()) {
             prop_assert!(a.disentangled, "{} unverified without a same-name reason: {:?}", a.label(), a.verification);
         }
+    }
+
+    /// Issue 9, item 3: a package block and its test-variant block (same name), or any other
+    /// same-name blocks of a real log, interleaved line by line in any order: every block is
+    /// still proven by its SHA-256 and the model is unchanged.
+    #[test]
+    fn interleaved_same_name_blocks_of_real_logs_verify(
+        log in 0..SAME_NAME_LOGS.len(),
+        choices in prop::collection::vec(0usize..1000, 1..300),
+    ) {
+        same_name_interleaving_keeps_model(SAME_NAME_LOGS[log], &choices)?;
+    }
+
+    /// Issue 9, item 2: real logs cut by `head -c` and `head -n` anywhere parse; complete actions
+    /// keep verifying and the ones the cut leaves open are listed as incomplete.
+    #[test]
+    fn cut_logs_keep_complete_actions_and_list_incomplete_ones(
+        log in 0..CUT_LOGS.len(),
+        fraction in 0.0f64..1.0,
+        bytes in any::<bool>(),
+    ) {
+        cut_log_keeps_complete_actions(CUT_LOGS[log], fraction, bytes)?;
     }
 
     /// Go's %q quoting, then our unquoting, gives the bytes back.

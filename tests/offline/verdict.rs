@@ -74,8 +74,9 @@ fn a_side_with_no_actions_is_inconclusive_not_same() {
     let (code, v) = compare_json(&full, &cut, &[]);
     assert_eq!(code, 2);
     assert_eq!(v["verdict"], "inconclusive");
-    assert_eq!(doubt_kinds(&v), ["no-actions"]);
+    assert_eq!(doubt_kinds(&v), ["truncated", "no-actions"]);
     assert_eq!(v["doubts"][0]["side"], "B");
+    assert_eq!(v["doubts"][1]["side"], "B");
     compare(&full, &cut, &[])
         .code(2)
         .one_line_error()
@@ -350,5 +351,68 @@ fn test_result_keys_that_name_nothing_in_the_log_are_inconclusive() {
         .collect();
     let log = write(dir.path(), "kept.log", &kept);
     let (code, v) = compare_json(&log, &log, &[]);
+    assert_eq!((code, v["verdict"].as_str()), (0, Some("same")));
+}
+
+/// Issue 9, item 2: `head -n 3000` of a log compared with the whole log gave 8 false root
+/// causes ("toolchain A (empty) B go1.27.3", "other compile A (absent)") and exit 1. A cut-off
+/// log is now said in one line and is inconclusive (exit 2); with --allow-truncated the blocks
+/// it ends inside are left out and the rest is compared: no cause, `unmatched` (the actions the
+/// log never reached), never `same`.
+#[test]
+fn a_truncated_log_is_said_in_one_line_and_invents_no_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = bytes("go1.27.3/lab-test.log.gz");
+    let full = write(dir.path(), "lab-test.log", &text);
+    let lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
+    let head_n = write(dir.path(), "head-n.log", &lines[..3000].concat());
+    // Cut inside a line: `head -c`, a CI log's size limit.
+    let head_c = write(dir.path(), "head-c.log", &text[..200_001]);
+    for cut in [&head_n, &head_c] {
+        let (code, v) = compare_json(&full, cut, &[]);
+        assert_eq!((code, v["verdict"].as_str()), (2, Some("inconclusive")));
+        assert_eq!(doubt_kinds(&v), ["truncated"], "{:#}", v["doubts"]);
+        assert_eq!(
+            v["causes"].as_array().unwrap().len(),
+            0,
+            "{:#}",
+            v["causes"]
+        );
+        let message = v["doubts"][0]["message"].as_str().unwrap();
+        assert!(message.contains("is cut off: it ends at line"), "{message}");
+        compare(&full, cut, &[])
+            .code(2)
+            .one_line_error()
+            .stdout_has("is cut off: it ends at line");
+
+        let (code, v) = compare_json(&full, cut, &["--allow-truncated"]);
+        assert_eq!((code, v["verdict"].as_str()), (1, Some("unmatched")));
+        assert_eq!(
+            v["causes"].as_array().unwrap().len(),
+            0,
+            "{:#}",
+            v["causes"]
+        );
+        assert_eq!(v["summary"]["differ"], 0);
+        assert!(v["summary"]["only_a"].as_u64().unwrap() > 0);
+        assert!(
+            v["notes"][0].as_str().unwrap().contains("is cut off"),
+            "{:#}",
+            v["notes"]
+        );
+    }
+    let (_, v) = compare_json(&full, &head_c, &[]);
+    assert!(
+        v["doubts"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("in the middle of a line"),
+        "{:#}",
+        v["doubts"]
+    );
+    // Both cut at the same line: what both hold matches, and only with --allow-truncated.
+    let (code, v) = compare_json(&head_n, &head_n, &[]);
+    assert_eq!((code, doubt_kinds(&v)), (2, vec!["truncated", "truncated"]));
+    let (code, v) = compare_json(&head_n, &head_n, &["--allow-truncated"]);
     assert_eq!((code, v["verdict"].as_str()), (0, Some("same")));
 }
