@@ -7,6 +7,7 @@ mod class;
 mod classify;
 mod compare;
 mod comparison;
+mod filesets;
 pub mod gate;
 mod knowledge;
 mod matching;
@@ -18,9 +19,10 @@ mod test_runs;
 mod tokens;
 
 pub use crate::model::Category;
-pub use compare::compare;
+pub use compare::{compare, compare_with_sources};
 pub use comparison::{
     ActionDiff, Cause, Comparison, Difference, SettingDiff, Status, Summary, Token, TokenSide,
     Verdict,
 };
+pub use knowledge::{FIELD_ORDER, KEY_WIDE, UNLINKED_TEST_BINARY};
 pub use tokens::changed_with_context;

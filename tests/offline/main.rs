@@ -7,6 +7,7 @@ mod corpus;
 mod explain;
 mod help;
 mod inspect;
+mod knowledge;
 mod pairs;
 mod safety;
 #[path = "../support/mod.rs"]
