@@ -1924,3 +1924,75 @@ fn key_inputs_tsv_is_generated_from_the_md() {
          WHYMISS_BLESS=1 cargo test --test offline key_inputs_tsv"
     );
 }
+
+/// The -ldflags text said the main package is recompiled, which is true only without
+/// -trimpath: with -trimpath on both sides the build information leaves -ldflags out and only
+/// the link reruns.
+#[test]
+fn the_ldflags_text_reads_whether_both_sides_trim_paths() {
+    let side = |trimpath: bool, value: &str| {
+        let flags = format!(r#"linkflags ["-X=main.v={value}"]"#);
+        let mut edits = vec![flags.as_str()];
+        let mut compile = vec![];
+        if trimpath {
+            edits.extend(["trimpath", "GOROOT="]);
+            compile.extend(["-dir ", "trimpath", "module example.com/m@"]);
+        }
+        let mut log = build_block(PKG, SALT, &compile);
+        log.push_str(&link_block(&edits));
+        log
+    };
+    let why = |trimpath: bool| {
+        let case = Case {
+            table: fields::LINK,
+            field: "linkflags",
+            a: side(trimpath, "1"),
+            b: side(trimpath, "2"),
+            expect: None,
+            owner: None,
+            beside: None,
+            sources: Vec::new(),
+        };
+        let causes = compare(&case);
+        assert_eq!(causes.len(), 1, "{causes:#?}");
+        causes[0].why.clone()
+    };
+    assert!(why(true).contains("only re-links"), "{}", why(true));
+    assert!(why(false).contains("recompiles the main package"), "{}", why(false));
+}
+
+/// The list of cacheable test flags in the text was Go 1.25's whatever the release: it is the
+/// release of the side whose caching is off (-skip is cacheable since 1.25).
+#[test]
+fn the_cacheable_test_flags_are_those_of_the_side_whose_caching_is_off() {
+    let text = |salt: &str| {
+        let log = |extra: &'static [&'static str]| {
+            test_log(&Run {
+                extra,
+                ..Run::default()
+            })
+            .replace(SALT, salt)
+        };
+        // The blocks no longer verify with another salt: they are compared as reconstructed.
+        let case = Case {
+            table: fields::TEST_RESULT,
+            field: "test binary",
+            a: log(&[]),
+            b: log(&["caching disabled for test argument: -test.skip=X"]),
+            expect: None,
+            owner: None,
+            beside: None,
+            sources: Vec::new(),
+        };
+        let causes = compare(&case);
+        let cause = causes.iter().find(|c| c.field == "test caching").unwrap();
+        (cause.why.clone(), cause.fix.clone().unwrap())
+    };
+    let (why, fix) = text("go1.24.11");
+    assert!(why.contains("in Go 1.24 are"), "{why}");
+    assert!(!why.contains("-skip"), "{why}");
+    assert!(fix.contains("before Go 1.25"), "{fix}");
+    let (why, fix) = text("go1.25.5");
+    assert!(why.contains("-skip") && why.contains("-coverprofile"), "{why}");
+    assert!(!fix.contains("before Go 1.25"), "{fix}");
+}
