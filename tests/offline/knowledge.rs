@@ -1958,7 +1958,11 @@ fn the_ldflags_text_reads_whether_both_sides_trim_paths() {
         causes[0].why.clone()
     };
     assert!(why(true).contains("only re-links"), "{}", why(true));
-    assert!(why(false).contains("recompiles the main package"), "{}", why(false));
+    assert!(
+        why(false).contains("recompiles the main package"),
+        "{}",
+        why(false)
+    );
 }
 
 /// The list of cacheable test flags in the text was Go 1.25's whatever the release: it is the
@@ -1993,6 +1997,9 @@ fn the_cacheable_test_flags_are_those_of_the_side_whose_caching_is_off() {
     assert!(!why.contains("-skip"), "{why}");
     assert!(fix.contains("before Go 1.25"), "{fix}");
     let (why, fix) = text("go1.25.5");
-    assert!(why.contains("-skip") && why.contains("-coverprofile"), "{why}");
+    assert!(
+        why.contains("-skip") && why.contains("-coverprofile"),
+        "{why}"
+    );
     assert!(!fix.contains("before Go 1.25"), "{fix}");
 }
