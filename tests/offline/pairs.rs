@@ -285,6 +285,12 @@ fn hidden_switches_are_named_with_their_way_out() {
             "dir (GOPATH)",
             &["GOPATH mode", "GO111MODULE=off"],
         ),
+        // Go installed elsewhere: only links, and not "the same checkout path".
+        (
+            "goroot-moved",
+            "GOROOT",
+            &["install Go at the same path", "-trimpath"],
+        ),
     ];
     for (name, field, phrases) in cases {
         let cause = main_cause(name, field);
