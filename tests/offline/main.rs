@@ -5,6 +5,7 @@
 mod compare;
 mod corpus;
 mod demo;
+mod docs;
 mod explain;
 mod help;
 mod inspect;
