@@ -24,12 +24,13 @@ pub const CHECKOUT_TOOLCHAINS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/.too
 /// The search order, as `--help` shows it (wrapped for 80 columns). One text, so help and the
 /// code cannot drift: the tests below check each step.
 pub const SEARCH_ORDER: &str = "\
-Finding go: a build that names no go uses $GO, else go on PATH, else the
-newest toolchain in the folder of toolchains (1.), else in ~/sdk (3.).
-A version such as go1.26.6 is looked up in this order:
-  1. the folder of toolchains: $WHYMISS_TOOLCHAINS/bin/go1.26.6, or without
-     that variable .toolchains/bin/go1.26.6 in the checkout whymiss was built
-     from (where its scripts/install-go.sh installs Go)
+Finding go: --go (--a-go, --b-go) names a version or a path. Without it,
+whymiss uses $GO, else go on PATH, else the newest toolchain installed in the
+folder of step 1, else in ~/sdk (step 3). A version such as go1.26.6 is looked
+up in this order:
+  1. $WHYMISS_TOOLCHAINS/bin/go1.26.6, or without that variable
+     .toolchains/bin/go1.26.6 in the checkout whymiss was built from (where
+     its scripts/install-go.sh installs Go)
   2. go1.26.6 on PATH (the golang.org/dl wrapper)
   3. ~/sdk/go1.26.6/bin/go (where that wrapper downloads Go)
   4. $GO, then go on PATH, if its GOROOT holds go1.26.6

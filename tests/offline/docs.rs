@@ -34,3 +34,17 @@ fn the_json_docs_say_a_failed_build_still_writes_a_partial_report() {
         "{gate}"
     );
 }
+
+/// The README shows the toolchain search order exactly as `--help` does (one text, in
+/// `go::toolchain::SEARCH_ORDER`).
+#[test]
+fn the_readme_shows_the_search_order_of_the_help() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!(
+            "```text\n{}\n```",
+            whymiss::go::toolchain::SEARCH_ORDER
+        )),
+        "README.md's `Which go` block differs from go::toolchain::SEARCH_ORDER"
+    );
+}
