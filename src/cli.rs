@@ -506,8 +506,8 @@ pub struct DemoArgs {
     #[arg(value_name = "NAME", conflicts_with = "list")]
     pub name: Option<String>,
 
-    /// List the scenarios in the suggested order: name, title and what each shows (with
-    /// --format json: everything about them).
+    /// List the scenarios in the suggested order, each with what it shows (with --format
+    /// json: everything about them).
     #[arg(long)]
     pub list: bool,
 
