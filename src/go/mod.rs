@@ -4,6 +4,7 @@ pub mod capture;
 pub mod invocation;
 pub mod load;
 pub mod logfile;
+pub mod package_path;
 pub mod progress;
 pub mod run;
 pub mod side;
