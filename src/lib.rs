@@ -50,20 +50,7 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
         Command::Compare { a, b, output } => {
             cmd::compare::run(a, b, &config.read, output, styles, out)
         }
-        Command::Explain {
-            log,
-            live,
-            select,
-            format,
-        } => cmd::explain::run(
-            log.as_ref(),
-            &config.read,
-            live.as_ref(),
-            select,
-            *format,
-            styles,
-            out,
-        ),
+        Command::Explain(explain) => cmd::explain::run(explain, &config.read, styles, out),
         Command::Inspect {
             log,
             actions,

@@ -8,6 +8,7 @@ mod classify;
 mod compare;
 mod comparison;
 mod doubts;
+mod filesets;
 pub mod gate;
 mod knowledge;
 mod matching;
@@ -19,9 +20,10 @@ mod test_runs;
 mod tokens;
 
 pub use crate::model::Category;
-pub use compare::compare;
+pub use compare::{compare, compare_with_sources};
 pub use comparison::{
     ActionDiff, Cause, Comparison, Difference, Doubt, DoubtKind, GoCommand, SettingDiff, Side,
     Status, Summary, Token, TokenSide, Verdict,
 };
+pub use knowledge::{FIELD_ORDER, KEY_WIDE, UNLINKED_TEST_BINARY};
 pub use tokens::changed_with_context;

@@ -33,14 +33,20 @@ use super::unquote::unquote_body;
 use crate::model::{Action, ActionKind, Digest, Input, Verification};
 
 /// Variables whose values are kept: settings of the Go runtime (runtime/extern.go documents
-/// them) and of the time package (time/zoneinfo_unix.go, `initLocal`), never credentials.
+/// them), of the time package (time/zoneinfo_unix.go, `initLocal`) and the directories the
+/// standard library reads (os.TempDir: TMPDIR; os.UserHomeDir: HOME; os.Getwd: PWD; since Go
+/// 1.26 testing's T.TempDir: GOTMPDIR), never credentials. Their values explain a key.
 pub const SHOWN: &[&str] = &[
     "GODEBUG",
     "GOGC",
     "GOMAXPROCS",
     "GOMEMLIMIT",
     "GORACE",
+    "GOTMPDIR",
     "GOTRACEBACK",
+    "HOME",
+    "PWD",
+    "TMPDIR",
     "TZ",
     "ZONEINFO",
 ];
@@ -105,7 +111,8 @@ pub fn redact_actions(actions: &mut [Action<'_>], keep: bool) {
                     }
                     sha.to_string()
                 }
-                None if keep => continue,
+                // An empty value hides nothing, and says "set, to the empty string".
+                None if keep || value.is_empty() => continue,
                 None => short_sha256(value.as_bytes()),
             };
             field.text = Cow::Owned(format!("\\x01[redacted sha256:{sha}]"));
@@ -143,7 +150,7 @@ pub fn redact_env_values(src: &[u8]) -> Result<Cow<'_, [u8]>, ParseError> {
         let mut after_presence = false;
         for w in writes {
             let body = unquote_body(w.body).unwrap_or(Cow::Borrowed(w.body));
-            if after_presence && !body.starts_with(MARKER.as_bytes()) {
+            if after_presence && !body.is_empty() && !body.starts_with(MARKER.as_bytes()) {
                 values.push((
                     w.line,
                     format!("{MARKER}{} for:{}", short_sha256(&body), &result[..16]),

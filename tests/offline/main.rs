@@ -4,9 +4,12 @@
 
 mod compare;
 mod corpus;
+mod demo;
+mod docs;
 mod explain;
 mod help;
 mod inspect;
+mod knowledge;
 mod pairs;
 mod safety;
 #[path = "../support/mod.rs"]
