@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::go::progress::ProgressMode;
 use crate::go::run::RunOptions;
 use crate::go::side::SideSpec;
+use crate::model::Mode;
 use crate::report::Styles;
 
 const ABOUT: &str = "Explain why Go's build cache does not hit.";
@@ -25,8 +26,17 @@ GODEBUG=gocachehash=1 (or reads logs of such runs), matches the actions of two b
 which inputs differ, why each is in the key, and how to make the two builds agree.
 
 Without a subcommand, whymiss checks whether the current module's build cache would be reused
-on another machine: it builds the packages here and in a temporary copy of the module at another
-absolute path (another checkout, CI agent or container), and explains any difference.
+on another machine: it computes the keys of the packages here and in a temporary copy of the
+module at another absolute path (another checkout, CI agent or container), and explains any
+difference.
+
+By default whymiss compiles nothing: it runs `go build -n`, which computes every key in seconds
+(a dry run). Every root cause is exactly what a real build would show; only the count of
+actions that miss through dependencies is an upper bound (a real build stops where a changed
+package's compiled output stays the same). --exact runs the real builds instead; --test always
+does. For each cause with a mechanical fix (-trimpath, an environment variable, flags, the
+toolchain, -buildvcs=false, GOMODCACHE), whymiss then re-runs the dry comparison with the fix
+applied and says whether it makes the keys match (--no-verify skips this).
 
 Exit status: 0 the keys are the same, 1 they differ, 2 trouble (bad input, go failed),
 130 interrupted (128 + the signal).";
@@ -186,11 +196,35 @@ pub struct CheckArgs {
     pub run: RunArgs,
 
     #[command(flatten)]
+    pub mode: ModeArgs,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
 
     /// Arguments for `go build` (or `go test` with --test): flags and packages. Default ./...
     #[arg(last = true, value_name = "GO ARGS")]
     pub go_args: Vec<String>,
+}
+
+/// Dry run or real build.
+#[derive(Args, Debug, Clone)]
+pub struct ModeArgs {
+    /// Run the real builds (compiling what is not cached) instead of `go build -n`, which
+    /// computes the same keys without compiling. Only real builds tell exactly how far a change
+    /// travels through dependencies, and whether compiled output is reproducible.
+    #[arg(long)]
+    pub exact: bool,
+}
+
+/// Proving the fixes.
+#[derive(Args, Debug, Clone)]
+pub struct VerifyArgs {
+    /// Do not re-run the comparison with each mechanical fix applied.
+    #[arg(long)]
+    pub no_verify: bool,
 }
 
 impl CheckArgs {
@@ -200,6 +234,8 @@ impl CheckArgs {
         let p = &self.output;
         r.test
             || r.cold
+            || self.mode.exact
+            || self.verify.no_verify
             || r.quiet
             || r.go.is_some()
             || r.dir.is_some()
@@ -219,7 +255,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub test: bool,
 
-    /// Give each side its own empty GOCACHE (a cold build) instead of the user's cache.
+    /// Give each side its own empty GOCACHE (a cold build) instead of the user's cache (a real
+    /// build: implies --exact where that applies).
     #[arg(long)]
     pub cold: bool,
 
@@ -285,6 +322,12 @@ pub struct DiffArgs {
     pub run: RunArgs,
 
     #[command(flatten)]
+    pub mode: ModeArgs,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
 
     /// Arguments for both sides' `go build` (or `go test`): flags and packages. Default ./...
@@ -306,6 +349,9 @@ pub struct CaptureArgs {
 
     #[command(flatten)]
     pub run: RunArgs,
+
+    #[command(flatten)]
+    pub mode: ModeArgs,
 
     /// Arguments for `go build` (or `go test`): flags and packages. Default ./...
     #[arg(last = true, value_name = "GO ARGS")]
@@ -507,6 +553,8 @@ pub struct LiveConfig {
     pub options: RunOptions,
     /// Notes whymiss adds about choices it made for the run (VCS stamping off, …).
     pub notes: Vec<String>,
+    /// Re-run the comparison with each cause's mechanical fix applied.
+    pub verify: bool,
 }
 
 /// Log pairs to re-capture (`whymiss capture-pairs`).
@@ -608,6 +656,8 @@ impl Cli {
             None => {
                 let CheckArgs {
                     run,
+                    mode,
+                    verify,
                     output,
                     go_args,
                 } = self.check;
@@ -624,8 +674,9 @@ impl Cli {
                     live: LiveConfig {
                         a: side("here", false),
                         b: side("moved", true),
-                        options: run_options(&run, go_args),
+                        options: run_options(&run, go_args, Some(&mode)),
                         notes: vec![NO_VCS_NOTE.to_string()],
+                        verify: !verify.no_verify,
                     },
                     output: output.into(),
                 }
@@ -643,7 +694,7 @@ impl Cli {
                         flags: Vec::new(),
                         relocate: false,
                     },
-                    options: run_options(&c.run, c.go_args),
+                    options: run_options(&c.run, c.go_args, Some(&c.mode)),
                 }
             }
             Some(Commands::Compare(c)) => Command::Compare {
@@ -667,7 +718,7 @@ impl Cli {
                             flags: Vec::new(),
                             relocate: false,
                         },
-                        run_options(&e.run, e.go_args),
+                        run_options(&e.run, e.go_args, None),
                     )
                 });
                 Command::Explain {
@@ -721,7 +772,11 @@ fn is_log_path(arg: &str) -> bool {
             .any(|ext| arg.len() > ext.len() && arg.ends_with(ext))
 }
 
-fn run_options(run: &RunArgs, go_args: Vec<String>) -> RunOptions {
+/// The run options of a command; `mode` is `None` for commands that always build for real
+/// (`explain`). Dry unless --exact, or --cold (which asks for real builds in empty caches);
+/// `go test` always builds for real ([`RunOptions::mode`]).
+fn run_options(run: &RunArgs, go_args: Vec<String>, mode: Option<&ModeArgs>) -> RunOptions {
+    let dry = mode.is_some_and(|m| !m.exact) && !run.cold;
     RunOptions {
         shared_args: if go_args.is_empty() {
             vec!["./...".to_string()]
@@ -731,6 +786,7 @@ fn run_options(run: &RunArgs, go_args: Vec<String>) -> RunOptions {
         test: run.test,
         cold: run.cold,
         progress: ProgressMode::from_quiet(run.quiet),
+        mode: if dry { Mode::Dry } else { Mode::Exact },
     }
 }
 
@@ -774,8 +830,9 @@ fn diff_config(d: DiffArgs) -> Result<Command, Error> {
             flags: flags_b,
             relocate: d.b_relocate,
         },
-        options: run_options(&d.run, d.go_args),
+        options: run_options(&d.run, d.go_args, Some(&d.mode)),
         notes,
+        verify: !d.verify.no_verify,
     };
     Ok(Command::Live {
         live,

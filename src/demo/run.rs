@@ -249,6 +249,7 @@ pub fn run_at(
         test: scenario.test,
         cold: false,
         progress: options.progress,
+        mode: scenario.mode,
     };
     apply_steps(
         scenario.setup.iter().chain(&a.setup),
@@ -428,10 +429,13 @@ mod tests {
             fix: None,
             also: Vec::new(),
             order: 0,
+            class: diff::Class::Field("f".into()),
+            verification: None,
         };
         diff::Comparison {
             a: Default::default(),
             b: Default::default(),
+            mode: diff::ComparisonMode::Exact,
             verdict,
             summary: Default::default(),
             settings: Vec::new(),

@@ -493,6 +493,7 @@ fn build_cause(
     Cause {
         category,
         field: class.to_string(),
+        class,
         a,
         b,
         rewrite: g.rewrite.clone(),
@@ -502,6 +503,7 @@ fn build_cause(
         fix,
         also,
         order,
+        verification: None,
     }
 }
 

@@ -13,14 +13,16 @@ mod matching;
 mod notes;
 mod order;
 mod paths;
+mod refs;
 mod settings;
 mod test_runs;
 mod tokens;
 
 pub use crate::model::Category;
+pub use class::Class;
 pub use compare::compare;
 pub use comparison::{
-    ActionDiff, Cause, Comparison, Difference, SettingDiff, Status, Summary, Token, TokenSide,
-    Verdict,
+    ActionDiff, Cause, Comparison, ComparisonMode, Difference, SettingDiff, Status, Summary, Token,
+    TokenSide, Verdict, Verification, VerifyStatus,
 };
 pub use tokens::changed_with_context;

@@ -153,6 +153,7 @@ pub fn describe_side(spec: &SideSpec) -> Result<DescribedSide, Error> {
         go_env: env,
         env_overrides: spec.env.iter().cloned().collect(),
         args: Vec::new(),
+        mode: None,
         host: Some(hostname()),
         time: Some(time),
         exit_status: None,
