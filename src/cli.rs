@@ -444,6 +444,9 @@ pub struct DemoArgs {
     pub quiet: bool,
 
     #[command(flatten)]
+    pub verify: VerifyArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -740,6 +743,7 @@ impl Cli {
                 options: crate::demo::DemoOptions {
                     go: d.go,
                     progress: ProgressMode::from_quiet(d.quiet),
+                    verify: !d.verify.no_verify,
                 },
                 output: d.output.into(),
             },

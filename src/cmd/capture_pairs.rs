@@ -152,6 +152,7 @@ fn capture_all(
     let options = DemoOptions {
         go: None,
         progress: what.progress,
+        verify: false,
     };
     let started_all = Instant::now();
     for pair in pairs {

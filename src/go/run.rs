@@ -582,14 +582,14 @@ const VALUE_FLAGS: &[&str] = &[
 ];
 
 /// `-name`, `--name`, `-name=value` → `name`; not a flag → `None`.
-fn flag_name(arg: &str) -> Option<&str> {
+pub fn flag_name(arg: &str) -> Option<&str> {
     let name = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-'))?;
     let name = name.split_once('=').map_or(name, |(n, _)| n);
     (!name.is_empty()).then_some(name)
 }
 
 /// Splits go arguments into (flag, its separate value if any) groups up to the first package.
-fn leading_flags(args: &[String]) -> Vec<&[String]> {
+pub fn leading_flags(args: &[String]) -> Vec<&[String]> {
     let mut groups = Vec::new();
     let mut i = 0;
     while i < args.len() {
