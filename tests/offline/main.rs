@@ -4,6 +4,7 @@
 
 mod compare;
 mod corpus;
+mod dry;
 mod explain;
 mod help;
 mod inspect;
