@@ -126,7 +126,10 @@ Examples (shared go arguments go after --; default ./...):
   whymiss diff --a-flags=-gcflags=-N --b-flags=-gcflags=all=-N
   whymiss diff --a-flags='-ldflags=-X=main.version=1' --b-flags='-ldflags=-X=main.version=2' -- ./cmd/app
   whymiss diff --b-dir /app                           # a Docker-style checkout at /app
-  whymiss diff --test --b-env TZ=America/New_York -- ./...";
+  whymiss diff --test --b-env TZ=America/New_York -- ./...
+  whymiss diff --exact --b-env CGO_CFLAGS=-O1         # real builds: exact knock-on, compile errors
+
+Both sides are dry runs (go build -n: keys without compiling) unless --exact or --test.";
 
 const CAPTURE_EXAMPLES: &str = "\
 Examples:
@@ -137,7 +140,8 @@ Examples:
   whymiss compare ci.capture laptop.capture
 
 The capture is text: a header of `# key: value` lines (whymiss version, label, go version, go env
-values, arguments, directory, host, time, exit status), then go's stderr as it was printed. See
+values, arguments, mode, directory, host, time, exit status), then go's stderr as it was printed
+(a dry run, the default: only its gocachehash lines; --exact builds for real). See
 docs/capture-format.md.";
 
 const COMPARE_EXAMPLES: &str = "\
@@ -882,6 +886,38 @@ mod tests {
         assert!(!live.a.relocate && live.b.relocate);
         assert_eq!(live.options.shared_args, vec!["-trimpath", "./cmd/x"]);
         assert_eq!(live.a.flags, vec!["-buildvcs=false"]);
+    }
+
+    #[test]
+    fn dry_runs_unless_exact_cold_or_test_and_verification_unless_no_verify() {
+        let live = |args: &[&str]| {
+            let Command::Live { live, .. } = config(args) else {
+                panic!()
+            };
+            live
+        };
+        let check = live(&["whymiss"]);
+        assert_eq!((check.options.mode(), check.verify), (Mode::Dry, true));
+        assert_eq!(live(&["whymiss", "--exact"]).options.mode(), Mode::Exact);
+        assert_eq!(live(&["whymiss", "--cold"]).options.mode(), Mode::Exact);
+        assert_eq!(live(&["whymiss", "--test"]).options.mode(), Mode::Exact);
+        assert!(!live(&["whymiss", "diff", "--no-verify"]).verify);
+        assert_eq!(live(&["whymiss", "diff"]).options.mode(), Mode::Dry);
+        let Command::Capture { options, .. } = config(&["whymiss", "capture", "-o", "x"]) else {
+            panic!()
+        };
+        assert_eq!(options.mode(), Mode::Dry);
+        let Command::Capture { options, .. } =
+            config(&["whymiss", "capture", "-o", "x", "--exact"])
+        else {
+            panic!()
+        };
+        assert_eq!(options.mode(), Mode::Exact);
+        // explain builds for real: it shows real action IDs.
+        let Command::Explain { live, .. } = config(&["whymiss", "explain", "example.com/x"]) else {
+            panic!()
+        };
+        assert_eq!(live.unwrap().1.mode(), Mode::Exact);
     }
 
     #[test]
