@@ -272,15 +272,20 @@ fn run_one(side: &SideSpec, options: &RunOptions, slot: &SideSlot<'_>) -> Result
         ..side.clone()
     })?;
     let mut info = described.info;
-    let workspace = if side.relocate {
-        Some(
-            Workspace::relocate(&described.module_root).map_err(io(format!(
+    // A dry run writes nothing into the tree: a link at another path is as good as a copy,
+    // and costs nothing however large the module.
+    let workspace = match (side.relocate, mode) {
+        (false, _) => None,
+        (true, Mode::Dry) => Some(Workspace::link(&described.module_root).map_err(io(format!(
+            "cannot link {} for relocation",
+            described.module_root.display()
+        )))?),
+        (true, Mode::Exact) => Some(Workspace::relocate(&described.module_root).map_err(io(
+            format!(
                 "cannot copy {} for relocation",
                 described.module_root.display()
-            )))?,
-        )
-    } else {
-        None
+            ),
+        ))?),
     };
     let run_dir = match &workspace {
         Some(ws) => ws.map(&side.dir),
