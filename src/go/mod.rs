@@ -5,6 +5,7 @@ pub mod dry_cache;
 pub mod invocation;
 pub mod load;
 pub mod logfile;
+pub mod package_path;
 pub mod progress;
 pub mod run;
 pub mod side;

@@ -682,6 +682,9 @@ fn a_failing_side_is_exit_2_with_a_partial_report() {
         .stdout_has("flag provided but not defined: -bogus");
     assert!(!run.stderr().contains("side A"), "{}", run.stderr());
     let stdout = run.stdout();
+    // Issue 11: the header read "A  A: go build …" when the label is the side's letter.
+    assert!(stdout.starts_with("A  go build "), "{stdout}");
+    assert!(stdout.contains("\nB  go build "), "{stdout}");
     let partial = stdout
         .lines()
         .find(|l| l.starts_with("partial: "))
@@ -689,6 +692,16 @@ fn a_failing_side_is_exit_2_with_a_partial_report() {
     assert!(
         partial.contains("side B") && partial.contains("(exit 1)"),
         "{partial}"
+    );
+    // The JSON document is written too, marked partial, and the exit status is 2 whatever the
+    // gate decided (docs/json-schema.md, `gate`).
+    let (code, v) = diff_json(&tiny, &["--b-flags=-gcflags=-bogus", "--", "./greet"]);
+    assert_eq!(code, 2);
+    assert_eq!(v["partial"], true);
+    assert!(
+        matches!(v["gate"]["exit_code"].as_i64(), Some(0 | 1)),
+        "{}",
+        v["gate"]
     );
 }
 

@@ -4,6 +4,8 @@
 
 mod compare;
 mod corpus;
+mod demo;
+mod docs;
 mod dry;
 mod explain;
 mod help;
