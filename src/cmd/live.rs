@@ -8,6 +8,7 @@ use crate::diff;
 use crate::error::Error;
 use crate::go::load;
 use crate::go::run::{RunSpec, run_sides};
+use crate::go::sources::DiskSources;
 use crate::report::Styles;
 use crate::verify;
 
@@ -30,7 +31,8 @@ pub fn run(
         let (ra, rb) = run_sides(&spec)?;
         let la = load::parse_side(&ra, live.options.test)?;
         let lb = load::parse_side(&rb, live.options.test)?;
-        let result = diff::compare(&la, &lb, ra.info.clone(), rb.info.clone());
+        let result =
+            diff::compare_with_sources(&la, &lb, ra.info.clone(), rb.info.clone(), &DiskSources);
         (result, load::failed_sides(&[&ra, &rb]))
     };
     result.notes.extend(live.notes.iter().cloned());

@@ -19,16 +19,34 @@ use super::classify::{self, CauseSeed, DepRef, Item, ItemKind};
 use super::comparison::{
     ActionDiff, Cause, Comparison, ComparisonMode, Difference, Status, Summary, Verdict,
 };
+use super::filesets::{self, SideTags};
 use super::matching;
 use super::notes::notes;
 use super::order::dependency_order;
 use super::refs::{self, KeyIndex, RefKind, RefShape};
 use super::settings::setting_diffs;
 use super::test_runs::{self, Side};
-use crate::model::{Action, ActionKind, BuildLog, Category, Input, SideInfo};
+use crate::model::{
+    Action, ActionKind, BuildLog, Category, Input, NoSources, SideInfo, SourceFacts,
+};
 
 /// Compares two parsed logs. `a` and `b` describe how each was produced (labels, settings).
+/// What selects files present on one side only is inferred from the logs alone; see
+/// [`compare_with_sources`].
 pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideInfo) -> Comparison {
+    compare_with_sources(log_a, log_b, a, b, &NoSources)
+}
+
+/// [`compare`], reading the build constraints of files present on one side only from
+/// `sources` (the files on this machine whose content the logs hashed), so that a file-set
+/// difference names the build tag or setting that selects it.
+pub fn compare_with_sources(
+    log_a: &BuildLog<'_>,
+    log_b: &BuildLog<'_>,
+    a: SideInfo,
+    b: SideInfo,
+    sources: &dyn SourceFacts,
+) -> Comparison {
     let acts_a: Vec<&Action<'_>> = log_a
         .actions
         .iter()
@@ -43,6 +61,11 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
     let keys = [KeyIndex::new(&acts_a), KeyIndex::new(&acts_b)];
 
     let mut entries = pair_entries(&pairs);
+    select_files(
+        &mut entries,
+        (uses_cgo(&acts_a), uses_cgo(&acts_b)),
+        sources,
+    );
     let pair_order = dependency_order(&pairs.pairs, &acts_a, &acts_b);
     let targets = Targets::new(&pairs);
     let mut upper_bound = trace_dependencies(&mut entries, &pairs, &pair_order, &targets, &keys);
@@ -58,8 +81,12 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
         .map(|e| e.only.or_else(|| e.items.as_deref().map(status_of)))
         .collect();
     let facts = SideFacts {
-        go_minor: log_a.go_version().and_then(classify::go_minor),
+        go_minor: (
+            log_a.go_version().and_then(classify::go_minor),
+            log_b.go_version().and_then(classify::go_minor),
+        ),
         both_trimpath: uses_trimpath(&acts_a) && uses_trimpath(&acts_b),
+        go_lines_equal: go_lines_equal(&pairs),
     };
     let (causes, assignment) = group_causes(&entries, &order, &facts);
     let actions = action_diffs(&entries, &statuses, &order, &assignment);
@@ -186,6 +213,76 @@ fn pair_entries(pairs: &Pairs<'_, '_>) -> Vec<Entry> {
     entries
 }
 
+/// Phase 1b: for each package that compiles other files on the two sides, the setting that
+/// selects them (a build tag, the target, cgo, the release), from the files' names and, where
+/// `sources` has them, their build constraints. `cgo` says whether each log shows cgo on (a
+/// `cgo` line anywhere; none leaves it unknown).
+fn select_files(entries: &mut [Entry], cgo: (bool, bool), sources: &dyn SourceFacts) {
+    let known = |on: bool| on.then_some(true);
+    for entry in entries.iter_mut() {
+        let package = entry.package.clone().unwrap_or_default();
+        for item in entry.items.iter_mut().flatten() {
+            let ItemKind::Input(seed) = &mut item.kind else {
+                continue;
+            };
+            let Class::FileSet(_) = seed.class else {
+                continue;
+            };
+            let Some(tags) = seed.tags.as_deref() else {
+                continue;
+            };
+            let (mut ta, mut tb): (SideTags, SideTags) = tags.clone();
+            ta.cgo = known(cgo.0);
+            tb.cgo = known(cgo.1);
+            let Some(found) = filesets::select(&seed.files, &ta, &tb, sources) else {
+                continue;
+            };
+            if let Some((va, vb)) = found.set {
+                let state = |on: bool| Some(if on { "set" } else { "not set" }.to_string());
+                seed.a = state(va);
+                seed.b = state(vb);
+            } else {
+                let listed = |v: &Option<String>| v.as_ref().map(|v| format!("{package}: {v}"));
+                seed.a = listed(&seed.a);
+                seed.b = listed(&seed.b);
+            }
+            seed.class = Class::FilesBy(found.selection);
+        }
+    }
+}
+
+/// Whether a log shows cgo on: a `cgo` line in any compile key.
+fn uses_cgo(actions: &[&Action<'_>]) -> bool {
+    actions
+        .iter()
+        .any(|a| a.inputs().any(|i| matches!(i, Input::CgoTool(_))))
+}
+
+/// Some compile has a `go` line on both sides, and none differs.
+fn go_lines_equal(pairs: &Pairs<'_, '_>) -> bool {
+    let go = |a: &Action<'_>| {
+        a.inputs().find_map(|i| {
+            if let Input::GoDirective(v) = i {
+                Some(v.to_string())
+            } else {
+                None
+            }
+        })
+    };
+    let mut seen = false;
+    for (x, y) in pairs.iter() {
+        if let (Some(x), Some(y)) = (x, y)
+            && x.kind == ActionKind::Build
+        {
+            match (go(x), go(y)) {
+                (Some(gx), Some(gy)) if gx == gy => seen = true,
+                (None, None) => {}
+                _ => return false,
+            }
+        }
+    }
+    seen
+}
 /// Phase 3: one entry per tested package whose cached result would not be reused.
 fn test_entries(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>) -> Vec<Entry> {
     test_runs::compare(&log_a.tests, &log_b.tests)
@@ -338,6 +435,11 @@ fn trace_dependencies(
                 Traced::Unexplained => {
                     item.kind = ItemKind::Input(unexplained_seed(dep, &item, found.is_empty()));
                 }
+                // Two keys that differ, to a dependency in neither log: nothing shows the two
+                // are the same, so it is a cause (never a silent 'same').
+                Traced::Same if found.is_empty() => {
+                    item.kind = ItemKind::Input(unexplained_seed(dep, &item, true));
+                }
                 Traced::Same => {
                     dropped = true;
                     continue;
@@ -442,7 +544,16 @@ fn unexplained_seed(dep: &DepRef, item: &Item, absent: bool) -> CauseSeed {
         DepRef::Build(p) | DepRef::Vet(p) | DepRef::Link(p) => {
             nondeterministic_seed(p, item, absent)
         }
-        DepRef::Pgo => nondeterministic_seed("the PGO profile", item, absent),
+        // The preprocessed profile is a function of the profile alone
+        // (cmd/go/internal/work/action.go, pgoActionID and pgoActor.Act), so with its action in neither
+        // log the profile itself differs.
+        DepRef::Pgo if absent => CauseSeed::plain(
+            Category::Pgo,
+            Class::PgoProfile,
+            item.a.clone(),
+            item.b.clone(),
+        ),
+        DepRef::Pgo => nondeterministic_seed("the PGO profile", item, false),
     }
 }
 

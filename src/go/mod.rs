@@ -10,6 +10,7 @@ pub mod progress;
 pub mod run;
 pub mod side;
 pub mod signals;
+pub mod sources;
 pub mod timestamp;
 pub mod toolchain;
 pub mod workspace;

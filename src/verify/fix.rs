@@ -1,6 +1,6 @@
 //! Which fix a cause has, and how it changes the two sides' go commands.
 
-use crate::diff::{Category, Cause, Class};
+use crate::diff::{Category, Cause, Class, DirKind, Selection};
 use crate::go::run::{RunSpec, flag_name, leading_flags};
 use crate::go::side::SideSpec;
 use crate::model::SideInfo;
@@ -85,13 +85,11 @@ pub fn plan(cause: &Cause, sides: &Sides<'_>) -> Plan {
     let env = |name: &str| Try(Fix::Env(name.to_string()));
     let flag = |name: &str| Try(Fix::Flag(name.to_string()));
     match &cause.class {
-        Class::Dir => {
-            let modcache = sides.a.go_env.get("GOMODCACHE").filter(|m| !m.is_empty());
-            match (modcache, &cause.a) {
-                (Some(m), Some(a)) if a.starts_with(m.as_str()) => Try(Fix::Gomodcache),
-                _ => Try(Fix::Trimpath),
-            }
+        Class::Dir(DirKind::ModuleCache) => Try(Fix::Gomodcache),
+        Class::Dir(DirKind::Vendor) => {
+            source("vendor/ on both sides or on neither (go mod vendor, -mod)")
         }
+        Class::Dir(DirKind::Checkout | DirKind::Gopath | DirKind::OneSide) => Try(Fix::Trimpath),
         Class::Goroot | Class::Trimpath | Class::ModinfoTrimpath | Class::ModuleLine => {
             Try(Fix::Trimpath)
         }
@@ -102,6 +100,14 @@ pub fn plan(cause: &Cause, sides: &Sides<'_>) -> Plan {
         Class::Goarch | Class::NoArchVar => env("GOARCH"),
         Class::ArchVar(var) => env(var),
         Class::Buildmode => flag("buildmode"),
+        Class::Compiler => flag("compiler"),
+        Class::Gccgoflags => flag("gccgoflags"),
+        Class::Fips140 => env("GOFIPS140"),
+        Class::OmitDebug => Plan::NotTried(NotTried::Other(
+            "the go subcommand differs (build, test, vet): run the same one on both sides"
+                .to_string(),
+        )),
+        Class::LocalImport => source("import the package by its path, not a relative one"),
         Class::Linkshared => flag("linkshared"),
         Class::Gcflags => flag("gcflags"),
         Class::Asmflags => flag("asmflags"),
@@ -115,6 +121,7 @@ pub fn plan(cause: &Cause, sides: &Sides<'_>) -> Plan {
             ))
         }
         Class::PgoProfile => source("make the PGO profile the same file"),
+        Class::PgoOneSide => flag("pgo"),
         Class::Race => flag("race"),
         Class::Msan => flag("msan"),
         Class::Asan => flag("asan"),
@@ -122,7 +129,9 @@ pub fn plan(cause: &Cause, sides: &Sides<'_>) -> Plan {
         Class::Covermode => flag("covermode"),
         Class::Coverpkg => flag("coverpkg"),
         Class::CgoEnabled | Class::Cgo => env("CGO_ENABLED"),
-        Class::CCompiler(lang) | Class::CCompilerId(lang) => env(lang.as_str()),
+        Class::CCompiler(lang) | Class::CCompilerId(lang) | Class::CCompilerIdError(lang) => {
+            env(lang.as_str())
+        }
         Class::CgoFlags(list) => env(list.as_str()),
         Class::Experiment => env("GOEXPERIMENT"),
         Class::DebugEnv(var) => env(var),
@@ -132,6 +141,17 @@ pub fn plan(cause: &Cause, sides: &Sides<'_>) -> Plan {
         Class::Module(_) => source("the module requirements in go.mod"),
         Class::File { .. } => source("the file's content"),
         Class::FileSet(_) => file_set_plan(sides),
+        Class::FilesBy(selection) => match selection {
+            Selection::Tag(_) => flag("tags"),
+            Selection::Target(name) => env(name),
+            Selection::Cgo => env("CGO_ENABLED"),
+            Selection::Release => Try(Fix::Toolchain),
+            Selection::Setting(tag) if tag.starts_with("goexperiment.") => env("GOEXPERIMENT"),
+            Selection::Setting(tag) if tag == "race" => flag("race"),
+            Selection::Added => source("files added or removed"),
+            Selection::Setting(_) | Selection::Unread => file_set_plan(sides),
+        },
+        Class::ModinfoDepSum(_) => source("the module requirements in go.mod and go.sum"),
         Class::ModinfoPath | Class::ModinfoMain | Class::ModinfoLine => {
             source("the main module and its go.mod")
         }
@@ -154,6 +174,7 @@ pub fn plan(cause: &Cause, sides: &Sides<'_>) -> Plan {
         | Class::InputTooNew
         | Class::InputRejected
         | Class::TestInput { .. }
+        | Class::TimeZone
         | Class::EnvGodebug => tests,
         Class::Field(name) if is_env_name(name) => env(name),
         Class::Field(name) => match cause.category {

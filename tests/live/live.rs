@@ -525,6 +525,43 @@ fn ldflags_x_is_a_linker_flags_cause() {
     assert!(!lab.path.join("labctl").exists());
 }
 
+/// A build tag on one side, no main package to record it: a live diff reads the //go:build
+/// lines of the files that appear and disappear (they are on disk, with the content the logs
+/// hashed) and names the tag, in one cause for every package it selects files in.
+#[test]
+fn a_live_diff_names_the_build_tag_from_the_files_it_selects() {
+    let lab = Module::copy("lab");
+    std::fs::write(
+        lab.path.join("util/mathx/extra_on.go"),
+        "//go:build labextra\n\npackage mathx\n\nconst Extra = true\n",
+    )
+    .unwrap();
+    std::fs::write(
+        lab.path.join("util/mathx/extra_off.go"),
+        "//go:build !labextra\n\npackage mathx\n\nconst Extra = false\n",
+    )
+    .unwrap();
+    let (code, v) = diff_json(
+        &lab,
+        &["--b-flags=-tags=labextra", "--", "./tagged", "./util/mathx"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(causes(&v).len(), 1, "{:#?}", v["causes"]);
+    let cause = only_cause(&v, "file-set");
+    assert_eq!(cause["field"], "build tag labextra");
+    assert_eq!(
+        (cause["a"].as_str(), cause["b"].as_str()),
+        (Some("not set"), Some("set"))
+    );
+    assert_eq!(
+        strings(&cause["actions"]),
+        BTreeSet::from([
+            "build example.com/lab/tagged".to_string(),
+            "build example.com/lab/util/mathx".to_string()
+        ])
+    );
+}
+
 #[test]
 fn go_vet_logs_with_other_analyzer_flags_are_a_vetflags_cause() {
     // whymiss runs build and test; logs of any go command compare, `go vet` included.

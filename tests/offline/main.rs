@@ -10,6 +10,7 @@ mod dry;
 mod explain;
 mod help;
 mod inspect;
+mod knowledge;
 mod pairs;
 mod safety;
 #[path = "../support/mod.rs"]
