@@ -1,4 +1,5 @@
-//! `whymiss` (the relocation check) and `whymiss diff`: build both sides, compare, report.
+//! `whymiss` (the relocation check) and `whymiss diff`: build both sides (dry by default),
+//! compare, prove each mechanical fix by re-running with it applied, report.
 
 use std::io::Write;
 
@@ -10,6 +11,7 @@ use crate::go::run::{RunSpec, run_sides};
 use crate::go::sources::DiskSources;
 use crate::parse::ParseOptions;
 use crate::report::Styles;
+use crate::verify;
 
 use super::Outcome;
 use super::compare::write_comparison;
@@ -26,15 +28,24 @@ pub fn run(
         b: live.b.clone(),
         options: live.options.clone(),
     };
-    let (ra, rb) = run_sides(&spec)?;
-    let la = load::parse_side(&ra, live.options.test, parse)?;
-    let lb = load::parse_side(&rb, live.options.test, parse)?;
-    let mut result =
-        diff::compare_with_sources(&la, &lb, ra.info.clone(), rb.info.clone(), &DiskSources);
+    // The logs are dropped once compared: a verification run holds its own.
+    let (mut result, failed) = {
+        let (ra, rb) = run_sides(&spec)?;
+        let la = load::parse_side(&ra, live.options.test, parse)?;
+        let lb = load::parse_side(&rb, live.options.test, parse)?;
+        let result =
+            diff::compare_with_sources(&la, &lb, ra.info.clone(), rb.info.clone(), &DiskSources);
+        (result, load::failed_sides(&[&ra, &rb]))
+    };
     result.notes.extend(live.notes.iter().cloned());
     if output.allow_truncated {
         result.accept_truncated();
     }
-    // A side whose build failed is a doubt of the comparison: its verdict is inconclusive.
+    // A partial comparison has no fix to prove: the builds themselves failed.
+    if live.verify && failed.is_none() {
+        verify::verify(&mut result, &spec)?;
+    }
+    // A side whose build failed is a doubt of the comparison: its verdict is inconclusive,
+    // and the gate exits 2.
     write_comparison(out, &result, output, styles)
 }

@@ -10,6 +10,7 @@ pub mod fields;
 mod ids;
 mod input;
 mod log;
+mod mode;
 mod modinfo;
 mod side;
 mod testrun;
@@ -24,6 +25,7 @@ pub use input::{CLang, FileInput, Input, StatInfo};
 pub use log::{
     BuildLog, FileHash, FileHashError, LogStats, Subkey, TestCacheEvent, TestCacheLine, Truncation,
 };
+pub use mode::Mode;
 pub use modinfo::{ModInfo, ModLine};
 pub use side::SideInfo;
 pub use testrun::{InputDetail, InputOp, RejectedInput, TestCache, TestInput, TestRun};

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use whymiss::go::logfile::LogFile;
-use whymiss::model::{BuildLog, Input};
+use whymiss::model::{ActionKind, BuildLog, Input};
 use whymiss::parse::parse_log;
 
 use crate::support::{corpus, files_under};
@@ -109,7 +109,7 @@ fn version_specific_fields() {
         let log = parse_log(&bytes).unwrap();
         log.actions
             .iter()
-            .filter(|a| a.kind == whymiss::model::ActionKind::Vet)
+            .filter(|a| a.kind == ActionKind::Vet)
             .any(|a| a.inputs().any(|i| matches!(i, Input::VetxOnly(_))))
     };
     assert!(!vet_has_vetxonly("1.26.6"));
@@ -404,8 +404,13 @@ fn cut_log_keeps_complete_actions(
     };
     let log = match parse_log(cut) {
         Ok(log) => log,
-        // Cut before the first gocachehash line.
-        Err(e) if e.message.starts_with("no gocachehash lines") => return Ok(()),
+        // Cut before the first gocachehash line, or inside it.
+        Err(e)
+            if e.message.starts_with("no gocachehash lines")
+                || e.message == "the log is cut off inside its first gocachehash line" =>
+        {
+            return Ok(());
+        }
         Err(e) => {
             return Err(TestCaseError::fail(format!(
                 "{rel} cut at {}: {e}",
@@ -446,9 +451,12 @@ fn cut_log_keeps_complete_actions(
     for (i, a) in log.actions.iter().enumerate() {
         let incomplete = truncated.incomplete.contains(&i);
         if a.results.is_empty() {
-            // In these logs every block is summed: one never summed is cut off.
+            // In these logs every block is summed: one never summed is cut off. A testInputs
+            // or open block is one Go may abandon (computeTestInputsID), so a log that ends
+            // after a whole line of one is not known to be cut; the block is still unproven.
+            let abandonable = matches!(a.kind, ActionKind::TestInputs | ActionKind::Open);
             prop_assert!(
-                log.truncated.is_some() && incomplete,
+                (log.truncated.is_some() && incomplete) || (abandonable && log.truncated.is_none()),
                 "{rel}: {} not listed",
                 a.label()
             );
