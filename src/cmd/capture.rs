@@ -43,11 +43,22 @@ pub fn run(
     }
     write_capture(output, &run)?;
     let what = match parsed {
-        Ok(log) => format!(
-            "{} actions ({} verified)",
-            log.actions.len(),
-            log.actions.iter().filter(|a| a.is_verified()).count()
-        ),
+        Ok(log) => {
+            let redacted = log
+                .actions
+                .iter()
+                .filter(|a| a.verification == crate::model::Verification::Redacted)
+                .count();
+            format!(
+                "{} actions ({} verified{})",
+                log.actions.len(),
+                log.actions.iter().filter(|a| a.is_verified()).count(),
+                match redacted {
+                    0 => String::new(),
+                    n => format!(", {n} environment values redacted"),
+                }
+            )
+        }
         Err(e) => format!("no usable log ({e})"),
     };
     let mode = match run.info.mode {
