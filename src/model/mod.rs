@@ -10,6 +10,7 @@ mod ids;
 mod input;
 mod log;
 mod modinfo;
+mod record;
 mod side;
 mod testrun;
 mod text;
@@ -21,6 +22,10 @@ pub use ids::{Digest, is_lower_hex, is_short_id};
 pub use input::{CLang, FileInput, Input, StatInfo};
 pub use log::{BuildLog, FileHash, FileHashError, LogStats, Subkey, TestCacheEvent, TestCacheLine};
 pub use modinfo::{ModInfo, ModLine};
+pub use record::{
+    ActionKey, Backend, BackendRequest, BackendSummary, Inputs, Invocation, Method, Observed,
+    Outcome, Record, RequestKind, RequestOutcome, Work, go_quote, render_block,
+};
 pub use side::SideInfo;
 pub use testrun::{InputDetail, InputOp, RejectedInput, TestCache, TestInput, TestRun};
 pub use text::Text;

@@ -3,10 +3,12 @@
 pub mod demo;
 pub mod escape;
 pub mod explain;
+pub mod history;
 pub mod inspect;
 pub mod json;
 pub mod styles;
 pub mod text;
+pub mod why;
 
 pub use escape::{TerminalSafe, Untrusted, escape};
 pub use styles::Styles;
@@ -29,6 +31,11 @@ pub fn human_bytes(n: u64) -> String {
     } else {
         format!("{v:.1} {}", UNITS[unit])
     }
+}
+
+/// `hits` as a whole percentage of `total` (`None` when there is nothing to count).
+pub fn percent(hits: usize, total: usize) -> Option<usize> {
+    (hits * 100).checked_div(total)
 }
 
 /// `n thing` / `n things`.

@@ -10,7 +10,9 @@ use std::process::Command;
 
 use crate::support::toolchains::test_toolchain;
 use regex::Regex;
-use whymiss::cacheprog::{Cmd, Event, Outcome, RequestEvent, proxy_gocacheprog, read_events};
+use whymiss::record::cacheprog::{
+    Cmd, Event, Outcome, RequestEvent, proxy_gocacheprog, read_events,
+};
 
 use crate::support::corpus;
 
