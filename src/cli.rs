@@ -116,9 +116,24 @@ pub enum Commands {
     CapturePairs(CapturePairsArgs),
 
     /// Print the JSON Schema of `compare --format json` (docs/report.schema.json is this
-    /// output).
+    /// output) or, with `why`, of `why --format json` (docs/why.schema.json).
     #[command(hide = true)]
-    Schema,
+    Schema(SchemaArgs),
+}
+
+/// `whymiss schema [compare|why]`.
+#[derive(Args, Debug)]
+pub struct SchemaArgs {
+    /// Which document: `compare` (docs/report.schema.json) or `why` (docs/why.schema.json).
+    #[arg(value_enum, default_value_t = SchemaKind::Compare)]
+    pub kind: SchemaKind,
+}
+
+/// A JSON document with a committed schema.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaKind {
+    Compare,
+    Why,
 }
 
 const DIFF_EXAMPLES: &str = "\
@@ -762,8 +777,8 @@ pub enum Command {
     History(HistoryOptions),
     /// Re-capture log pairs.
     CapturePairs(CapturePairs),
-    /// Print the JSON Schema of the comparison report.
-    Schema,
+    /// Print the JSON Schema of a report.
+    Schema(SchemaKind),
 }
 
 impl Command {
@@ -777,7 +792,7 @@ impl Command {
             // `record` waits for the user's command itself, passing signals on to it.
             Command::Compare { .. }
             | Command::Inspect { .. }
-            | Command::Schema
+            | Command::Schema(_)
             | Command::Record(_)
             | Command::Why(_)
             | Command::History(_) => false,
@@ -934,7 +949,7 @@ impl Cli {
                 keep_temp: c.keep_temp,
                 progress: ProgressMode::from_quiet(c.quiet),
             }),
-            Some(Commands::Schema) => Command::Schema,
+            Some(Commands::Schema(a)) => Command::Schema(a.kind),
         };
         Ok(Config {
             styles,

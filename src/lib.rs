@@ -88,6 +88,6 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
         Command::Why(options) => cmd::why::run(options, styles, out),
         Command::History(options) => cmd::history::run(options, styles, out),
         Command::CapturePairs(what) => cmd::capture_pairs::run(what, out),
-        Command::Schema => cmd::schema::run(out),
+        Command::Schema(kind) => cmd::schema::run(*kind, out),
     }
 }

@@ -208,7 +208,22 @@ fn observed(node: &KeyedNode, block: Option<&Action<'_>>) -> Observed {
 pub fn block_pieces(a: &Action<'_>) -> (Vec<String>, bool) {
     let mut pieces: Vec<String> = Vec::with_capacity(a.fields.len() + 1);
     pieces.push(a.salt.to_string());
-    pieces.extend(a.fields.iter().map(|f| format!("{}\n", f.text)));
+    if a.kind == ActionKind::Getenv {
+        // cmd/go/internal/test/test.go, `hashGetenv`: a presence byte, then the value, with no
+        // newlines (the fields hold them escaped for display).
+        for input in a.inputs() {
+            match input {
+                crate::model::Input::EnvUnset => pieces.push("\0".into()),
+                crate::model::Input::EnvValue(v) => {
+                    pieces.push("\u{1}".into());
+                    pieces.push(v.to_string());
+                }
+                _ => {}
+            }
+        }
+    } else {
+        pieces.extend(a.fields.iter().map(|f| format!("{}\n", f.text)));
+    }
     let Some(id) = a.id else {
         return (pieces, false);
     };
@@ -275,6 +290,7 @@ fn test_actions(log: &BuildLog<'_>, bytes: &[u8]) -> Vec<Observed> {
         }
         let mut rendered = rustc_hash::FxHashSet::default();
         let mut text = Vec::new();
+        let mut exact = true;
         while let Some(id) = wanted.pop() {
             let Some(block) = blocks.get(&id) else {
                 continue;
@@ -282,7 +298,8 @@ fn test_actions(log: &BuildLog<'_>, bytes: &[u8]) -> Vec<Observed> {
             if !rendered.insert(id) {
                 continue;
             }
-            let (pieces, _) = block_pieces(block);
+            let (pieces, block_exact) = block_pieces(block);
+            exact &= block_exact;
             render_block(&block.name, &pieces, &id, &mut text);
             for input in block.inputs() {
                 use crate::model::Input;
@@ -316,7 +333,7 @@ fn test_actions(log: &BuildLog<'_>, bytes: &[u8]) -> Vec<Observed> {
             detail: (outcome != Outcome::Hit).then_some(detail).flatten(),
             backend: None,
             inputs: Some(Inputs::Lines(lines)),
-            exact: true,
+            exact,
         })
     }
     out
@@ -458,4 +475,86 @@ fn backend_summary(program: &str, events: &[Event], actions: &mut [Observed]) ->
         .chain(slow)
         .collect();
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::go::logfile::LogFile;
+    use crate::model::Verification;
+
+    fn corpus_logs(name: &str) -> Vec<(String, Vec<u8>)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/logs");
+        let mut out = Vec::new();
+        for version in std::fs::read_dir(&root).unwrap() {
+            let path = version.unwrap().path().join(name);
+            if path.exists() {
+                let file = LogFile::read_with_limit(&path, 1 << 30).unwrap();
+                out.push((path.display().to_string(), file.bytes.to_vec()));
+            }
+        }
+        assert!(out.len() >= 5, "{name}: {}", out.len());
+        out
+    }
+
+    /// The history rebuilds gocachehash output from stored pieces: every build and link block
+    /// of every version must come back byte for byte (its SHA-256 is its ID).
+    #[test]
+    fn stored_pieces_rebuild_every_block() {
+        for (path, bytes) in corpus_logs("lab-build.log.gz")
+            .into_iter()
+            .chain(corpus_logs("lab-test.log.gz"))
+        {
+            let log = parse_log(&bytes).unwrap();
+            let mut text = Vec::new();
+            let mut n = 0;
+            for a in log.actions.iter().filter(|a| {
+                a.is_verified() && matches!(a.kind, ActionKind::Build | ActionKind::Link)
+            }) {
+                let (pieces, exact) = block_pieces(a);
+                assert!(exact, "{path}: {}", a.name);
+                render_block(&a.name, &pieces, &a.id.unwrap(), &mut text);
+                n += 1;
+            }
+            let again = parse_log(&text).unwrap();
+            assert_eq!(again.actions.len(), n, "{path}");
+            for a in &again.actions {
+                assert_eq!(a.verification, Verification::Verified, "{path}: {}", a.name);
+            }
+        }
+    }
+
+    /// A test's stored lines give back its test-cache view: keys, flags and every input with
+    /// its value (`test-env` and `test-file` causes need them).
+    #[test]
+    fn stored_test_lines_rebuild_the_test_cache() {
+        for (path, bytes) in corpus_logs("lab-test.log.gz") {
+            let log = parse_log(&bytes).unwrap();
+            let tests = test_actions(&log, &bytes);
+            assert!(!tests.is_empty(), "{path}");
+            let mut text = Vec::new();
+            for t in &tests {
+                let Some(Inputs::Lines(lines)) = &t.inputs else {
+                    panic!("{path}: {} has no lines", t.name)
+                };
+                for l in lines {
+                    text.extend_from_slice(l.as_bytes());
+                    text.push(b'\n');
+                }
+            }
+            let again = parse_log(&text).unwrap();
+            for a in again.actions.iter() {
+                assert_eq!(a.verification, Verification::Verified, "{path}: {}", a.name);
+            }
+            let runs = |c: &crate::model::TestCache| {
+                let mut r = c.runs.clone();
+                for run in &mut r {
+                    run.lines.clear();
+                }
+                r.sort_by(|x, y| x.package.cmp(&y.package));
+                r
+            };
+            assert_eq!(runs(&again.tests), runs(&log.tests), "{path}");
+        }
+    }
 }

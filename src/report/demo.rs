@@ -118,7 +118,7 @@ fn scenario_json(x: &Scenario) -> ScenarioJson<'_> {
     }
 }
 
-/// `{"schema_version": 1, "kind": "demo-list", "scenarios": [...]}`.
+/// `{"schema_version": 2, "kind": "demo-list", "scenarios": [...]}`.
 pub fn write_list_json(w: &mut dyn Write, all: &[Scenario]) -> io::Result<()> {
     let doc = ListJson {
         schema_version: report::SCHEMA_VERSION,
@@ -239,7 +239,7 @@ struct DemoJson<'a> {
     met: bool,
 }
 
-/// `{"schema_version": 1, "kind": "demo", "scenario": …, "expected": …, "found": …, "met": …,
+/// `{"schema_version": 2, "kind": "demo", "scenario": …, "expected": …, "found": …, "met": …,
 /// "report": <the comparison document of `whymiss diff --format json`>}`.
 pub fn write_json(
     w: &mut dyn Write,

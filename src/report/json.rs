@@ -1,4 +1,4 @@
-//! The JSON report of a comparison (schema_version 1, documented in docs/json-schema.md). Built
+//! The JSON report of a comparison (schema_version 2, documented in docs/json-schema.md). Built
 //! from view structs of its own, so internal refactors never change the wire format; the JSON
 //! Schema in docs/report.schema.json is generated from the same structs ([`schema`], `whymiss
 //! schema`), and a test fails when the committed file differs from it.
@@ -17,7 +17,7 @@ use crate::diff::{Category, Comparison, Status, TokenSide, Verdict};
 use crate::model::SideInfo;
 
 /// The document `whymiss compare --format json` (and `whymiss`, `whymiss diff` with --format
-/// json) writes. schema_version 1: fields may be added; none is renamed or removed without
+/// json) writes. schema_version 2: fields may be added; none is renamed or removed without
 /// raising the version.
 #[derive(Serialize, JsonSchema)]
 #[schemars(title = "whymiss comparison report")]

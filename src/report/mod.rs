@@ -15,7 +15,7 @@ pub use styles::Styles;
 
 /// Version of every JSON document whymiss writes. Fields may be added; none is renamed or
 /// removed without raising it.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// `1234567` → `1.2 MB`, for sizes in summaries.
 pub fn human_bytes(n: u64) -> String {
@@ -42,7 +42,10 @@ pub fn percent(hits: usize, total: usize) -> Option<usize> {
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
-    } else if let Some(stem) = word.strip_suffix('y') {
+    } else if let Some(stem) = word
+        .strip_suffix('y')
+        .filter(|stem| !stem.ends_with(['a', 'e', 'o', 'u']))
+    {
         format!("{n} {stem}ies")
     } else {
         format!("{n} {word}s")

@@ -114,10 +114,18 @@ pub fn write_text(
                 "   {} {}: {} → {}",
                 "setting".style(s.label),
                 Untrusted(&d.setting).style(s.field),
-                Untrusted(d.a.as_deref().filter(|v| !v.is_empty()).unwrap_or("(unset)"))
-                    .style(s.side_a),
-                Untrusted(d.b.as_deref().filter(|v| !v.is_empty()).unwrap_or("(unset)"))
-                    .style(s.side_b),
+                Untrusted(
+                    d.a.as_deref()
+                        .filter(|v| !v.is_empty())
+                        .unwrap_or("(unset)")
+                )
+                .style(s.side_a),
+                Untrusted(
+                    d.b.as_deref()
+                        .filter(|v| !v.is_empty())
+                        .unwrap_or("(unset)")
+                )
+                .style(s.side_b),
             )?;
         }
         for (n, cause) in c.causes.iter().enumerate() {
@@ -179,12 +187,75 @@ pub fn write_text(
                 list(&other, opts.all)
             )?;
         }
+        let failed: Vec<&str> = missed
+            .iter()
+            .filter(|m| matches!(m.outcome, Outcome::Failed | Outcome::NotSaved))
+            .map(|m| m.label.as_str())
+            .collect();
+        if !failed.is_empty() {
+            writeln!(
+                w,
+                "   {} {} (nothing stored): {}",
+                "failed:".style(s.warning),
+                plural(failed.len(), "action"),
+                list(&failed, opts.all)
+            )?;
+        }
     }
 
+    let lost: Vec<&Miss> = r
+        .misses
+        .iter()
+        .filter(|m| {
+            matches!(
+                m.reason,
+                Reason::SameKey {
+                    lost_by_backend: Some(_),
+                    ..
+                }
+            )
+        })
+        .collect();
+    if !lost.is_empty() {
+        writeln!(w)?;
+        let names: Vec<String> = lost
+            .iter()
+            .map(|m| match m.reason {
+                Reason::SameKey {
+                    lost_by_backend: Some(id),
+                    ..
+                } => format!("{} (stored in record {id})", m.label),
+                _ => m.label.clone(),
+            })
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        writeln!(
+            w,
+            "{}",
+            format!("lost by the backend: {}", plural(lost.len(), "action")).style(s.warning)
+        )?;
+        writeln!(
+            w,
+            "   {}",
+            "the cache program acknowledged storing these keys in an earlier record, and now \
+             answered a miss"
+                .style(s.dim)
+        )?;
+        writeln!(w, "   {}", list(&names, opts.all))?;
+    }
     let same: Vec<&Miss> = r
         .misses
         .iter()
-        .filter(|m| matches!(m.reason, Reason::SameKey { .. }))
+        .filter(|m| {
+            matches!(
+                m.reason,
+                Reason::SameKey {
+                    lost_by_backend: None,
+                    then: Outcome::Hit | Outcome::Ran | Outcome::Skipped,
+                    ..
+                }
+            )
+        })
         .collect();
     if !same.is_empty() {
         writeln!(w)?;
@@ -200,8 +271,8 @@ pub fn write_text(
         writeln!(
             w,
             "   {}",
-            "the inputs did not change: the entry was evicted or trimmed, never stored (or uploaded), \
-             or the cache was not restored"
+            "the inputs did not change since an earlier record: the entry was evicted or \
+             trimmed, never stored (or uploaded), or the cache was not restored"
                 .style(s.dim)
         )?;
         let shown = if opts.all {
@@ -209,13 +280,13 @@ pub fn write_text(
         } else {
             same.len().min(10)
         };
+        let width = same[..shown]
+            .iter()
+            .map(|m| m.label.chars().count())
+            .max()
+            .unwrap_or(0);
         for m in &same[..shown] {
-            let Reason::SameKey {
-                earlier,
-                then,
-                lost_by_backend,
-            } = &m.reason
-            else {
+            let Reason::SameKey { earlier, then, .. } = &m.reason else {
                 continue;
             };
             let how = match then {
@@ -224,23 +295,61 @@ pub fn write_text(
                 Outcome::Failed | Outcome::NotSaved => "ran but was not stored in",
                 Outcome::Skipped => "seen in",
             };
-            let lost = match lost_by_backend {
-                Some(id) => format!(
-                    "; {} (the cache program acknowledged storing it in record {id}, now it answered a miss)",
-                    "lost by the backend".style(s.warning)
-                ),
-                None => String::new(),
-            };
             writeln!(
                 w,
-                "   {}  {how} {}{lost}{}",
-                Untrusted(&m.label),
-                when(earlier),
+                "   {:<width$}  {}{}",
+                Untrusted(&m.label).to_string(),
+                format!("{how} {}", when(earlier)).style(s.dim),
                 detail(m)
             )?;
         }
         if shown < same.len() {
             writeln!(w, "   … and {} more (--all lists them)", same.len() - shown)?;
+        }
+    }
+
+    let failed_before: Vec<&Miss> = r
+        .misses
+        .iter()
+        .filter(|m| {
+            matches!(
+                m.reason,
+                Reason::SameKey {
+                    lost_by_backend: None,
+                    then: Outcome::Failed | Outcome::NotSaved,
+                    ..
+                }
+            )
+        })
+        .collect();
+    if !failed_before.is_empty() {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{}",
+            format!(
+                "same key as an earlier run that stored nothing: {}",
+                plural(failed_before.len(), "action")
+            )
+            .style(s.header)
+        )?;
+        writeln!(
+            w,
+            "   {}",
+            "go stores no result for an action that failed (or a test it could not key), so the \
+             same key runs again"
+                .style(s.dim)
+        )?;
+        for m in &failed_before {
+            if let Reason::SameKey { earlier, .. } = &m.reason {
+                writeln!(
+                    w,
+                    "   {}  {}{}",
+                    Untrusted(&m.label),
+                    format!("as in {}", when(earlier)).style(s.dim),
+                    detail(m)
+                )?;
+            }
         }
     }
 
@@ -284,10 +393,16 @@ pub fn write_text(
         let names: Vec<&str> = new.iter().map(|m| m.label.as_str()).collect();
         writeln!(
             w,
-            "{} never built before (a new package, or the first record): {}",
-            format!("new: {}", plural(new.len(), "action")).style(s.header),
-            list(&names, opts.all)
+            "{}",
+            format!("new: {}", plural(new.len(), "action")).style(s.header)
         )?;
+        writeln!(
+            w,
+            "   {}",
+            "never built in an earlier record (a new package, or the first record of this module)"
+                .style(s.dim)
+        )?;
+        writeln!(w, "   {}", list(&names, opts.all))?;
     }
 
     for b in &r.backends {

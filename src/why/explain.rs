@@ -118,10 +118,16 @@ pub fn explain(
                     }
                 }
             };
+            // The label the comparison gives it (`Action::label`): a test variant says so.
+            let label = if a.variant == crate::model::Variant::Test && !a.name.ends_with("_test") {
+                format!("{} [test]", a.name)
+            } else {
+                a.name.clone()
+            };
             misses.push(Miss {
                 invocation: inv.seq,
                 name: a.name.clone(),
-                label: a.name.clone(),
+                label,
                 work: a.work,
                 key: a.key.hex(),
                 outcome: a.outcome,
@@ -328,8 +334,7 @@ fn record_notes(
             let (then, now) = (env.get(key), record.env.get(key));
             if then != now {
                 notes.push(format!(
-                    "{key} differs from record {id}'s ({} then, {} now): entries stored there are \
-                     not in this cache",
+                    "{key} differs from record {id}'s, where the same keys were seen: {} then, {} now",
                     then.map_or("unset", String::as_str),
                     now.map_or("unset", String::as_str)
                 ));
@@ -339,10 +344,10 @@ fn record_notes(
     for inv in &record.invocations {
         if inv.not_reached > 0 {
             notes.push(format!(
-                "go command {}: {} never reached (a dependency failed)",
+                "go command {}: {} {} never reached (a dependency failed)",
                 inv.seq,
-                crate::report::plural(inv.not_reached as usize, "action was")
-                    .replace("actions was", "actions were")
+                crate::report::plural(inv.not_reached as usize, "action"),
+                if inv.not_reached == 1 { "was" } else { "were" }
             ));
         }
         if !inv.uncached_tests.is_empty() {

@@ -115,7 +115,7 @@ fn list_names_at_least_fifteen_scenarios_with_their_titles() {
 fn list_as_json_carries_what_each_scenario_expects() {
     let run = demo(["--list", "--format", "json"]).code(0);
     let doc = run.json();
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     assert_eq!(doc["kind"], "demo-list");
     let scenarios = doc["scenarios"].as_array().unwrap();
     assert_eq!(scenarios.len(), scenario_dirs().len());
