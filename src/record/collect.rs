@@ -154,6 +154,38 @@ pub fn kept_env(env: &[(String, String)]) -> BTreeMap<String, String> {
     out
 }
 
+/// What a gocachehash log alone says (no action graph): every keyed build and link with its
+/// inputs, marked as ran, and every tested package as the test cache decided. For tests and
+/// tools that build records from logs.
+pub fn observed_from_log(log: &BuildLog<'_>, bytes: &[u8]) -> Vec<Observed> {
+    let mut out: Vec<Observed> = Vec::new();
+    let mut seen = rustc_hash::FxHashSet::default();
+    for a in &log.actions {
+        let work = match a.kind {
+            ActionKind::Build => Work::Build,
+            ActionKind::Link | ActionKind::LinkShared => Work::Link,
+            _ => continue,
+        };
+        let Some(id) = a.id else { continue };
+        let key = ActionKey::of_digest(id);
+        if !seen.insert(key.short) {
+            continue;
+        }
+        let node = KeyedNode {
+            key,
+            work,
+            name: a.name.to_string(),
+            outcome: Outcome::Ran,
+            duration_ms: None,
+        };
+        out.push(observed(&node, Some(a)));
+    }
+    if log.tests.disabled.is_empty() {
+        out.extend(test_actions(log, bytes));
+    }
+    out
+}
+
 /// Every keyed build and link of the graph, joined with its gocachehash block.
 fn build_actions(nodes: &[actiongraph::Node], log: Option<&BuildLog<'_>>) -> Vec<Observed> {
     let mut blocks: FxHashMap<[u8; 15], &Action<'_>> = FxHashMap::default();

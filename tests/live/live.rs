@@ -59,7 +59,7 @@ fn is_go_setting(name: &str) -> bool {
 
 /// `whymiss ARGS` as a command with a clean go environment: no inherited go settings, no go env
 /// file, no network (the corpus modules have no dependencies), no colour.
-fn command<I, S>(args: I) -> Command
+pub(crate) fn command<I, S>(args: I) -> Command
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,

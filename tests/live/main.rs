@@ -8,6 +8,7 @@ mod cacheprog;
 mod capture_pairs;
 mod demo;
 mod live;
+mod record;
 mod safety;
 #[path = "../support/mod.rs"]
 mod support;
