@@ -33,7 +33,7 @@ pub fn run(opts: &RecordOptions) -> Result<Outcome, Error> {
     if !dir.is_dir() {
         return Err(Error::Usage(format!(
             "--dir {}: not a directory",
-            crate::report::escape(&dir.display().to_string())
+            dir.display()
         )));
     }
     let launched = record::launch(&opts.command, &real_go, &dir)?;
@@ -157,6 +157,6 @@ fn summary_line(record: &Record, id: i64, path: &Path) -> String {
     format!(
         "record {id}: {}{processes}, {hits} from the cache{rate}, {ran} ran; history {}{next}",
         plural(total, "action"),
-        crate::report::escape(&path.display().to_string()),
+        path.display(),
     )
 }

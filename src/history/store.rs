@@ -97,7 +97,7 @@ impl History {
         if !path.exists() {
             return Err(Error::NoRecord(format!(
                 "no history at {}: run `whymiss record -- build ./...` (or `--cmd 'make build'`) first",
-                crate::report::escape(&path.display().to_string())
+                path.display()
             )));
         }
         Self::connect(path, false)
@@ -136,7 +136,7 @@ impl History {
             if !create {
                 return Err(Error::NoRecord(format!(
                     "the history at {} holds no records yet",
-                    crate::report::escape(&path.display().to_string())
+                    path.display()
                 )));
             }
             conn.execute_batch("PRAGMA auto_vacuum = INCREMENTAL;")
