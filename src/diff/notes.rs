@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use super::comparison::Summary;
-use crate::model::{BuildLog, Digest, InputOp, SideInfo};
+use super::comparison::{ComparisonMode, Summary};
+use crate::model::{BuildLog, Digest, InputOp, Mode, SideInfo};
 
 /// What was ignored and what could not be verified, in a sentence each.
 pub fn notes(
@@ -14,23 +14,38 @@ pub fn notes(
     ia: &SideInfo,
     ib: &SideInfo,
     summary: &Summary,
+    mode: ComparisonMode,
 ) -> Vec<String> {
     let mut notes = Vec::new();
-    let mut ignored: BTreeMap<&str, u64> = BTreeMap::new();
+    notes.extend(mode_note(mode, ia, ib));
+    // (plural, singular): ordered by the plural, as the note lists them.
+    let mut ignored: BTreeMap<(&str, &str), u64> = BTreeMap::new();
     for log in [a, b] {
-        *ignored.entry("moduleIndex lines").or_default() += log.stats.module_index_lines;
-        *ignored.entry("subkeys").or_default() += log.subkeys.len() as u64;
-        *ignored.entry("file-hash lines").or_default() += log.file_hashes.len() as u64;
-        *ignored.entry("testcache lines").or_default() += log.test_cache.len() as u64;
         *ignored
-            .entry("other blocks (gccCompilerID, test cache)")
+            .entry(("moduleIndex lines", "moduleIndex line"))
+            .or_default() += log.stats.module_index_lines;
+        *ignored.entry(("subkeys", "subkey")).or_default() += log.subkeys.len() as u64;
+        *ignored
+            .entry(("file-hash lines", "file-hash line"))
+            .or_default() += log.file_hashes.len() as u64;
+        *ignored
+            .entry(("testcache lines", "testcache line"))
+            .or_default() += log.test_cache.len() as u64;
+        *ignored
+            .entry((
+                "other blocks (gccCompilerID, test cache)",
+                "other block (gccCompilerID, test cache)",
+            ))
             .or_default() += log
             .actions
             .iter()
             .filter(|x| !x.kind.keys_build_output())
             .count() as u64;
         *ignored
-            .entry("lines that are not gocachehash output")
+            .entry((
+                "lines that are not gocachehash output",
+                "line that is not gocachehash output",
+            ))
             .or_default() += log.stats.skipped_lines;
     }
     let work: usize = [a, b]
@@ -41,7 +56,7 @@ pub fn notes(
     let parts: Vec<String> = ignored
         .iter()
         .filter(|(_, n)| **n > 0)
-        .map(|(what, n)| format!("{n} {what}"))
+        .map(|((plural, singular), n)| format!("{n} {}", if *n == 1 { singular } else { plural }))
         .collect();
     if !parts.is_empty() {
         let mut s = format!("ignored (not in any action key): {}", parts.join(", "));
@@ -87,6 +102,31 @@ pub fn notes(
     }
     notes.extend(observer_effect(a, b));
     notes
+}
+
+/// What a dry run does not show, and which side was which in a mixed comparison.
+fn mode_note(mode: ComparisonMode, a: &SideInfo, b: &SideInfo) -> Option<String> {
+    match mode {
+        ComparisonMode::Exact => None,
+        ComparisonMode::Dry => Some(
+            "dry run (go build -n): nothing was compiled, so compile errors are not detected, \
+             and the IDs are keys computed without compiling; --exact builds for real"
+                .to_string(),
+        ),
+        ComparisonMode::Mixed => {
+            let what = |side: &SideInfo| match side.mode {
+                Some(Mode::Dry) => "a dry run",
+                Some(Mode::Exact) => "a real build",
+                None => "a log",
+            };
+            Some(format!(
+                "side A is {} and side B {}: the root causes compare, and what differs only \
+                 through dependencies is an upper bound",
+                what(a),
+                what(b)
+            ))
+        }
+    }
 }
 
 /// Since Go 1.23 the value of GODEBUG is a test input, so a run with GODEBUG=gocachehash=1

@@ -7,5 +7,6 @@ mod explanation;
 
 pub use annotate::{Note, Origin, Portability, annotate, annotate_test_input};
 pub use explanation::{
-    ExplainedAction, ExplainedField, ExplainedTest, Explanation, InputSummary, explain, found,
+    ExplainedAction, ExplainedField, ExplainedTest, Explanation, InputSummary, ListedAction,
+    explain, found, list,
 };

@@ -1,13 +1,16 @@
 //! Everything about the go command: finding toolchains, describing and running the two sides
 //! of a comparison, relocated copies of a module, capture files, and reading and loading logs.
 pub mod capture;
+pub mod dry_cache;
 pub mod invocation;
 pub mod load;
 pub mod logfile;
+pub mod package_path;
 pub mod progress;
 pub mod run;
 pub mod side;
 pub mod signals;
+pub mod sources;
 pub mod timestamp;
 pub mod toolchain;
 pub mod workspace;

@@ -85,7 +85,9 @@ pub fn restrict(cmp: &Comparison, wanted: &HashSet<String>) -> Comparison {
     }
     summary.differ = summary.root_cause + summary.knock_on + summary.nondeterministic;
     summary.compared = summary.differ;
+    summary.knock_on_upper_bound = cmp.summary.knock_on_upper_bound;
     Comparison {
+        mode: cmp.mode,
         a: cmp.a.clone(),
         b: cmp.b.clone(),
         verdict: if actions.is_empty() {
