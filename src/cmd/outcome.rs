@@ -20,6 +20,9 @@ pub enum Outcome {
     /// `whymiss demo`: whymiss did not find exactly the categories the scenario expects. The
     /// message (one line) says what was expected and found.
     Unexpected(String),
+    /// `whymiss record`: the recorded command's exit status, and a line for standard error
+    /// (what was recorded, or why recording failed) unless it is empty.
+    Recorded { status: i32, message: String },
 }
 
 impl Outcome {
@@ -28,6 +31,16 @@ impl Outcome {
             Outcome::Done | Outcome::Same => 0,
             Outcome::Differ => 1,
             Outcome::Partial(_) | Outcome::Inconclusive(_) | Outcome::Unexpected(_) => 2,
+            Outcome::Recorded { status, .. } => *status,
+        }
+    }
+
+    /// The outcome of a command whose gate says only fail (1) or not (0): `why`.
+    pub fn of_gate(exit_code: i32) -> Outcome {
+        if exit_code == 0 {
+            Outcome::Same
+        } else {
+            Outcome::Differ
         }
     }
 

@@ -12,6 +12,7 @@ mod input;
 mod log;
 mod mode;
 mod modinfo;
+mod record;
 mod side;
 mod testrun;
 mod text;
@@ -27,6 +28,10 @@ pub use log::{
 };
 pub use mode::Mode;
 pub use modinfo::{ModInfo, ModLine};
+pub use record::{
+    ActionKey, Backend, BackendRequest, BackendSummary, Inputs, Invocation, Method, Observed,
+    Outcome, Record, RequestKind, RequestOutcome, Work, go_quote, render_block,
+};
 pub use side::SideInfo;
 pub use testrun::{InputDetail, InputOp, RejectedInput, TestCache, TestInput, TestRun};
 pub use text::Text;

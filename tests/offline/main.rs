@@ -16,3 +16,4 @@ mod safety;
 #[path = "../support/mod.rs"]
 mod support;
 mod verdict;
+mod why;
