@@ -26,6 +26,13 @@ pub enum Error {
         line: u32,
         message: String,
     },
+    /// A policy file (`whymiss.toml`) is malformed.
+    #[error("{}:{line}: {}", shown(path), esc(message))]
+    Policy {
+        path: PathBuf,
+        line: u32,
+        message: String,
+    },
     /// Arguments that parse but cannot be acted on.
     #[error("{}", esc(.0))]
     Usage(String),

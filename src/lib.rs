@@ -4,6 +4,7 @@
 //! command to its module in [`cmd`]; `main.rs` only maps the outcome to an exit status.
 
 pub mod cacheprog;
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod demo;
@@ -13,6 +14,7 @@ pub mod explain;
 pub mod go;
 pub mod model;
 pub mod parse;
+pub mod policy;
 pub mod report;
 
 use std::io::Write;
@@ -40,6 +42,11 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
     };
     match &config.command {
         Command::Live { live, output } => cmd::live::run(live, output, styles, out),
+        Command::Check {
+            spec,
+            notes,
+            output,
+        } => cmd::check::run(spec, notes, output, styles, out),
         Command::Capture {
             output,
             side,

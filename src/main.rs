@@ -8,6 +8,10 @@ use whymiss::cli::Cli;
 use whymiss::{Error, Outcome};
 
 fn main() -> ExitCode {
+    // Started as `go` by a build script under `whymiss check`: the go shim.
+    if let Some(status) = whymiss::go::shim::hidden_entry() {
+        return ExitCode::from(status.clamp(0, 255) as u8);
+    }
     // The hidden GOCACHEPROG proxy (`whymiss record` sets it up): go starts it, not a user, so
     // it bypasses the CLI.
     let mut args = std::env::args_os().skip(1);

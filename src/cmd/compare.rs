@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::cli::{Format, OutputOptions};
+use crate::cli::{OutputOptions, ReportFormat};
 use crate::diff;
 use crate::error::Error;
 use crate::go::load;
@@ -23,7 +23,7 @@ pub fn run(
     let (fa, fb) = load::read_pair(a, b, max_log_size)?;
     let (la, lb) = load::parse_pair(&fa, &fb)?;
     let result = diff::compare(&la, &lb, fa.info_for(&la), fb.info_for(&lb));
-    let outcome = write_comparison(out, &result, output, styles)?;
+    let outcome = write_comparison(out, &result, output, styles, "whymiss compare")?;
     Ok(if result.partial {
         Outcome::Partial("a capture records a failed go command; the comparison is partial".into())
     } else {
@@ -31,24 +31,56 @@ pub fn run(
     })
 }
 
-/// Renders a comparison and maps it to an outcome through the gate.
+/// Renders a comparison and maps it to an outcome through the gate: in the chosen format on
+/// `out`, as JUnit XML into `--junit`'s file, and as markdown appended to GitHub's job summary
+/// when `$GITHUB_STEP_SUMMARY` names one. `title` names the command in those (`whymiss check`).
 pub(super) fn write_comparison(
     out: &mut dyn Write,
     result: &diff::Comparison,
     output: &OutputOptions,
     styles: &Styles,
+    title: &str,
 ) -> Result<Outcome, Error> {
     let decision = output.gate.decide(result);
     match output.format {
-        Format::Text => report::text::write_report(
+        ReportFormat::Text => report::text::write_report(
             out,
             result,
             &decision,
             report::text::TextOptions { all: output.all },
             styles,
         ),
-        Format::Json => report::json::write_report(out, result, &output.gate, &decision),
+        ReportFormat::Json => report::json::write_report(out, result, &output.gate, &decision),
+        ReportFormat::Markdown => report::markdown::write_report(out, result, &decision, title),
+        ReportFormat::Github => report::github::write_report(out, result, &decision, title),
     }
     .map_err(Error::Output)?;
+    if let Some(path) = &output.junit {
+        let mut xml = Vec::new();
+        report::junit::write_report(&mut xml, result, &decision, title).map_err(Error::Output)?;
+        std::fs::write(path, xml).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    if let Some(path) = &output.step_summary {
+        let mut md = Vec::new();
+        report::markdown::write_report(&mut md, result, &decision, title).map_err(Error::Output)?;
+        append(path, &md)?;
+    }
     Ok(Outcome::of_gate(decision.exit_code))
+}
+
+/// Appends to a file (GitHub's job summary), creating it if needed.
+fn append(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write as _;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(bytes))
+        .map_err(|source| Error::Write {
+            path: path.to_owned(),
+            source,
+        })
 }

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::cli::{Format, OutputOptions};
+use crate::cli::{OutputOptions, ReportFormat};
 use crate::demo::catalogue;
 use crate::demo::run::{self, DemoOptions};
 use crate::error::Error;
@@ -27,8 +27,15 @@ pub fn run(
         _ => {
             let all = catalogue::load_catalogue()?;
             match output.format {
-                Format::Text => render::write_list_text(out, &all, styles),
-                Format::Json => render::write_list_json(out, &all),
+                ReportFormat::Text => render::write_list_text(out, &all, styles),
+                ReportFormat::Json => render::write_list_json(out, &all),
+                ReportFormat::Markdown | ReportFormat::Github => {
+                    return Err(Error::Usage(
+                        "the scenario list is text or json; --format markdown and github are \
+                         for a scenario's report"
+                            .into(),
+                    ));
+                }
             }
             .map_err(Error::Output)?;
             return Ok(Outcome::Done);
@@ -38,8 +45,14 @@ pub fn run(
     let demo = run::run(&scenario, options)?;
     let decision = output.gate.decide(&demo.report);
     match output.format {
-        Format::Text => render::write_text(out, &demo, &decision, output.all, styles),
-        Format::Json => render::write_json(out, &demo, &output.gate, &decision),
+        ReportFormat::Text => render::write_text(out, &demo, &decision, output.all, styles),
+        ReportFormat::Json => render::write_json(out, &demo, &output.gate, &decision),
+        // The CI formats show the scenario's comparison as they show any.
+        ReportFormat::Markdown | ReportFormat::Github => {
+            let title = format!("whymiss demo {name}");
+            super::compare::write_comparison(out, &demo.report, output, styles, &title)?;
+            Ok(())
+        }
     }
     .map_err(Error::Output)?;
     Ok(if let Some(failed) = demo.failed {

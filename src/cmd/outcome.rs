@@ -26,12 +26,13 @@ impl Outcome {
         }
     }
 
-    /// The outcome of a comparison whose gate decided `exit_code` (0 or 1).
+    /// The outcome of a comparison whose gate decided `exit_code` (0, 1, or 2 for a partial
+    /// comparison).
     pub fn of_gate(exit_code: i32) -> Outcome {
-        if exit_code == 0 {
-            Outcome::Same
-        } else {
-            Outcome::Differ
+        match exit_code {
+            0 => Outcome::Same,
+            1 => Outcome::Differ,
+            _ => Outcome::Partial("a build failed; the comparison is partial".into()),
         }
     }
 }

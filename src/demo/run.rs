@@ -428,6 +428,7 @@ mod tests {
             fix: None,
             also: Vec::new(),
             order: 0,
+            variation: None,
         };
         diff::Comparison {
             a: Default::default(),

@@ -502,6 +502,7 @@ fn build_cause(
         fix,
         also,
         order,
+        variation: None,
     }
 }
 

@@ -2,8 +2,7 @@
 
 use serde::Serialize;
 
-use crate::model::Category;
-use crate::model::SideInfo;
+use crate::model::{Attribution, Category, SideInfo};
 
 /// Are the compared keys the same?
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -90,6 +89,8 @@ pub struct Cause {
     pub also: Vec<String>,
     /// Position of its first affected action in dependency order (for sorting).
     pub order: usize,
+    /// `whymiss check`: which varied factors produce it (`None` elsewhere).
+    pub variation: Option<Attribution>,
 }
 
 /// One action that is not identical on both sides.
@@ -152,6 +153,33 @@ pub struct Comparison {
 }
 
 impl Comparison {
+    /// The packages of the actions a cause affects, each once: the import path after the
+    /// block's kind (`build example.com/x` → `example.com/x`), a test binary (`link
+    /// example.com/x.test`) and an external test package (`example.com/x_test`) counted as
+    /// their package's.
+    pub fn cause_packages(&self, cause: &Cause) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for label in &cause.actions {
+            let name = self
+                .actions
+                .iter()
+                .find(|a| a.label == *label)
+                .map_or(label.as_str(), |a| a.name.as_str());
+            let Some((_, subject)) = name.split_once(' ') else {
+                continue;
+            };
+            let subject = subject.trim_end_matches(" [test]");
+            let package = subject
+                .strip_suffix(".test")
+                .or_else(|| subject.strip_suffix("_test"))
+                .unwrap_or(subject);
+            if !package.is_empty() && !package.contains(' ') && !out.iter().any(|p| p == package) {
+                out.push(package.to_string());
+            }
+        }
+        out
+    }
+
     /// Categories present among the causes.
     pub fn categories(&self) -> Vec<Category> {
         let mut cats: Vec<Category> = self.causes.iter().map(|c| c.category).collect();

@@ -13,6 +13,7 @@ mod modinfo;
 mod side;
 mod testrun;
 mod text;
+mod variation;
 
 pub use action::{Action, ActionKind, Variant, Verification};
 pub use category::Category;
@@ -24,3 +25,4 @@ pub use modinfo::{ModInfo, ModLine};
 pub use side::SideInfo;
 pub use testrun::{InputDetail, InputOp, RejectedInput, TestCache, TestInput, TestRun};
 pub use text::Text;
+pub use variation::{Attribution, Factor};

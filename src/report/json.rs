@@ -1,4 +1,4 @@
-//! The JSON report of a comparison (schema_version 1, documented in docs/json-schema.md). Built
+//! The JSON report of a comparison (schema_version 2, documented in docs/json-schema.md). Built
 //! from view structs of its own, so internal refactors never change the wire format; the JSON
 //! Schema in docs/report.schema.json is generated from the same structs ([`schema`], `whymiss
 //! schema`), and a test fails when the committed file differs from it.
@@ -12,12 +12,12 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
 
 use super::SCHEMA_VERSION;
-use crate::diff::gate::{Decision, Gate};
+use crate::diff::gate::{CauseGate, Decision, Gate};
 use crate::diff::{Category, Comparison, Status, TokenSide, Verdict};
-use crate::model::SideInfo;
+use crate::model::{Attribution, SideInfo};
 
 /// The document `whymiss compare --format json` (and `whymiss`, `whymiss diff` with --format
-/// json) writes. schema_version 1: fields may be added; none is renamed or removed without
+/// json) writes. schema_version 2: fields may be added; none is renamed or removed without
 /// raising the version.
 #[derive(Serialize, JsonSchema)]
 #[schemars(title = "whymiss comparison report")]
@@ -100,6 +100,61 @@ struct CauseJson<'r> {
     rewrite: Option<RewriteJson<'r>>,
     tokens: Vec<TokenJson<'r>>,
     also: &'r [String],
+    gate: CauseGateJson,
+    variation: Option<VariationJson>,
+}
+
+/// What the gate decided for one cause: `failing`, `allowed` by a rule (with its reason and
+/// where the rule is), or `ignored` (by --ignore/--fail-on, or a variation not made).
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "cause-gate")]
+struct CauseGateJson {
+    state: GateStateJson,
+    /// Why it does not fail; `null` when it fails.
+    reason: Option<String>,
+    /// The rule that allows it (`whymiss.toml:12`, `--preset pr`); `null` unless allowed.
+    source: Option<String>,
+    /// The fix to show: the rule's fix when it has one that fits the comparison, else the
+    /// cause's.
+    fix: Option<String>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "gate-state")]
+#[serde(rename_all = "kebab-case")]
+enum GateStateJson {
+    Failing,
+    Allowed,
+    Ignored,
+}
+
+/// `whymiss check`: the varied factors that produce a cause.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "variation")]
+struct VariationJson {
+    /// Varying any one of them alone produces the cause (or, with `together`, only all at
+    /// once); empty when no single variation reproduced it.
+    factors: Vec<FactorJson>,
+    together: bool,
+}
+
+/// A factor `whymiss check` varies, by its name.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct FactorJson(&'static str);
+
+impl JsonSchema for FactorJson {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "factor".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let names: Vec<&str> = crate::model::Factor::ALL
+            .iter()
+            .map(|f| f.as_str())
+            .collect();
+        json_schema!({ "enum": names })
+    }
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -168,8 +223,14 @@ struct GateJson {
     fail_on: Vec<CategoryJson>,
     ignore: Vec<CategoryJson>,
     failing: Vec<CategoryJson>,
+    allowed: Vec<CategoryJson>,
     ignored: Vec<CategoryJson>,
-    #[schemars(range(min = 0, max = 1))]
+    /// Actions built on one side only are allowed (`--preset pr`): why; else `null`.
+    one_sided_allowed: Option<String>,
+    /// `whymiss check`: the factors it did not vary.
+    not_varied: Vec<FactorJson>,
+    /// 0 nothing fails, 1 a cause fails, 2 the comparison is partial (a build failed).
+    #[schemars(range(min = 0, max = 2))]
     exit_code: i32,
 }
 
@@ -231,6 +292,32 @@ pub fn schema() -> serde_json::Value {
         object.insert("$id".into(), SCHEMA_ID.into());
     }
     schema.to_value()
+}
+
+fn cause_gate(g: &CauseGate, c: &crate::diff::Cause) -> CauseGateJson {
+    CauseGateJson {
+        state: match g {
+            CauseGate::Failing => GateStateJson::Failing,
+            CauseGate::Allowed(_) => GateStateJson::Allowed,
+            CauseGate::Ignored(_) => GateStateJson::Ignored,
+        },
+        reason: match g {
+            CauseGate::Allowed(a) => Some(a.reason.clone()),
+            other => other.reason(),
+        },
+        source: match g {
+            CauseGate::Allowed(a) => Some(a.source.clone()),
+            _ => None,
+        },
+        fix: g.fix(c).map(str::to_string),
+    }
+}
+
+fn variation(v: &Attribution) -> VariationJson {
+    VariationJson {
+        factors: v.factors.iter().map(|f| FactorJson(f.as_str())).collect(),
+        together: v.together,
+    }
 }
 
 fn side(s: &SideInfo) -> SideJson<'_> {
@@ -304,7 +391,8 @@ pub fn write_report(
         causes: r
             .causes
             .iter()
-            .map(|c| CauseJson {
+            .enumerate()
+            .map(|(i, c)| CauseJson {
                 category: c.category.into(),
                 field: &c.field,
                 a: c.a.as_deref(),
@@ -326,6 +414,8 @@ pub fn write_report(
                     })
                     .collect(),
                 also: &c.also,
+                gate: cause_gate(decision.causes.get(i).unwrap_or(&CauseGate::Failing), c),
+                variation: c.variation.as_ref().map(variation),
             })
             .collect(),
         actions: r
@@ -365,7 +455,17 @@ pub fn write_report(
             fail_on: cats(&gate.fail_on),
             ignore: cats(&gate.ignore),
             failing: cats(&decision.failing),
+            allowed: cats(&decision.allowed),
             ignored: cats(&decision.ignored),
+            one_sided_allowed: decision
+                .one_sided_allowed
+                .as_ref()
+                .map(|a| format!("{} ({})", a.reason, a.source)),
+            not_varied: gate
+                .not_varied
+                .iter()
+                .map(|f| FactorJson(f.as_str()))
+                .collect(),
             exit_code: decision.exit_code,
         },
     };

@@ -3,8 +3,11 @@
 pub mod demo;
 pub mod escape;
 pub mod explain;
+pub mod github;
 pub mod inspect;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod styles;
 pub mod text;
 
@@ -13,7 +16,7 @@ pub use styles::Styles;
 
 /// Version of every JSON document whymiss writes. Fields may be added; none is renamed or
 /// removed without raising it.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// `1234567` → `1.2 MB`, for sizes in summaries.
 pub fn human_bytes(n: u64) -> String {

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use owo_colors::OwoColorize;
 
 use super::{Styles, Untrusted, escape, plural};
-use crate::diff::gate::Decision;
+use crate::diff::gate::{CauseGate, Decision};
 use crate::diff::{Category, Cause, Comparison, Status, TokenSide, Verdict, changed_with_context};
 
 /// Rendering options.
@@ -81,7 +81,7 @@ pub fn write_report(
         let mut per_category: std::collections::BTreeMap<Category, usize> = Default::default();
         let mut hidden: std::collections::BTreeMap<Category, Vec<&Cause>> = Default::default();
         let mut n = 0;
-        for cause in &r.causes {
+        for (i, cause) in r.causes.iter().enumerate() {
             let seen = per_category.entry(cause.category).or_insert(0);
             *seen += 1;
             if !opts.all && *seen > SHOWN_PER_CATEGORY {
@@ -89,7 +89,8 @@ pub fn write_report(
                 continue;
             }
             n += 1;
-            write_cause(w, n, cause, decision, opts, s)?;
+            let gate = decision.causes.get(i).unwrap_or(&CauseGate::Failing);
+            write_cause(w, n, cause, gate, opts, s)?;
         }
         for (cat, causes) in hidden {
             let fields: Vec<&str> = causes.iter().take(3).map(|c| c.field.as_str()).collect();
@@ -147,13 +148,48 @@ pub fn write_report(
             writeln!(w, "  {} {}", "-".style(s.dim), Untrusted(note))?;
         }
     }
-    if !decision.ignored.is_empty() {
-        let names: Vec<&str> = decision.ignored.iter().map(|c| c.as_str()).collect();
+    let (failing, allowed, ignored) = decision.counts();
+    if allowed + ignored > 0 || decision.one_sided_allowed.is_some() {
+        if r.notes.is_empty() {
+            writeln!(w)?;
+            writeln!(w, "{}", "notes".style(s.header))?;
+        }
+        let mut cats: Vec<&str> = decision
+            .allowed
+            .iter()
+            .chain(&decision.ignored)
+            .map(|c| c.as_str())
+            .collect();
+        cats.sort_unstable();
+        cats.dedup();
+        let mut parts = Vec::new();
+        if allowed > 0 {
+            parts.push(format!("{allowed} allowed by a rule"));
+        }
+        if ignored > 0 {
+            parts.push(format!("{ignored} ignored"));
+        }
+        let mut line = if cats.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "not failing on {} ({}); ",
+                cats.join(", "),
+                parts.join(", ")
+            )
+        };
+        if let Some(a) = &decision.one_sided_allowed {
+            line.push_str(&format!(
+                "actions built on one side only allowed: {} ({}); ",
+                a.reason, a.source
+            ));
+        }
         writeln!(
             w,
-            "  {} not failing on {} (--ignore/--fail-on); exit status {}",
+            "  {} {}{} failing; exit status {}",
             "-".style(s.dim),
-            names.join(", "),
+            Untrusted(&line),
+            plural(failing, "cause"),
             decision.exit_code
         )?;
     }
@@ -167,7 +203,14 @@ fn side_line(
     style: owo_colors::Style,
     s: &Styles,
 ) -> io::Result<()> {
-    let text = if side.source == "live" {
+    let text = if side.source == "command" {
+        // A build script whymiss ran (`whymiss check --cmd`).
+        let mut t = format!("{}: $ {}", side.label, side.args.join(" "));
+        if let Some(dir) = &side.dir {
+            t.push_str(&format!(" in {dir}"));
+        }
+        t
+    } else if side.source == "live" {
         // A build whymiss ran: what it ran, and where; its label unless that is the side's
         // letter already in the first column.
         let mut t = if side.label.is_empty() || side.label == name {
@@ -233,14 +276,13 @@ fn write_cause(
     w: &mut dyn Write,
     n: usize,
     c: &Cause,
-    decision: &Decision,
+    gate: &CauseGate,
     opts: TextOptions,
     s: &Styles,
 ) -> io::Result<()> {
-    let ignored = if decision.ignored.contains(&c.category) {
-        format!(" {}", "(ignored)".style(s.dim))
-    } else {
-        String::new()
+    let ignored = match gate {
+        CauseGate::Failing => String::new(),
+        other => format!(" {}", format!("({})", other.as_str()).style(s.dim)),
     };
     writeln!(
         w,
@@ -320,9 +362,25 @@ fn write_cause(
             Untrusted(&c.also.join(", "))
         )?;
     }
+    if let Some(v) = &c.variation {
+        writeln!(
+            w,
+            "{indent}{} {}",
+            "from".style(s.label),
+            Untrusted(&format!("varying {}", super::markdown::variation(v)))
+        )?;
+    }
     writeln!(w, "{indent}{} {}", "why".style(s.label), Untrusted(&c.why))?;
-    if let Some(fix) = &c.fix {
+    if let Some(fix) = gate.fix(c) {
         writeln!(w, "{indent}{} {}", "fix".style(s.label), Untrusted(fix))?;
+    }
+    if let Some(reason) = gate.reason() {
+        writeln!(
+            w,
+            "{indent}{} {}",
+            gate.as_str().style(s.label),
+            Untrusted(&reason)
+        )?;
     }
     Ok(())
 }

@@ -45,7 +45,7 @@ fn json_lists_actions_and_fields() {
     ])
     .code(0);
     let v = run.json();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["kind"], "inspect");
     assert_eq!(v["go_versions"][0], "go1.27.3");
     assert_eq!(v["actions"]["by_kind"]["link"], 1);
