@@ -96,6 +96,14 @@ pub enum Error {
         status: i32,
         tail: Vec<String>,
     },
+    /// `whymiss check --cmd`: the build command ran no go command through whymiss's go shim.
+    #[error("side {}: {}", esc(side), esc(&no_go_message(command, *status, tail)))]
+    NoGoCommand {
+        side: String,
+        command: String,
+        status: i32,
+        tail: Vec<String>,
+    },
     /// A command whymiss ran itself failed; it has said why on standard error.
     #[error("{what} failed (exit {status})")]
     Subprocess { what: String, status: i32 },
@@ -146,6 +154,21 @@ impl Error {
             Error::Interrupted { signal } => 128 + signal,
             _ => 2,
         }
+    }
+}
+
+/// Why a build command gave no log: it failed before running go, or ran none whymiss saw.
+fn no_go_message(command: &str, status: i32, tail: &[String]) -> String {
+    if status == 0 {
+        format!(
+            "`{command}` ran no go command: whymiss sees the go it finds first on PATH, not one \
+             called by an absolute path"
+        )
+    } else {
+        format!(
+            "`{command}` failed (exit {status}) before running go: {}",
+            tail.join(" / ")
+        )
     }
 }
 

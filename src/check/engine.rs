@@ -70,12 +70,16 @@ pub fn run(spec: &CheckSpec) -> Result<CheckOutcome, Error> {
     let la = load::parse_side(&a.run, test)?;
     let lb = load::parse_side(&b.run, test)?;
     let mut comparison = diff::compare(&la, &lb, a.run.info.clone(), b.run.info.clone());
-    comparison.notes.push(varied_note(&spec.varied, &session));
+    comparison.notes.push(varied_note(&spec.varied, &session, b.removed_vars));
     if let BuildCommand::Shell(cmd) = &spec.command {
         comparison.notes.push(format!(
-            "`{cmd}` ran {} go command(s) through whymiss's go shim on the reference build, {} \
-             on the varied one; their logs are compared as one",
-            a.invocations, b.invocations
+            "`{cmd}` ran {} through whymiss's go shim on the reference build, {} on the varied \
+             one; each build's logs are compared as one",
+            match a.invocations {
+                1 => "1 go command".to_string(),
+                n => format!("{n} go commands"),
+            },
+            b.invocations
         ));
     }
     let failed = load::failed_sides(&[&a.run, &b.run]);
@@ -111,7 +115,7 @@ pub fn run(spec: &CheckSpec) -> Result<CheckOutcome, Error> {
 }
 
 /// What varied, and how, for the notes.
-fn varied_note(varied: &[Factor], session: &Session) -> String {
+fn varied_note(varied: &[Factor], session: &Session, removed_vars: usize) -> String {
     let v = &session.plan.values;
     let mut parts = Vec::new();
     for f in varied {
@@ -123,7 +127,10 @@ fn varied_note(varied: &[Factor], session: &Session) -> String {
             Factor::Locale => format!("locale (LC_ALL=LANG={})", v.locale),
             Factor::User => format!("user (USER=LOGNAME={})", v.user),
             Factor::Time => "time (a later second)".to_string(),
-            Factor::Env => "env (a minimal environment)".to_string(),
+            Factor::Env => format!(
+                "env (a minimal environment: {} of this one's variables left out)",
+                removed_vars
+            ),
         });
     }
     let not: Vec<&str> = Factor::ALL

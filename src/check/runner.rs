@@ -75,6 +75,8 @@ pub struct Built {
     pub ended: SystemTime,
     /// How many go commands it ran.
     pub invocations: usize,
+    /// How many variables of the reference environment it does not have.
+    pub removed_vars: usize,
 }
 
 impl Session {
@@ -215,9 +217,11 @@ impl Session {
         let output_err = output_file
             .try_clone()
             .map_err(io("cannot create the build's output file".into()))?;
-        let (program, args): (PathBuf, Vec<OsString>) = match command {
+        // An OsString, not a Path: duct resolves a relative Path against the child's directory,
+        // and `sh` must be found on PATH.
+        let (program, args): (OsString, Vec<OsString>) = match command {
             BuildCommand::Go { test, args } => (
-                self.shim.go(),
+                self.shim.go().into_os_string(),
                 std::iter::once(OsString::from(if *test { "test" } else { "build" }))
                     .chain(args.iter().map(OsString::from))
                     .collect(),
@@ -241,7 +245,7 @@ impl Session {
         let never = std::sync::atomic::AtomicBool::new(false);
         let spawn_err = |source| Error::Spawn {
             side: label.to_string(),
-            program: program.clone(),
+            program: PathBuf::from(&program),
             source,
         };
         let Some((handle, group)) =
@@ -301,6 +305,15 @@ impl Session {
                 log.push(b'\n');
             }
         }
+        if invocations.is_empty() && matches!(command, BuildCommand::Shell(_)) {
+            let printed = std::fs::read(&output).unwrap_or_default();
+            return Err(Error::NoGoCommand {
+                side: label.to_string(),
+                command: command.display(),
+                status: code,
+                tail: crate::go::run::error_tail(&printed, &[]),
+            });
+        }
         let failed_go = invocations.iter().find(|i| i.exit_status != 0);
         let success = code == 0 && failed_go.is_none() && !invocations.is_empty();
         let mut error_tail = Vec::new();
@@ -312,12 +325,6 @@ impl Session {
                     crate::go::run::error_tail(&printed, &[])
                 }
             };
-            if invocations.is_empty() {
-                error_tail.push(format!(
-                    "{} ran no go build through PATH (whymiss puts its go first on PATH)",
-                    command.display()
-                ));
-            }
         }
         let args = match command {
             BuildCommand::Go { .. } => invocations
@@ -326,7 +333,6 @@ impl Session {
                 .unwrap_or_default(),
             BuildCommand::Shell(line) => vec![line.clone()],
         };
-        let _ = removed;
         let info = SideInfo {
             label: label.to_string(),
             source: match command {
@@ -357,6 +363,7 @@ impl Session {
             },
             ended,
             invocations: invocations.len(),
+            removed_vars: removed,
         })
     }
 }

@@ -85,9 +85,19 @@ pub fn notes(
             ));
         }
         if info.exit_status.is_some_and(|s| s != 0) {
+            let who = if info.label == side {
+                format!("side {side}")
+            } else {
+                format!("side {side} ({})", info.label)
+            };
+            // `whymiss check --cmd`: a build script, which may fail after go did not.
+            let what = if info.source == "command" {
+                "the build command"
+            } else {
+                "the go command"
+            };
             notes.push(format!(
-                "side {side} ({}): the go command failed (exit {}); the comparison covers only what it hashed",
-                info.label,
+                "{who}: {what} failed (exit {}); the comparison covers only what it hashed",
                 info.exit_status.unwrap_or_default()
             ));
         }

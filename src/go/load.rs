@@ -136,6 +136,15 @@ pub fn parse_side(run: &SideRun, test: bool) -> Result<BuildLog<'_>, Error> {
 
 /// `side B: go build failed (exit 1)`.
 pub fn build_failed(run: &SideRun) -> String {
+    if run.info.source == "command" {
+        // `whymiss check --cmd`: the build script's command line.
+        return format!(
+            "side {}: `{}` failed (exit {})",
+            run.info.label,
+            run.info.args.join(" "),
+            run.info.exit_status.unwrap_or(-1)
+        );
+    }
     format!(
         "side {}: go {} failed (exit {})",
         run.info.label,

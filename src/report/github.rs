@@ -26,11 +26,15 @@ pub fn write_report(
                     w,
                     "error",
                     &format!("{title}: side {name}'s build failed"),
-                    &format!(
-                        "exit {}: {}",
-                        side.exit_status.unwrap_or_default(),
-                        side.error_tail.join(" / ")
-                    ),
+                    &if side.error_tail.is_empty() {
+                        format!("exit {}", side.exit_status.unwrap_or_default())
+                    } else {
+                        format!(
+                            "exit {}: {}",
+                            side.exit_status.unwrap_or_default(),
+                            side.error_tail.join(" / ")
+                        )
+                    },
                 )?;
             }
         }
