@@ -70,7 +70,9 @@ pub fn run(spec: &CheckSpec) -> Result<CheckOutcome, Error> {
     let la = load::parse_side(&a.run, test)?;
     let lb = load::parse_side(&b.run, test)?;
     let mut comparison = diff::compare(&la, &lb, a.run.info.clone(), b.run.info.clone());
-    comparison.notes.push(varied_note(&spec.varied, &session, b.removed_vars));
+    comparison
+        .notes
+        .push(varied_note(&spec.varied, &session, b.removed_vars));
     if let BuildCommand::Shell(cmd) = &spec.command {
         comparison.notes.push(format!(
             "`{cmd}` ran {} through whymiss's go shim on the reference build, {} on the varied \

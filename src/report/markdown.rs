@@ -333,4 +333,81 @@ mod tests {
         );
         assert_eq!(text("go build ./..."), "go build ./...");
     }
+
+    /// Issue 13: the summary's table must stay a table whatever a value holds (`|`,
+    /// backticks, newlines, markup), with the variation column of a check.
+    #[test]
+    fn a_checks_table_is_a_table_whatever_the_values() {
+        use crate::diff::Summary;
+        use crate::diff::gate::Gate;
+        use crate::model::{Attribution, Category, Factor};
+        use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+        let hostile = "a|b `c` <d>\n| e | *f*";
+        let cause = |field: &str, factors: Vec<Factor>| Cause {
+            category: Category::LinkerFlags,
+            field: field.into(),
+            a: Some(hostile.into()),
+            b: Some("x".into()),
+            rewrite: None,
+            tokens: Vec::new(),
+            actions: vec![format!("link example.com/{hostile}")],
+            why: "why".into(),
+            fix: Some(format!("fix {hostile}")),
+            also: Vec::new(),
+            order: 0,
+            variation: Some(Attribution {
+                factors,
+                together: false,
+            }),
+        };
+        let r = Comparison {
+            a: Default::default(),
+            b: Default::default(),
+            verdict: Verdict::Differ,
+            summary: Summary::default(),
+            settings: Vec::new(),
+            causes: vec![
+                cause("-ldflags", vec![Factor::Time]),
+                cause(hostile, vec![Factor::Path, Factor::Home]),
+            ],
+            actions: Vec::new(),
+            notes: Vec::new(),
+            partial: false,
+        };
+        let decision = Gate::default().decide(&r);
+        let mut out = Vec::new();
+        write_report(&mut out, &r, &decision, "whymiss check").unwrap();
+        let md = String::from_utf8(out).unwrap();
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut cell: Option<String> = None;
+        for event in Parser::new_ext(&md, Options::ENABLE_TABLES) {
+            match event {
+                Event::Start(Tag::TableHead | Tag::TableRow) => rows.push(Vec::new()),
+                Event::Start(Tag::TableCell) => cell = Some(String::new()),
+                Event::End(TagEnd::TableCell) => {
+                    rows.last_mut().unwrap().push(cell.take().unwrap())
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some(c) = cell.as_mut() {
+                        c.push_str(&t);
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(rows.len(), 3, "{md}");
+        assert_eq!(
+            rows[0],
+            ["", "Category", "Field", "Where", "Variation", "Fix"]
+        );
+        for row in &rows[1..] {
+            assert_eq!(row.len(), 6, "{row:?}\n{md}");
+        }
+        assert_eq!(rows[1][4], "time");
+        assert_eq!(rows[2][4], "path, home");
+        // The parser reads back the value, only its newline made visible.
+        assert_eq!(rows[2][2], hostile.replace('\n', "\\n"));
+        assert_eq!(rows[1][5], format!("fix {}", hostile.replace('\n', "\\n")));
+    }
 }

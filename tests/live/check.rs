@@ -70,8 +70,13 @@ fn check_a_makefile_build_that_is_the_same_everywhere_passes() {
     assert_eq!(strs(&v["a"]["args"]), ["make build"]);
     assert!(v["summary"]["compared"].as_u64().unwrap() > 10, "{v:#}");
     let notes = strs(&v["notes"]).join("\n");
-    assert!(notes.contains("ran 1 go command through whymiss's go shim"), "{notes}");
-    for f in ["path", "home", "tmpdir", "tz", "locale", "user", "time", "env"] {
+    assert!(
+        notes.contains("ran 1 go command through whymiss's go shim"),
+        "{notes}"
+    );
+    for f in [
+        "path", "home", "tmpdir", "tz", "locale", "user", "time", "env",
+    ] {
         assert!(notes.contains(&format!("{f} (")), "{f}: {notes}");
     }
     // The module itself is untouched: the builds ran in copies.
@@ -185,7 +190,11 @@ fn check_paths_fail_on_path_and_an_allowance_allows_exactly_its_cause() {
         .stdout_has("(allowed)")
         .stdout_has("allowed we build it in one fixed container path (whymiss.toml:2)")
         .stdout_has("policy: ");
-    assert!(run.stdout().contains("from varying path"), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("from varying path"),
+        "{}",
+        run.stdout()
+    );
 }
 
 /// Issue 13: a comparison where one side's build failed never reports exit 0, in any format.

@@ -2,6 +2,7 @@
 //! `whymiss` binary on recorded logs, captures and log pairs from `corpus/`, the parser on
 //! every corpus log, the JSON Schema, and the command line. The live tier is `tests/live`.
 
+mod ci;
 mod compare;
 mod corpus;
 mod demo;
