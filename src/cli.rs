@@ -67,7 +67,14 @@ const BUILD_OPTIONS: &str = "Build options";
 const REPORT_OPTIONS: &str = "Report options";
 const INPUT_OPTIONS: &str = "Input options";
 const GATE_OPTIONS: &str = "Gate options";
-const CHECK_OPTIONS: &str = "Check options";
+
+/// `whymiss check`'s wording of the build options: two builds, not two sides.
+const CHECK_COLD: &str =
+    "Real builds (not go build -n), each from an empty GOCACHE of its own instead of yours";
+const CHECK_GO: &str = "The go command for both builds: a version (go1.27.3) or a path [default: \
+$GO, else go on PATH, else the newest installed; see --help]";
+const CHECK_ENV: &str =
+    "An environment variable for both builds, kept in the minimal one too (repeatable)";
 
 /// Global options are listed after a command's own.
 const GLOBAL_ORDER: usize = 900;
@@ -133,7 +140,7 @@ pub enum Commands {
     /// Build as this machine and as another would, and fail if any cache key differs.
     ///
     /// A regression test for cross-machine cache reuse, for CI: whymiss builds the module
-    /// twice, each in a copy of its own (dry, go build -n, unless --test or --exact), the second
+    /// twice, each in a copy of its own (dry, go build -n, unless --test or --cold), the second
     /// varying what differs between two machines: the checkout path, HOME (so the default
     /// GOPATH, GOMODCACHE and GOCACHE), TMPDIR, TZ, the locale, USER, the time (a later second)
     /// and the environment (a minimal one). Any key difference fails, attributed to the
@@ -141,6 +148,9 @@ pub enum Commands {
     /// Settings and allowances can be committed in whymiss.toml at the module root.
     #[command(
         override_usage = "whymiss check --cmd <CMD> [OPTIONS]\n       whymiss check [OPTIONS] [-- <GO ARGS>...]",
+        mut_arg("cold", |a| a.help(CHECK_COLD)),
+        mut_arg("go", |a| a.help(CHECK_GO)),
+        mut_arg("env", |a| a.help(CHECK_ENV)),
         after_help = CHECK_EXAMPLES,
         after_long_help = with_search_order(CHECK_EXAMPLES),
     )]
@@ -441,17 +451,17 @@ pub struct CheckCommandArgs {
 
     /// A shell command that runs go, instead of `go build`: `make build`. Every go it runs
     /// (found on PATH) is whymiss's, which runs the real go and keeps each command's keys.
-    #[arg(long, value_name = "CMD", conflicts_with = "go_args", help_heading = CHECK_OPTIONS)]
+    #[arg(long, value_name = "CMD", conflicts_with = "go_args")]
     pub cmd: Option<String>,
 
     /// Vary only these (comma-separated): path, home, tmpdir, tz, locale, user, time, env
     /// [default: whymiss.toml's [check] vary, else all].
-    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_factor, help_heading = CHECK_OPTIONS)]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_factor)]
     pub vary: Vec<Factor>,
 
     /// Do not vary these (comma-separated). A cause that only they produce does not fail
     /// (time still passes between the builds: its causes are shown as ignored).
-    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_factor, help_heading = CHECK_OPTIONS)]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_factor)]
     pub no_vary: Vec<Factor>,
 
     #[command(flatten)]
@@ -1194,6 +1204,7 @@ fn check_config(c: CheckCommandArgs, quiet: bool) -> Result<Command, Error> {
             varied,
             env,
             mode,
+            cold: c.run.cold,
             progress: ProgressMode::from_quiet(quiet),
         }),
         notes,

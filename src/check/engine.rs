@@ -32,6 +32,8 @@ pub struct CheckSpec {
     pub env: Vec<(String, String)>,
     /// Dry builds (`go build -n`) or real ones; tests always run for real.
     pub mode: ShimMode,
+    /// Each build from an empty GOCACHE (else every build uses yours, or dry runs their own).
+    pub cold: bool,
     pub progress: ProgressMode,
 }
 
@@ -54,6 +56,7 @@ pub fn run(spec: &CheckSpec) -> Result<CheckOutcome, Error> {
         &spec.dir,
         &described.go,
         spec.mode,
+        spec.cold,
         spec.env.clone(),
         spec.progress,
     )?;

@@ -60,6 +60,7 @@ pub struct Session {
     go: PathBuf,
     shim: ShimDir,
     mode: ShimMode,
+    cold: bool,
     dry_cache: PathBuf,
     _dry_cache: Option<TempTree>,
     pub plan: Plan,
@@ -87,6 +88,7 @@ impl Session {
         dir: &Path,
         go: &Path,
         mode: ShimMode,
+        cold: bool,
         explicit: Vec<(String, String)>,
         progress: ProgressMode,
     ) -> Result<Session, Error> {
@@ -129,6 +131,7 @@ impl Session {
             go: go.to_path_buf(),
             shim,
             mode,
+            cold,
             plan,
             progress,
             reference_env: None,
@@ -193,9 +196,24 @@ impl Session {
             }
         }
         // The cache's place is in no key: every build uses the reference's (warm) one, so real
-        // builds do not start from an empty cache.
-        if let Some(cache) = reference.get("GOCACHE").filter(|c| !c.is_empty()) {
-            env.insert("GOCACHE".into(), cache.into());
+        // builds do not start from an empty cache; or, --cold, an empty one of its own.
+        let cold_cache = if self.cold {
+            Some(
+                TempTree::new("whymiss-gocache-")
+                    .map_err(io("cannot create an empty GOCACHE".into()))?,
+            )
+        } else {
+            None
+        };
+        let cache = match &cold_cache {
+            Some(tree) => Some(tree.path().display().to_string()),
+            None => reference.get("GOCACHE").filter(|c| !c.is_empty()).cloned(),
+        };
+        let mut go_env = go_env;
+        if let Some(cache) = cache {
+            env.insert("GOCACHE".into(), cache.clone().into());
+            // As the build sees it (the query ran before it was set).
+            go_env.insert("GOCACHE".into(), cache);
         }
         for p in [&self.plan.values.home, &self.plan.values.tmpdir] {
             std::fs::create_dir_all(p).map_err(io(format!("cannot create {}", p.display())))?;
