@@ -105,8 +105,8 @@ pub fn run(spec: &CheckSpec) -> Result<CheckOutcome, Error> {
                     cause.variation = Some(attribution);
                 }
                 comparison.notes.push(format!(
-                    "each cause is attributed to the variation that produces it: {} more \
-                     build{} varied the factors in halves (and time alone)",
+                    "each cause is attributed to the variation that produces it, by {} more \
+                     build{}: time alone, then the other factors in halves as needed",
                     builds,
                     if builds == 1 { "" } else { "s" }
                 ));

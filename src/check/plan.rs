@@ -159,6 +159,32 @@ impl Plan {
     }
 }
 
+/// The variables the factors set or remove. The reference build reports its own values of these,
+/// so a report shows both sides of each (`env HOME  A /root  B /tmp/…/home`).
+pub const VARIED_VARS: &[&str] = &[
+    "HOME",
+    "TMPDIR",
+    "TZ",
+    "LC_ALL",
+    "LANG",
+    "USER",
+    "LOGNAME",
+    "XDG_CACHE_HOME",
+    "XDG_CONFIG_HOME",
+];
+
+/// The reference's values of [`VARIED_VARS`] (those it has).
+pub fn reference_values(reference: &Env) -> BTreeMap<String, String> {
+    VARIED_VARS
+        .iter()
+        .filter_map(|k| {
+            reference
+                .get(&OsString::from(k))
+                .map(|v| (k.to_string(), v.to_string_lossy().into_owned()))
+        })
+        .collect()
+}
+
 /// What `env` sets or removes relative to `reference`, for the report (removed variables as
 /// empty values would be ambiguous: they are counted apart).
 pub fn overrides(reference: &Env, env: &Env) -> (BTreeMap<String, String>, usize) {

@@ -22,7 +22,7 @@ use crate::go::signals;
 use crate::go::workspace::{TempTree, copy_tree};
 use crate::model::{Factor, SideInfo};
 
-use super::plan::{Env, Plan, module_proxy, overrides};
+use super::plan::{Env, Plan, module_proxy, overrides, reference_values};
 
 /// What a check builds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,7 +218,10 @@ impl Session {
         for p in [&self.plan.values.home, &self.plan.values.tmpdir] {
             std::fs::create_dir_all(p).map_err(io(format!("cannot create {}", p.display())))?;
         }
-        let (env_overrides, removed) = overrides(&self.plan.reference, &env);
+        let (mut env_overrides, removed) = overrides(&self.plan.reference, &env);
+        if factors.is_empty() {
+            env_overrides.extend(reference_values(&self.plan.reference));
+        }
         let mut full = env.clone();
         let path = env.get(&OsString::from("PATH")).cloned();
         for (k, v) in self

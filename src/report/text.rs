@@ -205,7 +205,11 @@ fn side_line(
 ) -> io::Result<()> {
     let text = if side.source == "command" {
         // A build script whymiss ran (`whymiss check --cmd`).
-        let mut t = format!("{}: $ {}", side.label, side.args.join(" "));
+        let mut t = if side.label.is_empty() || side.label == name {
+            format!("$ {}", side.args.join(" "))
+        } else {
+            format!("{}: $ {}", side.label, side.args.join(" "))
+        };
         if let Some(dir) = &side.dir {
             t.push_str(&format!(" in {dir}"));
         }
