@@ -23,7 +23,7 @@ use crate::go::progress::ProgressMode;
 use crate::go::run::RunOptions;
 use crate::go::side::SideSpec;
 use crate::go::toolchain::SEARCH_ORDER;
-use crate::model::Factor;
+use crate::model::{Factor, Mode};
 use crate::policy::{Policy, Preset};
 use crate::report::Styles;
 
@@ -39,9 +39,19 @@ logs of such runs), matches the actions of two builds, and says which inputs
 differ, why each is in the key, and how to make the two builds agree.
 
 Without a command, whymiss checks whether the current module's build cache
-would be reused on another machine: it builds the packages here and in a
-temporary copy of the module at another absolute path (another checkout, CI
-agent or container), and explains any difference.
+would be reused on another machine: it computes the keys of the packages here
+and in a temporary copy of the module at another absolute path (another
+checkout, CI agent or container), and explains any difference.
+
+By default whymiss compiles nothing: it runs `go build -n`, which computes
+every key in seconds (a dry run). Every root cause is exactly what a real
+build would show; only the count of actions that miss through dependencies is
+an upper bound (a real build stops where a changed package's compiled output
+stays the same). --exact runs the real builds instead; --test always does.
+For each cause with a mechanical fix (-trimpath, an environment variable,
+flags, the toolchain, -buildvcs=false, GOMODCACHE), whymiss then re-runs the
+dry comparison with the fix applied and says whether the keys match
+(--no-verify skips this).
 
 Exit status: 0 the keys are the same, 1 they differ, 2 trouble (bad input, go
 failed), 130 interrupted (128 + the signal).";
@@ -70,7 +80,7 @@ const GATE_OPTIONS: &str = "Gate options";
 
 /// `whymiss check`'s wording of the build options: two builds, not two sides.
 const CHECK_COLD: &str =
-    "Real builds (not go build -n), each from an empty GOCACHE of its own instead of yours";
+    "Give each build an empty GOCACHE of its own instead of yours; real builds (implies --exact)";
 const CHECK_GO: &str = "The go command for both builds: a version (go1.27.3) or a path [default: \
 $GO, else go on PATH, else the newest installed; see --help]";
 const CHECK_ENV: &str =
@@ -82,7 +92,7 @@ const GLOBAL_ORDER: usize = 900;
 /// The build options' help for the commands that build once (`capture`, `explain`); the
 /// structs hold the two-sided wording of the default check and `diff`.
 const ONE_BUILD_COLD: &str =
-    "Build with an empty GOCACHE of its own (a cold build) instead of yours";
+    "Build with an empty GOCACHE of its own (a cold build) instead of yours; a real build";
 const ONE_BUILD_GO: &str = "The go command: a version (go1.27.3) or a path [default: $GO, else go \
 on PATH, else the newest installed; see --help]";
 const ONE_BUILD_ENV: &str = "An environment variable for the build (repeatable)";
@@ -140,7 +150,7 @@ pub enum Commands {
     /// Build as this machine and as another would, and fail if any cache key differs.
     ///
     /// A regression test for cross-machine cache reuse, for CI: whymiss builds the module
-    /// twice, each in a copy of its own (dry, go build -n, unless --test or --cold), the second
+    /// twice, each in a copy of its own (dry, go build -n, unless --test, --exact or --cold), the second
     /// varying what differs between two machines: the checkout path, HOME (so the default
     /// GOPATH, GOMODCACHE and GOCACHE), TMPDIR, TZ, the locale, USER, the time (a later second)
     /// and the environment (a minimal one). Any key difference fails, attributed to the
@@ -235,7 +245,11 @@ Examples (shared go arguments go after --; default ./...):
   whymiss diff --a-flags=-ldflags=-X=main.version=1 \\
                --b-flags=-ldflags=-X=main.version=2 -- ./cmd/app
   whymiss diff --b-dir /app                  # a Docker-style checkout at /app
-  whymiss diff --test --b-env TZ=America/New_York -- ./...";
+  whymiss diff --test --b-env TZ=America/New_York -- ./...
+  whymiss diff --exact --b-env CGO_CFLAGS=-O1   # real builds, not go build -n
+
+Both sides are dry runs (go build -n: keys without compiling) unless --exact
+or --test.";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -259,8 +273,10 @@ Examples:
   whymiss compare ci.capture laptop.capture
 
 The capture is text: a header of `# key: value` lines (whymiss version, label,
-go version, go env values, arguments, directory, host, time, exit status), then
-go's stderr as it was printed. See docs/capture-format.md.";
+go version, go env values, arguments, mode, directory, host, time, exit
+status), then go's stderr as it was printed: by default a dry run's
+gocachehash lines (go build -n), with --exact a real build's stderr. See
+docs/capture-format.md.";
 
 const COMPARE_EXAMPLES: &str = "\
 Examples:
@@ -337,7 +353,33 @@ pub struct CheckArgs {
     pub run: RunArgs,
 
     #[command(flatten)]
+    pub mode: ModeArgs,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Dry run or real build.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = BUILD_OPTIONS)]
+pub struct ModeArgs {
+    /// Run the real builds (compiling what is not cached) instead of `go build -n`, which
+    /// computes the same keys without compiling: for an exact knock-on count, compile errors,
+    /// and non-reproducible output.
+    #[arg(long)]
+    pub exact: bool,
+}
+
+/// Proving the fixes.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = REPORT_OPTIONS)]
+pub struct VerifyArgs {
+    /// Do not re-run the comparison with each cause's mechanical fix applied.
+    #[arg(long)]
+    pub no_verify: bool,
 }
 
 impl CheckArgs {
@@ -347,6 +389,8 @@ impl CheckArgs {
         let p = &self.output;
         r.test
             || r.cold
+            || self.mode.exact
+            || self.verify.no_verify
             || r.go.is_some()
             || r.dir.is_some()
             || !r.env.is_empty()
@@ -370,7 +414,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub test: bool,
 
-    /// Give each side an empty GOCACHE of its own (a cold build) instead of yours.
+    /// Give each side an empty GOCACHE of its own (a cold build) instead of yours; real
+    /// builds (implies --exact).
     #[arg(long)]
     pub cold: bool,
 
@@ -438,6 +483,12 @@ pub struct DiffArgs {
     pub run: RunArgs,
 
     #[command(flatten)]
+    pub mode: ModeArgs,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -468,6 +519,9 @@ pub struct CheckCommandArgs {
     pub run: RunArgs,
 
     #[command(flatten)]
+    pub mode: ModeArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -489,6 +543,9 @@ pub struct CaptureArgs {
 
     #[command(flatten)]
     pub run: RunArgs,
+
+    #[command(flatten)]
+    pub mode: ModeArgs,
 }
 
 #[derive(Args, Debug)]
@@ -614,6 +671,9 @@ pub struct DemoArgs {
     /// [default: $GO, else go on PATH, else the newest installed; see --help].
     #[arg(long, value_name = "GO")]
     pub go: Option<String>,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -808,6 +868,8 @@ pub struct LiveConfig {
     pub notes: Vec<String>,
     /// The command, as CI reports name it (`whymiss diff`).
     pub title: &'static str,
+    /// Re-run the comparison with each cause's mechanical fix applied.
+    pub verify: bool,
 }
 
 /// What `whymiss explain` explains, and how.
@@ -897,9 +959,9 @@ impl Command {
 
 /// The flag that keeps VCS stamping out of a relocated comparison.
 const NO_VCS: &str = "-buildvcs=false";
-const NO_VCS_NOTE: &str = "VCS stamping is off on both sides (-buildvcs=false): the relocated \
-copy has no .git, so stamping would differ for that reason alone (see `whymiss compare` of two \
-captures to check stamping)";
+const NO_VCS_NOTE: &str = "VCS stamping is off on both sides (-buildvcs=false): the check is \
+about the path alone, and a relocated copy has no .git (see `whymiss compare` of two captures to \
+check stamping)";
 
 impl Cli {
     /// Resolves arguments and the environment into a `Config`.
@@ -928,6 +990,8 @@ impl Cli {
             None => {
                 let CheckArgs {
                     run,
+                    mode,
+                    verify,
                     output,
                     go_args,
                 } = self.check;
@@ -946,9 +1010,10 @@ impl Cli {
                     live: Box::new(LiveConfig {
                         a: side("here", false),
                         b: side("moved", true),
-                        options: run_options(&run, go_args, quiet),
+                        options: run_options(&run, go_args, quiet, Some(&mode)),
                         notes: vec![NO_VCS_NOTE.to_string()],
                         title: "whymiss",
+                        verify: !verify.no_verify,
                     }),
                     output,
                 }
@@ -967,7 +1032,7 @@ impl Cli {
                         flags: Vec::new(),
                         relocate: false,
                     },
-                    options: run_options(&c.run, c.go_args, quiet),
+                    options: run_options(&c.run, c.go_args, quiet, Some(&c.mode)),
                 }
             }
             Some(Commands::Compare(c)) => {
@@ -999,7 +1064,7 @@ impl Cli {
                             flags: Vec::new(),
                             relocate: false,
                         },
-                        run_options(&e.run, e.go_args, quiet),
+                        run_options(&e.run, e.go_args, quiet, None),
                     )
                 });
                 Command::Explain(ExplainConfig {
@@ -1019,7 +1084,11 @@ impl Cli {
             Some(Commands::Demo(d)) => Command::Demo {
                 name: d.name,
                 list: d.list,
-                options: crate::demo::DemoOptions { go: d.go, progress },
+                options: crate::demo::DemoOptions {
+                    go: d.go,
+                    progress,
+                    verify: !d.verify.no_verify,
+                },
                 output: {
                     // A scenario is whymiss's own: only an explicit --policy applies to it.
                     let policy = load_policy(&d.output.gate, None)?;
@@ -1055,7 +1124,16 @@ fn is_log_path(arg: &str) -> bool {
             .any(|ext| arg.len() > ext.len() && arg.ends_with(ext))
 }
 
-fn run_options(run: &RunArgs, go_args: Vec<String>, quiet: bool) -> RunOptions {
+/// The run options of a command; `mode` is `None` for commands that always build for real
+/// (`explain`). Dry unless --exact, or --cold (which asks for real builds in empty caches);
+/// `go test` always builds for real ([`RunOptions::mode`]).
+fn run_options(
+    run: &RunArgs,
+    go_args: Vec<String>,
+    quiet: bool,
+    mode: Option<&ModeArgs>,
+) -> RunOptions {
+    let dry = mode.is_some_and(|m| !m.exact) && !run.cold;
     RunOptions {
         shared_args: if go_args.is_empty() {
             vec!["./...".to_string()]
@@ -1065,6 +1143,7 @@ fn run_options(run: &RunArgs, go_args: Vec<String>, quiet: bool) -> RunOptions {
         test: run.test,
         cold: run.cold,
         progress: ProgressMode::from_quiet(quiet),
+        mode: if dry { Mode::Dry } else { Mode::Exact },
     }
 }
 
@@ -1110,9 +1189,10 @@ fn diff_config(d: DiffArgs, quiet: bool) -> Result<Command, Error> {
             flags: flags_b,
             relocate: d.b_relocate,
         },
-        options: run_options(&d.run, d.go_args, quiet),
+        options: run_options(&d.run, d.go_args, quiet, Some(&d.mode)),
         notes,
         title: "whymiss diff",
+        verify: !d.verify.no_verify,
     };
     Ok(Command::Live {
         live: Box::new(live),
@@ -1123,7 +1203,6 @@ fn diff_config(d: DiffArgs, quiet: bool) -> Result<Command, Error> {
 /// `whymiss check`: the command line over whymiss.toml's `[check]` over the defaults.
 fn check_config(c: CheckCommandArgs, quiet: bool) -> Result<Command, Error> {
     use crate::check::{BuildCommand, CheckSpec};
-    use crate::go::shim::ShimMode;
     let dir = c.run.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let policy = load_policy(&c.output.gate, Some(&dir))?;
     let defaults = policy.as_ref().map(|p| p.check.clone()).unwrap_or_default();
@@ -1191,10 +1270,10 @@ fn check_config(c: CheckCommandArgs, quiet: bool) -> Result<Command, Error> {
         .copied()
         .filter(|f| !varied.contains(f))
         .collect();
-    let mode = if test || c.run.cold {
-        ShimMode::Exact
+    let mode = if test || c.run.cold || c.mode.exact {
+        Mode::Exact
     } else {
-        ShimMode::Dry
+        Mode::Dry
     };
     Ok(Command::Check {
         spec: Box::new(CheckSpec {
@@ -1250,6 +1329,38 @@ mod tests {
         assert!(!live.a.relocate && live.b.relocate);
         assert_eq!(live.options.shared_args, vec!["-trimpath", "./cmd/x"]);
         assert_eq!(live.a.flags, vec!["-buildvcs=false"]);
+    }
+
+    #[test]
+    fn dry_runs_unless_exact_cold_or_test_and_verification_unless_no_verify() {
+        let live = |args: &[&str]| {
+            let Command::Live { live, .. } = config(args) else {
+                panic!()
+            };
+            live
+        };
+        let check = live(&["whymiss"]);
+        assert_eq!((check.options.mode(), check.verify), (Mode::Dry, true));
+        assert_eq!(live(&["whymiss", "--exact"]).options.mode(), Mode::Exact);
+        assert_eq!(live(&["whymiss", "--cold"]).options.mode(), Mode::Exact);
+        assert_eq!(live(&["whymiss", "--test"]).options.mode(), Mode::Exact);
+        assert!(!live(&["whymiss", "diff", "--no-verify"]).verify);
+        assert_eq!(live(&["whymiss", "diff"]).options.mode(), Mode::Dry);
+        let Command::Capture { options, .. } = config(&["whymiss", "capture", "-o", "x"]) else {
+            panic!()
+        };
+        assert_eq!(options.mode(), Mode::Dry);
+        let Command::Capture { options, .. } =
+            config(&["whymiss", "capture", "-o", "x", "--exact"])
+        else {
+            panic!()
+        };
+        assert_eq!(options.mode(), Mode::Exact);
+        // explain builds for real: it shows real action IDs.
+        let Command::Explain(e) = config(&["whymiss", "explain", "example.com/x"]) else {
+            panic!()
+        };
+        assert_eq!(e.live.unwrap().1.mode(), Mode::Exact);
     }
 
     #[test]

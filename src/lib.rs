@@ -16,6 +16,7 @@ pub mod model;
 pub mod parse;
 pub mod policy;
 pub mod report;
+pub mod verify;
 
 use std::io::Write;
 

@@ -11,8 +11,8 @@ use crate::diff::{self, Comparison};
 use crate::error::Error;
 use crate::go::load;
 use crate::go::progress::ProgressMode;
-use crate::go::shim::ShimMode;
 use crate::go::side::{SideSpec, describe_side};
+use crate::model::Mode;
 use crate::model::{BuildLog, Factor, SideInfo};
 
 use super::narrow::{self, CauseKey, Runs};
@@ -31,7 +31,7 @@ pub struct CheckSpec {
     /// Variables for both builds.
     pub env: Vec<(String, String)>,
     /// Dry builds (`go build -n`) or real ones; tests always run for real.
-    pub mode: ShimMode,
+    pub mode: Mode,
     /// Each build from an empty GOCACHE (else every build uses yours, or dry runs their own).
     pub cold: bool,
     pub progress: ProgressMode,

@@ -4,8 +4,8 @@
 //! the order they started, as the side's log.
 //!
 //! Everything lives in one temporary directory of the check (`$TMPDIR/whymiss-check-<pid>-…`):
-//! `a/<module>` and `b/<module>` (two paths of the same length and shape), `home`, `tmp`, the
-//! shim and, until the persistent dry cache is used, the dry runs' GOCACHE. The builds run one
+//! `a/<module>` and `b/<module>` (two paths of the same length and shape), `home`, `tmp` and the
+//! shim. Dry runs use the persistent dry GOCACHE of `go::dry_cache`. The builds run one
 //! after another, so each path is reused: removed and copied again for every build.
 
 use std::collections::BTreeMap;
@@ -14,13 +14,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::error::Error;
+use crate::go::dry_cache::DryCache;
 use crate::go::progress::{Phase, Progress, ProgressMode, SideProgress, TICK};
 use crate::go::run::SideRun;
-use crate::go::shim::{ShimDir, ShimMode};
+use crate::go::shim::ShimDir;
 use crate::go::side::GO_ENV_VARS;
 use crate::go::signals;
 use crate::go::workspace::{TempTree, copy_tree};
-use crate::model::{Factor, SideInfo};
+use crate::model::{Factor, Mode, SideInfo};
 
 use super::plan::{Env, Plan, module_proxy, overrides, reference_values};
 
@@ -59,10 +60,10 @@ pub struct Session {
     name: OsString,
     go: PathBuf,
     shim: ShimDir,
-    mode: ShimMode,
+    mode: Mode,
     cold: bool,
-    dry_cache: PathBuf,
-    _dry_cache: Option<TempTree>,
+    /// The GOCACHE of dry runs (`go::dry_cache`): only dry runs use it.
+    dry_cache: DryCache,
     pub plan: Plan,
     progress: ProgressMode,
     /// `go env` of the reference build.
@@ -87,7 +88,7 @@ impl Session {
         module_root: &Path,
         dir: &Path,
         go: &Path,
-        mode: ShimMode,
+        mode: Mode,
         cold: bool,
         explicit: Vec<(String, String)>,
         progress: ProgressMode,
@@ -119,12 +120,10 @@ impl Session {
         }
         let shim =
             ShimDir::create(&tree.path().join("shim")).map_err(io("cannot create the go shim"))?;
-        let dry = TempTree::new("whymiss-gocache-")
-            .map_err(io("cannot create a GOCACHE for the dry runs"))?;
+        let dry_cache = DryCache::open().map_err(io("cannot create a GOCACHE for the dry runs"))?;
         let plan = Plan::new(explicit, tree.path().join("home"), tree.path().join("tmp"));
         Ok(Session {
-            dry_cache: dry.path().to_path_buf(),
-            _dry_cache: Some(dry),
+            dry_cache,
             module_root,
             rel_dir,
             name,
@@ -226,7 +225,7 @@ impl Session {
         let path = env.get(&OsString::from("PATH")).cloned();
         for (k, v) in self
             .shim
-            .env(&self.go, path.as_deref(), self.mode, &self.dry_cache)
+            .env(&self.go, path.as_deref(), self.mode, self.dry_cache.path())
         {
             full.insert(k.into(), v);
         }
@@ -354,6 +353,12 @@ impl Session {
                 .unwrap_or_default(),
             BuildCommand::Shell(line) => vec![line.clone()],
         };
+        // Every go command dry, or every one real; a script mixing both (go build and go test)
+        // leaves it to the comparison to tell from the log.
+        let mode = match invocations.first().map(|i| i.mode) {
+            Some(first) if invocations.iter().all(|i| i.mode == first) => Some(first),
+            _ => None,
+        };
         let info = SideInfo {
             label: label.to_string(),
             source: match command {
@@ -374,6 +379,7 @@ impl Session {
                 code
             }),
             error_tail,
+            mode,
         };
         Ok(Built {
             run: SideRun {

@@ -324,6 +324,9 @@ mod tests {
             fix: Some("the cause's fix".into()),
             also: Vec::new(),
             order: 0,
+            rows: &[],
+            class: crate::diff::Class::Field(field.into()),
+            verification: None,
             variation: None,
         }
     }
@@ -346,6 +349,7 @@ mod tests {
             }
         }
         Comparison {
+            mode: crate::diff::ComparisonMode::Exact,
             a: Default::default(),
             b: Default::default(),
             verdict: if causes.is_empty() {

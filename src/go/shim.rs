@@ -13,9 +13,9 @@
 //!   [`ShimDir::clear`] empties the log for the next run.
 //!
 //! What the shim does with a go command ([`GoArgs::observation`]): `build` and `install` run
-//! dry in [`ShimMode::Dry`] (`-n` right after the subcommand, in the dry runs' own GOCACHE with
+//! dry in [`Mode::Dry`] (`-n` right after the subcommand, in the dry runs' own GOCACHE with
 //! no GOCACHEPROG, so nothing is compiled and the user's cache is not touched) and for real in
-//! [`ShimMode::Exact`]; `test`, `vet`, `run` and `list -export` always run for real (their
+//! [`Mode::Exact`]; `test`, `vet`, `run` and `list -export` always run for real (their
 //! results or programs are needed), all with `GODEBUG=gocachehash=1,goindex=0` (and
 //! `gocachetest=1` for tests). Their gocachehash and `testcache:` lines go to the invocation's
 //! log file; what else go prints passes through (a dry run's `-n` script is dropped, its last
@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use super::invocation::merge_godebug;
 use super::run::error_tail;
+use crate::model::Mode;
 
 /// The real go binary the shim runs.
 pub const REAL_GO_VAR: &str = "WHYMISS_SHIM_GO";
@@ -47,22 +48,19 @@ pub const DRY_CACHE_VAR: &str = "WHYMISS_SHIM_GOCACHE";
 /// How many of the lines a dry run prints besides its hashes are kept for the error tail.
 const KEPT_LINES: usize = 60;
 
-/// How builds run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ShimMode {
-    /// `go build -n`: every key, nothing compiled.
-    Dry,
-    /// Real builds.
-    Exact,
-}
+/// An invocation's mode in the shim's note (JSON): `dry` or `exact`.
+mod mode_serde {
+    use crate::model::Mode;
+    use serde::{Deserialize, Deserializer, Serializer};
 
-impl ShimMode {
-    fn as_str(self) -> &'static str {
-        match self {
-            ShimMode::Dry => "dry",
-            ShimMode::Exact => "exact",
-        }
+    pub fn serialize<S: Serializer>(mode: &Mode, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(mode.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Mode, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -80,8 +78,9 @@ pub struct Invocation {
     /// The arguments the real go ran with (`build -n …` for a dry build).
     pub ran: Vec<String>,
     pub dir: String,
-    /// How it ran: `dry` or `exact`.
-    pub mode: ShimMode,
+    /// How it ran: dry or exact.
+    #[serde(with = "mode_serde")]
+    pub mode: Mode,
     /// go's exit status (128 + signal when killed).
     pub exit_status: i32,
     /// Nanoseconds since the Unix epoch at its start, for ordering.
@@ -123,7 +122,7 @@ impl ShimDir {
         &self,
         real_go: &Path,
         path: Option<&OsStr>,
-        mode: ShimMode,
+        mode: Mode,
         dry_cache: &Path,
     ) -> Vec<(String, OsString)> {
         let mut dirs = vec![self.root.join("bin")];
@@ -207,20 +206,20 @@ impl GoArgs {
     }
 
     /// How the shim runs this command in `mode`, or `None` to hand it to go as it is.
-    pub fn observation(&self, mode: ShimMode) -> Option<ShimMode> {
+    pub fn observation(&self, mode: Mode) -> Option<Mode> {
         // The user's own dry run prints nothing worth keeping.
-        if self.flags().any(|a| a == "-n") {
+        if self.flags().any(|a| a == Mode::DRY_FLAG) {
             return None;
         }
         match self.subcommand.as_deref()? {
             "build" | "install" => Some(mode),
-            "test" | "vet" | "run" => Some(ShimMode::Exact),
+            "test" | "vet" | "run" => Some(Mode::Exact),
             "list"
                 if self
                     .flags()
                     .any(|a| a == "-export" || a.starts_with("-export=")) =>
             {
-                Some(ShimMode::Exact)
+                Some(Mode::Exact)
             }
             _ => None,
         }
@@ -230,7 +229,7 @@ impl GoArgs {
     pub fn dry(&self) -> Vec<OsString> {
         let mut out = self.before.clone();
         out.extend(self.subcommand.iter().map(OsString::from));
-        out.push("-n".into());
+        out.push(Mode::DRY_FLAG.into());
         out.extend(self.rest.iter().cloned());
         out
     }
@@ -251,8 +250,8 @@ pub fn hidden_entry() -> Option<i32> {
     let real_go = std::env::var_os(REAL_GO_VAR)?;
     let log = std::env::var_os(LOG_VAR)?;
     let mode = match std::env::var(MODE_VAR).as_deref() {
-        Ok("exact") => ShimMode::Exact,
-        _ => ShimMode::Dry,
+        Ok("exact") => Mode::Exact,
+        _ => Mode::Dry,
     };
     let dry_cache = std::env::var_os(DRY_CACHE_VAR).map(PathBuf::from);
     let rest: Vec<OsString> = args.collect();
@@ -268,7 +267,7 @@ pub fn hidden_entry() -> Option<i32> {
 fn shim_main(
     real_go: &Path,
     log: &Path,
-    mode: ShimMode,
+    mode: Mode,
     dry_cache: Option<&Path>,
     args: &[OsString],
 ) -> i32 {
@@ -279,8 +278,8 @@ fn shim_main(
         return 2;
     };
     let ran: Vec<OsString> = match how {
-        ShimMode::Dry => go_args.dry(),
-        ShimMode::Exact => args.to_vec(),
+        Mode::Dry => go_args.dry(),
+        Mode::Exact => args.to_vec(),
     };
     let mut cmd = Command::new(real_go);
     cmd.args(&ran);
@@ -293,11 +292,11 @@ fn shim_main(
     if std::env::var_os("GOTOOLCHAIN").is_none_or(|v| v.is_empty()) {
         cmd.env("GOTOOLCHAIN", "local");
     }
-    if how == ShimMode::Dry
+    if how == Mode::Dry
         && let Some(cache) = dry_cache
     {
-        // A dry run's keys depend on the cache's state (see go/dry_cache.rs): one only dry
-        // runs use; and no cache program.
+        // A dry run's keys depend on the cache's state (`go::dry_cache`): one only dry runs
+        // use; and no cache program.
         cmd.env("GOCACHE", cache).env("GOCACHEPROG", "");
     }
     cmd.stderr(Stdio::piped());
@@ -314,7 +313,7 @@ fn shim_main(
     };
     let stderr = child.stderr.take().expect("piped");
     let hash_path = stem.with_extension("hash");
-    let pass_through = how == ShimMode::Exact;
+    let pass_through = how == Mode::Exact;
     let splitter = std::thread::spawn(move || split(stderr, &hash_path, pass_through));
     let status = child.wait();
     let (others, split_error) = match splitter.join() {
@@ -478,23 +477,17 @@ mod tests {
     #[test]
     fn only_builds_run_dry_and_only_commands_that_build_are_observed() {
         let how = |a: &[&str], mode| GoArgs::parse(&args(a)).observation(mode);
-        assert_eq!(how(&["build", "./..."], ShimMode::Dry), Some(ShimMode::Dry));
-        assert_eq!(how(&["install", "."], ShimMode::Dry), Some(ShimMode::Dry));
-        assert_eq!(how(&["build", "."], ShimMode::Exact), Some(ShimMode::Exact));
-        assert_eq!(
-            how(&["test", "./..."], ShimMode::Dry),
-            Some(ShimMode::Exact)
-        );
-        assert_eq!(how(&["run", "./gen"], ShimMode::Dry), Some(ShimMode::Exact));
-        assert_eq!(
-            how(&["list", "-export", "."], ShimMode::Dry),
-            Some(ShimMode::Exact)
-        );
-        assert_eq!(how(&["list", "./..."], ShimMode::Dry), None);
-        assert_eq!(how(&["env", "GOCACHE"], ShimMode::Dry), None);
-        assert_eq!(how(&["version"], ShimMode::Dry), None);
-        assert_eq!(how(&["build", "-n", "."], ShimMode::Dry), None);
-        assert_eq!(how(&["generate", "./..."], ShimMode::Dry), None);
+        assert_eq!(how(&["build", "./..."], Mode::Dry), Some(Mode::Dry));
+        assert_eq!(how(&["install", "."], Mode::Dry), Some(Mode::Dry));
+        assert_eq!(how(&["build", "."], Mode::Exact), Some(Mode::Exact));
+        assert_eq!(how(&["test", "./..."], Mode::Dry), Some(Mode::Exact));
+        assert_eq!(how(&["run", "./gen"], Mode::Dry), Some(Mode::Exact));
+        assert_eq!(how(&["list", "-export", "."], Mode::Dry), Some(Mode::Exact));
+        assert_eq!(how(&["list", "./..."], Mode::Dry), None);
+        assert_eq!(how(&["env", "GOCACHE"], Mode::Dry), None);
+        assert_eq!(how(&["version"], Mode::Dry), None);
+        assert_eq!(how(&["build", "-n", "."], Mode::Dry), None);
+        assert_eq!(how(&["generate", "./..."], Mode::Dry), None);
     }
 
     #[test]

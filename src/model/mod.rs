@@ -4,11 +4,13 @@
 //! primitives (`Q`, `L`, `hex64`) that `parse` implements.
 mod action;
 mod category;
+mod constraint;
 mod field;
 pub mod fields;
 mod ids;
 mod input;
 mod log;
+mod mode;
 mod modinfo;
 mod side;
 mod testrun;
@@ -17,10 +19,12 @@ mod variation;
 
 pub use action::{Action, ActionKind, Variant, Verification};
 pub use category::Category;
+pub use constraint::{Constraint, NoSources, SourceFacts, SourceHeader};
 pub use field::Field;
 pub use ids::{Digest, is_lower_hex, is_short_id};
 pub use input::{CLang, FileInput, Input, StatInfo};
 pub use log::{BuildLog, FileHash, FileHashError, LogStats, Subkey, TestCacheEvent, TestCacheLine};
+pub use mode::Mode;
 pub use modinfo::{ModInfo, ModLine};
 pub use side::SideInfo;
 pub use testrun::{InputDetail, InputOp, RejectedInput, TestCache, TestInput, TestRun};

@@ -277,7 +277,7 @@ struct DemoJson<'a> {
     met: bool,
 }
 
-/// `{"schema_version": 1, "kind": "demo", "scenario": …, "expected": …, "found": …, "met": …,
+/// `{"schema_version": …, "kind": "demo", "scenario": …, "expected": …, "found": …, "met": …,
 /// "report": <the comparison document of `whymiss diff --format json`>}`.
 pub fn write_json(
     w: &mut dyn Write,

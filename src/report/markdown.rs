@@ -356,12 +356,16 @@ mod tests {
             fix: Some(format!("fix {hostile}")),
             also: Vec::new(),
             order: 0,
+            rows: &[],
+            class: crate::diff::Class::Field(field.into()),
+            verification: None,
             variation: Some(Attribution {
                 factors,
                 together: false,
             }),
         };
         let r = Comparison {
+            mode: crate::diff::ComparisonMode::Exact,
             a: Default::default(),
             b: Default::default(),
             verdict: Verdict::Differ,

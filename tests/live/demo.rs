@@ -98,7 +98,8 @@ fn strings(v: &Value) -> Vec<String> {
 fn check_scenario(name: &str) {
     let want = declared(name);
     let started = Instant::now();
-    let run = demo([name, "--format", "json", "-q"]);
+    // The fixes are proven in demo_verifies_fixes_when_both_sides_can_run_again.
+    let run = demo([name, "--format", "json", "-q", "--no-verify"]);
     let elapsed = started.elapsed();
     let doc = run.json();
     let (verdict, cats): (&str, Vec<String>) = match &want.expect {
@@ -179,6 +180,34 @@ scenarios! {
     scenario_vcs_docker => "vcs-docker",
     scenario_volatile_gcflags => "volatile-gcflags",
     scenario_volatile_ldflags => "volatile-ldflags",
+}
+
+/// A demo proves each mechanical fix with a dry re-run when side B's setup left the working copy
+/// as side A built it (`moved`: B is a relocated copy); when B's setup edited it
+/// (`comment-only`), both sides cannot run again and nothing is tried.
+#[test]
+fn demo_verifies_fixes_when_both_sides_can_run_again() {
+    let doc = demo(["moved", "--format", "json", "-q"]).code(1).json();
+    let cause = &doc["report"]["causes"][0];
+    assert_eq!(cause["field"], "dir");
+    assert_eq!(cause["verification"]["status"], "verified", "{cause:#}");
+    assert_eq!(
+        cause["verification"]["change"],
+        "with -trimpath on both sides"
+    );
+    let text = demo(["moved", "-q"]).code(1).stdout();
+    assert!(
+        text.contains(
+            "    verified: with -trimpath on both sides, the keys of these 2 actions match"
+        ),
+        "{text}"
+    );
+    let doc = demo(["comment-only", "--format", "json", "-q"])
+        .code(1)
+        .json();
+    for cause in doc["report"]["causes"].as_array().unwrap() {
+        assert!(cause["verification"].is_null(), "{cause:#}");
+    }
 }
 
 #[test]

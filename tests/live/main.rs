@@ -8,6 +8,7 @@ mod cacheprog;
 mod capture_pairs;
 mod check;
 mod demo;
+mod dry;
 mod live;
 mod readme;
 mod safety;

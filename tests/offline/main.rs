@@ -7,9 +7,11 @@ mod compare;
 mod corpus;
 mod demo;
 mod docs;
+mod dry;
 mod explain;
 mod help;
 mod inspect;
+mod knowledge;
 mod pairs;
 mod safety;
 #[path = "../support/mod.rs"]

@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use crate::support::synth::{block, go_quote};
+
 /// `whymiss explain /nonexistent/a.log` took the path for a package name and ran a 20 s build.
 #[test]
 fn explain_of_a_missing_log_is_a_read_error_not_a_build() {
@@ -68,40 +70,6 @@ fn endless_input_stops_with_one_line() {
         .stderr_has(
             "whymiss: -: more than 1 MiB of log; stopped reading (--max-log-size raises the limit)",
         );
-}
-
-/// Go's `%q` of `s`, as gocachehash prints a payload.
-fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\x07' => out.push_str("\\a"),
-            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A gocachehash block that verifies: its inputs and their SHA-256.
-fn block(name: &str, payloads: &[&str]) -> String {
-    use sha2::Digest as _;
-    let mut text = format!("HASH[{name}]\n");
-    let mut sha = sha2::Sha256::new();
-    for p in payloads {
-        text.push_str(&format!("HASH[{name}]: {}\n", go_quote(p)));
-        sha.update(p.as_bytes());
-    }
-    let sum: String = sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    text.push_str(&format!("HASH[{name}]: {sum}\n"));
-    text
 }
 
 const OSC_TITLE: &str = "\x1b]0;pwned\x07";

@@ -3,6 +3,7 @@
 //! JSON Schema check of reports, and the test toolchains.
 #![allow(dead_code)] // each binary uses its own part
 
+pub mod synth;
 pub mod toolchains;
 
 pub use whymiss::go::toolchain::TOOLCHAINS_VAR;
