@@ -1,6 +1,7 @@
 //! The comparison of two logs, phase by phase: pair the actions, find what differs in each pair
 //! and each tested package, tell knock-on changes (a dependency's output changed) from root
-//! causes, group the differences into causes, and order everything by dependency.
+//! causes, group the differences into causes, order everything by dependency, and keep the
+//! graph of every compared action for the renderers that draw it.
 //!
 //! Divergence travels through dependencies' *content* IDs: a compile's key holds
 //! `import <path> <content id>` of each dependency and a link's `packagefile <path>=<content id>`
@@ -13,33 +14,27 @@ use super::causes::{self, ActionItems, SideFacts};
 use super::class::Class;
 use super::classify::{self, CauseSeed, DepRef, Item, ItemKind};
 use super::comparison::{ActionDiff, Cause, Comparison, Difference, Status, Summary, Verdict};
+use super::graph::{ActionGraph, GraphNode, Source, test_binaries};
 use super::matching;
 use super::notes::notes;
-use super::order::dependency_order;
+use super::order::{compared_actions, dependencies, dependency_order};
 use super::settings::setting_diffs;
 use super::test_runs::{self, Side};
 use crate::model::{Action, ActionKind, BuildLog, Category, Input, SideInfo};
 
 /// Compares two parsed logs. `a` and `b` describe how each was produced (labels, settings).
 pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideInfo) -> Comparison {
-    let acts_a: Vec<&Action<'_>> = log_a
-        .actions
-        .iter()
-        .filter(|x| x.kind.keys_build_output())
-        .collect();
-    let acts_b: Vec<&Action<'_>> = log_b
-        .actions
-        .iter()
-        .filter(|x| x.kind.keys_build_output())
-        .collect();
+    let (acts_a, index_a) = compared_actions(log_a);
+    let (acts_b, index_b) = compared_actions(log_b);
     let pairs = Pairs::new(&acts_a, &acts_b);
 
-    let mut entries = pair_entries(&pairs);
+    let mut entries = pair_entries(&pairs, &index_a, &index_b);
     let (differing, present) = differing_packages(&pairs, &entries);
     entries.extend(test_entries(log_a, log_b));
     trace_dependencies(&mut entries, &differing, &present);
 
-    let pair_order = dependency_order(&pairs.pairs, &acts_a, &acts_b);
+    let pair_deps = dependencies(&pairs.pairs, &acts_a, &acts_b);
+    let pair_order = dependency_order(&pair_deps);
     let order: Vec<usize> = (0..entries.len())
         .map(|i| pair_order.get(i).copied().unwrap_or(pairs.len() + i))
         .collect();
@@ -52,8 +47,9 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
         both_trimpath: uses_trimpath(&acts_a) && uses_trimpath(&acts_b),
     };
     let (causes, assignment) = group_causes(&entries, &order, &facts);
-    let actions = action_diffs(&entries, &statuses, &order, &assignment);
+    let (actions, diff_of) = action_diffs(&entries, &statuses, &order, &assignment);
     let summary = summarize(&entries, &statuses);
+    let graph = graph(&entries, &statuses, pair_deps, &diff_of);
 
     let verdict = if summary.differ > 0 {
         Verdict::Differ
@@ -71,6 +67,7 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
         settings,
         causes,
         actions,
+        graph,
         notes,
         partial,
     }
@@ -120,6 +117,9 @@ struct Entry {
     items: Option<Vec<Item>>,
     /// Indices of the differing entries whose output changed this one's inputs.
     caused_by: Vec<usize>,
+    /// Where its key is in each log.
+    a_src: Option<Source>,
+    b_src: Option<Source>,
 }
 
 impl Entry {
@@ -129,9 +129,9 @@ impl Entry {
 }
 
 /// Phase 1: one entry per action pair, with the fields that differ.
-fn pair_entries(pairs: &Pairs<'_, '_>) -> Vec<Entry> {
+fn pair_entries(pairs: &Pairs<'_, '_>, index_a: &[usize], index_b: &[usize]) -> Vec<Entry> {
     let mut entries = Vec::with_capacity(pairs.len());
-    for (x, y) in pairs.iter() {
+    for (&(ia, ib), (x, y)) in pairs.pairs.iter().zip(pairs.iter()) {
         let act = x.or(y).expect("one side");
         let items = match (x, y) {
             (Some(x), Some(y)) => {
@@ -162,6 +162,8 @@ fn pair_entries(pairs: &Pairs<'_, '_>) -> Vec<Entry> {
             unverified: x.is_some_and(|a| !a.is_verified()) || y.is_some_and(|a| !a.is_verified()),
             items,
             caused_by: Vec::new(),
+            a_src: ia.map(|i| Source::Action(index_a[i])),
+            b_src: ib.map(|i| Source::Action(index_b[i])),
         });
     }
     entries
@@ -195,10 +197,18 @@ fn differing_packages<'p>(
 
 /// Phase 3: one entry per tested package whose cached result would not be reused.
 fn test_entries(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>) -> Vec<Entry> {
+    let run = |log: &BuildLog<'_>, package: &str| {
+        log.tests
+            .runs
+            .iter()
+            .position(|r| r.package == package)
+            .map(Source::TestRun)
+    };
     test_runs::compare(&log_a.tests, &log_b.tests)
         .into_iter()
         .map(|t| {
             let name = format!("test {}", t.package);
+            let (a_src, b_src) = (run(log_a, &t.package), run(log_b, &t.package));
             Entry {
                 package: None,
                 label: name.clone(),
@@ -213,6 +223,8 @@ fn test_entries(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>) -> Vec<Entry> {
                 unverified: false,
                 items: (!t.items.is_empty()).then_some(t.items),
                 caused_by: Vec::new(),
+                a_src: a_src.filter(|_| t.only != Some(Side::B)),
+                b_src: b_src.filter(|_| t.only != Some(Side::A)),
             }
         })
         .collect()
@@ -310,14 +322,14 @@ fn group_causes(entries: &[Entry], order: &[usize], facts: &SideFacts) -> (Vec<C
 }
 
 /// Phase 6: every entry that is not identical, in dependency order, with its differences and
-/// the cause of each.
+/// the cause of each; and where each entry went in that list.
 fn action_diffs(
     entries: &[Entry],
     statuses: &[Option<Status>],
     order: &[usize],
     assignment: &Assignment,
-) -> Vec<ActionDiff> {
-    let mut actions: Vec<(usize, ActionDiff)> = Vec::new();
+) -> (Vec<ActionDiff>, Vec<Option<usize>>) {
+    let mut actions: Vec<(usize, usize, ActionDiff)> = Vec::new();
     for (i, status) in statuses.iter().enumerate() {
         let Some(status) = *status else { continue };
         let e = &entries[i];
@@ -331,6 +343,7 @@ fn action_diffs(
             .collect();
         actions.push((
             order[i],
+            i,
             ActionDiff {
                 name: e.name.clone(),
                 label: e.label.clone(),
@@ -348,8 +361,12 @@ fn action_diffs(
             },
         ));
     }
-    actions.sort_by_key(|(o, r)| (*o, r.status));
-    actions.into_iter().map(|(_, r)| r).collect()
+    actions.sort_by_key(|(o, _, r)| (*o, r.status));
+    let mut diff_of = vec![None; entries.len()];
+    for (at, (_, i, _)) in actions.iter().enumerate() {
+        diff_of[*i] = Some(at);
+    }
+    (actions.into_iter().map(|(_, _, r)| r).collect(), diff_of)
 }
 
 /// Phase 7: the counts of the headline.
@@ -375,6 +392,48 @@ fn summarize(entries: &[Entry], statuses: &[Option<Status>]) -> Summary {
         }
     }
     summary
+}
+
+/// Phase 8: every entry as a node of the build graph, with its dependencies: the pairs' own
+/// (`pair_deps`), and for a tested package the link of its test binary.
+fn graph(
+    entries: &[Entry],
+    statuses: &[Option<Status>],
+    mut pair_deps: Vec<Vec<usize>>,
+    diff_of: &[Option<usize>],
+) -> ActionGraph {
+    let binaries = test_binaries(entries.iter().take(pair_deps.len()).map(|e| {
+        (e.kind == ActionKind::Link.as_str())
+            .then_some(e.package.as_deref())
+            .flatten()
+    }));
+    let nodes = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let deps = if i < pair_deps.len() {
+                std::mem::take(&mut pair_deps[i])
+            } else {
+                let tested = e.name.strip_prefix("test ").unwrap_or_default();
+                binaries.get(tested).copied().into_iter().collect()
+            };
+            GraphNode {
+                label: e.label.clone(),
+                kind: e.kind,
+                package: e
+                    .package
+                    .clone()
+                    .or_else(|| e.name.strip_prefix("test ").map(str::to_string)),
+                status: statuses[i],
+                a: e.a_src,
+                b: e.b_src,
+                deps,
+                caused_by: e.caused_by.clone(),
+                diff: diff_of[i],
+            }
+        })
+        .collect();
+    ActionGraph { nodes }
 }
 
 fn nondeterministic_seed(pkg: &str, item: &Item, absent: bool) -> CauseSeed {

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::graph::ActionGraph;
 use crate::model::Category;
 use crate::model::SideInfo;
 
@@ -146,6 +147,8 @@ pub struct Comparison {
     pub causes: Vec<Cause>,
     /// Every action that is not identical, root causes first, in dependency order.
     pub actions: Vec<ActionDiff>,
+    /// Every compared action, identical ones too, with the dependency edges between them.
+    pub graph: ActionGraph,
     pub notes: Vec<String>,
     /// At least one side's build failed, so some actions may be missing.
     pub partial: bool,

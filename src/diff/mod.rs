@@ -8,7 +8,9 @@ mod classify;
 mod compare;
 mod comparison;
 pub mod gate;
+mod graph;
 mod knowledge;
+mod lineup;
 mod matching;
 mod notes;
 mod order;
@@ -23,4 +25,7 @@ pub use comparison::{
     ActionDiff, Cause, Comparison, Difference, SettingDiff, Status, Summary, Token, TokenSide,
     Verdict,
 };
+pub use graph::{ActionGraph, GraphNode, Source};
+pub use lineup::{Row, line_up};
+pub use test_runs::describe as describe_test_input;
 pub use tokens::changed_with_context;
