@@ -8,7 +8,7 @@ use owo_colors::OwoColorize;
 use serde::Serialize;
 
 use super::{SCHEMA_VERSION, Styles, Untrusted, escape, write_json_doc};
-use crate::explain::{ExplainedAction, ExplainedTest, Explanation, Note, Portability};
+use crate::explain::{ExplainedAction, ExplainedTest, Explanation, Note, Portability, salt_note};
 
 pub fn write_text(w: &mut dyn Write, e: &Explanation, s: &Styles) -> io::Result<()> {
     writeln!(w, "{}", Untrusted(&e.source).style(s.header))?;
@@ -127,7 +127,7 @@ fn write_action(w: &mut dyn Write, a: &ExplainedAction, s: &Styles) -> io::Resul
         "  {:>6} {}  {}",
         "",
         Untrusted(&a.salt).style(s.field),
-        "the go command's version: salts every key [toolchain]".style(s.dim)
+        note_line(&salt_note(), &Styles::default()).style(s.dim)
     )?;
     for f in &a.fields {
         writeln!(
