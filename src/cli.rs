@@ -205,6 +205,7 @@ impl CheckArgs {
             || r.dir.is_some()
             || !r.env.is_empty()
             || p.format != Format::Text
+            || p.output.is_some()
             || p.all
             || !p.fail_on.is_empty()
             || !p.ignore.is_empty()
@@ -339,8 +340,13 @@ pub struct InputArgs {
 /// How a comparison is reported and gated.
 #[derive(Args, Debug, Clone)]
 pub struct OutputArgs {
+    /// How to write the report.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// Write the report to FILE instead of standard output (replaced atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// List every affected action and every cause instead of collapsing long lists.
     #[arg(long)]
@@ -365,6 +371,10 @@ pub struct ExplainArgs {
 
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// Write the explanation to FILE instead of standard output (replaced atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -463,9 +473,12 @@ pub enum ColorChoice {
     Never,
 }
 
+/// How a report is written.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// For people, on a terminal.
     Text,
+    /// For machines: a versioned JSON document.
     Json,
 }
 
@@ -476,6 +489,8 @@ pub struct Config {
     pub command: Command,
     /// The most a log read from a file may hold (`--max-log-size`).
     pub max_log_size: u64,
+    /// Where the report goes instead of standard output (`-o FILE` of a report command).
+    pub report_file: Option<PathBuf>,
 }
 
 /// How a comparison is written (format, every action or a summary) and gated (exit status).
@@ -604,6 +619,19 @@ impl Cli {
             Some(Commands::Inspect(i)) => i.input.max_log_size,
             _ => crate::go::logfile::DEFAULT_MAX_LOG_SIZE,
         };
+        let report_file = match &self.command {
+            None => self.check.output.output.clone(),
+            Some(Commands::Diff(d)) => d.output.output.clone(),
+            Some(Commands::Compare(c)) => c.output.output.clone(),
+            Some(Commands::Explain(e)) => e.output.clone(),
+            Some(Commands::Demo(d)) => d.output.output.clone(),
+            Some(
+                Commands::Capture(_)
+                | Commands::Inspect(_)
+                | Commands::CapturePairs(_)
+                | Commands::Schema,
+            ) => None,
+        };
         let command = match self.command {
             None => {
                 let CheckArgs {
@@ -704,6 +732,7 @@ impl Cli {
             styles,
             command,
             max_log_size,
+            report_file,
         })
     }
 }

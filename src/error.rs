@@ -70,7 +70,7 @@ pub enum Error {
         context: String,
         source: std::io::Error,
     },
-    /// A file could not be written (a capture).
+    /// A file could not be written (a capture, a report with `-o FILE`).
     #[error("{}: {}", shown(path), esc(&io_message(source)))]
     Write {
         path: PathBuf,

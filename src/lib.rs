@@ -23,8 +23,20 @@ pub use error::Error;
 
 use cli::Command;
 
-/// Runs one command, writing its report to `out`.
+/// Runs one command, writing its report to `out`, or to the file of `-o FILE`.
 pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let Some(path) = &config.report_file else {
+        return run_to(config, out);
+    };
+    // The report is written whole once the command is done: a failed run leaves an existing
+    // file as it was.
+    let mut report = Vec::new();
+    let outcome = run_to(config, &mut report)?;
+    go::capture::write_output(path, &|w| w.write_all(&report))?;
+    Ok(outcome)
+}
+
+fn run_to(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
     if config.command.runs_go() {
         go::signals::install().map_err(Error::SignalHandler)?;
     }
