@@ -369,6 +369,8 @@ pub struct ExplainArgs {
     #[arg(value_name = "LOG|PACKAGE")]
     pub targets: Vec<String>,
 
+    /// How to write the explanation (html: the anatomy of the selected keys and the build's
+    /// graph, each key input by input).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
@@ -448,8 +450,8 @@ pub struct InspectArgs {
     #[arg(long)]
     pub list: bool,
 
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+    pub format: InspectFormat,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -479,6 +481,16 @@ pub enum Format {
     /// For people, on a terminal.
     Text,
     /// For machines: a versioned JSON document.
+    Json,
+    /// A self-contained page with the action graph and each action's inputs side by side
+    /// (for a browser, a projector or a pull request; use -o FILE).
+    Html,
+}
+
+/// How `inspect` writes what a log holds (it has no page).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InspectFormat {
+    Text,
     Json,
 }
 
@@ -557,7 +569,7 @@ pub enum Command {
         log: PathBuf,
         actions: Vec<String>,
         list: bool,
-        format: Format,
+        format: InspectFormat,
     },
     Explain {
         /// A log or capture; `None` builds once with `live`.

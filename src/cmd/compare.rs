@@ -8,6 +8,7 @@ use crate::cli::{Format, OutputOptions};
 use crate::diff;
 use crate::error::Error;
 use crate::go::load;
+use crate::model::BuildLog;
 use crate::report::{self, Styles};
 
 use super::Outcome;
@@ -23,7 +24,7 @@ pub fn run(
     let (fa, fb) = load::read_pair(a, b, max_log_size)?;
     let (la, lb) = load::parse_pair(&fa, &fb)?;
     let result = diff::compare(&la, &lb, fa.info_for(&la), fb.info_for(&lb));
-    let outcome = write_comparison(out, &result, output, styles)?;
+    let outcome = write_comparison(out, &result, [&la, &lb], output, styles)?;
     Ok(if result.partial {
         Outcome::Partial("a capture records a failed go command; the comparison is partial".into())
     } else {
@@ -31,10 +32,11 @@ pub fn run(
     })
 }
 
-/// Renders a comparison and maps it to an outcome through the gate.
+/// Renders a comparison of `logs` (A's, B's) and maps it to an outcome through the gate.
 pub(super) fn write_comparison(
     out: &mut dyn Write,
     result: &diff::Comparison,
+    logs: [&BuildLog<'_>; 2],
     output: &OutputOptions,
     styles: &Styles,
 ) -> Result<Outcome, Error> {
@@ -48,6 +50,7 @@ pub(super) fn write_comparison(
             styles,
         ),
         Format::Json => report::json::write_report(out, result, &output.gate, &decision),
+        Format::Html => report::html::write_comparison(out, result, logs, &decision),
     }
     .map_err(Error::Output)?;
     Ok(Outcome::of_gate(decision.exit_code))

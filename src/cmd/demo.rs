@@ -5,8 +5,9 @@ use std::io::Write;
 use crate::cli::{Format, OutputOptions};
 use crate::demo::run::{self, DemoOptions};
 use crate::error::Error;
-use crate::report::Styles;
+use crate::go::load;
 use crate::report::demo as render;
+use crate::report::{self, Styles};
 
 use super::Outcome;
 
@@ -28,6 +29,13 @@ pub fn run(
             match output.format {
                 Format::Text => render::write_list_text(out, &all, styles),
                 Format::Json => render::write_list_json(out, &all),
+                Format::Html => {
+                    return Err(Error::Usage(
+                        "the scenario list has no page: use --format text or json, or name a \
+                         scenario"
+                            .into(),
+                    ));
+                }
             }
             .map_err(Error::Output)?;
             return Ok(Outcome::Done);
@@ -39,6 +47,11 @@ pub fn run(
     match output.format {
         Format::Text => render::write_text(out, &demo, &decision, output.all, styles),
         Format::Json => render::write_json(out, &demo, &output.gate, &decision),
+        Format::Html => {
+            let la = load::parse_log_of(&demo.report.a.label, &demo.logs[0])?;
+            let lb = load::parse_log_of(&demo.report.b.label, &demo.logs[1])?;
+            report::html::write_demo(out, &demo, [&la, &lb], &decision)
+        }
     }
     .map_err(Error::Output)?;
     Ok(if let Some(failed) = demo.failed {

@@ -28,7 +28,7 @@ pub fn run(
     let lb = load::parse_side(&rb, live.options.test)?;
     let mut result = diff::compare(&la, &lb, ra.info.clone(), rb.info.clone());
     result.notes.extend(live.notes.iter().cloned());
-    let outcome = write_comparison(out, &result, output, styles)?;
+    let outcome = write_comparison(out, &result, [&la, &lb], output, styles)?;
     Ok(match load::failed_sides(&[&ra, &rb]) {
         None => outcome,
         Some(failed) => Outcome::Partial(format!("{failed}; the comparison above is partial")),

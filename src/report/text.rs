@@ -167,18 +167,7 @@ fn side_line(
     style: owo_colors::Style,
     s: &Styles,
 ) -> io::Result<()> {
-    let text = if side.source == "live" {
-        // A build whymiss ran: what it ran, and where.
-        let mut t = format!("{}: go {}", side.label, side.args.join(" "));
-        if let Some(dir) = &side.dir {
-            t.push_str(&format!(" in {dir}"));
-        }
-        t
-    } else if !side.label.is_empty() && side.label != name && side.label != side.source {
-        format!("{} ({})", side.label, side.source)
-    } else {
-        side.source.clone()
-    };
+    let text = side_description(name, side);
     let version = side.go_version.as_deref().unwrap_or("go version unknown");
     writeln!(
         w,
@@ -189,16 +178,39 @@ fn side_line(
     )
 }
 
+/// What a side is, in a few words: what whymiss ran and where, or the file it read (with its
+/// label). Not escaped.
+pub(super) fn side_description(name: &str, side: &crate::model::SideInfo) -> String {
+    if side.source == "live" {
+        // A build whymiss ran: what it ran, and where.
+        let mut t = format!("{}: go {}", side.label, side.args.join(" "));
+        if let Some(dir) = &side.dir {
+            t.push_str(&format!(" in {dir}"));
+        }
+        t
+    } else if !side.label.is_empty() && side.label != name && side.label != side.source {
+        format!("{} ({})", side.label, side.source)
+    } else {
+        side.source.clone()
+    }
+}
+
 fn headline(w: &mut dyn Write, r: &Comparison, s: &Styles) -> io::Result<()> {
+    let style = match r.verdict {
+        Verdict::Same => s.ok,
+        Verdict::Differ => s.warning,
+    };
+    writeln!(w, "{}", headline_text(r).style(style))
+}
+
+/// The verdict and counts in one sentence.
+pub(super) fn headline_text(r: &Comparison) -> String {
     let sm = &r.summary;
     match r.verdict {
-        Verdict::Same => {
-            let text = format!(
-                "same keys: all {} actions built on both sides match, so the cache would hit",
-                sm.compared
-            );
-            writeln!(w, "{}", text.style(s.ok))
-        }
+        Verdict::Same => format!(
+            "same keys: all {} actions built on both sides match, so the cache would hit",
+            sm.compared
+        ),
         Verdict::Differ => {
             let mut parts = Vec::new();
             if sm.root_cause > 0 {
@@ -213,13 +225,12 @@ fn headline(w: &mut dyn Write, r: &Comparison, s: &Styles) -> io::Result<()> {
                     sm.nondeterministic
                 ));
             }
-            let text = format!(
+            format!(
                 "keys differ: {} of {} actions would miss the cache ({})",
                 sm.differ,
                 sm.compared,
                 parts.join(", ")
-            );
-            writeln!(w, "{}", text.style(s.warning))
+            )
         }
     }
 }
