@@ -6,6 +6,7 @@ mod compare;
 mod corpus;
 mod explain;
 mod help;
+mod html;
 mod inspect;
 mod pairs;
 mod safety;

@@ -70,39 +70,7 @@ fn endless_input_stops_with_one_line() {
         );
 }
 
-/// Go's `%q` of `s`, as gocachehash prints a payload.
-fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\x07' => out.push_str("\\a"),
-            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A gocachehash block that verifies: its inputs and their SHA-256.
-fn block(name: &str, payloads: &[&str]) -> String {
-    use sha2::Digest as _;
-    let mut text = format!("HASH[{name}]\n");
-    let mut sha = sha2::Sha256::new();
-    for p in payloads {
-        text.push_str(&format!("HASH[{name}]: {}\n", go_quote(p)));
-        sha.update(p.as_bytes());
-    }
-    let sum: String = sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    text.push_str(&format!("HASH[{name}]: {sum}\n"));
-    text
-}
+use crate::support::{block, go_quote};
 
 const OSC_TITLE: &str = "\x1b]0;pwned\x07";
 
@@ -241,6 +209,7 @@ fn nothing_from_a_crafted_capture_reaches_the_terminal_raw() {
         vec!["compare", a, b],
         vec!["compare", a, b, "--all"],
         vec!["compare", a, b, "--format", "json"],
+        vec!["compare", a, b, "--format", "html"],
         vec!["inspect", a],
         vec!["inspect", a, "--list", "--action", &evil],
         vec![
@@ -249,6 +218,7 @@ fn nothing_from_a_crafted_capture_reaches_the_terminal_raw() {
         vec!["explain", a],
         vec!["explain", a, &evil],
         vec!["explain", a, "--format", "json", &evil],
+        vec!["explain", a, "--format", "html", &evil],
         // Errors that quote input: a similar action name, a path, a parse excerpt.
         vec!["inspect", a, "--action", "evil"],
         vec!["inspect", &missing],
