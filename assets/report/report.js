@@ -537,13 +537,26 @@
     return td;
   }
 
+  /** An input row of the model: `[key, a, b, note a, subject a, note b, subject b, differs]`,
+   * without its trailing defaults (view.rs, InputRow). */
+  const row = ([key, a, b = -1, na = -1, sa = -1, nb = -1, sb = -1, differs = 0]) => ({
+    key,
+    a,
+    b,
+    na,
+    sa,
+    nb,
+    sb,
+    differs: differs === 1,
+  });
+
   function openPanel(i) {
     const n = nodes[i];
     selected = i;
     panel.hidden = false;
     panelTitle.textContent = n.label;
     const rows = n.inputs;
-    const differing = rows.filter((r) => r[5]).length;
+    const differing = rows.filter((r) => row(r).differs).length;
 
     const meta = [];
     const badge = make("span", `badge node st-${n.status}`, make("span", "glyph"), text(statusLabel.get(n.status) || n.status));
@@ -625,7 +638,7 @@
     const body = document.createDocumentFragment();
     const width = twoSides ? 4 : 3;
     for (const r of rows) {
-      const [key, a, b, na, nb, differs, sa, sb] = r;
+      const { key, a, b, na, sa, nb, sb, differs } = row(r);
       const group = make("tbody", differs ? "input differs" : "input");
       const tr = make("tr", "values");
       const mark = make("td", "mark");
@@ -729,6 +742,12 @@
     const t0 = performance.now();
     what();
     app.dataset.lastActionMs = (performance.now() - t0).toFixed(1);
+    // And until the frame that shows the result has been drawn.
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        app.dataset.lastShownMs = (performance.now() - t0).toFixed(1);
+      }, 0),
+    );
   }
 
   function activate(a) {
@@ -930,5 +949,7 @@
   if (focused >= 0) showItem(focused);
   app.dataset.renderMs = renderMs.toFixed(1);
   app.dataset.loadMs = (performance.now() - started).toFixed(1);
+  // Since the navigation started: what a reader waits for before the graph responds.
+  app.dataset.readyAtMs = performance.now().toFixed(1);
   app.dataset.ready = "true";
 })();

@@ -153,8 +153,9 @@ pub fn log_graph(log: &BuildLog<'_>, label: &str) -> (GraphView, ActionGraph) {
     for node in &graph.nodes {
         let inputs = b.inputs(node, [log, log]);
         let specific = inputs.iter().any(|row| {
-            row.3 >= 0
-                && b.view.notes[row.3 as usize].portability == Portability::MachineSpecific.as_str()
+            row.note_a >= 0
+                && b.view.notes[row.note_a as usize].portability
+                    == Portability::MachineSpecific.as_str()
         });
         b.view.nodes.push(NodeView {
             label: escape(&node.label).into_owned(),
@@ -283,16 +284,17 @@ impl Builder {
         // The salt comes first in every key.
         let (sa, sb) = (a.map(|x| x.salt.as_ref()), b.map(|x| x.salt.as_ref()));
         let salt = self.note(&explain::salt_note());
-        out.push(InputRow(
-            self.string("salt"),
-            self.opt_string(sa),
-            self.opt_string(sb),
-            salt,
-            -1,
-            u8::from(a.is_some() && b.is_some() && sa != sb),
-            -1,
-            -1,
-        ));
+        let (ta, tb) = (self.opt_string(sa), self.opt_string(sb));
+        out.push(InputRow {
+            key: self.string("salt"),
+            a: ta,
+            b: tb,
+            note_a: salt,
+            subject_a: -1,
+            note_b: -1,
+            subject_b: -1,
+            differs: a.is_some() && b.is_some() && ta != tb,
+        });
         for (fa, fb) in rows {
             let any = fa.or(fb).expect("a row has a side");
             let key = self.string(&any.key());
@@ -308,7 +310,16 @@ impl Builder {
                 (x, y) => (self.opt_string(x.or(y)), -1),
             };
             let differs = a.is_some() && b.is_some() && ta != tb;
-            out.push(InputRow(key, ta, tb, na, nb, u8::from(differs), sa, sb));
+            out.push(InputRow {
+                key,
+                a: ta,
+                b: tb,
+                note_a: na,
+                subject_a: sa,
+                note_b: nb,
+                subject_b: sb,
+                differs,
+            });
         }
         out
     }
@@ -329,16 +340,16 @@ impl Builder {
             let ta = self.opt_string(a.and_then(get).as_deref());
             let tb = self.opt_string(b.and_then(get).as_deref());
             let key = self.string(key);
-            out.push(InputRow(
+            out.push(InputRow {
                 key,
-                ta,
-                tb,
-                binary,
-                -1,
-                u8::from(both && ta != tb),
-                -1,
-                -1,
-            ));
+                a: ta,
+                b: tb,
+                note_a: binary,
+                subject_a: -1,
+                note_b: -1,
+                subject_b: -1,
+                differs: both && ta != tb,
+            });
         }
         let inputs = |r: Option<&TestRun>| -> Vec<TestInput> {
             let mut seen: Vec<TestInput> = Vec::new();
@@ -369,16 +380,16 @@ impl Builder {
                     x.map(explain::annotate_test_input),
                     y.map(explain::annotate_test_input),
                 );
-                out.push(InputRow(
+                out.push(InputRow {
                     key,
-                    ta,
-                    tb,
-                    na,
-                    nb,
-                    u8::from(both && ta != tb),
-                    -1,
-                    -1,
-                ));
+                    a: ta,
+                    b: tb,
+                    note_a: na,
+                    subject_a: -1,
+                    note_b: nb,
+                    subject_b: -1,
+                    differs: both && ta != tb,
+                });
             }
         }
         out
