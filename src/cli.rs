@@ -1,5 +1,15 @@
 //! Command-line arguments (clap), resolved once into a [`Config`]. Nothing past this module
 //! sees clap types.
+//!
+//! How the help is laid out, so that a new option needs one edit: an option's help is its doc
+//! comment (the first sentence is the short help; a value's help is the doc comment of its
+//! `ValueEnum` variant). Each `Args` struct that groups options sets its heading (`Build
+//! options`, `Report options`, `Input options`) with `next_help_heading`; a command's own
+//! options and positionals come before its flattened groups, because clap keeps the last
+//! group's heading for whatever follows. The options every command takes (`--color`, `-q`)
+//! are global and shown last. Wording that depends on the command (one build or two sides) is
+//! set where the command is declared (`mut_arg`). Help text is wrapped for 80 columns, and
+//! `tests::help` checks that every option has a description and no example wraps.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -12,6 +22,7 @@ use crate::error::Error;
 use crate::go::progress::ProgressMode;
 use crate::go::run::RunOptions;
 use crate::go::side::SideSpec;
+use crate::go::toolchain::SEARCH_ORDER;
 use crate::report::Styles;
 
 const ABOUT: &str = "Explain why Go's build cache does not hit.";
@@ -19,25 +30,51 @@ const ABOUT: &str = "Explain why Go's build cache does not hit.";
 const LONG_ABOUT: &str = "\
 Explain why Go's build cache does not hit.
 
-Go keys every compile and link on an action ID: a hash of the toolchain, flags, environment,
-absolute paths, source-file hashes and the IDs of dependencies. whymiss runs the go command with
-GODEBUG=gocachehash=1 (or reads logs of such runs), matches the actions of two builds, and says
-which inputs differ, why each is in the key, and how to make the two builds agree.
+Go keys every compile and link on an action ID: a hash of the toolchain,
+flags, environment, absolute paths, source-file hashes and the IDs of
+dependencies. whymiss runs the go command with GODEBUG=gocachehash=1 (or reads
+logs of such runs), matches the actions of two builds, and says which inputs
+differ, why each is in the key, and how to make the two builds agree.
 
-Without a subcommand, whymiss checks whether the current module's build cache would be reused
-on another machine: it builds the packages here and in a temporary copy of the module at another
-absolute path (another checkout, CI agent or container), and explains any difference.
+Without a command, whymiss checks whether the current module's build cache
+would be reused on another machine: it builds the packages here and in a
+temporary copy of the module at another absolute path (another checkout, CI
+agent or container), and explains any difference.
 
-Exit status: 0 the keys are the same, 1 they differ, 2 trouble (bad input, go failed),
-130 interrupted (128 + the signal).";
+Exit status: 0 the keys are the same, 1 they differ, 2 trouble (bad input, go
+failed), 130 interrupted (128 + the signal).";
+
+/// The usage lines: the default check, then a command.
+const USAGE: &str = "\
+whymiss [OPTIONS] [-- <GO ARGS>...]
+       whymiss <COMMAND> [OPTIONS] [ARGS]";
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
-  whymiss                          # would ./... hit the cache from another checkout path?
-  whymiss -- -trimpath ./cmd/app   # the same for ./cmd/app built with -trimpath
-  whymiss --test -- ./pkg/...      # go test instead of go build
+  whymiss                         # would ./... hit the cache from another path?
+  whymiss -- -trimpath ./cmd/app  # the same for ./cmd/app built with -trimpath
+  whymiss --test -- ./pkg/...     # go test instead of go build
   whymiss diff --b-env CGO_ENABLED=0
-  whymiss compare ci.capture laptop.capture";
+  whymiss compare ci.capture laptop.capture
+  whymiss demo                    # the built-in lessons, in a suggested order
+
+`whymiss help COMMAND` (or `whymiss COMMAND --help`) shows a command's options.";
+
+/// Where an option belongs in the help.
+const BUILD_OPTIONS: &str = "Build options";
+const REPORT_OPTIONS: &str = "Report options";
+const INPUT_OPTIONS: &str = "Input options";
+
+/// Global options are listed after a command's own.
+const GLOBAL_ORDER: usize = 900;
+
+/// The build options' help for the commands that build once (`capture`, `explain`); the
+/// structs hold the two-sided wording of the default check and `diff`.
+const ONE_BUILD_COLD: &str =
+    "Build with an empty GOCACHE of its own (a cold build) instead of yours";
+const ONE_BUILD_GO: &str = "The go command: a version (go1.27.3) or a path [default: $GO, else go \
+on PATH, else the newest installed; see --help]";
+const ONE_BUILD_ENV: &str = "An environment variable for the build (repeatable)";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -45,13 +82,24 @@ Examples:
     version,
     about = ABOUT,
     long_about = LONG_ABOUT,
-    after_help = MAIN_EXAMPLES
+    override_usage = USAGE,
+    after_help = MAIN_EXAMPLES,
+    after_long_help = with_search_order(MAIN_EXAMPLES),
 )]
 pub struct Cli {
-    /// When to colour the output: auto (a terminal, NO_COLOR unset, TERM not dumb), always,
-    /// never.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    /// When to colour the output.
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        global = true,
+        display_order = GLOBAL_ORDER
+    )]
     pub color: ColorChoice,
+
+    /// No progress lines on the terminal (commands that read logs show none anyway).
+    #[arg(long, short, global = true, display_order = GLOBAL_ORDER + 1)]
+    pub quiet: bool,
 
     #[command(subcommand)]
     pub command: Option<Commands>,
@@ -60,62 +108,103 @@ pub struct Cli {
     pub check: CheckArgs,
 }
 
+/// The examples, then how whymiss finds go (the long help of commands that run go).
+fn with_search_order(examples: &str) -> String {
+    format!("{examples}\n\n{SEARCH_ORDER}")
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Commands {
-    /// Build twice in two environments that differ in a controlled way (env vars, toolchain,
-    /// directory, flags) and explain why the cache keys differ.
-    #[command(after_help = DIFF_EXAMPLES)]
+    /// Build twice, the sides differing in a way you choose, and explain the difference.
+    ///
+    /// Side A and side B run the same go build (or go test) at the same time, and differ by
+    /// what --a-*/--b-* options say: environment variables, toolchain, directory or flags.
+    /// whymiss then explains why their cache keys differ.
+    #[command(
+        after_help = DIFF_EXAMPLES,
+        after_long_help = with_search_order(DIFF_EXAMPLES),
+    )]
     Diff(Box<DiffArgs>),
 
-    /// Record one build's hash inputs on this machine, for `whymiss compare` with a capture
-    /// made elsewhere (CI runner vs laptop, two CI agents).
-    #[command(after_help = CAPTURE_EXAMPLES)]
+    /// Record one build's hash inputs, to compare with a capture made elsewhere.
+    ///
+    /// Run it on each machine (a CI runner and a laptop, two CI agents), then `whymiss
+    /// compare` the two files.
+    #[command(
+        after_help = CAPTURE_EXAMPLES,
+        after_long_help = with_search_order(CAPTURE_EXAMPLES),
+        mut_arg("cold", |a| a.help(ONE_BUILD_COLD)),
+        mut_arg("go", |a| a.help(ONE_BUILD_GO)),
+        mut_arg("env", |a| a.help(ONE_BUILD_ENV)),
+    )]
     Capture(CaptureArgs),
 
-    /// Compare two logs (or captures) and explain why their keys differ: root causes with a
-    /// category, the field, A's and B's values, the actions affected, why the input is in the
-    /// key and how to fix it.
+    /// Explain the difference between two logs or captures, e.g. from two machines.
+    ///
+    /// The report lists the root causes: each with a category, the field, A's and B's values,
+    /// the actions affected, why the input is in the key and how to fix it.
     #[command(after_help = COMPARE_EXAMPLES)]
     Compare(CompareArgs),
 
-    /// Explain one build's cache keys: which inputs are machine-specific and, for a package,
-    /// every input of its key in order with what it is and which knob changes it.
-    #[command(after_help = EXPLAIN_EXAMPLES)]
+    /// Explain one build's keys: what makes them machine-specific, input by input.
+    ///
+    /// The overview says which inputs are not the same on every machine; for a package, every
+    /// input of its key is shown in order, with what it is, where it comes from and which knob
+    /// changes it. Without a log, whymiss builds the module once.
+    #[command(
+        override_usage = "whymiss explain [OPTIONS] [LOG] [PACKAGE]... [-- <GO ARGS>...]",
+        after_help = EXPLAIN_EXAMPLES,
+        after_long_help = with_search_order(EXPLAIN_EXAMPLES),
+        mut_arg("cold", |a| a.help(ONE_BUILD_COLD)),
+        mut_arg("go", |a| a.help(ONE_BUILD_GO)),
+        mut_arg("env", |a| a.help(ONE_BUILD_ENV)),
+    )]
     Explain(ExplainArgs),
 
-    /// Show what a gocachehash log holds: Go version, actions by kind, verification, noise,
-    /// and (with --action) one action's key inputs in order.
+    /// Show what a gocachehash log holds.
+    ///
+    /// Go version, actions by kind, verification, lines that are not in any key, and (with
+    /// --action) one action's key inputs in order.
     #[command(after_help = INSPECT_EXAMPLES)]
     Inspect(InspectArgs),
 
-    /// Run one of the built-in cache-miss scenarios (a moved checkout, -trimpath, two
-    /// toolchains, -gcflags, VCS stamping, test-cache inputs, …): two builds of a small module
-    /// that differ in one way, the report, and the lesson it teaches.
-    #[command(after_help = DEMO_EXAMPLES)]
+    /// Run a built-in cache-miss scenario and its lesson; without a name, list them.
+    ///
+    /// Each scenario (a moved checkout, -trimpath, two toolchains, -gcflags, VCS stamping,
+    /// test-cache inputs, …) builds a small module twice, differing in one way, and prints the
+    /// report and the lesson it teaches. The list is in a suggested order for teaching.
+    #[command(
+        after_help = DEMO_EXAMPLES,
+        after_long_help = with_search_order(DEMO_EXAMPLES),
+    )]
     Demo(DemoArgs),
 
-    /// Re-capture the log pairs of corpus/pairs from their case.txt files (whymiss's own test
-    /// corpus; see corpus/README.md).
-    #[command(hide = true)]
+    /// Re-capture the log pairs of corpus/pairs (whymiss's own test corpus).
+    ///
+    /// Each pair is made from its case.txt file and checked against what it expects before
+    /// its logs are replaced; see corpus/README.md.
+    #[command(hide = true, after_help = CAPTURE_PAIRS_EXAMPLES)]
     CapturePairs(CapturePairsArgs),
 
-    /// Print the JSON Schema of `compare --format json` (docs/report.schema.json is this
-    /// output).
-    #[command(hide = true)]
+    /// Print the JSON Schema of `compare --format json`.
+    ///
+    /// docs/report.schema.json is this output.
+    #[command(hide = true, after_help = SCHEMA_EXAMPLES)]
     Schema,
 }
 
 const DIFF_EXAMPLES: &str = "\
 Examples (shared go arguments go after --; default ./...):
-  whymiss diff --b-flags=-trimpath                    # what does -trimpath change?
+  whymiss diff --b-flags=-trimpath           # what does -trimpath change?
   whymiss diff --a-flags=-trimpath --b-flags=-trimpath --b-relocate
-                                                      # does -trimpath make a moved checkout hit?
+                                   # does -trimpath make a moved checkout hit?
   whymiss diff --a-env CGO_ENABLED=1 --b-env CGO_ENABLED=0
-  whymiss diff --a-go go1.26.6 --b-go go1.27.3        # two toolchains (on PATH, or a path)
+  whymiss diff --a-go go1.26.6 --b-go go1.27.3   # two toolchains
   whymiss diff --a-env GOAMD64=v1 --b-env GOAMD64=v3
   whymiss diff --a-flags=-gcflags=-N --b-flags=-gcflags=all=-N
-  whymiss diff --a-flags='-ldflags=-X=main.version=1' --b-flags='-ldflags=-X=main.version=2' -- ./cmd/app
-  whymiss diff --b-dir /app                           # a Docker-style checkout at /app
+  whymiss diff --a-flags=-ldflags=-X=main.version=1 \\
+               --b-flags=-ldflags=-X=main.version=2 -- ./cmd/app
+  whymiss diff --b-dir /app                  # a Docker-style checkout at /app
   whymiss diff --test --b-env TZ=America/New_York -- ./...";
 
 const CAPTURE_EXAMPLES: &str = "\
@@ -126,9 +215,9 @@ Examples:
   whymiss capture -o laptop.capture --label laptop -- -trimpath ./...
   whymiss compare ci.capture laptop.capture
 
-The capture is text: a header of `# key: value` lines (whymiss version, label, go version, go env
-values, arguments, directory, host, time, exit status), then go's stderr as it was printed. See
-docs/capture-format.md.";
+The capture is text: a header of `# key: value` lines (whymiss version, label,
+go version, go env values, arguments, directory, host, time, exit status), then
+go's stderr as it was printed. See docs/capture-format.md.";
 
 const COMPARE_EXAMPLES: &str = "\
 Examples:
@@ -136,27 +225,32 @@ Examples:
   GODEBUG=gocachehash=1,goindex=0 go build ./... 2> ci.log
   GODEBUG=gocachehash=1,goindex=0 go build ./... 2> laptop.log
   whymiss compare ci.log laptop.log
-  whymiss compare ci.log laptop.log --all                  # list every affected action
+  whymiss compare ci.log laptop.log --all     # list every affected action
   whymiss compare ci.log laptop.log --format json > why.json
-  # CI: fail only when the build configuration breaks cache reuse, not on VCS stamps:
+  # CI: fail only when the build configuration breaks cache reuse:
   whymiss compare main.log pr.log --ignore vcs-stamp,source
 
-Categories: absolute-path, trimpath, toolchain, go-version, target, compiler-flags,
-linker-flags, cgo, experiment, instrumentation, source, file-set, vcs-stamp, godebug,
-debug-env, dependency-version, nondeterministic, test-flags, test-env, test-file,
-test-mtime, other.";
+Categories: absolute-path, trimpath, toolchain, go-version, target,
+compiler-flags, linker-flags, cgo, experiment, instrumentation, source,
+file-set, vcs-stamp, godebug, debug-env, dependency-version, nondeterministic,
+test-flags, test-env, test-file, test-mtime, other.";
 
 const EXPLAIN_EXAMPLES: &str = "\
 Examples:
-  whymiss explain                                # build ./... here once, then the overview
-  whymiss explain example.com/app/greet          # the same, and greet's keys input by input
-  whymiss explain build.log                      # a log or capture you already have
-  whymiss explain build.log example.com/app      # its build and link keys, input by input
-  whymiss explain --test -- ./greet              # go test: also the test result's run-time inputs
+  whymiss explain                        # build ./... once, then the overview
+  whymiss explain ./greet                # and greet's keys, input by input
+  whymiss explain example.com/app/greet  # the same, by import path
+  whymiss explain --list                 # the actions you can name
+  whymiss explain build.log              # a log or capture you already have
+  whymiss explain build.log example.com/app  # its compile and link keys
+  whymiss explain --test -- ./greet      # go test: the test result's inputs too
   whymiss explain ci.capture --format json
 
-The first argument is a log when it is `-`, an existing file, an existing path with a `/`,
-or ends in .log, .gz or .capture; otherwise it names a package.";
+The first argument is a log when it is `-`, an existing file, or ends in .log,
+.gz or .capture; otherwise it names a package: an import path, a directory
+(./greet, ../lib, /src/app/greet), a block name (`link example.com/app`) or a
+tested package. The numbers on the left are each input's position in the key
+(the order go hashed them), and with a log, the line it is on.";
 
 const INSPECT_EXAMPLES: &str = "\
 Examples:
@@ -168,29 +262,39 @@ Examples:
 
 const DEMO_EXAMPLES: &str = "\
 Examples:
-  whymiss demo --list                 # every scenario: name and title
-  whymiss demo moved                  # a moved checkout without -trimpath
-  whymiss demo moved --go go1.26.6    # sides that name no toolchain use --go, else $GO, else go
-  whymiss demo toolchain              # go1.26.6 vs go1.27.3 (on PATH or in $WHYMISS_TOOLCHAINS/bin)
+  whymiss demo                      # the scenarios, in a suggested order
+  whymiss demo moved                # a moved checkout without -trimpath
+  whymiss demo moved --go go1.26.6  # sides that name no go use this one
+  whymiss demo toolchain            # go1.26.6 vs go1.27.3, found by version
   whymiss demo test-env --format json
 
-Each scenario copies its module into a temporary directory (removed afterwards), runs side A,
-applies side B's changes, runs side B, and prints the report, the lesson, and whether whymiss
-found the cause categories the scenario expects. Exit status: 0 same keys, 1 keys differ, 2 a
-build failed or whymiss did not find exactly the expected categories.";
+Each scenario copies its module into a temporary directory (removed
+afterwards), runs side A, applies side B's changes, runs side B, and prints
+the report, the lesson, and whether whymiss found the cause categories the
+scenario expects. Exit status: 0 same keys, 1 keys differ, 2 a build failed or
+whymiss did not find exactly the expected categories.";
+
+const CAPTURE_PAIRS_EXAMPLES: &str = "\
+Examples:
+  cargo run -- capture-pairs            # every pair of corpus/pairs
+  cargo run -- capture-pairs moved gcflags-scope --keep-temp";
+
+const SCHEMA_EXAMPLES: &str = "\
+Examples:
+  cargo run -q -- schema > docs/report.schema.json";
 
 /// The default command: build here and in a relocated copy.
 #[derive(Args, Debug)]
 pub struct CheckArgs {
+    /// Arguments for `go build` (or `go test` with --test): flags and packages [default: ./...]
+    #[arg(last = true, value_name = "GO ARGS")]
+    pub go_args: Vec<String>,
+
     #[command(flatten)]
     pub run: RunArgs,
 
     #[command(flatten)]
     pub output: OutputArgs,
-
-    /// Arguments for `go build` (or `go test` with --test): flags and packages. Default ./...
-    #[arg(last = true, value_name = "GO ARGS")]
-    pub go_args: Vec<String>,
 }
 
 impl CheckArgs {
@@ -200,12 +304,11 @@ impl CheckArgs {
         let p = &self.output;
         r.test
             || r.cold
-            || r.quiet
             || r.go.is_some()
             || r.dir.is_some()
             || !r.env.is_empty()
-            || p.format != Format::Text
-            || p.output.is_some()
+            || p.format.value != Format::Text
+            || p.format.output.is_some()
             || p.all
             || !p.fail_on.is_empty()
             || !p.ignore.is_empty()
@@ -213,27 +316,25 @@ impl CheckArgs {
     }
 }
 
-/// Options every live run shares.
+/// Options every live run shares, worded for two sides (the default check and `diff`);
+/// `capture` and `explain` reword them for one build.
 #[derive(Args, Debug, Clone)]
+#[command(next_help_heading = BUILD_OPTIONS)]
 pub struct RunArgs {
     /// Run `go test` instead of `go build`.
     #[arg(long)]
     pub test: bool,
 
-    /// Give each side its own empty GOCACHE (a cold build) instead of the user's cache.
+    /// Give each side an empty GOCACHE of its own (a cold build) instead of yours.
     #[arg(long)]
     pub cold: bool,
 
-    /// No progress lines on the terminal.
-    #[arg(long, short)]
-    pub quiet: bool,
-
-    /// The go command for both sides: a path, or a version such as go1.27.3 (found on PATH as
-    /// go1.27.3). Default: $GO, else go on PATH.
+    /// The go command for both sides: a version (go1.27.3) or a path [default: $GO, else go
+    /// on PATH, else the newest installed; see --help].
     #[arg(long, value_name = "GO")]
     pub go: Option<String>,
 
-    /// Module directory (or a package directory inside it). Default: the current directory.
+    /// The module directory (or a package directory inside it) [default: .].
     #[arg(long = "dir", short = 'C', value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
@@ -245,40 +346,46 @@ pub struct RunArgs {
 /// `whymiss diff`: two sides that differ in a controlled way.
 #[derive(Args, Debug)]
 pub struct DiffArgs {
-    /// An environment variable for side A only (repeatable): --a-env CGO_ENABLED=1
+    /// Arguments for both sides' `go build` (or `go test`): flags and packages [default:
+    /// ./...].
+    #[arg(last = true, value_name = "GO ARGS")]
+    pub go_args: Vec<String>,
+
+    /// An environment variable for side A only (repeatable): --a-env CGO_ENABLED=1.
     #[arg(long = "a-env", value_name = "K=V", value_parser = parse_env)]
     pub a_env: Vec<(String, String)>,
-    /// An environment variable for side B only (repeatable): --b-env GOAMD64=v3
+    /// An environment variable for side B only (repeatable): --b-env GOAMD64=v3.
     #[arg(long = "b-env", value_name = "K=V", value_parser = parse_env)]
     pub b_env: Vec<(String, String)>,
 
-    /// The go command for side A: a path or a version (go1.26.6).
+    /// The go command for side A: a version (go1.26.6) or a path.
     #[arg(long = "a-go", value_name = "GO")]
     pub a_go: Option<String>,
-    /// The go command for side B: a path or a version (go1.27.3).
+    /// The go command for side B: a version (go1.27.3) or a path.
     #[arg(long = "b-go", value_name = "GO")]
     pub b_go: Option<String>,
 
-    /// Side A's module directory (default: --dir or the current directory).
+    /// Side A's module directory [default: --dir, else .].
     #[arg(long = "a-dir", value_name = "DIR")]
     pub a_dir: Option<PathBuf>,
-    /// Side B's module directory (a second checkout, e.g. /app).
+    /// Side B's module directory: a second checkout, e.g. /app [default: --dir, else .].
     #[arg(long = "b-dir", value_name = "DIR", conflicts_with = "b_relocate")]
     pub b_dir: Option<PathBuf>,
     /// Build side B in a temporary copy of the module at another absolute path.
     #[arg(long = "b-relocate")]
     pub b_relocate: bool,
 
-    /// Extra go flags for side A, split like a shell: --a-flags '-trimpath -tags=x'
+    /// Extra go flags for side A, split like a shell: --a-flags '-trimpath -tags=x'.
     #[arg(long = "a-flags", value_name = "FLAGS", allow_hyphen_values = true)]
     pub a_flags: Option<String>,
-    /// Extra go flags for side B, split like a shell.
+    /// Extra go flags for side B, split like a shell: --b-flags=-race.
     #[arg(long = "b-flags", value_name = "FLAGS", allow_hyphen_values = true)]
     pub b_flags: Option<String>,
 
-    /// Names for the sides in the report (default A and B).
+    /// Side A's name in the report.
     #[arg(long = "a-label", value_name = "LABEL", default_value = "A")]
     pub a_label: String,
+    /// Side B's name in the report.
     #[arg(long = "b-label", value_name = "LABEL", default_value = "B")]
     pub b_label: String,
 
@@ -287,30 +394,26 @@ pub struct DiffArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
-
-    /// Arguments for both sides' `go build` (or `go test`): flags and packages. Default ./...
-    #[arg(last = true, value_name = "GO ARGS")]
-    pub go_args: Vec<String>,
 }
 
 /// `whymiss capture`.
 #[derive(Args, Debug)]
 pub struct CaptureArgs {
+    /// Arguments for `go build` (or `go test`): flags and packages [default: ./...].
+    #[arg(last = true, value_name = "GO ARGS")]
+    pub go_args: Vec<String>,
+
     /// Where to write the capture: a file (replaced atomically; a symbolic link is followed, a
     /// FIFO or device is written in place), or `-` for standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: PathBuf,
 
-    /// A name for this side in reports (ci, laptop, …). Default: the host name.
+    /// A name for this side in reports (ci, laptop, …) [default: the host name].
     #[arg(long)]
     pub label: Option<String>,
 
     #[command(flatten)]
     pub run: RunArgs,
-
-    /// Arguments for `go build` (or `go test`): flags and packages. Default ./...
-    #[arg(last = true, value_name = "GO ARGS")]
-    pub go_args: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -330,6 +433,7 @@ pub struct CompareArgs {
 
 /// How much of a log whymiss reads.
 #[derive(Args, Debug, Clone)]
+#[command(next_help_heading = INPUT_OPTIONS)]
 pub struct InputArgs {
     /// The most a log may hold after inflating (gzip), in bytes with an optional K, M, G or T
     /// suffix (powers of 1024). Larger or endless input, and binary data, stop with an error.
@@ -337,16 +441,34 @@ pub struct InputArgs {
     pub max_log_size: u64,
 }
 
-/// How a comparison is reported and gated.
+/// `--format`, for every command that writes a report.
 #[derive(Args, Debug, Clone)]
-pub struct OutputArgs {
-    /// How to write the report.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+#[command(next_help_heading = REPORT_OPTIONS)]
+pub struct FormatArg {
+    /// The output format.
+    #[arg(long = "format", value_name = "FORMAT", value_enum, default_value_t = Format::Text)]
+    pub value: Format,
 
     /// Write the report to FILE instead of standard output (replaced atomically).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `--format` of `inspect`, which has no page.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = REPORT_OPTIONS)]
+pub struct InspectFormatArg {
+    /// The output format.
+    #[arg(long = "format", value_name = "FORMAT", value_enum, default_value_t = InspectFormat::Text)]
+    pub value: InspectFormat,
+}
+
+/// How a comparison is reported and gated.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = REPORT_OPTIONS)]
+pub struct OutputArgs {
+    #[command(flatten)]
+    pub format: FormatArg,
 
     /// List every affected action and every cause instead of collapsing long lists.
     #[arg(long)]
@@ -363,51 +485,50 @@ pub struct OutputArgs {
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
-    /// [LOG] [PACKAGE...]: a log or capture (an existing file), then packages, block names
-    /// (`link example.com/app`) or tested packages to explain input by input. Without a log,
-    /// whymiss builds the module once (see --dir, --test, GO ARGS).
-    #[arg(value_name = "LOG|PACKAGE")]
-    pub targets: Vec<String>,
+    /// A log or capture to explain (`-`, an existing file, or a name ending in .log, .gz or
+    /// .capture). Without one, whymiss builds the module once (see Build options).
+    #[arg(value_name = "LOG")]
+    pub log: Option<String>,
 
-    /// How to write the explanation (html: the anatomy of the selected keys and the build's
-    /// graph, each key input by input).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Packages to explain input by input: import paths, directories (./greet), block names
+    /// (`link example.com/app`) or tested packages.
+    #[arg(value_name = "PACKAGE")]
+    pub packages: Vec<String>,
 
-    /// Write the explanation to FILE instead of standard output (replaced atomically).
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Arguments for the live `go build` (or `go test`): flags and packages [default: ./...].
+    #[arg(last = true, value_name = "GO ARGS")]
+    pub go_args: Vec<String>,
+
+    /// List the actions of the build, by the names explain accepts.
+    #[arg(long)]
+    pub list: bool,
 
     #[command(flatten)]
-    pub input: InputArgs,
+    pub format: FormatArg,
 
     #[command(flatten)]
     pub run: RunArgs,
 
-    /// Arguments for the live `go build` (or `go test`): flags and packages. Default ./...
-    #[arg(last = true, value_name = "GO ARGS")]
-    pub go_args: Vec<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// `whymiss demo`.
 #[derive(Args, Debug)]
 pub struct DemoArgs {
-    /// The scenario to run (see --list). Without one, the scenarios are listed.
+    /// The scenario to run. Without one, the scenarios are listed.
     #[arg(value_name = "NAME", conflicts_with = "list")]
     pub name: Option<String>,
 
-    /// List the scenarios: name and title (with --format json: everything about them).
+    /// List the scenarios in the suggested order, each with what it shows (with --format
+    /// json: everything about them).
     #[arg(long)]
     pub list: bool,
 
-    /// The go command for sides whose scenario names no toolchain: a path, or a version such
-    /// as go1.27.3. Default: $GO, else go on PATH.
+    /// The go command for sides whose scenario names none: a version (go1.27.3) or a path
+    /// [default: $GO, else go on PATH, else the newest installed; see --help].
     #[arg(long, value_name = "GO")]
     pub go: Option<String>,
-
-    /// No progress lines on the terminal.
-    #[arg(long, short)]
-    pub quiet: bool,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -416,7 +537,7 @@ pub struct DemoArgs {
 /// `whymiss capture-pairs`.
 #[derive(Args, Debug)]
 pub struct CapturePairsArgs {
-    /// The pairs to capture (directory names under corpus/pairs/). Default: every pair.
+    /// The pairs to capture (directory names under corpus/pairs/) [default: every pair].
     #[arg(value_name = "NAME")]
     pub names: Vec<String>,
 
@@ -427,10 +548,6 @@ pub struct CapturePairsArgs {
     /// Leave the working directory ($TMPDIR/whymiss-pairs) for debugging.
     #[arg(long)]
     pub keep_temp: bool,
-
-    /// No progress lines on the terminal.
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -450,8 +567,8 @@ pub struct InspectArgs {
     #[arg(long)]
     pub list: bool,
 
-    #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
-    pub format: InspectFormat,
+    #[command(flatten)]
+    pub format: InspectFormatArg,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -470,27 +587,32 @@ fn parse_env(s: &str) -> Result<(String, String), String> {
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColorChoice {
+    /// When standard output is a terminal, NO_COLOR is unset and TERM is not dumb.
     Auto,
+    /// Always, also into a pipe or a file.
     Always,
+    /// Never.
     Never,
 }
 
 /// How a report is written.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// For people, on a terminal.
+    /// A report for people.
     Text,
-    /// For machines: a versioned JSON document.
+    /// A versioned JSON document for programs (docs/json-schema.md).
     Json,
-    /// A self-contained page with the action graph and each action's inputs side by side
-    /// (for a browser, a projector or a pull request; use -o FILE).
+    /// A self-contained page with the action graph and each action's inputs side by side,
+    /// for a browser, a projector or a pull request (with -o FILE).
     Html,
 }
 
-/// How `inspect` writes what a log holds (it has no page).
+/// What `inspect` writes (it has no page).
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InspectFormat {
+    /// A report for people.
     Text,
+    /// A versioned JSON document for programs (docs/json-schema.md).
     Json,
 }
 
@@ -516,7 +638,7 @@ pub struct OutputOptions {
 impl From<OutputArgs> for OutputOptions {
     fn from(a: OutputArgs) -> Self {
         OutputOptions {
-            format: a.format,
+            format: a.format.value,
             all: a.all,
             gate: Gate {
                 fail_on: a.fail_on,
@@ -534,6 +656,19 @@ pub struct LiveConfig {
     pub options: RunOptions,
     /// Notes whymiss adds about choices it made for the run (VCS stamping off, …).
     pub notes: Vec<String>,
+}
+
+/// What `whymiss explain` explains, and how.
+#[derive(Debug)]
+pub struct ExplainConfig {
+    /// A log or capture; `None` builds once with `live`.
+    pub log: Option<PathBuf>,
+    pub live: Option<(SideSpec, RunOptions)>,
+    /// Packages (import paths or directories) and block names to explain input by input.
+    pub select: Vec<String>,
+    /// List the actions by the names `select` accepts (`--list`).
+    pub list: bool,
+    pub format: Format,
 }
 
 /// Log pairs to re-capture (`whymiss capture-pairs`).
@@ -571,13 +706,7 @@ pub enum Command {
         list: bool,
         format: InspectFormat,
     },
-    Explain {
-        /// A log or capture; `None` builds once with `live`.
-        log: Option<PathBuf>,
-        live: Option<(SideSpec, RunOptions)>,
-        select: Vec<String>,
-        format: Format,
-    },
+    Explain(ExplainConfig),
     /// Run a built-in scenario, or list them (`name` is `None` or `list` is set).
     Demo {
         name: Option<String>,
@@ -597,7 +726,7 @@ impl Command {
     pub fn runs_go(&self) -> bool {
         match self {
             Command::Live { .. } | Command::Capture { .. } | Command::CapturePairs(_) => true,
-            Command::Explain { live, .. } => live.is_some(),
+            Command::Explain(e) => e.live.is_some(),
             Command::Demo { name, list, .. } => name.is_some() && !list,
             Command::Compare { .. } | Command::Inspect { .. } | Command::Schema => false,
         }
@@ -621,7 +750,7 @@ impl Cli {
         if self.command.is_some() && self.check.is_used() {
             return Err(Error::Usage(
                 "options before the subcommand belong to the default check; put them after it \
-                 (e.g. `whymiss diff --test`), except --color"
+                 (e.g. `whymiss diff --test`), except --color and --quiet"
                     .into(),
             ));
         }
@@ -632,11 +761,11 @@ impl Cli {
             _ => crate::go::logfile::DEFAULT_MAX_LOG_SIZE,
         };
         let report_file = match &self.command {
-            None => self.check.output.output.clone(),
-            Some(Commands::Diff(d)) => d.output.output.clone(),
-            Some(Commands::Compare(c)) => c.output.output.clone(),
-            Some(Commands::Explain(e)) => e.output.clone(),
-            Some(Commands::Demo(d)) => d.output.output.clone(),
+            None => self.check.output.format.output.clone(),
+            Some(Commands::Diff(d)) => d.output.format.output.clone(),
+            Some(Commands::Compare(c)) => c.output.format.output.clone(),
+            Some(Commands::Explain(e)) => e.format.output.clone(),
+            Some(Commands::Demo(d)) => d.output.format.output.clone(),
             Some(
                 Commands::Capture(_)
                 | Commands::Inspect(_)
@@ -644,6 +773,8 @@ impl Cli {
                 | Commands::Schema,
             ) => None,
         };
+        let quiet = self.quiet;
+        let progress = ProgressMode::from_quiet(quiet);
         let command = match self.command {
             None => {
                 let CheckArgs {
@@ -664,13 +795,13 @@ impl Cli {
                     live: LiveConfig {
                         a: side("here", false),
                         b: side("moved", true),
-                        options: run_options(&run, go_args),
+                        options: run_options(&run, go_args, quiet),
                         notes: vec![NO_VCS_NOTE.to_string()],
                     },
                     output: output.into(),
                 }
             }
-            Some(Commands::Diff(d)) => diff_config(*d)?,
+            Some(Commands::Diff(d)) => diff_config(*d, quiet)?,
             Some(Commands::Capture(c)) => {
                 let label = c.label.unwrap_or_else(crate::go::side::hostname);
                 Command::Capture {
@@ -683,7 +814,7 @@ impl Cli {
                         flags: Vec::new(),
                         relocate: false,
                     },
-                    options: run_options(&c.run, c.go_args),
+                    options: run_options(&c.run, c.go_args, quiet),
                 }
             }
             Some(Commands::Compare(c)) => Command::Compare {
@@ -692,10 +823,15 @@ impl Cli {
                 output: c.output.into(),
             },
             Some(Commands::Explain(e)) => {
-                let mut targets = e.targets;
-                let log = match targets.first() {
-                    Some(first) if is_log_path(first) => Some(PathBuf::from(targets.remove(0))),
-                    _ => None,
+                // clap fills LOG first; it is a log only if it looks like one.
+                let mut targets = e.packages;
+                let log = match e.log {
+                    Some(first) if is_log_path(&first) => Some(PathBuf::from(first)),
+                    Some(package) => {
+                        targets.insert(0, package);
+                        None
+                    }
+                    None => None,
                 };
                 let live = log.is_none().then(|| {
                     (
@@ -707,36 +843,34 @@ impl Cli {
                             flags: Vec::new(),
                             relocate: false,
                         },
-                        run_options(&e.run, e.go_args),
+                        run_options(&e.run, e.go_args, quiet),
                     )
                 });
-                Command::Explain {
+                Command::Explain(ExplainConfig {
                     log,
                     live,
                     select: targets,
-                    format: e.format,
-                }
+                    list: e.list,
+                    format: e.format.value,
+                })
             }
             Some(Commands::Inspect(a)) => Command::Inspect {
                 log: a.log,
                 actions: a.actions,
                 list: a.list,
-                format: a.format,
+                format: a.format.value,
             },
             Some(Commands::Demo(d)) => Command::Demo {
                 name: d.name,
                 list: d.list,
-                options: crate::demo::DemoOptions {
-                    go: d.go,
-                    progress: ProgressMode::from_quiet(d.quiet),
-                },
+                options: crate::demo::DemoOptions { go: d.go, progress },
                 output: d.output.into(),
             },
             Some(Commands::CapturePairs(c)) => Command::CapturePairs(CapturePairs {
                 names: c.names,
                 corpus: c.corpus,
                 keep_temp: c.keep_temp,
-                progress: ProgressMode::from_quiet(c.quiet),
+                progress,
             }),
             Some(Commands::Schema) => Command::Schema,
         };
@@ -750,19 +884,19 @@ impl Cli {
 }
 
 /// Whether `whymiss explain`'s first argument names a log rather than a package: `-`, an
-/// existing file, an existing path with a `/`, or a name ending in `.log`, `.gz` or `.capture`
-/// (which then fails as a missing file, not as a package nobody built).
+/// existing path that is not a directory (a file, or a pipe such as `<(zcat ci.log.gz)`), or
+/// a name ending in `.log`, `.gz` or `.capture` (which then fails as a missing file, not as a
+/// package nobody built). A directory is a package (`./greet`).
 fn is_log_path(arg: &str) -> bool {
     let path = std::path::Path::new(arg);
     arg == "-"
-        || path.is_file()
-        || (arg.contains('/') && path.exists())
+        || (path.exists() && !path.is_dir())
         || [".log", ".gz", ".capture"]
             .iter()
             .any(|ext| arg.len() > ext.len() && arg.ends_with(ext))
 }
 
-fn run_options(run: &RunArgs, go_args: Vec<String>) -> RunOptions {
+fn run_options(run: &RunArgs, go_args: Vec<String>, quiet: bool) -> RunOptions {
     RunOptions {
         shared_args: if go_args.is_empty() {
             vec!["./...".to_string()]
@@ -771,7 +905,7 @@ fn run_options(run: &RunArgs, go_args: Vec<String>) -> RunOptions {
         },
         test: run.test,
         cold: run.cold,
-        progress: ProgressMode::from_quiet(run.quiet),
+        progress: ProgressMode::from_quiet(quiet),
     }
 }
 
@@ -784,7 +918,7 @@ fn split_flags(side: &str, flags: Option<&str>) -> Result<Vec<String>, Error> {
     }
 }
 
-fn diff_config(d: DiffArgs) -> Result<Command, Error> {
+fn diff_config(d: DiffArgs, quiet: bool) -> Result<Command, Error> {
     let base_dir = d.run.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let mut env_a = d.run.env.clone();
     env_a.extend(d.a_env);
@@ -815,7 +949,7 @@ fn diff_config(d: DiffArgs) -> Result<Command, Error> {
             flags: flags_b,
             relocate: d.b_relocate,
         },
-        options: run_options(&d.run, d.go_args),
+        options: run_options(&d.run, d.go_args, quiet),
         notes,
     };
     Ok(Command::Live {
@@ -917,9 +1051,9 @@ mod tests {
             "-",
             existing.as_str(),
         ] {
-            let Command::Explain {
+            let Command::Explain(ExplainConfig {
                 log, live, select, ..
-            } = config(&["whymiss", "explain", arg, "example.com/x"])
+            }) = config(&["whymiss", "explain", arg, "example.com/x"])
             else {
                 panic!()
             };
@@ -933,12 +1067,42 @@ mod tests {
             "link example.com/app",
             ".log",
         ] {
-            let Command::Explain { log, select, .. } = config(&["whymiss", "explain", arg]) else {
+            let Command::Explain(ExplainConfig { log, select, .. }) =
+                config(&["whymiss", "explain", arg])
+            else {
                 panic!()
             };
             assert_eq!(log, None, "{arg}");
             assert_eq!(select, [arg]);
         }
+    }
+
+    /// Issue 11: `whymiss explain ./greet` took the package's directory for a log ("is a
+    /// directory").
+    #[test]
+    fn explain_takes_a_directory_for_a_package() {
+        let dir = tempfile::tempdir().unwrap();
+        let greet = dir.path().join("greet");
+        std::fs::create_dir(&greet).unwrap();
+        let greet = greet.display().to_string();
+        for args in [
+            vec!["whymiss", "explain", greet.as_str()],
+            vec!["whymiss", "explain", "."],
+        ] {
+            let Command::Explain(ExplainConfig {
+                log, live, select, ..
+            }) = config(&args)
+            else {
+                panic!()
+            };
+            assert_eq!(log, None, "{args:?}");
+            assert!(live.is_some(), "{args:?}");
+            assert_eq!(select, [args[2]]);
+        }
+        let Command::Explain(e) = config(&["whymiss", "explain", "--list"]) else {
+            panic!()
+        };
+        assert!(e.list);
     }
 
     #[test]

@@ -60,20 +60,7 @@ fn run_to(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
         Command::Compare { a, b, output } => {
             cmd::compare::run(a, b, config.max_log_size, output, styles, out)
         }
-        Command::Explain {
-            log,
-            live,
-            select,
-            format,
-        } => cmd::explain::run(
-            log.as_ref(),
-            config.max_log_size,
-            live.as_ref(),
-            select,
-            *format,
-            styles,
-            out,
-        ),
+        Command::Explain(explain) => cmd::explain::run(explain, config.max_log_size, styles, out),
         Command::Inspect {
             log,
             actions,

@@ -8,6 +8,7 @@ use crate::cli::{Format, OutputOptions};
 use crate::diff;
 use crate::error::Error;
 use crate::go::load;
+use crate::go::sources::DiskSources;
 use crate::model::BuildLog;
 use crate::report::{self, Styles};
 
@@ -23,7 +24,10 @@ pub fn run(
 ) -> Result<Outcome, Error> {
     let (fa, fb) = load::read_pair(a, b, max_log_size)?;
     let (la, lb) = load::parse_pair(&fa, &fb)?;
-    let result = diff::compare(&la, &lb, fa.info_for(&la), fb.info_for(&lb));
+    // Files the logs hashed that are on this machine with that content say which build tag
+    // selects them.
+    let result =
+        diff::compare_with_sources(&la, &lb, fa.info_for(&la), fb.info_for(&lb), &DiskSources);
     let outcome = write_comparison(out, &result, [&la, &lb], output, styles)?;
     Ok(if result.partial {
         Outcome::Partial("a capture records a failed go command; the comparison is partial".into())

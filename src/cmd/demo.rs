@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use crate::cli::{Format, OutputOptions};
+use crate::demo::catalogue;
 use crate::demo::run::{self, DemoOptions};
 use crate::error::Error;
 use crate::go::load;
@@ -25,7 +26,7 @@ pub fn run(
     let name = match name {
         Some(name) if !list => name,
         _ => {
-            let all = run::load_all()?;
+            let all = catalogue::load_catalogue()?;
             match output.format {
                 Format::Text => render::write_list_text(out, &all, styles),
                 Format::Json => render::write_list_json(out, &all),

@@ -2,28 +2,33 @@
 //! live build, overview first and then the selected actions input by input.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::cli::Format;
+use crate::cli::{ExplainConfig, Format};
 use crate::error::Error;
 use crate::explain;
 use crate::go::load::{self, SideFile};
-use crate::go::run::{RunOptions, SideRun, run_side};
-use crate::go::side::SideSpec;
+use crate::go::package_path;
+use crate::go::run::{SideRun, run_side};
 use crate::report::{self, Styles};
 
 use super::Outcome;
 use super::inspect::not_found;
 
 pub fn run(
-    log: Option<&PathBuf>,
+    config: &ExplainConfig,
     max_log_size: u64,
-    live: Option<&(SideSpec, RunOptions)>,
-    select: &[String],
-    format: Format,
     styles: &Styles,
     out: &mut dyn Write,
 ) -> Result<Outcome, Error> {
+    let ExplainConfig {
+        log,
+        live,
+        select,
+        list,
+        format,
+    } = config;
+    let (log, live) = (log.as_ref(), live.as_ref());
     // Read a file, or build once; either way, parse and explain.
     let input = match (log, live) {
         (Some(path), _) => Input::File(SideFile::read("A", path, max_log_size)?),
@@ -41,12 +46,22 @@ pub fn run(
             ),
         ),
     };
-    for wanted in select {
+    // A directory names its package, relative to where go ran (or ran here, for a log).
+    let base = match live {
+        Some((side, _)) if log.is_none() => side.dir.clone(),
+        _ => PathBuf::from("."),
+    };
+    let select = resolve_directories(&base, select)?;
+    for wanted in &select {
         if !explain::found(&parsed, wanted) {
             return Err(Error::Usage(not_found(wanted, &parsed)));
         }
     }
-    let explanation = explain::explain(&source, &parsed, select);
+    let mut explanation = explain::explain(&source, &parsed, &select);
+    explanation.log_lines = matches!(input, Input::File(_));
+    if *list {
+        explanation.listed = explain::list(&parsed);
+    }
     match format {
         Format::Text => report::explain::write_text(out, &explanation, styles),
         Format::Json => report::explain::write_json(out, &explanation),
@@ -57,6 +72,20 @@ pub fn run(
         Input::Live(run) if !run.success => Outcome::Partial(load::build_failed(run)),
         _ => Outcome::Done,
     })
+}
+
+/// `./greet` → `example.com/app/greet`; other names as they are.
+fn resolve_directories(base: &Path, select: &[String]) -> Result<Vec<String>, Error> {
+    select
+        .iter()
+        .map(|name| {
+            if package_path::is_directory_argument(name) {
+                package_path::import_path(base, name).map_err(Error::Usage)
+            } else {
+                Ok(name.clone())
+            }
+        })
+        .collect()
 }
 
 /// Where the log comes from.

@@ -57,7 +57,7 @@ pub(super) fn not_found(name: &str, log: &BuildLog<'_>) -> String {
         .take(3)
         .collect();
     if similar.is_empty() {
-        format!("no action named `{name}` in the log (see --list)")
+        format!("no action named `{name}` in the log (--list lists them)")
     } else {
         format!(
             "no action named `{name}` in the log; similar: {}",

@@ -7,6 +7,7 @@ use crate::diff;
 use crate::error::Error;
 use crate::go::load;
 use crate::go::run::{RunSpec, run_sides};
+use crate::go::sources::DiskSources;
 use crate::report::Styles;
 
 use super::Outcome;
@@ -26,7 +27,8 @@ pub fn run(
     let (ra, rb) = run_sides(&spec)?;
     let la = load::parse_side(&ra, live.options.test)?;
     let lb = load::parse_side(&rb, live.options.test)?;
-    let mut result = diff::compare(&la, &lb, ra.info.clone(), rb.info.clone());
+    let mut result =
+        diff::compare_with_sources(&la, &lb, ra.info.clone(), rb.info.clone(), &DiskSources);
     result.notes.extend(live.notes.iter().cloned());
     let outcome = write_comparison(out, &result, [&la, &lb], output, styles)?;
     Ok(match load::failed_sides(&[&ra, &rb]) {

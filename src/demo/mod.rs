@@ -1,6 +1,7 @@
 //! `whymiss demo`: a catalogue of runnable cache-miss scenarios (`corpus/scenarios/`), each a
 //! small module and two sides that differ in one way, with the lesson it teaches and the cause
 //! categories whymiss must find. The scenarios and the shared modules are built into the binary.
+pub mod catalogue;
 pub mod embedded;
 pub mod run;
 pub mod scenario;

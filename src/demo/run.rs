@@ -11,6 +11,7 @@ use crate::go::load;
 use crate::go::run::{RunOptions, run_side};
 use crate::go::side::SideSpec;
 use crate::go::side::describe_side;
+use crate::go::sources::DiskSources;
 use crate::go::workspace::{TempTree, copy_tree};
 use crate::go::{ProgressMode, signals};
 
@@ -275,7 +276,13 @@ pub fn run_at(
 
     let log_a = load::parse_side(&run_a, scenario.test)?;
     let log_b = load::parse_side(&run_b, scenario.test)?;
-    let report = diff::compare(&log_a, &log_b, run_a.info.clone(), run_b.info.clone());
+    let report = diff::compare_with_sources(
+        &log_a,
+        &log_b,
+        run_a.info.clone(),
+        run_b.info.clone(),
+        &DiskSources,
+    );
     let check = Check::new(&scenario.expect, &report);
     let failed = load::failed_sides(&[&run_a, &run_b]);
     drop((log_a, log_b));
@@ -426,6 +433,7 @@ mod tests {
             actions: Vec::new(),
             why: String::new(),
             fix: None,
+            rows: &[],
             also: Vec::new(),
             order: 0,
         };

@@ -45,6 +45,9 @@ pub struct Scenario {
     pub cache: CacheMode,
     /// The paragraph `whymiss demo` prints after the report.
     pub lesson: String,
+    /// What the scenario shows, in one line, for the list (`summary:`; every demo has one,
+    /// log pairs need none).
+    pub summary: Option<String>,
 }
 
 /// The cause a log pair is about: its field, an action it must name, and how many actions
@@ -236,6 +239,7 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, FormatError> {
     let mut b = SideDef::default();
     let mut expect = None;
     let mut lesson = None;
+    let mut summary = None;
     let mut go = None;
     let mut dir = None;
     let mut cache = CacheMode::default();
@@ -255,6 +259,7 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, FormatError> {
             (None, "setup") => setup.push(step(&value).map_err(|m| err(line, m))?),
             (None, "expect") => expect = Some(expectation(&value).map_err(|m| err(line, m))?),
             (None, "lesson") => lesson = Some(value),
+            (None, "summary") => summary = Some(value),
             (None, "go") => go = Some(value),
             (None, "dir") => dir = Some(relative_dir(&value).map_err(|m| err(line, m))?),
             (None, "cache") => cache = cache_mode(&value).map_err(|m| err(line, m))?,
@@ -329,6 +334,7 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, FormatError> {
         lesson: lesson
             .filter(|l| !l.is_empty())
             .ok_or_else(|| missing("lesson"))?,
+        summary: summary.filter(|s| !s.is_empty()),
     })
 }
 

@@ -7,12 +7,13 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::class::Class;
+use super::class::{Class, DirKind, Selection};
 use super::classify::{Absorb, CauseSeed, Item, ItemKind};
 use super::comparison::{Cause, TokenSide};
-use super::knowledge::{Facts, differ_in_numbers_only, explain, looks_volatile};
+use super::knowledge::{self, Found, differ_in_numbers_only, looks_volatile};
 use super::paths;
 use crate::model::Category;
+use crate::model::fields::Facts;
 
 /// A differing action as the grouping sees it.
 pub struct ActionItems<'r> {
@@ -26,8 +27,11 @@ pub struct ActionItems<'r> {
 
 /// Facts about the two sides that explanations depend on.
 pub struct SideFacts {
-    pub go_minor: Option<u32>,
+    /// The Go release of each side (minor version).
+    pub go_minor: (Option<u32>, Option<u32>),
     pub both_trimpath: bool,
+    /// Some compile has a `go` line on both sides, and none differs.
+    pub go_lines_equal: bool,
 }
 
 /// Groups the input differences of all actions into causes. Returns the causes (sorted by the
@@ -201,13 +205,18 @@ struct Present {
     cgo_enabled: bool,
     go_version: bool,
     buildmode: bool,
+    /// GOOS or GOARCH differs: cross-compiling also turns cgo off and changes the default
+    /// build mode.
+    target: bool,
+    /// The `-tags` setting of a main package's build information differs: its group.
+    tags: Option<GroupKey>,
+    /// Dependencies come from vendor/ on one side: the build information's checksums follow.
+    vendor: bool,
     /// Modules whose version differs.
     modules: Vec<String>,
     /// The group that file-set changes fold into: the -tags, CGO_ENABLED, target, experiment
     /// or instrumentation difference that selects other files.
     file_set_host: Option<GroupKey>,
-    /// The group of a GOARCH difference, which architecture variables fold into.
-    goarch_host: Option<GroupKey>,
 }
 
 impl Present {
@@ -219,6 +228,14 @@ impl Present {
             cgo_enabled: any(&|s| s.class == Class::CgoEnabled || s.absorb == Absorb::CgoEnabled),
             go_version: any(&|s| s.category == Category::GoVersion),
             buildmode: any(&|s| s.class == Class::Buildmode && s.absorb == Absorb::None),
+            target: any(&|s| {
+                s.category == Category::Target && matches!(s.class, Class::Goos | Class::Goarch)
+            }),
+            tags: seeds
+                .iter()
+                .find(|(_, _, s)| s.class == Class::Tags)
+                .map(|(_, _, s)| plain_key(s)),
+            vendor: any(&|s| s.class == Class::Dir(DirKind::Vendor)),
             modules: seeds
                 .iter()
                 .filter(|(_, _, s)| s.category == Category::DependencyVersion)
@@ -231,14 +248,7 @@ impl Present {
                 })
                 .collect(),
             file_set_host: None,
-            goarch_host: None,
         };
-        if let Some((_, _, host)) = seeds
-            .iter()
-            .find(|(_, _, s)| s.category == Category::Target && s.class == Class::Goarch)
-        {
-            present.goarch_host = Some(plain_key(host));
-        }
         // Which difference selects other files, in order of how directly it does.
         let hosts: [&dyn Fn(&CauseSeed) -> bool; 5] = [
             &|s| s.class == Class::Tags,
@@ -267,12 +277,16 @@ impl Present {
         if s.category == Category::Toolchain && s.versions.is_some() {
             return key(Umbrella::Toolchain);
         }
+        // Cross-compiling turns cgo off by default, and darwin, windows, android and ios link
+        // pie by default: with the target, those differences are the target's.
         let absorbed = match s.absorb {
             Absorb::Toolchain if self.toolchain => Some(Umbrella::Toolchain),
             Absorb::GoDefaults if self.toolchain => Some(Umbrella::Toolchain),
             Absorb::GoDefaults if self.go_version => Some(Umbrella::GoVersion),
             Absorb::Trimpath if self.trimpath => Some(Umbrella::Trimpath),
+            Absorb::CgoEnabled if self.target => Some(Umbrella::Target),
             Absorb::CgoEnabled if self.cgo_enabled => Some(Umbrella::Cgo),
+            Absorb::Buildmode if self.target => Some(Umbrella::Target),
             Absorb::Buildmode if self.buildmode => Some(Umbrella::Buildmode),
             Absorb::None
             | Absorb::Toolchain
@@ -288,12 +302,13 @@ impl Present {
         if s.class == Class::Trimpath && s.absorb == Absorb::None {
             return key(Umbrella::Trimpath);
         }
-        // One cause per experiment set, VCS stamp and GODEBUG default set, whichever lines
-        // (tool IDs, modinfo settings, link fields) show it.
+        // One cause per experiment set, VCS stamp, GODEBUG default set and PGO profile,
+        // whichever lines (tool IDs, modinfo settings, link fields) show it.
         match s.category {
             Category::Experiment => return key(Umbrella::Experiment),
             Category::VcsStamp => return key(Umbrella::VcsStamp),
             Category::Godebug => return key(Umbrella::Godebug),
+            Category::Pgo => return key(Umbrella::Pgo),
             Category::AbsolutePath
             | Category::Trimpath
             | Category::Toolchain
@@ -312,18 +327,30 @@ impl Present {
             | Category::TestEnv
             | Category::TestFile
             | Category::TestMtime
+            | Category::GoCommand
             | Category::Other => {}
         }
-        // The architecture variable changes name with GOARCH (GOAMD64 → GOARM64).
+        // However many lines show the target (compile, link, build information), it is one
+        // cause; the architecture variable changes name with GOARCH (GOAMD64 → GOARM64).
         if s.category == Category::Target
-            && (s.a.is_none() || s.b.is_none())
-            && matches!(s.class, Class::ArchVar(_))
-            && let Some(host) = &self.goarch_host
+            && (matches!(s.class, Class::Goos | Class::Goarch)
+                || (self.target
+                    && (s.a.is_none() || s.b.is_none())
+                    && matches!(s.class, Class::ArchVar(_)))
+                || (self.target && s.class == Class::NoArchVar))
         {
-            return Some(host.clone());
+            return key(Umbrella::Target);
+        }
+        if self.target && matches!(s.class, Class::CgoEnabled | Class::Buildmode) {
+            return key(Umbrella::Target);
         }
         if s.class == Class::CgoEnabled {
             return key(Umbrella::Cgo);
+        }
+        if s.class == Class::Dir(DirKind::Vendor)
+            || (self.vendor && matches!(s.class, Class::ModinfoDepSum(_)))
+        {
+            return key(Umbrella::Vendor);
         }
         if s.category == Category::GoVersion {
             return key(Umbrella::GoVersion);
@@ -336,13 +363,6 @@ impl Present {
         {
             return key(Umbrella::Module(m.clone()));
         }
-        // Build tags, cgo, the target, experiments and instrumentation select other files.
-        if s.category == Category::FileSet
-            && matches!(s.class, Class::FileSet(_))
-            && let Some(host) = &self.file_set_host
-        {
-            return Some(host.clone());
-        }
         // A dependency's files change with its version.
         if matches!(s.category, Category::Source | Category::FileSet)
             && let Some(pkg) = package
@@ -353,7 +373,37 @@ impl Present {
         {
             return key(Umbrella::Module(m.clone()));
         }
+        if s.category == Category::FileSet {
+            return self.file_set_group(&s.class);
+        }
         None
+    }
+
+    /// Where files selected on one side only go: into the difference that selects them when
+    /// it is visible (the -tags setting, the target, cgo, the release), else one cause per
+    /// setting across packages. Files whose selection is unknown join the most direct visible
+    /// difference that selects files, if any.
+    fn file_set_group(&self, class: &Class) -> Option<GroupKey> {
+        let files = |sel: &Selection| Some(GroupKey::Files(sel.clone()));
+        match class {
+            Class::FilesBy(sel) => match sel {
+                Selection::Tag(_) => self.tags.clone().or_else(|| files(sel)),
+                Selection::Target(_) if self.target => Some(GroupKey::Umbrella(Umbrella::Target)),
+                Selection::Cgo if self.target => Some(GroupKey::Umbrella(Umbrella::Target)),
+                Selection::Cgo if self.cgo_enabled => Some(GroupKey::Umbrella(Umbrella::Cgo)),
+                Selection::Release if self.toolchain => {
+                    Some(GroupKey::Umbrella(Umbrella::Toolchain))
+                }
+                Selection::Setting(_) | Selection::Unread => {
+                    self.file_set_host.clone().or_else(|| files(sel))
+                }
+                Selection::Target(_) | Selection::Cgo | Selection::Release | Selection::Added => {
+                    files(sel)
+                }
+            },
+            Class::FileSet(_) => self.file_set_host.clone(),
+            _ => None,
+        }
     }
 }
 
@@ -364,11 +414,16 @@ enum Umbrella {
     Toolchain,
     GoVersion,
     Trimpath,
+    /// GOOS and GOARCH, with what cross-compiling changes by itself.
+    Target,
     Cgo,
     Buildmode,
     Experiment,
     VcsStamp,
     Godebug,
+    Pgo,
+    /// vendor/ on one side, the module cache on the other.
+    Vendor,
     /// A module's version.
     Module(String),
 }
@@ -385,6 +440,8 @@ enum GroupKey {
     },
     /// The n-th prefix rewrite of a class of paths.
     Path(usize),
+    /// Files selected on one side only by one setting, across packages.
+    Files(Selection),
     /// The same field, category and differing tokens (long values compared token by token).
     Tokens {
         category: Category,
@@ -462,7 +519,7 @@ fn build_cause(
     let labels: Vec<String> = affected.iter().map(|x| x.1.to_string()).collect();
 
     let main = main_seed(g, members);
-    let (category, class, a, b) = headline(g, main);
+    let (category, class, a, b) = headline(g, main, members);
     let also = folded(category, main, members);
 
     let volatile = ([&a, &b]
@@ -479,17 +536,31 @@ fn build_cause(
     let one_sided = members.iter().any(|s| {
         s.a.as_deref().is_none_or(str::is_empty) || s.b.as_deref().is_none_or(str::is_empty)
     });
-    let explain_facts = Facts {
-        pattern_differs: reaches_std && one_sided,
-        go_minor: facts.go_minor,
-        volatile,
-        both_trimpath: facts.both_trimpath,
+    // Test caching is about the side whose caching is off: its release's flags.
+    let go_minor = if class == Class::TestCaching && b.as_deref().is_some_and(|v| v != "on") {
+        facts.go_minor.1
+    } else {
+        facts.go_minor.0.or(facts.go_minor.1)
     };
-    let (why, fix) = explain(category, &class, &explain_facts);
-    // A field compared by a generic rule may say itself why it is in the key.
-    let about = main.field.map(|f| f.about);
-    let why = about.and_then(|a| a.why).map_or(why, str::to_string);
-    let fix = about.and_then(|a| a.fix).map(str::to_string).or(fix);
+    let explain_facts = Facts {
+        go_minor,
+        both_trimpath: facts.both_trimpath,
+        volatile,
+        pattern_differs: reaches_std && one_sided,
+    };
+    let source_beside = g.seeds.iter().any(|&si| {
+        actions[seeds[si].0].items.iter().any(|item| {
+            matches!(&item.kind, ItemKind::Input(s) if matches!(s.class, Class::File { .. }))
+        })
+    });
+    let found = Found {
+        go_lines_equal: facts.go_lines_equal,
+        source_beside,
+    };
+    let advice = knowledge::advice(&class, main.field, &found);
+    let subject = knowledge::subject(&class);
+    let why = advice.why(&explain_facts, &subject);
+    let fix = Some(advice.fix(&explain_facts, &subject));
     Cause {
         category,
         field: class.to_string(),
@@ -500,6 +571,7 @@ fn build_cause(
         actions: labels,
         why,
         fix,
+        rows: advice.rows,
         also,
         order,
     }
@@ -511,6 +583,7 @@ fn main_seed<'s>(g: &Group, members: &[&'s CauseSeed]) -> &'s CauseSeed {
         GroupKey::Umbrella(u) => Some(u),
         GroupKey::Toolchain { .. }
         | GroupKey::Path(_)
+        | GroupKey::Files(_)
         | GroupKey::Tokens { .. }
         | GroupKey::Values { .. } => None,
     };
@@ -520,6 +593,16 @@ fn main_seed<'s>(g: &Group, members: &[&'s CauseSeed]) -> &'s CauseSeed {
             .iter()
             .find(|s| s.class == Class::Trimpath && s.absorb == Absorb::None),
         Some(Umbrella::Cgo) => members.iter().find(|s| s.class == Class::CgoEnabled),
+        Some(Umbrella::Target) => members
+            .iter()
+            .find(|s| s.class == Class::Goos)
+            .or_else(|| members.iter().find(|s| s.class == Class::Goarch)),
+        Some(Umbrella::Vendor) => members
+            .iter()
+            .find(|s| s.class == Class::Dir(DirKind::Vendor)),
+        Some(Umbrella::Pgo) => [Class::PgoOneSide, Class::PgoProfile, Class::Pgo]
+            .iter()
+            .find_map(|c| members.iter().find(|s| s.class == *c)),
         Some(Umbrella::GoVersion) => members.iter().find(|s| s.category == Category::GoVersion),
         Some(Umbrella::Buildmode) => members.iter().find(|s| s.class == Class::Buildmode),
         Some(Umbrella::Module(_)) => members
@@ -535,7 +618,13 @@ fn main_seed<'s>(g: &Group, members: &[&'s CauseSeed]) -> &'s CauseSeed {
                     .iter()
                     .find(|s| matches!(&s.class, Class::Vcs(k) if k == c))
             }),
-        Some(Umbrella::Godebug) => members.iter().find(|s| s.class == Class::DefaultGodebug),
+        Some(Umbrella::Godebug) => [
+            Class::Fips140,
+            Class::DefaultGodebug,
+            Class::ModinfoDefaultGodebug,
+        ]
+        .iter()
+        .find_map(|c| members.iter().find(|s| s.class == *c)),
         None => None,
     }
     .or(members.first())
@@ -545,7 +634,31 @@ fn main_seed<'s>(g: &Group, members: &[&'s CauseSeed]) -> &'s CauseSeed {
 
 /// The category, field and values a cause shows: its main seed's, but the go versions for a
 /// toolchain, the prefix rewrite for paths, and CGO_ENABLED for cgo on one side.
-fn headline(g: &Group, main: &CauseSeed) -> (Category, Class, Option<String>, Option<String>) {
+fn headline(
+    g: &Group,
+    main: &CauseSeed,
+    members: &[&CauseSeed],
+) -> (Category, Class, Option<String>, Option<String>) {
+    if let GroupKey::Files(selection) = &g.key
+        && !matches!(selection, Selection::Tag(_))
+    {
+        // Every package's files, one after the other.
+        let joined = |side: fn(&CauseSeed) -> &Option<String>| {
+            let mut parts: Vec<&str> = Vec::new();
+            for part in members.iter().filter_map(|s| side(s).as_deref()) {
+                if !parts.contains(&part) {
+                    parts.push(part);
+                }
+            }
+            (!parts.is_empty()).then(|| parts.join("; "))
+        };
+        return (
+            main.category,
+            main.class.clone(),
+            joined(|s| &s.a),
+            joined(|s| &s.b),
+        );
+    }
     if main.category == Category::Toolchain {
         match &main.versions {
             Some((x, y)) => (
@@ -618,7 +731,7 @@ fn folded(category: Category, main: &CauseSeed, members: &[&CauseSeed]) -> Vec<S
         }
         let what = if let Class::File { .. } = s.class {
             "source files".to_string()
-        } else if let Class::FileSet(_) = s.class {
+        } else if let Class::FileSet(_) | Class::FilesBy(_) = s.class {
             "file sets".to_string()
         } else {
             s.class.to_string()

@@ -22,8 +22,8 @@ pub enum Class {
     /// A field named by its key (`go`, `fuzz`, `GO_EXTLINK_ENABLED`, `vetflags`, `unknown x`).
     Field(String),
     // ---- paths and -trimpath ----
-    /// The package directory.
-    Dir,
+    /// The package directory, by where it lies.
+    Dir(DirKind),
     /// The GOROOT the linker records.
     Goroot,
     /// An absolute path inside a C compiler's flags (`${SRCDIR}`).
@@ -34,6 +34,10 @@ pub enum Class {
     Trimpath,
     /// `-trimpath` as the build information records it.
     ModinfoTrimpath,
+    /// `omitdebug`/`standard`: the go subcommand.
+    OmitDebug,
+    /// `local`/`prefix`: a GOPATH-mode package imported by a relative path.
+    LocalImport,
     /// The `module p@v` line, printed with -trimpath only.
     ModuleLine,
     // ---- target ----
@@ -59,8 +63,10 @@ pub enum Class {
     ForcedLdflags,
     /// `-tags`.
     Tags,
-    /// `-pgo`.
+    /// `-pgo` with two absolute paths: the same profile elsewhere.
     Pgo,
+    /// A PGO profile on one side only (`pgofile`, the preprocessing's `input`, `-pgo`).
+    PgoOneSide,
     /// The PGO profile's content.
     PgoProfile,
     // ---- instrumentation ----
@@ -80,6 +86,9 @@ pub enum Class {
     CCompiler(CLang),
     /// The C compiler's identity (`CC ID`).
     CCompilerId(CLang),
+    /// The C compiler could not be identified on one side (`CC ID ERROR=`, or before Go 1.25 a
+    /// `CC ID` line missing where `CC=` is present).
+    CCompilerIdError(CLang),
     /// A C flag list (`CGO_CFLAGS`, …).
     CgoFlags(CgoFlags),
     // ---- settings ----
@@ -98,14 +107,22 @@ pub enum Class {
         package: String,
         name: String,
     },
-    /// A package's set of files.
+    /// A package's set of files, when no one setting explains it.
     FileSet(String),
+    /// The files of one or more packages, selected on one side only by one setting.
+    FilesBy(Selection),
     // ---- build information ----
     /// `path` and `mod` of the build information.
     ModinfoPath,
     ModinfoMain,
     /// A version-control stamp (`vcs.revision`, `vcs.modified`, …, `-buildvcs`).
     Vcs(String),
+    /// `-compiler`, `-gccgoflags`, `GOFIPS140` in the build information.
+    Compiler,
+    Gccgoflags,
+    Fips140,
+    /// A dependency's checksum in the build information (present on one side only).
+    ModinfoDepSum(String),
     /// Another build setting, by its key.
     Modinfo(String),
     /// A line of the build information of another form.
@@ -132,13 +149,68 @@ pub enum Class {
     InputTooNew,
     /// A file a test read could not be keyed.
     InputRejected,
-    /// An input a test read, by operation and name.
+    /// An input a test read, by operation and name, and how it differs.
     TestInput {
         op: InputOp,
         name: String,
+        change: InputChange,
     },
+    /// Files a test read whose modification times are the same instant in another time zone.
+    TimeZone,
     /// The GODEBUG a test read: since Go 1.23 every test's input.
     EnvGodebug,
+}
+
+/// Where a package directory lies, as the two sides' paths show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DirKind {
+    /// In the main module's checkout (or any other directory whymiss cannot place).
+    Checkout,
+    /// In the module cache (a `module@version` component): GOMODCACHE differs.
+    ModuleCache,
+    /// Under the main module's vendor/ on one side, in the module cache on the other.
+    Vendor,
+    /// In GOPATH mode, under `$GOPATH/src`.
+    Gopath,
+    /// On one side only: -trimpath on the other.
+    OneSide,
+}
+
+/// What a test input's difference is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputChange {
+    /// An environment variable's value, or a file's size or mode.
+    Value,
+    /// An environment variable unset on one side, set on the other.
+    Unset,
+    /// Only a file's modification time.
+    Mtime,
+    /// The file exists (or is readable) on one side only.
+    Missing,
+    /// A directory's entries.
+    Entries,
+    /// Read on one side only.
+    OneSide,
+}
+
+/// The setting that selects a file set's difference, inferred from the files' build
+/// constraints and names.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Selection {
+    /// A user build tag (`-tags`).
+    Tag(String),
+    /// GOOS or GOARCH (the name of the one the constraints name).
+    Target(String),
+    /// cgo on or off.
+    Cgo,
+    /// A release tag (`go1.N`): the Go release.
+    Release,
+    /// A tag the go command sets from another setting (`goexperiment.X`, `amd64.v3`, `race`).
+    Setting(String),
+    /// Files without any constraint: the checkouts differ.
+    Added,
+    /// Files whose constraints whymiss could not read (not on this machine).
+    Unread,
 }
 
 /// The C flag lists of a `CC=`, `CXX=` or `FC=` line, as cgo's environment names them.
@@ -174,13 +246,14 @@ impl CgoFlags {
 
 impl Class {
     /// The class of an input a test read (GODEBUG has its own: the observer effect).
-    pub fn test_input(op: InputOp, name: &str) -> Class {
+    pub fn test_input(op: InputOp, name: &str, change: InputChange) -> Class {
         if op == InputOp::Env && name == "GODEBUG" {
             Class::EnvGodebug
         } else {
             Class::TestInput {
                 op,
                 name: name.to_string(),
+                change,
             }
         }
     }
@@ -203,12 +276,19 @@ impl fmt::Display for Class {
             Class::Salt => "salt",
             Class::Tool(name) | Class::Field(name) | Class::ArchVar(name) => name,
             Class::DebugEnv(var) => var,
-            Class::Dir => "dir",
+            Class::Dir(kind) => match kind {
+                DirKind::Checkout | DirKind::OneSide => "dir",
+                DirKind::ModuleCache => "dir (module cache)",
+                DirKind::Vendor => "dir (vendor)",
+                DirKind::Gopath => "dir (GOPATH)",
+            },
             Class::Goroot => "GOROOT",
             Class::CFlagsPath(lang) => return write!(f, "{} flags", lang.as_str()),
             Class::TestInputPath => "test input path",
             Class::Trimpath => "-trimpath",
             Class::ModinfoTrimpath => "modinfo -trimpath",
+            Class::OmitDebug => "omitdebug (go command)",
+            Class::LocalImport => "omitdebug prefix (GOPATH local import)",
             Class::ModuleLine => "module",
             Class::Goos => "GOOS",
             Class::Goarch => "GOARCH",
@@ -223,6 +303,7 @@ impl fmt::Display for Class {
             Class::ForcedLdflags => "-ldflags (forced)",
             Class::Tags => "-tags",
             Class::Pgo => "-pgo",
+            Class::PgoOneSide => "PGO profile (default.pgo)",
             Class::PgoProfile => "PGO profile",
             Class::Race => "-race",
             Class::Msan => "-msan",
@@ -234,6 +315,7 @@ impl fmt::Display for Class {
             Class::Cgo => "cgo",
             Class::CCompiler(lang) => lang.as_str(),
             Class::CCompilerId(lang) => return write!(f, "{} ID", lang.as_str()),
+            Class::CCompilerIdError(lang) => return write!(f, "{} ID (error)", lang.as_str()),
             Class::CgoFlags(list) => list.as_str(),
             Class::Experiment => "GOEXPERIMENT",
             Class::DefaultGodebug => "defaultgodebug",
@@ -241,9 +323,24 @@ impl fmt::Display for Class {
             Class::Module(path) => return write!(f, "module {path}"),
             Class::File { package, name } => return write!(f, "file {package}/{name}"),
             Class::FileSet(package) => return write!(f, "files of {package}"),
+            Class::FilesBy(selection) => {
+                return match selection {
+                    Selection::Tag(tag) => write!(f, "build tag {tag}"),
+                    Selection::Target(var) => write!(f, "files by {var}"),
+                    Selection::Cgo => f.write_str("files by cgo"),
+                    Selection::Release => f.write_str("files by Go release"),
+                    Selection::Setting(tag) => write!(f, "files by {tag}"),
+                    Selection::Added => f.write_str("files in one checkout only"),
+                    Selection::Unread => f.write_str("file sets"),
+                };
+            }
             Class::ModinfoPath => "modinfo path",
             Class::ModinfoMain => "modinfo mod",
             Class::Vcs(key) | Class::Modinfo(key) => return write!(f, "modinfo {key}"),
+            Class::Compiler => "modinfo -compiler",
+            Class::Gccgoflags => "modinfo -gccgoflags",
+            Class::Fips140 => "GOFIPS140",
+            Class::ModinfoDepSum(path) => return write!(f, "modinfo dep {path} (checksum)"),
             Class::ModinfoLine => "modinfo",
             Class::Output { package, absent } => {
                 return if *absent {
@@ -259,7 +356,8 @@ impl fmt::Display for Class {
             Class::Exec => "-exec",
             Class::InputTooNew => "input file too new",
             Class::InputRejected => "input file rejected",
-            Class::TestInput { op, name } => return write!(f, "{} {name}", op.as_str()),
+            Class::TestInput { op, name, .. } => return write!(f, "{} {name}", op.as_str()),
+            Class::TimeZone => "TZ (file times)",
             Class::EnvGodebug => "env GODEBUG",
         };
         f.write_str(s)

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::class::{CgoFlags, Class};
+use super::class::{CgoFlags, Class, DirKind};
 use super::comparison::Token;
+use super::filesets::{FileSide, SetFile, SideTags};
 use super::lineup::line_up;
 use super::tokens::{list_tokens, tokens_of};
 use crate::model::fields::{Compare, FieldSpec};
@@ -74,9 +75,13 @@ pub struct CauseSeed {
     pub absorb: Absorb,
     /// For toolchain differences: the two go versions (`go1.26.6`, `go1.27.3`).
     pub versions: Option<(String, String)>,
-    /// The table entry of a field compared by a generic rule: its why and fix, when it has
-    /// them, explain the cause rather than its category's.
+    /// The table entry the difference was read from: the advice of a field compared by a
+    /// generic rule (and of a tool without a release version) is its own.
     pub field: Option<&'static FieldSpec>,
+    /// For a file set: the files on one side only, and what each side's key says about its
+    /// build tags (to tell which setting selects them).
+    pub files: Vec<SetFile>,
+    pub tags: Option<Box<(SideTags, SideTags)>>,
 }
 
 impl CauseSeed {
@@ -100,6 +105,8 @@ impl CauseSeed {
             absorb: Absorb::None,
             versions: None,
             field: None,
+            files: Vec::new(),
+            tags: None,
         }
     }
 
@@ -117,6 +124,11 @@ impl CauseSeed {
         self.tokens = tokens;
         self
     }
+
+    fn field(mut self, spec: &'static FieldSpec) -> Self {
+        self.field = Some(spec);
+        self
+    }
 }
 
 /// Facts about the action pair that classification needs.
@@ -124,6 +136,12 @@ pub struct Context<'x> {
     pub subject: Option<&'x str>,
     /// A standard-library package (`omitdebug … standard true`).
     pub standard: bool,
+    /// The package is in a module (its key has a `go` or `module` line): not GOPATH mode.
+    pub module_mode: bool,
+    /// Both sides have a `CC=` line: cgo is on for the package on both.
+    pub c_compilers: bool,
+    /// What each side's key says about its build tags.
+    pub tags: (SideTags, SideTags),
 }
 
 /// Compares two matched actions field by field. Fields are lined up by key ([`line_up`]), so a
@@ -133,9 +151,19 @@ pub fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
         x.inputs()
             .any(|i| matches!(i, Input::OmitDebug { standard: true, .. }))
     });
+    let has = |x: &Action<'_>, f: &dyn Fn(&Input<'_>) -> bool| x.inputs().any(f);
     let ctx = Context {
         subject: a.subject.as_deref(),
         standard,
+        module_mode: [a, b].iter().any(|x| {
+            has(x, &|i| {
+                matches!(i, Input::GoDirective(_) | Input::Module { .. })
+            })
+        }),
+        c_compilers: [a, b]
+            .iter()
+            .all(|x| has(x, &|i| matches!(i, Input::CCompiler { lang: CLang::C, .. }))),
+        tags: (side_tags(a), side_tags(b)),
     };
     let mut items = Vec::new();
     if a.salt != b.salt {
@@ -162,18 +190,60 @@ pub fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
         classify(fa, fb, &ctx, &mut items);
     }
     merge_file_sets(&mut items);
+    merge_arch_vars(&mut items);
     items
+}
+
+/// No architecture variable (`=`) on one side and a named one on the other: one difference (the
+/// architecture, or a release that names the variable: arm64 and riscv64 have one since 1.23).
+fn merge_arch_vars(items: &mut [Item]) {
+    let none = items
+        .iter()
+        .any(|i| matches!(&i.kind, ItemKind::Input(s) if s.class == Class::NoArchVar));
+    if !none {
+        return;
+    }
+    let mut sides: (Option<String>, Option<String>) = (None, None);
+    for item in items.iter() {
+        let ItemKind::Input(s) = &item.kind else {
+            continue;
+        };
+        let shown = |v: &Option<String>| {
+            v.as_ref().map(|v| match &s.class {
+                Class::ArchVar(name) => format!("{name}={v}"),
+                _ => "none".to_string(),
+            })
+        };
+        if matches!(s.class, Class::NoArchVar | Class::ArchVar(_))
+            && (s.a.is_none() || s.b.is_none())
+        {
+            sides.0 = sides.0.take().or(shown(&s.a));
+            sides.1 = sides.1.take().or(shown(&s.b));
+        }
+    }
+    for item in items.iter_mut() {
+        if let ItemKind::Input(s) = &mut item.kind
+            && matches!(s.class, Class::NoArchVar | Class::ArchVar(_))
+            && (s.a.is_none() || s.b.is_none())
+        {
+            s.class = Class::NoArchVar;
+            s.a = sides.0.clone();
+            s.b = sides.1.clone();
+            s.absorb = Absorb::Toolchain;
+        }
+    }
 }
 
 /// Files added and removed in one package are one change of its file set: give their seeds
 /// the same values (the files only in A, the files only in B) so they group into one cause.
 fn merge_file_sets(items: &mut [Item]) {
     let is_file_set = |item: &Item| matches!(&item.kind, ItemKind::Input(s) if s.category == Category::FileSet && matches!(s.class, Class::FileSet(_)));
-    let (mut only_a, mut only_b) = (Vec::new(), Vec::new());
+    let (mut only_a, mut only_b, mut files) = (Vec::new(), Vec::new(), Vec::new());
     for item in items.iter().filter(|i| is_file_set(i)) {
         if let ItemKind::Input(s) = &item.kind {
             only_a.extend(s.a.clone());
             only_b.extend(s.b.clone());
+            files.extend(s.files.iter().cloned());
         }
     }
     let joined = |v: &[String]| (!v.is_empty()).then(|| v.join(" "));
@@ -182,7 +252,95 @@ fn merge_file_sets(items: &mut [Item]) {
         if let ItemKind::Input(s) = &mut item.kind {
             s.a = a.clone();
             s.b = b.clone();
+            s.files = files.clone();
         }
+    }
+}
+
+/// What an action's key says about the build tags of its package (`go/build`'s `matchTag`):
+/// the target, the release, the non-default experiments, the architecture level and the
+/// instrumentation the go command forces. cgo is filled in by the comparison, from the whole log.
+fn side_tags(act: &Action<'_>) -> SideTags {
+    let mut tags = SideTags {
+        release: act
+            .salt
+            .strip_prefix("go1.")
+            .and_then(|r| r.split(['.', ' ', '-']).next())
+            .and_then(|m| m.parse().ok()),
+        ..SideTags::default()
+    };
+    for input in act.inputs() {
+        if let Input::Target { goos, goarch } = input {
+            tags.goos = Some(goos.to_string());
+            tags.goarch = Some(goarch.to_string());
+        } else if let Input::Experiment(list) = input {
+            tags.tool_tags.extend(
+                list.split(',')
+                    .filter(|e| !e.is_empty() && !e.starts_with("no"))
+                    .map(|e| format!("goexperiment.{e}")),
+            );
+        } else if let Input::ArchEnv { key, value } = input
+            && let Some(family) = level_family(key)
+        {
+            tags.tool_tags.extend(level_tags(family, value));
+            // The levels of these families are listed in full: the others are off.
+            if matches!(family, "amd64" | "arm" | "ppc64") {
+                tags.level_family = Some(format!("{family}."));
+            }
+        } else if let Input::CompileTool { forced, .. } = input {
+            tags.tool_tags.extend(
+                forced
+                    .iter()
+                    .filter_map(|f| f.strip_prefix('-'))
+                    .filter(|f| matches!(*f, "race" | "msan" | "asan"))
+                    .map(str::to_string),
+            );
+        }
+    }
+    tags
+}
+
+/// The tag family an architecture variable sets (`GOAMD64` → `amd64`).
+fn level_family(var: &str) -> Option<&'static str> {
+    Some(match var {
+        "GOAMD64" => "amd64",
+        "GOARM" => "arm",
+        "GOARM64" => "arm64",
+        "GO386" => "386",
+        "GOPPC64" => "ppc64",
+        "GORISCV64" => "riscv64",
+        _ => return None,
+    })
+}
+
+/// The tags an architecture level sets: every level up to it (`GOAMD64=v3` → `amd64.v1`,
+/// `amd64.v2`, `amd64.v3`; internal/buildcfg, `gogoarchTags`). For GOARM64 and GORISCV64 only
+/// the level itself (their minor levels are not listed here).
+fn level_tags(family: &str, value: &str) -> Vec<String> {
+    let value = value.split(',').next().unwrap_or("");
+    match family {
+        "amd64" | "arm" | "ppc64" => {
+            let (prefix, n) = match family {
+                "amd64" => ("v", value.trim_start_matches('v')),
+                "ppc64" => ("power", value.trim_start_matches("power")),
+                _ => ("", value),
+            };
+            let first = if family == "arm" {
+                5
+            } else if family == "ppc64" {
+                8
+            } else {
+                1
+            };
+            match n.parse::<u32>() {
+                Ok(n) if n >= first => (first..=n)
+                    .map(|i| format!("{family}.{prefix}{i}"))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        }
+        _ if !value.is_empty() => vec![format!("{family}.{value}")],
+        _ => Vec::new(),
     }
 }
 
@@ -288,20 +446,21 @@ pub fn classify(
         }
         Compare::Tool => {
             let (a, b) = p.texts();
-            tool_item(items, &p.key, a, b);
+            tool_item(items, &p.key, p.spec, a, b);
         }
         Compare::Dependency => dependency_item(items, &p),
-        Compare::Dir => dir_item(items, &p),
+        Compare::Dir => dir_item(items, &p, ctx),
         Compare::Module => module_item(items, &p),
         Compare::Target => target_fields(fa, fb, items),
         Compare::Trimpath => trimpath_item(items, &p),
+        Compare::OmitDebug => omit_debug_item(items, &p),
         Compare::CgoTool => cgo_tool_item(items, &p),
         Compare::CCompiler => {
             if let Input::CCompiler { lang, .. } = &p.any.input {
                 c_compiler(*lang, fa, fb, ctx, items);
             }
         }
-        Compare::CCompilerId => c_compiler_id_item(items, &p),
+        Compare::CCompilerId => c_compiler_id_item(items, &p, ctx),
         Compare::Cover => cover_item(items, &p),
         Compare::ModInfo => {
             fn modinfo<'x, 'y>(f: Option<&'x Field<'y>>) -> Option<&'x ModInfo<'y>> {
@@ -313,7 +472,7 @@ pub fn classify(
             }
             modinfo_items(modinfo(fa), modinfo(fb), items);
         }
-        Compare::ToolFlags => tool_with_flags(fa, fb, ctx, items),
+        Compare::ToolFlags => tool_with_flags(fa, fb, p.spec, ctx, items),
         Compare::ArchEnv => arch_env_item(items, &p),
         Compare::Experiment => {
             let (a, b) = p.typed(|i| {
@@ -338,14 +497,20 @@ pub fn classify(
         }
         Compare::File => file_item(fa, fb, ctx, items),
         Compare::Profile => {
+            // A profile on one side only (default.pgo, -pgo=auto), or another profile.
             let (a, b) = p.texts();
-            push_plain(items, &p.key, p.spec.category, Class::PgoProfile, a, b);
+            let class = if p.both() {
+                Class::PgoProfile
+            } else {
+                Class::PgoOneSide
+            };
+            push_plain(items, &p.key, p.spec.category, class, a, b);
         }
         Compare::PackageMain => package_main_item(items, &p, ctx),
         Compare::VetPkg => vet_pkg_item(items, &p, ctx),
         Compare::VetOut => vet_out_item(items, &p),
         Compare::DefaultGodebug => default_godebug_item(items, &p),
-        Compare::LinkTool => link_tool(fa, fb, items),
+        Compare::LinkTool => link_tool(fa, fb, p.spec, items),
         Compare::LinkFlags => link_flags_item(items, &p),
         Compare::Goroot => goroot_item(items, &p),
     }
@@ -368,19 +533,99 @@ fn dependency_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
     });
 }
 
-/// `dir`: a path (grouped by prefix rewrite), a module version inside the module cache, or
-/// -trimpath on one side.
-fn dir_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+/// `dir`: a module version inside the module cache, a moved module cache, vendor/ against the
+/// module cache, a moved GOPATH, a moved checkout (grouped by prefix rewrite), or -trimpath on
+/// one side.
+fn dir_item(items: &mut Vec<Item>, p: &Pair<'_, '_>, ctx: &Context<'_>) {
     let (a, b) = p.values();
-    let seed = if p.both() {
-        module_cache_version(a.as_deref(), b.as_deref()).unwrap_or_else(|| {
-            CauseSeed::new(p.spec.category, Class::Dir, a.clone(), b.clone()).path()
-        })
-    } else {
-        CauseSeed::new(Category::Trimpath, Class::Dir, a.clone(), b.clone())
-            .absorb(Absorb::Trimpath)
+    let seed = match (a.as_deref(), b.as_deref()) {
+        (Some(x), Some(y)) => module_cache_version(Some(x), Some(y))
+            .unwrap_or_else(|| dir_seed(x, y, p.spec.category, ctx)),
+        _ => CauseSeed::new(
+            Category::Trimpath,
+            Class::Dir(DirKind::OneSide),
+            a.clone(),
+            b.clone(),
+        )
+        .absorb(Absorb::Trimpath),
     };
     push_seed(items, &p.key, a, b, seed);
+}
+
+/// Where two directories of the same package lie: the roots that differ become the cause's
+/// values (the two GOMODCACHEs, GOPATHs, or vendor/ and the module cache), so every package
+/// under them is one cause; a checkout is a path, grouped by prefix rewrite.
+fn dir_seed(a: &str, b: &str, category: Category, ctx: &Context<'_>) -> CauseSeed {
+    let import = ctx.subject.unwrap_or_default();
+    let cache = |p: &str| module_cache_root(p, import);
+    let vendored = |p: &str| vendor_root(p, import);
+    let gopath = |p: &str| (!ctx.module_mode).then(|| gopath_root(p, import)).flatten();
+    let roots = |kind: DirKind, x: String, y: String| {
+        CauseSeed::new(category, Class::Dir(kind), Some(x), Some(y))
+    };
+    if let (Some(x), Some(y)) = (cache(a), cache(b)) {
+        roots(DirKind::ModuleCache, x, y)
+    } else if let (Some(x), Some(y)) = (vendored(a), cache(b)) {
+        roots(
+            DirKind::Vendor,
+            format!("vendor {x}"),
+            format!("module cache {y}"),
+        )
+    } else if let (Some(x), Some(y)) = (cache(a), vendored(b)) {
+        roots(
+            DirKind::Vendor,
+            format!("module cache {x}"),
+            format!("vendor {y}"),
+        )
+    } else if let (Some(x), Some(y)) = (gopath(a), gopath(b)) {
+        roots(DirKind::Gopath, x, y)
+    } else {
+        CauseSeed::new(
+            category,
+            Class::Dir(DirKind::Checkout),
+            Some(a.to_string()),
+            Some(b.to_string()),
+        )
+        .path()
+    }
+}
+
+/// The module cache (GOMODCACHE) a package directory is in: the part before the module's path,
+/// for a directory with a `module@version` component (`/root/go/pkg/mod/example.com/x@v1.2.3/sub`
+/// of `example.com/x/sub` → `/root/go/pkg/mod`).
+fn module_cache_root(dir: &str, import: &str) -> Option<String> {
+    let parts: Vec<&str> = dir.split('/').collect();
+    let at = parts.iter().rposition(|c| {
+        c.split_once('@')
+            .is_some_and(|(m, v)| !m.is_empty() && v.starts_with('v'))
+    })?;
+    // The module path has as many elements as the import path, less the package's
+    // subdirectories below the module root.
+    let below = parts.len() - at - 1;
+    let module_elems = import.split('/').count().checked_sub(below)?;
+    let start = (at + 1).checked_sub(module_elems)?;
+    (start > 0).then(|| root_of(&parts[..start]))
+}
+
+/// The vendor directory a vendored package is in (`<root>/vendor/<import path>`).
+fn vendor_root(dir: &str, import: &str) -> Option<String> {
+    let root = dir.strip_suffix(import)?.strip_suffix('/')?;
+    root.ends_with("/vendor").then(|| root.to_string())
+}
+
+/// The GOPATH a GOPATH-mode package is in (`<gopath>/src/<import path>`).
+fn gopath_root(dir: &str, import: &str) -> Option<String> {
+    let root = dir.strip_suffix(import)?.strip_suffix("/src/")?;
+    (!root.is_empty()).then(|| root.to_string())
+}
+
+fn root_of(parts: &[&str]) -> String {
+    let joined = parts.join("/");
+    if joined.is_empty() {
+        "/".to_string()
+    } else {
+        joined
+    }
 }
 
 /// `module p@v`: a dependency's version, or -trimpath on one side.
@@ -407,11 +652,53 @@ fn trimpath_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
     push_plain(items, &p.key, p.spec.category, Class::Trimpath, a, b);
 }
 
+/// `omitdebug … standard … local … prefix …`: the go subcommand (debug information omitted),
+/// or a GOPATH-mode relative import's directory.
+fn omit_debug_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+    let (a, b) = p.values();
+    let parts = |f: Option<&Field<'_>>| match f.map(|f| &f.input) {
+        Some(Input::OmitDebug {
+            omit_debug,
+            standard,
+            local,
+            prefix,
+        }) => Some((*omit_debug, *standard, *local, prefix.to_string())),
+        _ => None,
+    };
+    let (x, y) = (parts(p.a), parts(p.b));
+    let command_differs = match (&x, &y) {
+        (Some(x), Some(y)) => (x.0, x.1) != (y.0, y.1),
+        _ => true,
+    };
+    let seed = if command_differs {
+        let shown = |v: &Option<(bool, bool, bool, String)>| {
+            v.as_ref().map(|v| {
+                if v.0 {
+                    "debug information omitted (go run, go test)"
+                } else {
+                    "debug information kept (go build, go test -c)"
+                }
+                .to_string()
+            })
+        };
+        CauseSeed::new(Category::GoCommand, Class::OmitDebug, shown(&x), shown(&y))
+    } else {
+        let prefix = |v: &Option<(bool, bool, bool, String)>| v.as_ref().map(|v| v.3.clone());
+        CauseSeed::new(
+            Category::AbsolutePath,
+            Class::LocalImport,
+            prefix(&x),
+            prefix(&y),
+        )
+    };
+    push_seed(items, &p.key, a, b, seed.field(p.spec));
+}
+
 /// The cgo tool: a toolchain difference, or cgo on one side only.
 fn cgo_tool_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
     if p.both() {
         let (a, b) = p.texts();
-        return tool_item(items, &p.key, a, b);
+        return tool_item(items, &p.key, p.spec, a, b);
     }
     let (a, b) = p.values();
     let seed = CauseSeed::new(p.spec.category, Class::Cgo, a.clone(), b.clone())
@@ -419,8 +706,9 @@ fn cgo_tool_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
     push_seed(items, &p.key, a, b, seed);
 }
 
-/// `CC ID=`: the C compiler's identity (or the error identifying it).
-fn c_compiler_id_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
+/// `CC ID=`: the C compiler's identity, or the error identifying it (since Go 1.25; before,
+/// the line is left out, which shows as `CC ID` on one side only while both have `CC=`).
+fn c_compiler_id_item(items: &mut Vec<Item>, p: &Pair<'_, '_>, ctx: &Context<'_>) {
     let Input::CCompilerId { lang, .. } = &p.any.input else {
         return;
     };
@@ -434,13 +722,20 @@ fn c_compiler_id_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
             id.to_string()
         })
     });
-    let mut seed = CauseSeed::new(
-        p.spec.category,
-        Class::CCompilerId(*lang),
-        a.clone(),
-        b.clone(),
-    );
-    if !p.both() {
+    let error = |f: Option<&Field<'_>>| {
+        matches!(
+            f.map(|f| &f.input),
+            Some(Input::CCompilerId { error: true, .. })
+        )
+    };
+    let probe_failed = error(p.a) || error(p.b) || (!p.both() && ctx.c_compilers);
+    let class = if probe_failed {
+        Class::CCompilerIdError(*lang)
+    } else {
+        Class::CCompilerId(*lang)
+    };
+    let mut seed = CauseSeed::new(p.spec.category, class, a.clone(), b.clone());
+    if !p.both() && !probe_failed {
         seed = seed.absorb(Absorb::CgoEnabled);
     }
     push_seed(items, &p.key, a, b, seed);
@@ -463,7 +758,7 @@ fn cover_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
                 None
             }
         });
-        return tool_item(items, "cover tool", a, b);
+        return tool_item(items, "cover tool", p.spec, a, b);
     }
     // Coverage on one side only is one cause, whatever mode each package got.
     let seed = if p.both() {
@@ -592,7 +887,7 @@ fn goroot_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
     let (a, b) = p.values();
     let trimmed = |v: &Option<String>| matches!(v.as_deref(), Some("" | "$GOROOT"));
     let seed = if trimmed(&a) != trimmed(&b) {
-        CauseSeed::new(Category::Trimpath, Class::Goroot, a.clone(), b.clone())
+        CauseSeed::new(Category::Trimpath, Class::Trimpath, a.clone(), b.clone())
             .absorb(Absorb::Trimpath)
     } else {
         CauseSeed::new(p.spec.category, Class::Goroot, a.clone(), b.clone())
@@ -606,8 +901,7 @@ fn goroot_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
 /// the table entry's why and fix.
 fn field_item(items: &mut Vec<Item>, p: &Pair<'_, '_>, a: Option<String>, b: Option<String>) {
     let class = Class::Field(p.key.clone());
-    let mut seed = CauseSeed::new(p.spec.category, class, a.clone(), b.clone());
-    seed.field = Some(p.spec);
+    let seed = CauseSeed::new(p.spec.category, class, a.clone(), b.clone()).field(p.spec);
     push_seed(items, &p.key, a, b, seed);
 }
 
@@ -647,10 +941,14 @@ fn module_cache_version(a: Option<&str>, b: Option<&str>) -> Option<CauseSeed> {
     })
 }
 
-/// The go version inside a tool ID (`compile version go1.27.3 X:fieldtrack` → `go1.27.3`).
+/// The go release inside a tool ID (`compile version go1.27.3 X:fieldtrack` → `go1.27.3`);
+/// `None` for a development build (`compile version devel go1.28-abc…`), which only its build
+/// ID identifies.
 pub fn tool_version(id: &str) -> Option<&str> {
-    id.split([' ', '"'])
-        .find(|w| w.starts_with("go1") || w.starts_with("devel"))
+    if id.split([' ', '"']).any(|w| w == "devel") {
+        return None;
+    }
+    id.split([' ', '"']).find(|w| w.starts_with("go1"))
 }
 
 /// The experiment suffix of a tool ID (`X:fieldtrack`), or "".
@@ -660,7 +958,13 @@ fn tool_experiments(id: &str) -> &str {
 
 /// A tool ID that differs: a toolchain difference, or an experiment when only the `X:` suffix
 /// differs.
-fn tool_item(items: &mut Vec<Item>, field: &str, a: Option<String>, b: Option<String>) {
+fn tool_item(
+    items: &mut Vec<Item>,
+    field: &str,
+    spec: &'static FieldSpec,
+    a: Option<String>,
+    b: Option<String>,
+) {
     let tool = Class::Tool(field.to_string());
     let (va, vb) = (
         a.as_deref().and_then(tool_version).map(str::to_string),
@@ -684,7 +988,7 @@ fn tool_item(items: &mut Vec<Item>, field: &str, a: Option<String>, b: Option<St
         }
         seed
     };
-    push_seed(items, field, a, b, seed);
+    push_seed(items, field, a, b, seed.field(spec));
 }
 
 /// `X:a,b` → `a,b`; no suffix → `none`.
@@ -828,6 +1132,7 @@ fn flag_path(token: &str) -> Option<&str> {
 fn tool_with_flags(
     fa: Option<&Field<'_>>,
     fb: Option<&Field<'_>>,
+    spec: &'static FieldSpec,
     ctx: &Context<'_>,
     items: &mut Vec<Item>,
 ) {
@@ -867,14 +1172,15 @@ fn tool_with_flags(
         )
     };
     let (Some((ta, fa_, ga)), Some((tb, fb_, gb))) = (parts(fa), parts(fb)) else {
-        // An `asm` line on one side: the package has assembly files on that side only.
+        // An `asm` line on one side: the package has assembly files on that side only; the
+        // file lines say which (and which setting selects them).
         let (a, b) = (text(fa), text(fb));
         let pkg = ctx.subject.unwrap_or_default();
         let seed = CauseSeed::new(
             Category::FileSet,
             Class::FileSet(pkg.to_string()),
-            a.clone(),
-            b.clone(),
+            None,
+            None,
         )
         .absorb(if ctx.standard {
             Absorb::Toolchain
@@ -885,7 +1191,7 @@ fn tool_with_flags(
         return;
     };
     if ta != tb {
-        tool_item(items, tool_field, Some(ta), Some(tb));
+        tool_item(items, tool_field, spec, Some(ta), Some(tb));
     }
     if fa_ != fb_ {
         forced_flags(&fa_, &fb_, flag_name, forced_flags_class, items);
@@ -961,7 +1267,12 @@ fn finish_flags(
 }
 
 /// `link <tool> [forced] <mode>`.
-fn link_tool(fa: Option<&Field<'_>>, fb: Option<&Field<'_>>, items: &mut Vec<Item>) {
+fn link_tool(
+    fa: Option<&Field<'_>>,
+    fb: Option<&Field<'_>>,
+    spec: &'static FieldSpec,
+    items: &mut Vec<Item>,
+) {
     let parts = |f: Option<&Field<'_>>| {
         let Some(Input::LinkTool {
             tool,
@@ -980,10 +1291,10 @@ fn link_tool(fa: Option<&Field<'_>>, fb: Option<&Field<'_>>, items: &mut Vec<Ite
         ))
     };
     let (Some((ta, xa, ma)), Some((tb, xb, mb))) = (parts(fa), parts(fb)) else {
-        return tool_item(items, "link tool", text(fa), text(fb));
+        return tool_item(items, "link tool", spec, text(fa), text(fb));
     };
     if ta != tb {
-        tool_item(items, "link tool", Some(ta), Some(tb));
+        tool_item(items, "link tool", spec, Some(ta), Some(tb));
     }
     if xa != xb {
         // The go command forces linker flags for instrumentation (-race, -asan, -msan) and
@@ -1072,12 +1383,25 @@ fn file_item(
         )
     } else {
         let present = |f: Option<&crate::model::FileInput<'_>>| f.map(|f| f.name.to_string());
-        CauseSeed::new(
+        let mut seed = CauseSeed::new(
             Category::FileSet,
             Class::FileSet(pkg.to_string()),
             present(xa),
             present(xb),
-        )
+        );
+        if let Some(f) = xa.or(xb) {
+            seed.files.push(SetFile {
+                side: if xa.is_some() {
+                    FileSide::A
+                } else {
+                    FileSide::B
+                },
+                name: f.name.to_string(),
+                source: f.path.as_ref().zip(f.hash).map(|(p, h)| (p.to_string(), h)),
+            });
+        }
+        seed.tags = Some(Box::new(ctx.tags.clone()));
+        seed
     }
     .absorb(absorb);
     push_seed(items, &field, a, b, seed);
@@ -1117,26 +1441,52 @@ fn modinfo_items(a: Option<&ModInfo<'_>>, b: Option<&ModInfo<'_>>, items: &mut V
             y,
         );
     }
-    let deps = |m: &ModInfo<'_>| -> BTreeMap<String, String> {
+    // Each dependency by path: what it resolved to, and its checksum (the whole line
+    // counts: since Go 1.23 -mod=vendor leaves the checksums out).
+    let deps = |m: &ModInfo<'_>| -> BTreeMap<String, (String, String)> {
         m.deps
             .iter()
-            .map(|d| (d.path.to_string(), d.display()))
+            .map(|d| {
+                let sum = match &d.replace {
+                    Some(r) => format!("{} {}", d.sum, r.sum),
+                    None => d.sum.to_string(),
+                };
+                (d.path.to_string(), (d.display(), sum))
+            })
             .collect()
     };
     let (da, db) = (deps(ma), deps(mb));
     for path in da.keys().chain(db.keys().filter(|k| !da.contains_key(*k))) {
-        let (x, y) = (da.get(path).cloned(), db.get(path).cloned());
-        if x != y {
-            let field = format!("modinfo dep {path}");
-            push_plain(
-                items,
-                &field,
-                Category::DependencyVersion,
-                Class::Module(path.clone()),
-                x,
-                y,
-            );
+        let (x, y) = (da.get(path), db.get(path));
+        if x == y {
+            continue;
         }
+        let field = format!("modinfo dep {path}");
+        let same_version = matches!((x, y), (Some(x), Some(y)) if x.0 == y.0);
+        let class = if same_version {
+            Class::ModinfoDepSum(path.clone())
+        } else {
+            Class::Module(path.clone())
+        };
+        let shown = |v: Option<&(String, String)>| {
+            v.map(|(module, sum)| {
+                if !same_version {
+                    module.clone()
+                } else if sum.trim().is_empty() {
+                    format!("{module} (no checksum)")
+                } else {
+                    format!("{module} {}", sum.trim())
+                }
+            })
+        };
+        push_plain(
+            items,
+            &field,
+            Category::DependencyVersion,
+            class,
+            shown(x),
+            shown(y),
+        );
     }
     let settings = |m: &ModInfo<'_>| -> Vec<(String, String)> {
         m.settings
@@ -1218,8 +1568,12 @@ fn setting_seed(key: &str, a: Option<String>, b: Option<String>, cgo_differs: bo
         "GOOS" => target(Class::Goos),
         "GOARCH" => target(Class::Goarch),
         "GO386" | "GOAMD64" | "GOARM" | "GOARM64" | "GOMIPS" | "GOMIPS64" | "GOPPC64"
-        | "GORISCV64" | "GOWASM" | "GOFIPS140" => target(Class::ArchVar(key.to_string())),
-        "-compiler" => CauseSeed::new(Category::Toolchain, Class::Modinfo(key.to_string()), a, b),
+        | "GORISCV64" | "GOWASM" => target(Class::ArchVar(key.to_string())),
+        // GOFIPS140 also adds fips140=on to the default GODEBUG settings.
+        "GOFIPS140" => CauseSeed::new(Category::Godebug, Class::Fips140, a, b),
+        "-compiler" => CauseSeed::new(Category::Toolchain, Class::Compiler, a, b),
+        "-gccgoflags" => CauseSeed::new(Category::CompilerFlags, Class::Gccgoflags, a, b)
+            .tokens(split_tokens(' ')),
         "-cover" => CauseSeed::new(Category::Instrumentation, Class::Cover, on(&a), on(&b)),
         "-race" | "-msan" | "-asan" => {
             let class = Class::sanitizer(key).unwrap_or(Class::Race);
@@ -1241,7 +1595,8 @@ fn setting_seed(key: &str, a: Option<String>, b: Option<String>, cgo_differs: bo
             (Some(x), Some(y)) if x.starts_with('/') && y.starts_with('/') => {
                 CauseSeed::new(Category::AbsolutePath, Class::Pgo, a, b).path()
             }
-            _ => CauseSeed::new(Category::CompilerFlags, Class::Pgo, a, b),
+            (Some(_), Some(_)) => CauseSeed::new(Category::Pgo, Class::PgoProfile, a, b),
+            _ => CauseSeed::new(Category::Pgo, Class::PgoOneSide, a, b),
         },
         k if k == "vcs" || k.starts_with("vcs.") || k == "-buildvcs" => {
             CauseSeed::new(Category::VcsStamp, Class::Vcs(key.to_string()), a, b)

@@ -14,21 +14,44 @@ use super::causes::{self, ActionItems, SideFacts};
 use super::class::Class;
 use super::classify::{self, CauseSeed, DepRef, Item, ItemKind};
 use super::comparison::{ActionDiff, Cause, Comparison, Difference, Status, Summary, Verdict};
+use super::filesets::{self, SideTags};
 use super::graph::{ActionGraph, GraphNode, Source, test_binaries};
 use super::matching;
 use super::notes::notes;
 use super::order::{compared_actions, dependencies, dependency_order};
 use super::settings::setting_diffs;
 use super::test_runs::{self, Side};
-use crate::model::{Action, ActionKind, BuildLog, Category, Input, SideInfo};
+use crate::model::{
+    Action, ActionKind, BuildLog, Category, Input, NoSources, SideInfo, SourceFacts,
+};
 
 /// Compares two parsed logs. `a` and `b` describe how each was produced (labels, settings).
+/// What selects files present on one side only is inferred from the logs alone; see
+/// [`compare_with_sources`].
 pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideInfo) -> Comparison {
+    compare_with_sources(log_a, log_b, a, b, &NoSources)
+}
+
+/// [`compare`], reading the build constraints of files present on one side only from
+/// `sources` (the files on this machine whose content the logs hashed), so that a file-set
+/// difference names the build tag or setting that selects it.
+pub fn compare_with_sources(
+    log_a: &BuildLog<'_>,
+    log_b: &BuildLog<'_>,
+    a: SideInfo,
+    b: SideInfo,
+    sources: &dyn SourceFacts,
+) -> Comparison {
     let (acts_a, index_a) = compared_actions(log_a);
     let (acts_b, index_b) = compared_actions(log_b);
     let pairs = Pairs::new(&acts_a, &acts_b);
 
     let mut entries = pair_entries(&pairs, &index_a, &index_b);
+    select_files(
+        &mut entries,
+        (uses_cgo(&acts_a), uses_cgo(&acts_b)),
+        sources,
+    );
     let (differing, present) = differing_packages(&pairs, &entries);
     entries.extend(test_entries(log_a, log_b));
     trace_dependencies(&mut entries, &differing, &present);
@@ -43,8 +66,9 @@ pub fn compare(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>, a: SideInfo, b: SideI
         .map(|e| e.only.or_else(|| e.items.as_deref().map(status_of)))
         .collect();
     let facts = SideFacts {
-        go_minor: go_minor(log_a.go_version()),
+        go_minor: (go_minor(log_a.go_version()), go_minor(log_b.go_version())),
         both_trimpath: uses_trimpath(&acts_a) && uses_trimpath(&acts_b),
+        go_lines_equal: go_lines_equal(&pairs),
     };
     let (causes, assignment) = group_causes(&entries, &order, &facts);
     let (actions, diff_of) = action_diffs(&entries, &statuses, &order, &assignment);
@@ -171,6 +195,77 @@ fn pair_entries(pairs: &Pairs<'_, '_>, index_a: &[usize], index_b: &[usize]) -> 
 
 /// A package's build, link or vet.
 type PackageAction<'p> = (ActionKind, &'p str);
+
+/// Phase 1b: for each package that compiles other files on the two sides, the setting that
+/// selects them (a build tag, the target, cgo, the release), from the files' names and, where
+/// `sources` has them, their build constraints. `cgo` says whether each log shows cgo on (a
+/// `cgo` line anywhere; none leaves it unknown).
+fn select_files(entries: &mut [Entry], cgo: (bool, bool), sources: &dyn SourceFacts) {
+    let known = |on: bool| on.then_some(true);
+    for entry in entries.iter_mut() {
+        let package = entry.package.clone().unwrap_or_default();
+        for item in entry.items.iter_mut().flatten() {
+            let ItemKind::Input(seed) = &mut item.kind else {
+                continue;
+            };
+            let Class::FileSet(_) = seed.class else {
+                continue;
+            };
+            let Some(tags) = seed.tags.as_deref() else {
+                continue;
+            };
+            let (mut ta, mut tb): (SideTags, SideTags) = tags.clone();
+            ta.cgo = known(cgo.0);
+            tb.cgo = known(cgo.1);
+            let Some(found) = filesets::select(&seed.files, &ta, &tb, sources) else {
+                continue;
+            };
+            if let Some((va, vb)) = found.set {
+                let state = |on: bool| Some(if on { "set" } else { "not set" }.to_string());
+                seed.a = state(va);
+                seed.b = state(vb);
+            } else {
+                let listed = |v: &Option<String>| v.as_ref().map(|v| format!("{package}: {v}"));
+                seed.a = listed(&seed.a);
+                seed.b = listed(&seed.b);
+            }
+            seed.class = Class::FilesBy(found.selection);
+        }
+    }
+}
+
+/// Whether a log shows cgo on: a `cgo` line in any compile key.
+fn uses_cgo(actions: &[&Action<'_>]) -> bool {
+    actions
+        .iter()
+        .any(|a| a.inputs().any(|i| matches!(i, Input::CgoTool(_))))
+}
+
+/// Some compile has a `go` line on both sides, and none differs.
+fn go_lines_equal(pairs: &Pairs<'_, '_>) -> bool {
+    let go = |a: &Action<'_>| {
+        a.inputs().find_map(|i| {
+            if let Input::GoDirective(v) = i {
+                Some(v.to_string())
+            } else {
+                None
+            }
+        })
+    };
+    let mut seen = false;
+    for (x, y) in pairs.iter() {
+        if let (Some(x), Some(y)) = (x, y)
+            && x.kind == ActionKind::Build
+        {
+            match (go(x), go(y)) {
+                (Some(gx), Some(gy)) if gx == gy => seen = true,
+                (None, None) => {}
+                _ => return false,
+            }
+        }
+    }
+    seen
+}
 
 /// Phase 2: which packages' builds, links and vets differ (the entries that do) or exist on one
 /// side only, and which exist at all.

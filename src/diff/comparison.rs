@@ -86,6 +86,8 @@ pub struct Cause {
     pub why: String,
     /// How to make the two sides agree.
     pub fix: Option<String>,
+    /// The rows of `docs/key-inputs.md` the why and fix condense (`B03`, `P1`).
+    pub rows: &'static [&'static str],
     /// Related differences folded into this cause (a toolchain change also changes the
     /// standard library's files, -trimpath also drops `dir`, …).
     pub also: Vec<String>,

@@ -1,202 +1,229 @@
-//! Why each input is in the key, and how to make two builds agree on it: one sentence each per
-//! category (and for the classes that need their own), written for the engineer reading a
-//! report (sources: `cmd/go/internal/work/exec.go`, `cmd/go/internal/test/test.go`,
-//! `go help build`, and measured builds of every Go release from 1.21 to 1.27). A field
-//! compared by a generic rule may carry its own in the field table.
+//! Which advice explains a cause. Every class of difference maps to the advice of the field it
+//! comes from (the field tables hold the texts, `model::fields`), in one exhaustive `match`, so
+//! no cause is explained by a text meant for another input. The texts of the few causes no
+//! field carries (the order of lines, a test binary whose link is in no log) are here.
 
-use super::class::Class;
-use crate::model::Category;
+use super::class::{Class, DirKind, InputChange, Selection};
+use crate::model::InputOp;
+use crate::model::fields::{
+    Advice, Compare, FieldSpec, UNKNOWN_LINE, buildinfo, compile, link, shared, test,
+};
 
-/// What the explanation may depend on besides the category and field.
-#[derive(Debug, Default, Clone)]
-pub struct Facts {
-    /// Go version of the side that printed the field (GOROOT semantics changed in 1.23).
-    pub go_minor: Option<u32>,
-    /// Flags present on one side only for some packages, standard library included: the sides
-    /// used different package patterns (`-gcflags=-N` vs `-gcflags=all=-N`).
-    pub pattern_differs: bool,
-    /// The differing value looks volatile (a time, a commit, a build number).
-    pub volatile: bool,
-    /// Both sides build with -trimpath.
-    pub both_trimpath: bool,
+/// The same lines in another order.
+pub const FIELD_ORDER: Advice = Advice::plain(
+    &["W1"],
+    "the two keys hold the same lines in another order, and Go hashes them in order; the go command writes them in a fixed order, so this points at a go command patched or newer than whymiss knows",
+    "compare the two go commands (`go version -m $(go env GOROOT)/bin/go`) and report the logs to whymiss",
+);
+
+/// A test binary whose link is in neither log.
+pub const UNLINKED_TEST_BINARY: Advice = Advice::plain(
+    &["W2", "T01"],
+    "the test binaries differ (the first level of the test cache's key), but their links are in neither log (they came from the cache), so whymiss cannot tell which input changed them",
+    "capture both sides from an empty cache (GOCACHE=$(mktemp -d)), or with -a, so the test binaries' links are logged",
+);
+
+/// Advice that no one field carries.
+pub const KEY_WIDE: &[Advice] = &[
+    shared::RELEASE,
+    shared::DEVEL_TOOL,
+    FIELD_ORDER,
+    UNLINKED_TEST_BINARY,
+];
+
+/// What the comparison found beyond a cause's class that decides its advice.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Found {
+    /// Some compile on both sides has a `go` line (module mode), and none differs: the default
+    /// GODEBUG settings did not come from the main module's go line.
+    pub go_lines_equal: bool,
+    /// A source file differs in the same action as the cause (for GODEBUG defaults: the main
+    /// package's, which holds the //go:debug directives).
+    pub source_beside: bool,
 }
 
-/// `(why, fix)` for a cause.
-pub fn explain(category: Category, class: &Class, facts: &Facts) -> (String, Option<String>) {
-    let (why, fix): (&str, Option<String>) = match category {
-        Category::AbsolutePath => return absolute_path(class, facts),
-        Category::Trimpath => (
-            "-trimpath changes which paths the compiler and linker record, so it is part of every key",
-            Some("use -trimpath on both sides, or on neither (GOFLAGS=-trimpath sets it for every go command)".into()),
-        ),
-        Category::Toolchain => (
-            "every key is salted with the go command's version and hashes each tool's version, so a cache written by one toolchain is never read by another",
-            Some("build with the same Go release on both sides: pin it with a `toolchain` line in go.mod (or GOTOOLCHAIN=go1.x.y) and the same image or installer".into()),
-        ),
-        Category::GoVersion => (
-            "the `go` line of the package's go.mod selects language semantics and GODEBUG defaults, and is hashed into every compile of the module",
-            Some("build the same go.mod on both sides (the `go` directive differs)".into()),
-        ),
-        Category::Target => (
-            "GOOS, GOARCH, the architecture level (GOAMD64, GOARM, …) and the build mode decide what code the compiler emits, so each is in every key",
-            Some(format!(
-                "set the same {class} on both sides (check `go env` and GOFLAGS on each machine)"
-            )),
-        ),
-        Category::CompilerFlags => return compiler_flags(class, facts),
-        Category::LinkerFlags => (
-            "-ldflags are passed to the linker and recorded in the main package's build info, so a changed value rebuilds the main package and re-links; every other compile stays cached",
-            Some(if facts.volatile {
-                "a value that changes on every build (a version, commit or time) is fine here: only the main package and the link rerun; keep such values in -ldflags -X, never in -gcflags".into()
+/// The advice that explains a cause of this class, read from `field` (the table entry the
+/// difference was read from) where the class is the field's own.
+pub fn advice(class: &Class, field: Option<&'static FieldSpec>, found: &Found) -> Advice {
+    let own = || field.and_then(|f| f.about.advice.first().copied());
+    match class {
+        Class::Toolchain | Class::Salt => shared::RELEASE,
+        // A tool ID without a release version on both sides: gccgo's lines, -vettool and the
+        // preprofile tool say what they are; the gc tools' lines are a development build.
+        Class::Tool(_) => match field.map(|f| f.compare) {
+            Some(Compare::Tool) => own().unwrap_or(shared::DEVEL_TOOL),
+            _ => shared::DEVEL_TOOL,
+        },
+        Class::Field(_) => own().unwrap_or(UNKNOWN_LINE),
+        Class::Dir(kind) => match kind {
+            DirKind::Checkout => compile::DIR_CHECKOUT,
+            DirKind::ModuleCache => compile::DIR_MODULE_CACHE,
+            DirKind::Vendor => compile::DIR_VENDOR,
+            DirKind::Gopath => compile::DIR_GOPATH,
+            DirKind::OneSide => shared::TRIMPATH_ONE_SIDE,
+        },
+        Class::Goroot => link::GOROOT_MOVED,
+        Class::CFlagsPath(_) => compile::C_FLAGS_SRCDIR,
+        Class::TestInputPath => test::TEST_INPUT_MOVED,
+        Class::Trimpath | Class::ModinfoTrimpath | Class::ModuleLine => shared::TRIMPATH_ONE_SIDE,
+        Class::OmitDebug => shared::GO_COMMAND,
+        Class::LocalImport => shared::LOCAL_IMPORT,
+        Class::Goos => shared::GOOS,
+        Class::Goarch => shared::GOARCH,
+        Class::Buildmode => link::BUILDMODE,
+        Class::Linkshared => buildinfo::LINKSHARED,
+        Class::ArchVar(_) => shared::ARCH_LEVEL,
+        Class::NoArchVar => shared::NO_ARCH_VAR,
+        Class::Gcflags => compile::GCFLAGS,
+        Class::Asmflags => compile::ASMFLAGS,
+        Class::ForcedGcflags => compile::FORCED_GCFLAGS,
+        Class::ForcedAsmflags => compile::FORCED_ASMFLAGS,
+        Class::Ldflags => link::LDFLAGS,
+        Class::ForcedLdflags => link::FORCED_LDFLAGS,
+        Class::Tags => buildinfo::TAGS,
+        Class::Pgo => buildinfo::PGO_PATH,
+        Class::PgoOneSide => compile::PGO_ONE_SIDE,
+        Class::PgoProfile => compile::PGO_CONTENT,
+        Class::Race => compile::RACE,
+        Class::Msan => compile::MSAN,
+        Class::Asan => compile::ASAN,
+        Class::Cover => compile::COVER,
+        Class::Covermode => compile::COVERMODE,
+        Class::Coverpkg => compile::COVERPKG,
+        Class::CgoEnabled | Class::Cgo => compile::CGO_ENABLED,
+        Class::CCompiler(_) => compile::C_COMMAND,
+        Class::CCompilerId(_) => compile::C_IDENTITY,
+        Class::CCompilerIdError(_) => compile::C_IDENTITY_ERROR,
+        Class::CgoFlags(_) => compile::C_FLAGS,
+        Class::Experiment => shared::EXPERIMENTS,
+        Class::DebugEnv(_) => compile::DEBUG_VARIABLE,
+        Class::DefaultGodebug | Class::ModinfoDefaultGodebug => {
+            if found.source_beside {
+                link::GODEBUG_DIRECTIVE
+            } else if found.go_lines_equal {
+                link::GODEBUG_WORKSPACE
             } else {
-                "pass the same -ldflags on both sides".into()
-            }),
-        ),
-        Category::Cgo if matches!(class, Class::CgoEnabled | Class::Cgo) => (
-            "CGO_ENABLED decides whether cgo files are compiled and which files a package uses, so it changes the keys of cgo packages and of every package depending on them",
-            Some("set CGO_ENABLED explicitly and identically on both sides (it defaults to 1 only when a C compiler is found)".into()),
-        ),
-        Category::Cgo if matches!(class, Class::CCompilerId(_)) => (
-            "the C compiler's identity (its version line) is hashed into every cgo package's key, so a compiler upgrade rebuilds them",
-            Some("use the same C compiler version on both sides (same image or package)".into()),
-        ),
-        Category::Cgo if matches!(class, Class::CCompiler(_)) => (
-            "the C compiler command is hashed into every cgo package's key",
-            Some("use the same CC/CXX/FC on both sides".into()),
-        ),
-        Category::Cgo => (
-            "C compiler flags (CGO_CFLAGS, CGO_CPPFLAGS, CGO_LDFLAGS and #cgo directives) are passed to the C compiler and hashed into every cgo package's key",
-            Some("set the same CGO_* flags on both sides (compare `go env CGO_CFLAGS` and friends)".into()),
-        ),
-        Category::Experiment => (
-            "GOEXPERIMENT switches compiler and runtime features, so it is hashed into every key and into each tool's ID",
-            Some("set the same GOEXPERIMENT on both sides (compare `go env GOEXPERIMENT`)".into()),
-        ),
-        Category::Instrumentation => (
-            "race, memory and address sanitizers, coverage and fuzzing instrument the compiled code, so they change the keys of every package they reach",
-            Some("use the same -race/-msan/-asan/-cover flags on both sides; cache instrumented and plain builds separately".into()),
-        ),
-        Category::Source => (
-            "every source, cgo, assembly and embedded file is hashed by content; a change recompiles the package, and dependents only when its compiled output changes",
-            Some("make the file identical on both sides: commit generated files, or generate them deterministically before building".into()),
-        ),
-        Category::FileSet => (
-            "the set of files in a package is in its key; build tags, GOOS/GOARCH and cgo availability select which files are compiled",
-            Some("use the same -tags, target and CGO_ENABLED on both sides, and the same checkout (no untracked files)".into()),
-        ),
-        Category::VcsStamp => (
-            "by default the main package records version-control information (revision, time, modified flag, and since Go 1.24 a pseudo-version); it is part of the main package's key and re-links the binary",
-            Some("build from the same commit with a clean tree, or pass -buildvcs=false on both sides (a Docker build context without .git stamps nothing)".into()),
-        ),
-        Category::Godebug => (
-            "the default GODEBUG settings, derived from the go.mod `go` line, godebug directives and the toolchain, are linked into the binary",
-            Some("use the same go.mod `go` line, `godebug` lines and //go:debug directives on both sides".into()),
-        ),
-        Category::DebugEnv => (
-            "compiler debug variables (GOSSAFUNC, GOSSADIR, GOCOMPILEDEBUG, GOCLOBBERDEADHASH) are read from the environment and hashed into every compile",
-            Some(format!("unset {class} in the build environment")),
-        ),
-        Category::DependencyVersion => (
-            "a dependency's module version decides its source, and (with -trimpath) is recorded as module@version in its key",
-            Some("use the same go.sum/go.mod (or vendor directory) on both sides".into()),
-        ),
-        Category::Nondeterministic => (
-            "this dependency's compiled output differs although its key is identical: the compile is not reproducible, or it read an input Go does not hash (a C library used by cgo, a file generated during the build)",
-            Some("look for inputs outside the key in that package (cgo system headers and libraries, environment-dependent generators); make its build reproducible".into()),
-        ),
-        Category::TestFlags if *class == Class::TestCaching => (
-            "go test caches results only when every test flag is cacheable (-benchtime, -cpu, -list, -parallel, -run, -short, -skip, -timeout, -failfast, -v, -fullpath; since Go 1.25 also -coverprofile and -outputdir); any other flag, such as -count=1 or -cpuprofile, turns caching off for the whole run",
-            Some("drop the non-cacheable flag where a cached result is wanted (-count=1 exists to bypass the cache), or run such jobs separately".into()),
-        ),
-        Category::TestFlags => (
-            "the cacheable test flags (-run, -short, -v, -timeout, …) are part of the test result's key, so any difference re-runs the test",
-            Some("pass the same test flags on both sides".into()),
-        ),
-        Category::TestEnv if *class == Class::EnvGodebug => (
-            "since Go 1.23 the value of GODEBUG is an input of every test result, so GODEBUG=gocachehash=1 (or any other setting) on one side changes every test key: the observer effect",
-            Some("compare runs made with the same GODEBUG; whymiss's own runs add the same settings on both sides".into()),
-        ),
-        Category::TestEnv => (
-            "the value of every environment variable a test reads is part of its cached result's key",
-            Some(format!("give the test the same environment on both sides ({})", if let Class::TestInput { name, .. } = class {
-                name.clone()
-            } else {
-                class.to_string()
-            })),
-        ),
-        Category::TestFile if *class == Class::InputRejected => (
-            "go test neither stores nor reuses a result when it cannot key a file the test read",
-            Some("make the file readable, and stable while the test runs, on both sides (go test gives its reason above)".into()),
-        ),
-        Category::TestFile => (
-            "the size, mode and modification time of every file a test opens or stats (and the entries of directories it lists) are part of its cached result's key; go test does not hash their content",
-            Some("make the file identical on both sides, or keep tests from reading files that change between runs".into()),
-        ),
-        Category::TestMtime if *class == Class::InputTooNew => (
-            "go test neither stores nor reuses a result when a file the test opened or stat'ed was modified less than 2 seconds before the test ran (it might still be changing), so tests run right after a checkout, a copy or a generator step miss",
-            Some("let 2 seconds pass between writing the files a test reads and running it (or give them an older mtime); the next run caches".into()),
-        ),
-        Category::TestMtime => (
-            "a test's cached result is keyed on the modification time of each file it opens, not only its content, so a fresh checkout misses",
-            Some("keep file mtimes stable (restore them after checkout), or accept the re-run".into()),
-        ),
-        Category::Other => (
-            "this line is part of the key",
-            None,
-        ),
-    };
-    (why.to_string(), fix)
+                link::GODEBUG_DEFAULTS
+            }
+        }
+        Class::Module(_) => compile::MODULE_VERSION,
+        Class::ModinfoDepSum(_) => buildinfo::DEPENDENCY_SUM,
+        Class::File { name, .. } => source_advice(name),
+        Class::FileSet(_) => compile::FILES_OTHER,
+        Class::FilesBy(selection) => match selection {
+            Selection::Tag(_) => compile::FILES_BY_TAG,
+            // The target is always visible (every key has it): its cause explains the files.
+            Selection::Target(var) if var == "GOOS" => shared::GOOS,
+            Selection::Target(_) => shared::GOARCH,
+            Selection::Cgo => compile::FILES_BY_CGO,
+            // A release tag: the Go release differs (the toolchain's cause).
+            Selection::Release => shared::RELEASE,
+            Selection::Setting(_) => compile::FILES_BY_SETTING,
+            Selection::Added => compile::FILES_ADDED,
+            Selection::Unread => compile::FILES_UNREAD,
+        },
+        Class::ModinfoPath => buildinfo::MAIN_PATH,
+        Class::ModinfoMain => buildinfo::MAIN_VERSION,
+        Class::Vcs(_) => buildinfo::VCS_STAMP,
+        Class::Compiler => buildinfo::COMPILER,
+        Class::Gccgoflags => compile::GCCGO,
+        Class::Fips140 => buildinfo::FIPS140,
+        Class::Modinfo(_) => buildinfo::UNKNOWN_SETTING,
+        Class::ModinfoLine => buildinfo::OTHER_LINE,
+        Class::Output { absent: false, .. } => compile::NONDETERMINISTIC,
+        Class::Output { absent: true, .. } => compile::NOT_BUILT,
+        Class::UnlinkedTestBinary => UNLINKED_TEST_BINARY,
+        Class::FieldOrder => FIELD_ORDER,
+        Class::TestCaching => test::TEST_CACHING,
+        Class::TestFlags => test::TEST_FLAGS,
+        Class::Exec => test::TEST_EXEC,
+        Class::InputTooNew => test::TEST_TOO_NEW,
+        Class::InputRejected => test::TEST_REJECTED,
+        Class::TestInput { op, name, change } => test_input_advice(*op, name, *change),
+        Class::EnvGodebug => test::TEST_GODEBUG,
+        Class::TimeZone => test::TEST_TIME_ZONE,
+    }
 }
 
-fn absolute_path(class: &Class, facts: &Facts) -> (String, Option<String>) {
-    let (why, fix) = if *class == Class::Goroot {
-        (
-            if facts.go_minor.is_some_and(|m| m < 23) {
-                "before Go 1.23 the link key records GOROOT_FINAL (by default the GOROOT), so a toolchain installed at another path re-links every binary"
-            } else {
-                "without -trimpath the linker records the GOROOT path, so a toolchain installed at another path re-links every binary (compiles are not affected)"
-            },
-            "install Go at the same path on both sides, or build with -trimpath",
-        )
-    } else if matches!(class, Class::CFlagsPath(_) | Class::CgoFlags(_)) {
-        (
-            "cgo expands ${SRCDIR} in #cgo directives to the package's absolute directory, and C flags are hashed as they are, even with -trimpath",
-            "-trimpath does not remove it: drop ${SRCDIR} from #cgo CFLAGS/LDFLAGS (put headers next to the .c files and include them by name), or build from the same absolute path on both sides",
-        )
-    } else if *class == Class::TestInputPath {
-        (
-            "a cached test result is keyed on the absolute path of every file the test opens or stats (and of its working directory), -trimpath or not, so the same test run from another checkout path re-runs",
-            "run the tests from the same absolute path on both sides (for example /src in the container and on CI)",
-        )
-    } else if *class == Class::Pgo {
-        (
-            "the main package's build info records the absolute path of the PGO profile",
-            "build from the same path on both sides, or use -trimpath",
-        )
+/// A source file's content, by what kind of file it is.
+fn source_advice(name: &str) -> Advice {
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    if name.ends_with("_test.go") {
+        compile::SOURCE_TEST
+    } else if ext == "go" {
+        compile::SOURCE_GO
+    } else if ext == "syso" {
+        compile::SOURCE_SYSO
+    } else if matches!(
+        ext,
+        "c" | "h"
+            | "cc"
+            | "cpp"
+            | "cxx"
+            | "hh"
+            | "hpp"
+            | "hxx"
+            | "m"
+            | "s"
+            | "S"
+            | "sx"
+            | "f"
+            | "F"
+            | "for"
+            | "f90"
+            | "swig"
+            | "swigcxx"
+    ) {
+        compile::SOURCE_C
     } else {
-        // The package directory (and any other path).
-        (
-            "without -trimpath the package directory is recorded in debug information, so it is part of the key of every package outside GOROOT",
-            if facts.both_trimpath {
-                "build from the same absolute path on both sides"
-            } else {
-                "build with -trimpath on both sides (GOFLAGS=-trimpath), or from the same absolute path (for example /app in the container and on CI)"
-            },
-        )
-    };
-    (why.to_string(), Some(fix.to_string()))
+        compile::SOURCE_EMBED
+    }
 }
 
-fn compiler_flags(_class: &Class, facts: &Facts) -> (String, Option<String>) {
-    let why = "-gcflags and -asmflags are compiler arguments, hashed into the key of every package they reach; `-gcflags=X` reaches only the packages named on the command line, `-gcflags=all=X` every package including the standard library";
-    let fix = if facts.volatile {
-        "a value that changes per build in -gcflags recompiles every package it reaches: move it to -ldflags -X, which only re-links"
-    } else if facts.pattern_differs {
-        "pass the same -gcflags on both sides, with the same package pattern: the flags reach the standard library on one side only, so one side used all= (or a pattern matching it)"
-    } else {
-        "pass the same -gcflags/-asmflags on both sides, with the same package pattern (`-gcflags=-N` and `-gcflags=all=-N` reach different packages)"
-    };
-    (why.to_string(), Some(fix.to_string()))
+/// An input a test read: the variables that CI systems or the go command set have their own.
+fn test_input_advice(op: InputOp, name: &str, change: InputChange) -> Advice {
+    match op {
+        InputOp::Env => match (name, change) {
+            ("TMPDIR", _) => test::TEST_TMPDIR,
+            ("GOTMPDIR", _) => test::TEST_GOTMPDIR,
+            ("PWD", _) => test::TEST_PWD,
+            ("HOME" | "USER" | "LOGNAME" | "XDG_CACHE_HOME" | "XDG_CONFIG_HOME", _) => {
+                test::TEST_USER
+            }
+            (_, InputChange::Unset) => test::TEST_ENV_UNSET,
+            (_, InputChange::OneSide) => test::TEST_ENV_ONE_SIDE,
+            (
+                _,
+                InputChange::Value
+                | InputChange::Mtime
+                | InputChange::Missing
+                | InputChange::Entries,
+            ) => test::TEST_ENV,
+        },
+        InputOp::Open | InputOp::Stat | InputOp::Chdir => match change {
+            InputChange::Mtime => test::TEST_MTIME,
+            InputChange::Missing => test::TEST_FILE_MISSING,
+            InputChange::Entries => test::TEST_DIR_ENTRIES,
+            InputChange::OneSide => test::TEST_INPUT_ONE_SIDE,
+            InputChange::Value | InputChange::Unset => test::TEST_FILE_CHANGED,
+        },
+    }
+}
+
+/// What `{}` stands for in a class's advice.
+pub fn subject(class: &Class) -> String {
+    match class {
+        Class::DebugEnv(name) | Class::ArchVar(name) | Class::Modinfo(name) => name.clone(),
+        Class::TestInput { name, .. } => name.clone(),
+        Class::CgoFlags(list) => list.as_str().to_string(),
+        Class::CCompiler(lang) | Class::CCompilerId(lang) | Class::CCompilerIdError(lang) => {
+            lang.as_str().to_string()
+        }
+        Class::FilesBy(Selection::Tag(t) | Selection::Target(t) | Selection::Setting(t)) => {
+            t.clone()
+        }
+        _ => String::new(),
+    }
 }
 
 /// Two values that are the same but for their numbers (`/ci/job-101` vs `/ci/job-102`, `1.0.0`
@@ -241,32 +268,241 @@ pub fn looks_volatile(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::class::CgoFlags;
     use super::*;
+    use crate::model::CLang;
+    use crate::model::fields::{self, Facts};
 
-    #[test]
-    fn every_category_explains() {
-        for c in Category::ALL {
-            let (why, _) = explain(c, &Class::Field("x".into()), &Facts::default());
-            assert!(!why.is_empty());
+    /// One class of each kind. The `match` has no catch-all: a new class does not compile
+    /// until it is added here.
+    fn samples() -> Vec<Class> {
+        let all = vec![
+            Class::Toolchain,
+            Class::Salt,
+            Class::Tool("vet".into()),
+            Class::Field("go".into()),
+            Class::Dir(DirKind::Checkout),
+            Class::Dir(DirKind::ModuleCache),
+            Class::Dir(DirKind::Vendor),
+            Class::Dir(DirKind::Gopath),
+            Class::Dir(DirKind::OneSide),
+            Class::Goroot,
+            Class::CFlagsPath(CLang::C),
+            Class::TestInputPath,
+            Class::Trimpath,
+            Class::ModinfoTrimpath,
+            Class::OmitDebug,
+            Class::LocalImport,
+            Class::ModuleLine,
+            Class::Goos,
+            Class::Goarch,
+            Class::Buildmode,
+            Class::Linkshared,
+            Class::ArchVar("GOAMD64".into()),
+            Class::NoArchVar,
+            Class::Gcflags,
+            Class::Asmflags,
+            Class::ForcedGcflags,
+            Class::ForcedAsmflags,
+            Class::Ldflags,
+            Class::ForcedLdflags,
+            Class::Tags,
+            Class::Pgo,
+            Class::PgoOneSide,
+            Class::PgoProfile,
+            Class::Race,
+            Class::Msan,
+            Class::Asan,
+            Class::Cover,
+            Class::Covermode,
+            Class::Coverpkg,
+            Class::CgoEnabled,
+            Class::Cgo,
+            Class::CCompiler(CLang::C),
+            Class::CCompilerId(CLang::C),
+            Class::CCompilerIdError(CLang::C),
+            Class::CgoFlags(CgoFlags::C),
+            Class::Experiment,
+            Class::DebugEnv("GOSSAFUNC".into()),
+            Class::DefaultGodebug,
+            Class::ModinfoDefaultGodebug,
+            Class::Module("m".into()),
+            Class::File {
+                package: "p".into(),
+                name: "p.go".into(),
+            },
+            Class::FileSet("p".into()),
+            Class::FilesBy(Selection::Tag("t".into())),
+            Class::FilesBy(Selection::Cgo),
+            Class::FilesBy(Selection::Setting("race".into())),
+            Class::FilesBy(Selection::Added),
+            Class::FilesBy(Selection::Unread),
+            Class::FilesBy(Selection::Release),
+            Class::FilesBy(Selection::Target("GOOS".into())),
+            Class::ModinfoPath,
+            Class::ModinfoMain,
+            Class::Vcs("vcs.revision".into()),
+            Class::Compiler,
+            Class::Gccgoflags,
+            Class::Fips140,
+            Class::ModinfoDepSum("m".into()),
+            Class::Modinfo("X".into()),
+            Class::ModinfoLine,
+            Class::Output {
+                package: "p".into(),
+                absent: false,
+            },
+            Class::UnlinkedTestBinary,
+            Class::FieldOrder,
+            Class::TestCaching,
+            Class::TestFlags,
+            Class::Exec,
+            Class::InputTooNew,
+            Class::InputRejected,
+            Class::TestInput {
+                op: InputOp::Env,
+                name: "TMPDIR".into(),
+                change: InputChange::Value,
+            },
+            Class::EnvGodebug,
+            Class::TimeZone,
+        ];
+        for c in &all {
+            match c {
+                Class::Toolchain
+                | Class::Salt
+                | Class::Tool(_)
+                | Class::Field(_)
+                | Class::Dir(_)
+                | Class::Goroot
+                | Class::CFlagsPath(_)
+                | Class::TestInputPath
+                | Class::Trimpath
+                | Class::ModinfoTrimpath
+                | Class::OmitDebug
+                | Class::LocalImport
+                | Class::ModuleLine
+                | Class::Goos
+                | Class::Goarch
+                | Class::Buildmode
+                | Class::Linkshared
+                | Class::ArchVar(_)
+                | Class::NoArchVar
+                | Class::Gcflags
+                | Class::Asmflags
+                | Class::ForcedGcflags
+                | Class::ForcedAsmflags
+                | Class::Ldflags
+                | Class::ForcedLdflags
+                | Class::Tags
+                | Class::Pgo
+                | Class::PgoOneSide
+                | Class::PgoProfile
+                | Class::Race
+                | Class::Msan
+                | Class::Asan
+                | Class::Cover
+                | Class::Covermode
+                | Class::Coverpkg
+                | Class::CgoEnabled
+                | Class::Cgo
+                | Class::CCompiler(_)
+                | Class::CCompilerId(_)
+                | Class::CCompilerIdError(_)
+                | Class::CgoFlags(_)
+                | Class::Experiment
+                | Class::DebugEnv(_)
+                | Class::DefaultGodebug
+                | Class::ModinfoDefaultGodebug
+                | Class::Module(_)
+                | Class::File { .. }
+                | Class::FileSet(_)
+                | Class::FilesBy(_)
+                | Class::ModinfoPath
+                | Class::ModinfoMain
+                | Class::Vcs(_)
+                | Class::Compiler
+                | Class::Gccgoflags
+                | Class::Fips140
+                | Class::ModinfoDepSum(_)
+                | Class::Modinfo(_)
+                | Class::ModinfoLine
+                | Class::Output { .. }
+                | Class::UnlinkedTestBinary
+                | Class::FieldOrder
+                | Class::TestCaching
+                | Class::TestFlags
+                | Class::Exec
+                | Class::InputTooNew
+                | Class::InputRejected
+                | Class::TestInput { .. }
+                | Class::EnvGodebug
+                | Class::TimeZone => {}
+            }
         }
+        all
     }
 
+    /// Every class is explained by an advice a field holds (or one no field carries), and
+    /// classes about different inputs never share one: no class falls back on another's text.
     #[test]
-    fn goroot_wording_follows_version() {
-        let old = Facts {
-            go_minor: Some(21),
-            ..Facts::default()
-        };
-        assert!(
-            explain(Category::AbsolutePath, &Class::Goroot, &old)
-                .0
-                .contains("GOROOT_FINAL")
-        );
-        assert!(
-            !explain(Category::AbsolutePath, &Class::Goroot, &Facts::default())
-                .0
-                .contains("GOROOT_FINAL")
-        );
+    fn every_class_maps_to_its_own_advice() {
+        let held: Vec<Advice> = fields::tables()
+            .iter()
+            .flat_map(|(_, t)| t.iter().flat_map(|s| s.about.advice.iter().copied()))
+            .chain(KEY_WIDE.iter().copied())
+            .collect();
+        let vet = fields::vet::VET.first();
+        let go = fields::COMPILE.iter().find(|s| s.name == "go");
+        let found = Found::default();
+        let mut seen: Vec<(Advice, &Class)> = Vec::new();
+        let samples = samples();
+        for class in &samples {
+            let field = match class {
+                Class::Tool(_) => vet,
+                Class::Field(_) => go,
+                _ => None,
+            };
+            let a = advice(class, field, &found);
+            assert!(
+                held.contains(&a),
+                "{class:?}: {:?} is held by no field",
+                a.rows
+            );
+            seen.push((a, class));
+        }
+        // Classes that are the same input seen in two lines share their advice; no others do.
+        let same_input = [
+            (Class::Toolchain, Class::Salt),
+            (Class::Trimpath, Class::ModinfoTrimpath),
+            (Class::Trimpath, Class::ModuleLine),
+            (Class::ModinfoTrimpath, Class::ModuleLine),
+            (Class::Trimpath, Class::Dir(DirKind::OneSide)),
+            (Class::ModinfoTrimpath, Class::Dir(DirKind::OneSide)),
+            (Class::ModuleLine, Class::Dir(DirKind::OneSide)),
+            (Class::CgoEnabled, Class::Cgo),
+            (Class::DefaultGodebug, Class::ModinfoDefaultGodebug),
+            (Class::Toolchain, Class::FilesBy(Selection::Release)),
+            (Class::Salt, Class::FilesBy(Selection::Release)),
+            (
+                Class::Goos,
+                Class::FilesBy(Selection::Target("GOOS".into())),
+            ),
+        ];
+        for (i, (a, x)) in seen.iter().enumerate() {
+            for (b, y) in &seen[i + 1..] {
+                if a == b {
+                    let pair = |p: &(Class, Class)| {
+                        (&p.0 == *x && &p.1 == *y) || (&p.0 == *y && &p.1 == *x)
+                    };
+                    assert!(
+                        same_input.iter().any(pair),
+                        "{x:?} and {y:?} share the advice {:?}",
+                        a.rows
+                    );
+                }
+            }
+        }
     }
 
     #[test]
@@ -285,5 +521,56 @@ mod tests {
         assert!(looks_volatile("-X main.commit=eed2f5df0059"));
         assert!(!looks_volatile("-X=main.v=1"));
         assert!(!looks_volatile("-N -l"));
+    }
+
+    #[test]
+    fn goroot_wording_follows_version() {
+        let a = advice(&Class::Goroot, None, &Found::default());
+        let old = Facts {
+            go_minor: Some(21),
+            ..Facts::default()
+        };
+        assert!(a.why(&old, "").contains("GOROOT_FINAL"));
+        assert!(a.fix(&old, "").contains("GOROOT_FINAL"));
+        assert!(!a.why(&Facts::default(), "").contains("GOROOT_FINAL"));
+    }
+
+    #[test]
+    fn source_files_by_kind() {
+        let file = |name: &str| Class::File {
+            package: "p".into(),
+            name: name.into(),
+        };
+        let found = Found::default();
+        assert_eq!(advice(&file("a.go"), None, &found), compile::SOURCE_GO);
+        assert_eq!(
+            advice(&file("a_test.go"), None, &found),
+            compile::SOURCE_TEST
+        );
+        assert_eq!(advice(&file("a.h"), None, &found), compile::SOURCE_C);
+        assert_eq!(
+            advice(&file("add_amd64.s"), None, &found),
+            compile::SOURCE_C
+        );
+        assert_eq!(
+            advice(&file("rsrc.syso"), None, &found),
+            compile::SOURCE_SYSO
+        );
+        assert_eq!(
+            advice(&file("static/app.js"), None, &found),
+            compile::SOURCE_EMBED
+        );
+    }
+
+    #[test]
+    fn subjects_fill_the_texts() {
+        let class = Class::CgoFlags(super::super::class::CgoFlags::C);
+        let a = advice(&class, None, &Found::default());
+        assert!(
+            a.fix(&Facts::default(), &subject(&class))
+                .starts_with("leave CGO_CFLAGS unset")
+        );
+        let class = Class::CCompilerIdError(CLang::C);
+        assert_eq!(subject(&class), "CC");
     }
 }

@@ -7,6 +7,7 @@ mod class;
 mod classify;
 mod compare;
 mod comparison;
+mod filesets;
 pub mod gate;
 mod graph;
 mod knowledge;
@@ -20,12 +21,13 @@ mod test_runs;
 mod tokens;
 
 pub use crate::model::Category;
-pub use compare::compare;
+pub use compare::{compare, compare_with_sources};
 pub use comparison::{
     ActionDiff, Cause, Comparison, Difference, SettingDiff, Status, Summary, Token, TokenSide,
     Verdict,
 };
 pub use graph::{ActionGraph, GraphNode, Source};
+pub use knowledge::{FIELD_ORDER, KEY_WIDE, UNLINKED_TEST_BINARY};
 pub use lineup::{Row, line_up};
 pub use test_runs::describe as describe_test_input;
 pub use tokens::changed_with_context;

@@ -16,21 +16,34 @@ pub fn notes(
     summary: &Summary,
 ) -> Vec<String> {
     let mut notes = Vec::new();
-    let mut ignored: BTreeMap<&str, u64> = BTreeMap::new();
+    // (plural, singular): ordered by the plural, as the note lists them.
+    let mut ignored: BTreeMap<(&str, &str), u64> = BTreeMap::new();
     for log in [a, b] {
-        *ignored.entry("moduleIndex lines").or_default() += log.stats.module_index_lines;
-        *ignored.entry("subkeys").or_default() += log.subkeys.len() as u64;
-        *ignored.entry("file-hash lines").or_default() += log.file_hashes.len() as u64;
-        *ignored.entry("testcache lines").or_default() += log.test_cache.len() as u64;
         *ignored
-            .entry("other blocks (gccCompilerID, test cache)")
+            .entry(("moduleIndex lines", "moduleIndex line"))
+            .or_default() += log.stats.module_index_lines;
+        *ignored.entry(("subkeys", "subkey")).or_default() += log.subkeys.len() as u64;
+        *ignored
+            .entry(("file-hash lines", "file-hash line"))
+            .or_default() += log.file_hashes.len() as u64;
+        *ignored
+            .entry(("testcache lines", "testcache line"))
+            .or_default() += log.test_cache.len() as u64;
+        *ignored
+            .entry((
+                "other blocks (gccCompilerID, test cache)",
+                "other block (gccCompilerID, test cache)",
+            ))
             .or_default() += log
             .actions
             .iter()
             .filter(|x| !x.kind.keys_build_output())
             .count() as u64;
         *ignored
-            .entry("lines that are not gocachehash output")
+            .entry((
+                "lines that are not gocachehash output",
+                "line that is not gocachehash output",
+            ))
             .or_default() += log.stats.skipped_lines;
     }
     let work: usize = [a, b]
@@ -41,7 +54,7 @@ pub fn notes(
     let parts: Vec<String> = ignored
         .iter()
         .filter(|(_, n)| **n > 0)
-        .map(|(what, n)| format!("{n} {what}"))
+        .map(|((plural, singular), n)| format!("{n} {}", if *n == 1 { singular } else { plural }))
         .collect();
     if !parts.is_empty() {
         let mut s = format!("ignored (not in any action key): {}", parts.join(", "));

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::class::Class;
+use super::class::{Class, InputChange};
 use super::classify::{CauseSeed, DepRef, Item, ItemKind};
 use super::tokens::list_tokens;
 use crate::model::Category;
@@ -215,6 +215,22 @@ fn input_items(a: &[TestInput], b: &[TestInput]) -> Vec<Item> {
             only_b.push(y);
         }
     }
+    // A `t.TempDir` (`$TMPDIR/TestName123/001`) is random per run and gone when go test checks
+    // it; B checks A's list, where A's directory is gone too, so the two lists' temporary
+    // directories hash alike in a real lookup: not a cause (a TMPDIR difference is, as `env`).
+    let mut kept_b: Vec<&TestInput> = Vec::new();
+    for y in std::mem::take(&mut only_b) {
+        match only_a
+            .iter()
+            .position(|x| vanished_temp_dir(x) && vanished_temp_dir(y) && same_temp_dir(x, y))
+        {
+            Some(p) => {
+                only_a.remove(p);
+            }
+            None => kept_b.push(y),
+        }
+    }
+    only_b = kept_b;
     // The same file at another absolute path (a moved checkout): test inputs are recorded by
     // absolute path, even with -trimpath.
     let suffix = |p: &str| p.rsplit('/').take(3).collect::<Vec<_>>().join("/");
@@ -256,7 +272,7 @@ fn input_items(a: &[TestInput], b: &[TestInput]) -> Vec<Item> {
                 Category::TestFile
             };
             let field = format!("{} {}", i.op.as_str(), i.name);
-            let class = Class::test_input(i.op, &i.name);
+            let class = Class::test_input(i.op, &i.name, InputChange::OneSide);
             let seed = CauseSeed::plain(category, class, a.clone(), b.clone());
             items.push(Item {
                 field,
@@ -272,12 +288,12 @@ fn input_items(a: &[TestInput], b: &[TestInput]) -> Vec<Item> {
 /// An input read on both sides whose hash differs.
 fn changed_input(x: &TestInput, y: &TestInput) -> Item {
     let field = format!("{} {}", x.op.as_str(), x.name);
-    let (category, a, b) = match (&x.detail, &y.detail) {
-        (InputDetail::Stat(s), InputDetail::Stat(t)) if only_mtime(s, t) => (
-            Category::TestMtime,
-            Some(s.mtime.to_string()),
-            Some(t.mtime.to_string()),
-        ),
+    let mtimes =
+        |s: &StatInfo<'_>, t: &StatInfo<'_>| (Some(s.mtime.to_string()), Some(t.mtime.to_string()));
+    let (category, change, (a, b)) = match (&x.detail, &y.detail) {
+        (InputDetail::Stat(s), InputDetail::Stat(t)) if only_mtime(s, t) => {
+            (Category::TestMtime, InputChange::Mtime, mtimes(s, t))
+        }
         (
             InputDetail::Dir {
                 stat: s,
@@ -287,17 +303,42 @@ fn changed_input(x: &TestInput, y: &TestInput) -> Item {
                 stat: t,
                 entries: f,
             },
-        ) if e == f && only_mtime(s, t) => (
-            Category::TestMtime,
-            Some(s.mtime.to_string()),
-            Some(t.mtime.to_string()),
+        ) if e == f && only_mtime(s, t) => (Category::TestMtime, InputChange::Mtime, mtimes(s, t)),
+        (InputDetail::Dir { entries: e, .. }, InputDetail::Dir { entries: f, .. }) if e != f => (
+            Category::TestFile,
+            InputChange::Entries,
+            (Some(describe(x)), Some(describe(y))),
         ),
-        _ if x.op == InputOp::Env => (Category::TestEnv, Some(describe(x)), Some(describe(y))),
-        _ => (Category::TestFile, Some(describe(x)), Some(describe(y))),
+        (InputDetail::Error(_), _) | (_, InputDetail::Error(_)) if x.op != InputOp::Env => (
+            Category::TestFile,
+            InputChange::Missing,
+            (Some(describe(x)), Some(describe(y))),
+        ),
+        (InputDetail::Unset, InputDetail::Value(_))
+        | (InputDetail::Value(_), InputDetail::Unset) => (
+            Category::TestEnv,
+            InputChange::Unset,
+            (Some(describe(x)), Some(describe(y))),
+        ),
+        _ if x.op == InputOp::Env => (
+            Category::TestEnv,
+            InputChange::Value,
+            (Some(describe(x)), Some(describe(y))),
+        ),
+        _ => (
+            Category::TestFile,
+            InputChange::Value,
+            (Some(describe(x)), Some(describe(y))),
+        ),
     };
-    // GODEBUG is a test input from Go 1.23 on: a difference is usually the observer effect of
-    // turning gocachehash on for one run only.
-    let class = Class::test_input(x.op, &x.name);
+    // The same instant printed in another zone: the sides' TZ differ, whatever the files.
+    let class = if change == InputChange::Mtime && same_instant(a.as_deref(), b.as_deref()) {
+        Class::TimeZone
+    } else {
+        // GODEBUG is a test input from Go 1.23 on: a difference is usually the observer effect
+        // of turning gocachehash on for one run only.
+        Class::test_input(x.op, &x.name, change)
+    };
     let seed = CauseSeed::plain(category, class, a.clone(), b.clone());
     Item {
         field,
@@ -313,6 +354,75 @@ fn permissions(hex: &str) -> String {
         Ok(mode) => format!("{:04o}", mode & 0o7777),
         Err(_) => hex.to_string(),
     }
+}
+
+/// A directory made by `t.TempDir` (`<temp>/<TestName><digits>/<NNN>`) that was gone when go
+/// test hashed it.
+fn vanished_temp_dir(i: &TestInput) -> bool {
+    let mut parts = i.name.rsplit('/');
+    let (Some(last), Some(test)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    matches!(i.detail, InputDetail::Error(_))
+        && last.len() == 3
+        && last.bytes().all(|c| c.is_ascii_digit())
+        && test.starts_with("Test")
+        && test.ends_with(|c: char| c.is_ascii_digit())
+}
+
+/// Two `t.TempDir` directories of the same test (the same name before its random digits).
+fn same_temp_dir(x: &TestInput, y: &TestInput) -> bool {
+    let test = |i: &TestInput| {
+        i.name
+            .rsplit('/')
+            .nth(1)
+            .map(|t| t.trim_end_matches(|c: char| c.is_ascii_digit()).to_string())
+    };
+    x.op == y.op && test(x) == test(y)
+}
+
+/// Two modification times as Go prints them (`2024-01-01 00:00:00 +0000 UTC`, perhaps with a
+/// fraction of a second) that are the same instant in different zones.
+fn same_instant(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a.and_then(instant), b.and_then(instant)) {
+        (Some(x), Some(y)) => x == y && a != b,
+        _ => false,
+    }
+}
+
+/// Seconds and nanoseconds since the epoch of a time printed by Go's `time.Time.String`.
+fn instant(text: &str) -> Option<(i64, u32)> {
+    let mut words = text.split(' ');
+    let (date, time, offset) = (words.next()?, words.next()?, words.next()?);
+    let mut d = date.splitn(3, '-').map(|n| n.parse::<i64>().ok());
+    let (year, month, day) = (d.next()??, d.next()??, d.next()??);
+    let (clock, fraction) = time.split_once('.').unwrap_or((time, ""));
+    let mut c = clock.splitn(3, ':').map(|n| n.parse::<i64>().ok());
+    let (hour, minute, second) = (c.next()??, c.next()??, c.next()??);
+    let nanos: u32 = if fraction.is_empty() {
+        0
+    } else {
+        format!("{fraction:0<9}").get(..9)?.parse().ok()?
+    };
+    let sign = match offset.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (oh, om) = (
+        offset.get(1..3)?.parse::<i64>().ok()?,
+        offset.get(3..5)?.parse::<i64>().ok()?,
+    );
+    // Days from the civil date (Howard Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146097 + doe - 719468;
+    let local = days * 86400 + hour * 3600 + minute * 60 + second;
+    Some((local - sign * (oh * 3600 + om * 60), nanos))
 }
 
 fn only_mtime(s: &StatInfo<'_>, t: &StatInfo<'_>) -> bool {
@@ -337,5 +447,48 @@ pub fn describe(i: &TestInput) -> String {
         ),
         InputDetail::Error(e) => format!("error: {e}"),
         InputDetail::NotPrinted => format!("hash {}", i.hash.abbrev()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_across_zones() {
+        assert!(same_instant(
+            Some("2024-01-01 00:00:00 +0000 UTC"),
+            Some("2023-12-31 19:00:00 -0500 EST")
+        ));
+        assert!(same_instant(
+            Some("2024-01-01 00:00:00.5 +0000 UTC"),
+            Some("2024-01-01 01:00:00.500000000 +0100 CET")
+        ));
+        assert!(!same_instant(
+            Some("2024-01-01 00:00:00 +0000 UTC"),
+            Some("2024-01-02 00:00:00 +0000 UTC")
+        ));
+        assert!(!same_instant(
+            Some("2024-01-01 00:00:00 +0000 UTC"),
+            Some("2024-01-01 00:00:00 +0000 UTC")
+        ));
+        assert_eq!(instant("1970-01-01 00:00:00 +0000 UTC"), Some((0, 0)));
+        assert_eq!(instant("not a time"), None);
+    }
+
+    #[test]
+    fn random_temp_dirs_are_not_a_cause() {
+        let gone = |path: &str| TestInput {
+            op: InputOp::Chdir,
+            name: path.to_string(),
+            hash: crate::model::Digest([1; 32]),
+            detail: InputDetail::Error(format!("stat {path}: no such file or directory")),
+        };
+        let a = [gone("/tmp/a/TestC2842213201/001")];
+        let b = [gone("/tmp/b/TestC49393296/001")];
+        assert!(input_items(&a, &b).is_empty());
+        // Another test's directory is another input.
+        let c = [gone("/tmp/b/TestD49393296/001")];
+        assert_eq!(input_items(&a, &c).len(), 2);
     }
 }

@@ -68,6 +68,34 @@ pub struct Explanation {
     /// Lines this whymiss does not know (kept, still part of the keys).
     pub unknown: usize,
     pub verdict: String,
+    /// Every action by a name `select` accepts (`--list`; empty unless asked for).
+    pub listed: Vec<ListedAction>,
+    /// Whether the fields' line numbers are lines of a log the user has (not of a live
+    /// build's output, which nobody kept).
+    pub log_lines: bool,
+}
+
+/// An action as `explain --list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedAction {
+    /// The name to give `explain`: the block name, plus ` [test]` or ` #n` when needed.
+    pub label: String,
+    pub kind: &'static str,
+    pub id: Option<String>,
+}
+
+/// The actions `explain` can explain input by input, in log order: those whose key is a
+/// build output's (compile, link, vet, …).
+pub fn list(log: &BuildLog<'_>) -> Vec<ListedAction> {
+    log.actions
+        .iter()
+        .filter(|a| a.kind.keys_build_output())
+        .map(|a| ListedAction {
+            label: a.label(),
+            kind: a.kind.as_str(),
+            id: a.short_id(),
+        })
+        .collect()
 }
 
 /// The name under which the overview groups an input: the field table's overview name (all
@@ -123,6 +151,8 @@ pub fn explain(source: &str, log: &BuildLog<'_>, select: &[String]) -> Explanati
         tests,
         unknown,
         verdict,
+        listed: Vec::new(),
+        log_lines: true,
     }
 }
 

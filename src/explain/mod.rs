@@ -10,5 +10,6 @@ pub use annotate::{
     test_binary_note,
 };
 pub use explanation::{
-    ExplainedAction, ExplainedField, ExplainedTest, Explanation, InputSummary, explain, found,
+    ExplainedAction, ExplainedField, ExplainedTest, Explanation, InputSummary, ListedAction,
+    explain, found, list,
 };

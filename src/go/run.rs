@@ -276,7 +276,10 @@ fn run_one(side: &SideSpec, options: &RunOptions, slot: &SideSlot<'_>) -> Result
         .dir(&run_dir)
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .args(&args);
-    if let Some(work) = &work {
+    // Not under go test: since Go 1.26 t.TempDir reads GOTMPDIR, so a directory of whymiss's
+    // own, random per side, would be an input of every test that makes a temporary directory
+    // (src/testing/testing.go, `(*common).makeTempDir`) and split their cached results.
+    if let Some(work) = work.as_ref().filter(|_| !options.test) {
         invocation = invocation.env("GOTMPDIR", work.path());
     }
     info.args = invocation.argv();

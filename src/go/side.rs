@@ -128,9 +128,14 @@ pub fn describe_side(spec: &SideSpec) -> Result<DescribedSide, Error> {
     let gomod = env.remove("GOMOD").unwrap_or_default();
     let gowork = env.remove("GOWORK").unwrap_or_default();
     let in_workspace = !matches!(gowork.as_str(), "" | "off");
+    // GOPATH mode, asked for by this side: no module, the directory is the root.
+    let gopath_mode = spec
+        .env
+        .iter()
+        .any(|(k, v)| k == "GO111MODULE" && v == "off");
     // At a go.work root outside every module, GOMOD is /dev/null (no module root, modules on:
     // cmd/go/internal/envcmd, ExtraEnvVars) but go builds the workspace's modules there.
-    if !in_workspace && (gomod.is_empty() || gomod == "/dev/null") {
+    if !in_workspace && !gopath_mode && (gomod.is_empty() || gomod == "/dev/null") {
         return Err(Error::NotInModule {
             side: label.clone(),
             dir,

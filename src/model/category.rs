@@ -30,6 +30,9 @@ pub enum Category {
     Experiment,
     /// `-race`, `-msan`, `-asan`, `-cover`, fuzzing.
     Instrumentation,
+    /// Profile-guided optimisation: a PGO profile (`default.pgo` or `-pgo=file`) on one side, or
+    /// another profile.
+    Pgo,
     /// A file's content.
     Source,
     /// Files added to or removed from a package (build tags, GOOS- or cgo-dependent files).
@@ -52,12 +55,15 @@ pub enum Category {
     TestFile,
     /// Only the modification time of a file a test opened.
     TestMtime,
+    /// The go subcommand: `go run` or `go test` against `go build` (debug information omitted),
+    /// a command tested against built, vet's command-line packages.
+    GoCommand,
     /// Anything else; the cause carries the raw field.
     Other,
 }
 
 impl Category {
-    pub const ALL: [Category; 22] = [
+    pub const ALL: [Category; 24] = [
         Category::AbsolutePath,
         Category::Trimpath,
         Category::Toolchain,
@@ -68,6 +74,7 @@ impl Category {
         Category::Cgo,
         Category::Experiment,
         Category::Instrumentation,
+        Category::Pgo,
         Category::Source,
         Category::FileSet,
         Category::VcsStamp,
@@ -79,6 +86,7 @@ impl Category {
         Category::TestEnv,
         Category::TestFile,
         Category::TestMtime,
+        Category::GoCommand,
         Category::Other,
     ];
 
@@ -94,6 +102,7 @@ impl Category {
             Category::Cgo => "cgo",
             Category::Experiment => "experiment",
             Category::Instrumentation => "instrumentation",
+            Category::Pgo => "pgo",
             Category::Source => "source",
             Category::FileSet => "file-set",
             Category::VcsStamp => "vcs-stamp",
@@ -105,6 +114,7 @@ impl Category {
             Category::TestEnv => "test-env",
             Category::TestFile => "test-file",
             Category::TestMtime => "test-mtime",
+            Category::GoCommand => "go-command",
             Category::Other => "other",
         }
     }

@@ -4,6 +4,7 @@
 //! primitives (`Q`, `L`, `hex64`) that `parse` implements.
 mod action;
 mod category;
+mod constraint;
 mod field;
 pub mod fields;
 mod ids;
@@ -16,6 +17,7 @@ mod text;
 
 pub use action::{Action, ActionKind, Variant, Verification};
 pub use category::Category;
+pub use constraint::{Constraint, NoSources, SourceFacts, SourceHeader};
 pub use field::Field;
 pub use ids::{Digest, is_lower_hex, is_short_id};
 pub use input::{CLang, FileInput, Input, StatInfo};

@@ -27,8 +27,10 @@
 //! Then: blocks are demultiplexed and verified ([`demux`], with the field order of [`order`]),
 //! split into logical lines and read with the field tables ([`fields`], whose grammars use the
 //! primitives of [`grammar`] and [`quoted`]); `testcache:` lines are typed by [`testcache`] and linked to the
-//! test-cache blocks by [`test_runs`]. [`log`] drives it all.
+//! test-cache blocks by [`test_runs`]. [`log`] drives it all. [`constraint`] reads the build
+//! constraint of a Go source file (not part of the log: the comparison reads it from the sources).
 
+pub mod constraint;
 pub mod demux;
 pub mod fields;
 mod grammar;

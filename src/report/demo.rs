@@ -11,22 +11,38 @@ use super::{self as report, Styles};
 use crate::diff::Category;
 use crate::diff::gate::{Decision, Gate};
 
+use crate::demo::catalogue::Chapter;
 use crate::demo::run::{Check, DemoRun};
 use crate::demo::scenario::{Expectation, ModuleRef, Scenario, SideDef};
 
 /// Width the lesson is wrapped to.
 const WRAP: usize = 96;
 
-/// `name  title`, one scenario a line.
-pub fn write_list_text(w: &mut dyn Write, all: &[Scenario], s: &Styles) -> io::Result<()> {
-    let width = all.iter().map(|x| x.name.len()).max().unwrap_or(0);
-    for x in all {
-        writeln!(
-            w,
-            "{}  {}",
-            format!("{:<width$}", x.name).style(s.label),
-            x.title
-        )?;
+/// The catalogue in its suggested order: each chapter's title, then one line per scenario
+/// (number, name, summary).
+pub fn write_list_text(w: &mut dyn Write, chapters: &[Chapter], s: &Styles) -> io::Result<()> {
+    let all = || chapters.iter().flat_map(|c| &c.scenarios);
+    let width = all().map(|x| x.name.len()).max().unwrap_or(0);
+    let digits = all().count().to_string().len();
+    writeln!(
+        w,
+        "{}",
+        "Scenarios in a suggested order for teaching; `whymiss demo NAME` runs one."
+            .style(s.header)
+    )?;
+    let mut number = 0;
+    for c in chapters {
+        writeln!(w)?;
+        writeln!(w, "{}", c.title.style(s.header))?;
+        for x in &c.scenarios {
+            number += 1;
+            writeln!(
+                w,
+                "  {number:>digits$}  {}  {}",
+                format!("{:<width$}", x.name).style(s.label),
+                x.summary.as_deref().unwrap_or(&x.title)
+            )?;
+        }
     }
     Ok(())
 }
@@ -35,13 +51,23 @@ pub fn write_list_text(w: &mut dyn Write, all: &[Scenario], s: &Styles) -> io::R
 struct ListJson<'a> {
     schema_version: u32,
     kind: &'static str,
+    /// Every scenario, in the suggested order.
     scenarios: Vec<ScenarioJson<'a>>,
+    /// The order's chapters: a title and the names of its scenarios.
+    chapters: Vec<ChapterJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ChapterJson<'a> {
+    title: &'a str,
+    scenarios: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
 struct ScenarioJson<'a> {
     name: &'a str,
     title: &'a str,
+    summary: Option<&'a str>,
     module: String,
     args: &'a [String],
     test: bool,
@@ -107,6 +133,7 @@ fn scenario_json(x: &Scenario) -> ScenarioJson<'_> {
     ScenarioJson {
         name: &x.name,
         title: &x.title,
+        summary: x.summary.as_deref(),
         module: module_name(&x.module),
         args: &x.args,
         test: x.test,
@@ -118,12 +145,23 @@ fn scenario_json(x: &Scenario) -> ScenarioJson<'_> {
     }
 }
 
-/// `{"schema_version": 1, "kind": "demo-list", "scenarios": [...]}`.
-pub fn write_list_json(w: &mut dyn Write, all: &[Scenario]) -> io::Result<()> {
+/// `{"schema_version": …, "kind": "demo-list", "scenarios": [...], "chapters": [...]}`.
+pub fn write_list_json(w: &mut dyn Write, chapters: &[Chapter]) -> io::Result<()> {
     let doc = ListJson {
         schema_version: report::SCHEMA_VERSION,
         kind: "demo-list",
-        scenarios: all.iter().map(scenario_json).collect(),
+        scenarios: chapters
+            .iter()
+            .flat_map(|c| &c.scenarios)
+            .map(scenario_json)
+            .collect(),
+        chapters: chapters
+            .iter()
+            .map(|c| ChapterJson {
+                title: &c.title,
+                scenarios: c.scenarios.iter().map(|x| x.name.as_str()).collect(),
+            })
+            .collect(),
     };
     report::write_json_doc(w, &doc)
 }
@@ -249,7 +287,7 @@ struct DemoJson<'a> {
     met: bool,
 }
 
-/// `{"schema_version": 1, "kind": "demo", "scenario": …, "expected": …, "found": …, "met": …,
+/// `{"schema_version": …, "kind": "demo", "scenario": …, "expected": …, "found": …, "met": …,
 /// "report": <the comparison document of `whymiss diff --format json`>}`.
 pub fn write_json(
     w: &mut dyn Write,

@@ -85,9 +85,20 @@ pub fn write_text(w: &mut dyn Write, e: &Explanation, s: &Styles) -> io::Result<
         "verdict:".style(s.header),
         Untrusted(&e.verdict)
     )?;
+    if !e.listed.is_empty() {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{}",
+            "actions (name one, or its package, to see its key input by input)".style(s.header)
+        )?;
+        for a in &e.listed {
+            writeln!(w, "  {}", Untrusted(&a.label))?;
+        }
+    }
     for a in &e.actions {
         writeln!(w)?;
-        write_action(w, a, s)?;
+        write_action(w, a, e.log_lines, s)?;
     }
     for t in &e.tests {
         writeln!(w)?;
@@ -113,7 +124,15 @@ fn note_line(n: &Note, s: &Styles) -> String {
     out
 }
 
-fn write_action(w: &mut dyn Write, a: &ExplainedAction, s: &Styles) -> io::Result<()> {
+/// One action's key: its inputs numbered in the order go hashed them (the salt first), each
+/// with its note below it, and, when they come from a log the user has, their line numbers in
+/// that log (not consecutive: other actions' lines and file hashes lie between them).
+fn write_action(
+    w: &mut dyn Write,
+    a: &ExplainedAction,
+    log_lines: bool,
+    s: &Styles,
+) -> io::Result<()> {
     writeln!(w, "{}", Untrusted(&a.label).style(s.header))?;
     writeln!(
         w,
@@ -122,24 +141,57 @@ fn write_action(w: &mut dyn Write, a: &ExplainedAction, s: &Styles) -> io::Resul
         Untrusted(a.id.as_deref().unwrap_or("(no result printed)")),
         if a.verified { "" } else { " (not verified)" }
     )?;
+    let number = (a.fields.len() + 1).to_string().len();
+    let line = a
+        .fields
+        .iter()
+        .map(|f| f.line.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(LOG_LINE.len());
+    // `  #  log line  ` or `  #  `: the columns before each input.
+    let columns = |n: &str, l: &str| {
+        if log_lines {
+            format!("  {n:>number$}  {l:>line$}  ")
+        } else {
+            format!("  {n:>number$}  ")
+        }
+    };
+    let under = " ".repeat(columns("", "").len());
     writeln!(
         w,
-        "  {:>6} {}  {}",
-        "",
-        Untrusted(&a.salt).style(s.field),
+        "{}",
+        format!(
+            "{}input, in the order go hashed them",
+            columns("#", LOG_LINE)
+        )
+        .style(s.dim)
+    )?;
+    writeln!(
+        w,
+        "{}{}",
+        columns("1", "").style(s.dim),
+        Untrusted(&a.salt).style(s.field)
+    )?;
+    writeln!(
+        w,
+        "{under}{}",
         note_line(&salt_note(), &Styles::default()).style(s.dim)
     )?;
-    for f in &a.fields {
+    for (i, f) in a.fields.iter().enumerate() {
         writeln!(
             w,
-            "  {:>6} {}",
-            f.line.style(s.dim),
+            "{}{}",
+            columns(&(i + 2).to_string(), &f.line.to_string()).style(s.dim),
             shorten(&f.text, 140).style(s.field)
         )?;
-        writeln!(w, "  {:>6}   {}", "", note_line(&f.note, s))?;
+        writeln!(w, "{under}{}", note_line(&f.note, s))?;
     }
     Ok(())
 }
+
+/// The heading of the column of log line numbers.
+const LOG_LINE: &str = "log line";
 
 fn write_test(w: &mut dyn Write, t: &ExplainedTest, s: &Styles) -> io::Result<()> {
     writeln!(
@@ -201,8 +253,16 @@ struct ExplainJson<'e> {
     inputs: Vec<InputJson<'e>>,
     unknown_lines: usize,
     verdict: &'e str,
+    listed: Vec<ListedJson<'e>>,
     selected: Vec<ActionJson<'e>>,
     tests: Vec<TestJson<'e>>,
+}
+
+#[derive(Serialize)]
+struct ListedJson<'e> {
+    label: &'e str,
+    kind: &'static str,
+    id: Option<&'e str>,
 }
 
 #[derive(Serialize)]
@@ -306,6 +366,15 @@ pub fn write_json(w: &mut dyn Write, e: &Explanation) -> io::Result<()> {
             .collect(),
         unknown_lines: e.unknown,
         verdict: &e.verdict,
+        listed: e
+            .listed
+            .iter()
+            .map(|a| ListedJson {
+                label: &a.label,
+                kind: a.kind,
+                id: a.id.as_deref(),
+            })
+            .collect(),
         selected: e
             .actions
             .iter()

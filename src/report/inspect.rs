@@ -120,17 +120,25 @@ pub fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles) -> io:
     let mut noise = Vec::new();
     if st.module_index_lines > 0 {
         noise.push(format!(
-            "{} moduleIndex lines ({} blocks: package loading, not in any key)",
-            st.module_index_lines, st.module_index_blocks
+            "{} ({}: package loading, not in any key)",
+            plural(st.module_index_lines as usize, "moduleIndex line"),
+            plural(st.module_index_blocks as usize, "block")
         ));
     }
     if st.duplicate_blocks > 0 {
-        noise.push(format!("{} repeated blocks kept once", st.duplicate_blocks));
+        noise.push(format!(
+            "{} kept once",
+            plural(st.duplicate_blocks as usize, "repeated block")
+        ));
     }
     if st.decorated_lines > 0 {
         noise.push(format!(
-            "{} lines had a log prefix before HASH",
-            st.decorated_lines
+            "{} a log prefix before HASH",
+            if st.decorated_lines == 1 {
+                "1 line had".to_string()
+            } else {
+                format!("{} lines had", st.decorated_lines)
+            }
         ));
     }
     if !noise.is_empty() {
@@ -140,8 +148,12 @@ pub fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles) -> io:
         w,
         "skipped",
         format!(
-            "{} that are not gocachehash output",
-            plural(st.skipped_lines as usize, "line")
+            "{} not gocachehash output",
+            if st.skipped_lines == 1 {
+                "1 line that is".to_string()
+            } else {
+                format!("{} lines that are", st.skipped_lines)
+            }
         ),
     )?;
     for (line, text) in &st.skipped_examples {

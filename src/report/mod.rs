@@ -15,7 +15,7 @@ pub use styles::Styles;
 
 /// Version of every JSON document whymiss writes. Fields may be added; none is renamed or
 /// removed without raising it.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// `1234567` → `1.2 MB`, for sizes in summaries.
 pub fn human_bytes(n: u64) -> String {

@@ -182,8 +182,13 @@ fn side_line(
 /// label). Not escaped.
 pub(super) fn side_description(name: &str, side: &crate::model::SideInfo) -> String {
     if side.source == "live" {
-        // A build whymiss ran: what it ran, and where.
-        let mut t = format!("{}: go {}", side.label, side.args.join(" "));
+        // A build whymiss ran: what it ran, and where; its label unless that is the side's
+        // letter already in the first column.
+        let mut t = if side.label.is_empty() || side.label == name {
+            format!("go {}", side.args.join(" "))
+        } else {
+            format!("{}: go {}", side.label, side.args.join(" "))
+        };
         if let Some(dir) = &side.dir {
             t.push_str(&format!(" in {dir}"));
         }

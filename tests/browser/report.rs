@@ -11,8 +11,9 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use crate::cdp::{Browser, Page};
+use crate::support::synth::{block, go_quote};
 use crate::support::toolchains::test_toolchain;
-use crate::support::{block, corpus, go_quote, repo, whymiss};
+use crate::support::{corpus, repo, whymiss};
 
 /// The file size the issue allows a page of a large build.
 const MAX_PAGE_BYTES: u64 = 5_000_000;

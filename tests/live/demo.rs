@@ -1,6 +1,6 @@
-//! `whymiss demo`: the scenario catalogue (`corpus/scenarios/`), every scenario run live with
-//! the real toolchains and checked against the categories its `expect:` line declares, so the
-//! catalogue cannot drift from what whymiss says.
+//! `whymiss demo`: every scenario of the catalogue (`corpus/scenarios/`) run live with the real
+//! toolchains and checked against the categories its `expect:` line declares, so the catalogue
+//! cannot drift from what whymiss says. (The list, which runs no go, is `tests/offline/demo.rs`.)
 //!
 //! The default go is `test_toolchain("1.27.3")` (`--go`); scenarios that name a version find it
 //! through `$WHYMISS_TOOLCHAINS`, set to the folder holding it. Both panic when the toolchains
@@ -90,72 +90,6 @@ fn strings(v: &Value) -> Vec<String> {
         .iter()
         .map(|x| x.as_str().unwrap().to_string())
         .collect()
-}
-
-#[test]
-fn list_names_at_least_fifteen_scenarios_with_their_titles() {
-    let run = demo(["--list"]).code(0);
-    let text = run.stdout();
-    let lines: Vec<&str> = text.lines().collect();
-    assert!(lines.len() >= 15, "only {} scenarios:\n{text}", lines.len());
-    let listed: BTreeSet<String> = lines
-        .iter()
-        .map(|l| l.split_whitespace().next().unwrap().to_string())
-        .collect();
-    assert_eq!(listed, scenario_dirs(), "the list is the embedded corpus");
-    for line in &lines {
-        let (name, title) = line.split_once("  ").unwrap();
-        assert_eq!(title.trim(), declared(name.trim()).title, "{line}");
-    }
-    // Without a name, demo lists too.
-    assert_eq!(demo::<[&str; 0], &str>([]).code(0).stdout(), text);
-}
-
-#[test]
-fn list_as_json_carries_what_each_scenario_expects() {
-    let run = demo(["--list", "--format", "json"]).code(0);
-    let doc = run.json();
-    assert_eq!(doc["schema_version"], 1);
-    assert_eq!(doc["kind"], "demo-list");
-    let scenarios = doc["scenarios"].as_array().unwrap();
-    assert_eq!(scenarios.len(), scenario_dirs().len());
-    for s in scenarios {
-        let name = s["name"].as_str().unwrap();
-        let want = declared(name);
-        assert_eq!(s["title"], want.title.as_str());
-        assert_eq!(s["lesson"], want.lesson.as_str());
-        let cats = strings(&s["expect"]["categories"]);
-        match &want.expect {
-            Expectation::Same => {
-                assert_eq!(s["expect"]["verdict"], "same");
-                assert!(cats.is_empty());
-            }
-            Expectation::Differ(c) => {
-                assert_eq!(s["expect"]["verdict"], "differ");
-                assert_eq!(cats, c.iter().map(|c| c.to_string()).collect::<Vec<_>>());
-            }
-        }
-    }
-}
-
-#[test]
-fn the_readme_table_lists_every_scenario_as_declared() {
-    let readme = std::fs::read_to_string(corpus("scenarios/README.md")).unwrap();
-    let mut rows = BTreeSet::new();
-    for line in readme.lines() {
-        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-        // | `name` | title | expect |
-        if cells.len() == 5
-            && let Some(name) = cells[1].strip_prefix('`').and_then(|c| c.strip_suffix('`'))
-            && scenario_dirs().contains(name)
-        {
-            let want = declared(name);
-            assert_eq!(cells[2], want.title, "README row for {name}");
-            assert_eq!(cells[3], want.expect.describe(), "README row for {name}");
-            rows.insert(name.to_string());
-        }
-    }
-    assert_eq!(rows, scenario_dirs(), "README.md rows");
 }
 
 /// Runs one scenario with `--format json` and checks the verdict and categories against its
@@ -321,7 +255,11 @@ fn a_missing_toolchain_names_the_side_and_how_to_install_it() {
     };
     run.code(2)
         .one_line_error()
-        .stderr_has("side go1.26.6: go1.26.6 not found on PATH");
+        .stderr_has("side go1.26.6: go1.26.6 not found: looked at ")
+        .stderr_has(&format!(
+            "{}/bin/go1.26.6 ($WHYMISS_TOOLCHAINS)",
+            empty.path().display()
+        ));
 }
 
 #[test]

@@ -521,6 +521,43 @@ fn ldflags_x_is_a_linker_flags_cause() {
     assert!(!lab.path.join("labctl").exists());
 }
 
+/// A build tag on one side, no main package to record it: a live diff reads the //go:build
+/// lines of the files that appear and disappear (they are on disk, with the content the logs
+/// hashed) and names the tag, in one cause for every package it selects files in.
+#[test]
+fn a_live_diff_names_the_build_tag_from_the_files_it_selects() {
+    let lab = Module::copy("lab");
+    std::fs::write(
+        lab.path.join("util/mathx/extra_on.go"),
+        "//go:build labextra\n\npackage mathx\n\nconst Extra = true\n",
+    )
+    .unwrap();
+    std::fs::write(
+        lab.path.join("util/mathx/extra_off.go"),
+        "//go:build !labextra\n\npackage mathx\n\nconst Extra = false\n",
+    )
+    .unwrap();
+    let (code, v) = diff_json(
+        &lab,
+        &["--b-flags=-tags=labextra", "--", "./tagged", "./util/mathx"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(causes(&v).len(), 1, "{:#?}", v["causes"]);
+    let cause = only_cause(&v, "file-set");
+    assert_eq!(cause["field"], "build tag labextra");
+    assert_eq!(
+        (cause["a"].as_str(), cause["b"].as_str()),
+        (Some("not set"), Some("set"))
+    );
+    assert_eq!(
+        strings(&cause["actions"]),
+        BTreeSet::from([
+            "build example.com/lab/tagged".to_string(),
+            "build example.com/lab/util/mathx".to_string()
+        ])
+    );
+}
+
 #[test]
 fn go_vet_logs_with_other_analyzer_flags_are_a_vetflags_cause() {
     // whymiss runs build and test; logs of any go command compare, `go vet` included.
@@ -668,6 +705,9 @@ fn a_failing_side_is_exit_2_with_a_partial_report() {
     .stdout_has("flag provided but not defined: -bogus");
     assert!(!run.stderr().contains("side A"), "{}", run.stderr());
     let stdout = run.stdout();
+    // Issue 11: the header read "A  A: go build …" when the label is the side's letter.
+    assert!(stdout.starts_with("A  go build "), "{stdout}");
+    assert!(stdout.contains("\nB  go build "), "{stdout}");
     let partial = stdout
         .lines()
         .find(|l| l.starts_with("partial: "))
@@ -675,6 +715,16 @@ fn a_failing_side_is_exit_2_with_a_partial_report() {
     assert!(
         partial.contains("side B") && partial.contains("(exit 1)"),
         "{partial}"
+    );
+    // The JSON document is written too, marked partial, and the exit status is 2 whatever the
+    // gate decided (docs/json-schema.md, `gate`).
+    let (code, v) = diff_json(&tiny, &["--b-flags=-gcflags=-bogus", "--", "./greet"]);
+    assert_eq!(code, 2);
+    assert_eq!(v["partial"], true);
+    assert!(
+        matches!(v["gate"]["exit_code"].as_i64(), Some(0 | 1)),
+        "{}",
+        v["gate"]
     );
 }
 

@@ -1,6 +1,6 @@
 //! The tests that run real go builds (`cargo test --test live`): the relocation check,
-//! `whymiss diff`, capture + compare, test-cache causes, Ctrl-C, every demo scenario and the
-//! pair capture (`whymiss capture-pairs`). They
+//! `whymiss diff`, capture + compare, test-cache causes, Ctrl-C, every demo scenario, the
+//! README's examples run as written, and the pair capture (`whymiss capture-pairs`). They
 //! fail (never skip) when a toolchain is missing: `scripts/install-go.sh` installs them. The
 //! tier without Go is `tests/offline`.
 
@@ -8,6 +8,7 @@ mod cacheprog;
 mod capture_pairs;
 mod demo;
 mod live;
+mod readme;
 mod safety;
 #[path = "../support/mod.rs"]
 mod support;

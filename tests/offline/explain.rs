@@ -166,3 +166,71 @@ fn note_templates_fill_into_the_notes() {
         assert!(fields > 1000, "{rel}: {fields}");
     }
 }
+
+/// Issue 11: "no action named … (see --list)", but `explain --list` was rejected.
+#[test]
+fn explain_list_names_what_explain_accepts() {
+    let log = "corpus/logs/go1.27.3/tiny-build.log.gz";
+    let run = explain(&[log, "nosuch"]).code(2).one_line_error();
+    assert!(
+        run.stderr().contains("--list lists them"),
+        "{}",
+        run.stderr()
+    );
+    let out = explain(&[log, "--list"]).code(0).stdout();
+    let (_, list) = out
+        .split_once("actions (name one, or its package, to see its key input by input)\n")
+        .unwrap_or_else(|| panic!("{out}"));
+    let names: Vec<&str> = list.lines().map(str::trim).collect();
+    assert!(names.contains(&"build example.com/tiny/greet"), "{out}");
+    assert!(names.contains(&"link example.com/tiny"), "{out}");
+    // Every listed name is accepted.
+    for name in ["build example.com/tiny/greet", "link example.com/tiny"] {
+        explain(&[log, name]).code(0);
+    }
+    let v = explain(&[log, "--list", "--format", "json"]).code(0).json();
+    let listed = v["listed"].as_array().unwrap();
+    assert_eq!(listed.len(), 56);
+    assert!(
+        listed
+            .iter()
+            .any(|a| a["label"] == "link example.com/tiny" && a["kind"] == "link")
+    );
+}
+
+/// Issue 11: `whymiss explain ./greet` was not accepted; a package's directory names it.
+#[test]
+fn a_package_directory_names_its_package() {
+    let log = "corpus/logs/go1.27.3/tiny-build.log.gz";
+    let by_path = explain(&[log, "example.com/tiny/greet"]).code(0).stdout();
+    let by_dir = explain(&[log, "./corpus/modules/tiny/greet"])
+        .code(0)
+        .stdout();
+    assert_eq!(by_dir, by_path);
+    let whole = explain(&[log, "./corpus/modules/tiny/../tiny/."]).code(0);
+    assert!(whole.stdout().contains("\nlink example.com/tiny\n"));
+    explain(&[log, "./corpus/modules/tiny/nope"])
+        .code(2)
+        .one_line_error()
+        .stderr_has("./corpus/modules/tiny/nope: no such directory");
+}
+
+/// Issue 11: the numbers left of each input were log line numbers with gaps and no heading.
+#[test]
+fn the_numbers_left_of_each_input_are_labelled() {
+    let log = "corpus/logs/go1.27.3/tiny-build.log.gz";
+    let out = explain(&[log, "example.com/tiny/greet"]).code(0).stdout();
+    let (_, action) = out.split_once("\nbuild example.com/tiny/greet\n").unwrap();
+    let lines: Vec<&str> = action.lines().collect();
+    assert_eq!(
+        lines[1],
+        "   #  log line  input, in the order go hashed them"
+    );
+    assert_eq!(lines[2], "   1            go1.27.3");
+    // Positions are consecutive; log lines skip the file hash between GOAMD64 and the file.
+    assert!(lines.contains(&"   9        10  GOAMD64=v1"), "{action}");
+    assert!(
+        lines.contains(&"  10        12  file greet.go nLgt5iWHXXPsyCxFuFB1"),
+        "{action}"
+    );
+}

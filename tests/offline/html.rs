@@ -9,7 +9,8 @@ use serde_json::Value;
 use whymiss::diff::{self, Status};
 use whymiss::go::load;
 
-use crate::support::{block, corpus, whymiss};
+use crate::support::synth::block;
+use crate::support::{corpus, whymiss};
 
 fn os(s: &str) -> &OsStr {
     OsStr::new(s)

@@ -45,7 +45,7 @@ fn json_lists_actions_and_fields() {
     ])
     .code(0);
     let v = run.json();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["kind"], "inspect");
     assert_eq!(v["go_versions"][0], "go1.27.3");
     assert_eq!(v["actions"]["by_kind"]["link"], 1);
@@ -140,4 +140,30 @@ fn logs_with_prefixes_and_crlf_are_accepted() {
         .code(0)
         .stdout_has("56 of 56 blocks proven by SHA-256")
         .stdout_has("lines had a log prefix before HASH");
+}
+
+/// Issue 11: "1 lines that are not gocachehash output", in inspect and in a comparison's notes.
+#[test]
+fn one_line_that_is_not_gocachehash_output_is_singular() {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(
+        std::fs::File::open(corpus("logs/go1.27.3/tiny-build.log.gz")).unwrap(),
+    )
+    .read_to_string(&mut text)
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.log");
+    std::fs::write(&plain, &text).unwrap();
+    let noisy = dir.path().join("noisy.log");
+    std::fs::write(&noisy, format!("# example.com/tiny\n{text}")).unwrap();
+    whymiss(["inspect".as_ref(), noisy.as_os_str()])
+        .code(0)
+        .stdout_has("skipped      1 line that is not gocachehash output");
+    whymiss(["inspect".as_ref(), plain.as_os_str()])
+        .code(0)
+        .stdout_has("skipped      0 lines that are not gocachehash output");
+    whymiss(["compare".as_ref(), plain.as_os_str(), noisy.as_os_str()])
+        .code(0)
+        .stdout_has(", 1 line that is not gocachehash output");
 }

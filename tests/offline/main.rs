@@ -4,10 +4,13 @@
 
 mod compare;
 mod corpus;
+mod demo;
+mod docs;
 mod explain;
 mod help;
 mod html;
 mod inspect;
+mod knowledge;
 mod pairs;
 mod safety;
 #[path = "../support/mod.rs"]

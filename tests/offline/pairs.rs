@@ -197,3 +197,212 @@ fn snapshots_of_every_pair() {
         }
     });
 }
+
+/// The main cause of a pair, as the JSON report gives it.
+fn main_cause(name: &str, field: &str) -> Value {
+    let v: Value = whymiss(pair_args(name, true)).code(1).json();
+    v["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["field"] == field)
+        .unwrap_or_else(|| panic!("{name}: no cause {field}: {:#?}", v["causes"]))
+        .clone()
+}
+
+/// A cause that comes from a Go feature the user may not know is on names the feature and how
+/// to turn it off or make both sides agree (issue 11), on real recorded builds.
+#[test]
+fn hidden_switches_are_named_with_their_way_out() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        // -buildvcs=auto stamps the commit by itself.
+        (
+            "vcs-stamp",
+            "modinfo vcs.modified",
+            &["-buildvcs defaults to auto", "-buildvcs=false"],
+        ),
+        // A //go:debug directive in the main package.
+        ("godebug", "defaultgodebug", &["//go:debug"]),
+        // A go.work puts the go command in workspace mode.
+        (
+            "go-work",
+            "defaultgodebug",
+            &["workspace mode", "go.work", "GOWORK=off"],
+        ),
+        // default.pgo and -pgo=auto.
+        (
+            "default-pgo",
+            "PGO profile (default.pgo)",
+            &["-pgo defaults to auto", "default.pgo", "-pgo=off"],
+        ),
+        // vendor/ switches -mod=vendor.
+        (
+            "vendor-modcache",
+            "dir (vendor)",
+            &[
+                "-mod=vendor by itself",
+                "vendor on both sides",
+                "or on neither",
+            ],
+        ),
+        // GOFLAGS in the go env file.
+        (
+            "trimpath-one-side",
+            "-trimpath",
+            &["go env -w GOFLAGS=-trimpath", "GOENV=off"],
+        ),
+        // An experiment baked into the toolchain.
+        (
+            "goexperiment",
+            "GOEXPERIMENT",
+            &["carries its experiments by default", "GOEXPERIMENT=noX"],
+        ),
+        // -race forces compiler and linker flags and atomic coverage.
+        ("race", "-race", &["coverage becomes atomic", "needs cgo"]),
+        // Cross-compiling turns cgo off, darwin links pie by default: one cause.
+        ("goos-darwin", "GOOS", &["turns cgo off", "pie by default"]),
+        // cgo's default without a C compiler.
+        (
+            "cgo-enabled",
+            "CGO_ENABLED",
+            &["no C compiler", "set CGO_ENABLED explicitly"],
+        ),
+        // t.TempDir reads TMPDIR (and GOTMPDIR since 1.26).
+        (
+            "test-tmpdir",
+            "env TMPDIR",
+            &["t.TempDir", "TMPDIR=/tmp", "GOTMPDIR"],
+        ),
+        // The module cache follows HOME.
+        (
+            "module-cache-moved",
+            "dir (module cache)",
+            &["GOMODCACHE", "$HOME/go", "-trimpath"],
+        ),
+        // GOPATH mode.
+        (
+            "gopath-moved",
+            "dir (GOPATH)",
+            &["GOPATH mode", "GO111MODULE=off"],
+        ),
+        // Go installed elsewhere: only links, and not "the same checkout path".
+        (
+            "goroot-moved",
+            "GOROOT",
+            &["install Go at the same path", "-trimpath"],
+        ),
+    ];
+    for (name, field, phrases) in cases {
+        let cause = main_cause(name, field);
+        let text = format!("{} / {}", cause["why"], cause["fix"]);
+        for phrase in *phrases {
+            assert!(text.contains(phrase), "{name}: `{phrase}` not in: {text}");
+        }
+    }
+}
+
+/// A GOOS difference is one cause: cross-compiling's cgo default and darwin's pie build mode
+/// fold into it instead of being causes of their own (the report used to list three).
+#[test]
+fn another_goos_is_one_cause_with_its_cgo_and_buildmode() {
+    let v: Value = whymiss(pair_args("goos-darwin", true)).code(1).json();
+    let causes = v["causes"].as_array().unwrap();
+    assert_eq!(causes.len(), 1, "{causes:#?}");
+    let also: Vec<&str> = causes[0]["also"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    for folded in ["-buildmode", "CGO_ENABLED"] {
+        assert!(also.contains(&folded), "{also:?}");
+    }
+}
+
+/// A moved module cache was explained as "build from the same absolute path (/app)": the
+/// rewrite ends in /pkg/mod, so it is GOMODCACHE (or HOME) that differs.
+#[test]
+fn a_moved_module_cache_is_not_a_moved_checkout() {
+    let cause = main_cause("module-cache-moved", "dir (module cache)");
+    assert_eq!(
+        cause["a"],
+        "/tmp/whymiss-module-cache-moved/home-a/go/pkg/mod"
+    );
+    assert_eq!(
+        cause["b"],
+        "/tmp/whymiss-module-cache-moved/home-b/go/pkg/mod"
+    );
+    assert!(!cause["fix"].as_str().unwrap().contains("/app"));
+}
+
+/// The random `t.TempDir` directories of two runs (`$TMPDIR/TestTemp123/001`) were two
+/// test-file causes; they are gone when go test checks them, so only TMPDIR is a cause.
+#[test]
+fn random_temp_dirs_of_a_test_are_not_causes() {
+    let v: Value = whymiss(pair_args("test-tmpdir", true)).code(1).json();
+    let fields: Vec<&str> = v["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["env TMPDIR"]);
+}
+
+/// Files in several packages that one build tag selects are one cause: from the logs alone a
+/// likely -tags difference, and with the sources (here the module and the pair's setup,
+/// replayed) the tag, read from the files' //go:build lines.
+#[test]
+fn files_several_packages_compile_on_one_side_only_are_one_cause_naming_the_tag() {
+    use whymiss::demo::{embedded, scenario, setup};
+    use whymiss::go::load;
+    use whymiss::go::sources::DiskSources;
+    use whymiss::model::{Digest, SourceFacts, SourceHeader};
+
+    let name = "tags-several";
+    let pair = pairs().into_iter().find(|p| p.name == name).unwrap();
+    let copy = tempfile::tempdir().unwrap();
+    let root = copy.path().join("lab");
+    let checkout = scenario::parse_time(scenario::CHECKOUT_TIME).unwrap();
+    embedded::materialize("modules/lab", &root, checkout).unwrap();
+    for step in pair.steps() {
+        setup::apply(step, &root, name).unwrap();
+    }
+    /// The pair's working copy, rebuilt elsewhere: paths are mapped, content still checked.
+    struct Replayed(std::path::PathBuf);
+    impl SourceFacts for Replayed {
+        fn header(&self, path: &str, sum: &Digest) -> Option<SourceHeader> {
+            let rel = path.strip_prefix("/tmp/whymiss-pairs/p/tags-several/lab/")?;
+            DiskSources.header(self.0.join(rel).to_str()?, sum)
+        }
+    }
+    let (fa, fb) = load::read_pair(
+        &corpus("pairs/tags-several/a.log.gz"),
+        &corpus("pairs/tags-several/b.log.gz"),
+        u64::MAX,
+    )
+    .unwrap();
+    let (la, lb) = load::parse_pair(&fa, &fb).unwrap();
+    let report = whymiss::diff::compare_with_sources(
+        &la,
+        &lb,
+        fa.info_for(&la),
+        fb.info_for(&lb),
+        &Replayed(root),
+    );
+    assert_eq!(report.causes.len(), 1, "{:#?}", report.causes);
+    let cause = &report.causes[0];
+    assert_eq!(cause.field, "build tag labextra");
+    assert_eq!(cause.a.as_deref(), Some("not set"));
+    assert_eq!(cause.b.as_deref(), Some("set"));
+    assert_eq!(cause.actions.len(), 2, "{:?}", cause.actions);
+    assert!(cause.fix.as_deref().unwrap().contains("-tags"));
+    // From the logs alone: the same one cause, saying what is likely.
+    let alone = whymiss::diff::compare(&la, &lb, fa.info_for(&la), fb.info_for(&lb));
+    assert_eq!(alone.causes.len(), 1);
+    assert!(
+        alone.causes[0]
+            .why
+            .contains("most likely one -tags difference")
+    );
+}

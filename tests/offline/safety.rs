@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use crate::support::synth::{block, go_quote};
+
 /// `whymiss explain /nonexistent/a.log` took the path for a package name and ran a 20 s build.
 #[test]
 fn explain_of_a_missing_log_is_a_read_error_not_a_build() {
@@ -69,8 +71,6 @@ fn endless_input_stops_with_one_line() {
             "whymiss: -: more than 1 MiB of log; stopped reading (--max-log-size raises the limit)",
         );
 }
-
-use crate::support::{block, go_quote};
 
 const OSC_TITLE: &str = "\x1b]0;pwned\x07";
 

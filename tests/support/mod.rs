@@ -3,6 +3,7 @@
 //! JSON Schema check of reports, and the test toolchains.
 #![allow(dead_code)] // each binary uses its own part
 
+pub mod synth;
 pub mod toolchains;
 
 pub use whymiss::go::toolchain::TOOLCHAINS_VAR;
@@ -148,38 +149,4 @@ impl Run {
         serde_json::from_slice(&self.output.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON: {e}\n{}", self.context()))
     }
-}
-
-/// Go's `%q` of `s`, as gocachehash prints a payload.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\x07' => out.push_str("\\a"),
-            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A gocachehash block that verifies: its inputs and their SHA-256.
-pub fn block(name: &str, payloads: &[&str]) -> String {
-    use sha2::Digest as _;
-    let mut text = format!("HASH[{name}]\n");
-    let mut sha = sha2::Sha256::new();
-    for p in payloads {
-        text.push_str(&format!("HASH[{name}]: {}\n", go_quote(p)));
-        sha.update(p.as_bytes());
-    }
-    let sum: String = sha.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    text.push_str(&format!("HASH[{name}]: {sum}\n"));
-    text
 }

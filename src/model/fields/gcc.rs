@@ -1,6 +1,7 @@
 //! The C compiler identity probe, `(*Builder).gccCompilerID` (`cmd/go/internal/work/exec.go`):
 //! its writes are not newline-terminated, so each write is a field.
 
+use super::advice::Advice;
 use super::spec::{About, Compare, Explain, FieldSpec, Key, Match, Order};
 use super::spec::{Origin::*, Portability::*};
 use crate::model::{Category, Input};
@@ -40,5 +41,14 @@ const PROBE: FieldSpec = FieldSpec {
     category: Category::Cgo,
     compare: Compare::Line,
     explain: Explain::Plain,
-    about: About::new("C compiler identity probe", CCompiler, HostDependent).knob("CC"),
+    about: About::new("C compiler identity probe", CCompiler, HostDependent)
+        .knob("CC")
+        .advice(&[GCC_PROBE]),
 };
+
+/// The probe's lines: not an action key.
+pub const GCC_PROBE: Advice = Advice::plain(
+    &["G01", "G02"],
+    "the gccCompilerID block keys a small cache entry that remembers the C compiler's identity and which flags it supports, as long as the compiler binary is unchanged; it is not the key of any build action, so it never causes a miss by itself (the identity reaches the keys through `CC ID`)",
+    "nothing to change for this block; a C compiler difference shows in the compile keys' `CC ID` lines",
+);

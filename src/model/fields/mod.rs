@@ -5,23 +5,26 @@
 //! these tables; adding a field Go writes is one entry here (and, for a new shape of value, one
 //! [`Input`](super::Input) variant). See `docs/architecture.md`.
 
-mod compile;
-mod gcc;
+mod advice;
+pub mod buildinfo;
+pub mod compile;
+pub mod gcc;
 mod grammar;
-mod link;
-mod pgo;
-mod shared;
+pub mod link;
+pub mod pgo;
+pub mod shared;
 mod spec;
 mod tables;
-mod test;
-mod vet;
+pub mod test;
+pub mod vet;
 
+pub use advice::{Advice, Facts, Wording, fill};
 pub use compile::COMPILE;
 pub use gcc::GCC;
 pub use grammar::{Grammar, Reader};
 pub use link::LINK;
 pub use pgo::PGO;
 pub use spec::{About, Compare, Cut, Explain, FieldSpec, Key, Match, Order, Origin, Portability};
-pub use tables::{Finder, UNKNOWN, lookup, table};
+pub use tables::{Finder, UNKNOWN, UNKNOWN_LINE, lookup, table, tables};
 pub use test::{COVERMETA, GETENV, STAT, TEST_INPUTS, TEST_RESULT, TESTMAIN};
 pub use vet::VET;

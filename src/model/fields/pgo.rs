@@ -1,6 +1,8 @@
 //! The fields of a PGO preprocessing key (Go 1.23+), in the order `(*Builder).pgoActionID`
 //! (`cmd/go/internal/work/action.go`) writes them.
 
+use super::advice::Advice;
+use super::compile::PGO_PROFILE;
 use super::spec::{About, Compare, Explain, FieldSpec, Key, Match, Order};
 use super::spec::{Origin::*, Portability::*};
 use crate::model::{Category, Input};
@@ -17,7 +19,8 @@ pub static PGO: &[FieldSpec] = &[
         category: Category::Other,
         compare: Compare::Line,
         explain: Explain::Plain,
-        about: About::new("marks PGO profile preprocessing", GoCommand, Portable),
+        about: About::new("marks PGO profile preprocessing", GoCommand, Portable)
+            .advice(&[PGO_MARKER]),
     },
     FieldSpec {
         name: "preprofile",
@@ -31,7 +34,8 @@ pub static PGO: &[FieldSpec] = &[
         explain: Explain::Plain,
         about: About::new("preprofile tool version", Toolchain, HostDependent)
             .knob("the Go release")
-            .overview("toolchain version"),
+            .overview("toolchain version")
+            .advice(&[PREPROFILE_TOOL]),
     },
     FieldSpec {
         name: "input",
@@ -41,10 +45,27 @@ pub static PGO: &[FieldSpec] = &[
         // `input "<file hash of the raw profile>"`
         grammar: |r| Some(Input::PgoInput(r.quoted()?)),
         key: Key::Name,
-        category: Category::Source,
+        category: Category::Pgo,
         compare: Compare::Profile,
         explain: Explain::Plain,
         about: About::new("content of the PGO profile", FileSystem, Portable)
-            .knob("-pgo, default.pgo"),
+            .knob("-pgo, default.pgo")
+            .advice(PGO_PROFILE),
     },
 ];
+
+// ---- advice ----
+
+/// `preprocess PGO profile` differs: never between two preprocessing keys.
+pub const PGO_MARKER: Advice = Advice::plain(
+    &["P01"],
+    "`preprocess PGO profile` is the first line of every profile preprocessing key (Go 1.23+), so two matched preprocessing actions cannot differ in it",
+    "nothing to change in the build: whymiss paired a profile preprocessing with another kind of action; please report it with both logs",
+);
+
+/// The preprofile tool's ID without a release version.
+pub const PREPROFILE_TOOL: Advice = Advice::plain(
+    &["P02"],
+    "the preprofile tool's identity is in the key of the profile preprocessing, and it carries no release version here (a development build of Go), so it is identified by its build ID",
+    "use the same Go installation on both sides",
+);

@@ -6,6 +6,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::advice::Advice;
 use super::grammar::Grammar;
 use crate::model::{Category, Input};
 
@@ -233,6 +234,9 @@ pub enum Compare {
     Target,
     /// `trimpath`: -trimpath on or off.
     Trimpath,
+    /// `omitdebug … standard … local … prefix …`: the go subcommand (debug information
+    /// omitted), or a GOPATH-mode relative import's directory.
+    OmitDebug,
     /// The cgo tool: a toolchain difference, or cgo on one side only.
     CgoTool,
     /// `CC=`, `CXX=`, `FC=`: the compiler and each flag list; absolute paths from `${SRCDIR}`.
@@ -307,11 +311,11 @@ pub struct About {
     pub knob: Option<&'static str>,
     /// The name `explain`'s overview groups it under, when not its key (`toolchain version`).
     pub overview: Option<&'static str>,
-    /// Why a difference in it misses the cache, for a field compared by a generic rule
-    /// ([`Compare::Line`], [`Compare::Value`]); else its category's reason.
-    pub why: Option<&'static str>,
-    /// How to make two builds agree on it (same rule as `why`).
-    pub fix: Option<&'static str>,
+    /// Why a difference in it misses the cache and how to make two builds agree, one advice
+    /// per kind of difference (the first is the field's own; the others are for the particular
+    /// differences the comparison tells apart, such as a moved module cache in `dir`). Empty only
+    /// in the alternative texts of an [`Explain`] rule.
+    pub advice: &'static [Advice],
 }
 
 impl About {
@@ -323,8 +327,7 @@ impl About {
             portability,
             knob: None,
             overview: None,
-            why: None,
-            fix: None,
+            advice: &[],
         }
     }
 
@@ -338,13 +341,8 @@ impl About {
         self
     }
 
-    pub const fn why(mut self, why: &'static str) -> About {
-        self.why = Some(why);
-        self
-    }
-
-    pub const fn fix(mut self, fix: &'static str) -> About {
-        self.fix = Some(fix);
+    pub const fn advice(mut self, advice: &'static [Advice]) -> About {
+        self.advice = advice;
         self
     }
 }

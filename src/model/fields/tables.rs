@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+use super::advice::Advice;
 use super::spec::{About, Compare, Cut, Explain, FieldSpec, Key, Match, Order};
 use super::spec::{Origin, Portability};
 use super::{compile, gcc, link, pgo, test, vet};
@@ -25,6 +26,26 @@ pub fn table(kind: ActionKind) -> &'static [FieldSpec] {
         ActionKind::GccCompilerId => gcc::GCC,
         ActionKind::Other => &[],
     }
+}
+
+/// Every table, by the block it reads, and the entry of unknown lines: every kind of line
+/// whymiss knows. (A function: a static initializer would copy the tables, and entries are
+/// told apart by address.)
+pub fn tables() -> [(&'static str, &'static [FieldSpec]); 12] {
+    [
+        ("build", compile::COMPILE),
+        ("link", link::LINK),
+        ("vet", vet::VET),
+        ("preprocess PGO profile", pgo::PGO),
+        ("testResult", test::TEST_RESULT),
+        ("testInputs", test::TEST_INPUTS),
+        ("open/stat", test::STAT),
+        ("getenv", test::GETENV),
+        ("covermeta", test::COVERMETA),
+        ("testmain", test::TESTMAIN),
+        ("gccCompilerID", gcc::GCC),
+        ("any", std::slice::from_ref(&UNKNOWN)),
+    ]
 }
 
 /// The first field of `table` that a line (without its newline) is: the first whose prefix it
@@ -167,5 +188,13 @@ pub static UNKNOWN: FieldSpec = FieldSpec {
         "a line this version of whymiss does not know (a newer Go?): it is part of the key all the same",
         Origin::Unknown,
         Portability::Portable,
-    ),
+    )
+    .advice(&[UNKNOWN_LINE]),
 };
+
+/// A line no table knows.
+pub const UNKNOWN_LINE: Advice = Advice::plain(
+    &["W3"],
+    "this line is part of the key, but whymiss does not know what it means (a Go release newer than whymiss, or a line from a patched toolchain): the sides differ in it",
+    "make the sides agree on what this line records, and report the line so whymiss can learn it",
+);
