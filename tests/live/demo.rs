@@ -230,6 +230,37 @@ fn the_text_report_is_followed_by_the_lesson_and_the_check() {
     }
 }
 
+/// `demo NAME --format html`: the scenario, its lesson and check, and the comparison's graph on
+/// one page.
+#[test]
+fn a_demo_page_holds_the_scenario_and_the_graph() {
+    let name = "vcs-docker";
+    let want = declared(name);
+    let run = demo([name, "--format", "html", "-q"]);
+    let html = run.stdout();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", run.stderr());
+    let start = r#"<script type="application/json" id="whymiss-data">"#;
+    let from = html.find(start).expect("the page embeds its model") + start.len();
+    let to = from + html[from..].find("</script>").unwrap();
+    let model: Value = serde_json::from_str(&html[from..to]).unwrap();
+    assert_eq!(model["kind"], "demo");
+    assert_eq!(model["scenario"]["name"], name);
+    assert_eq!(model["scenario"]["title"], want.title.as_str());
+    assert_eq!(model["scenario"]["met"], true);
+    assert!(html.contains("<section id=\"lesson\""));
+    assert!(html.contains("<strong>as expected:</strong>"));
+    let nodes = model["graph"]["nodes"].as_array().unwrap();
+    assert!(
+        nodes.iter().any(|n| n["status"] == "root-cause"),
+        "{nodes:?}"
+    );
+    run.code(if want.expect == Expectation::Same {
+        0
+    } else {
+        1
+    });
+}
+
 #[test]
 fn an_unknown_scenario_is_a_one_line_error() {
     demo(["no-such-scenario"])
