@@ -23,6 +23,7 @@ use crate::go::progress::ProgressMode;
 use crate::go::run::RunOptions;
 use crate::go::side::SideSpec;
 use crate::go::toolchain::SEARCH_ORDER;
+use crate::model::Mode;
 use crate::report::Styles;
 
 const ABOUT: &str = "Explain why Go's build cache does not hit.";
@@ -37,9 +38,19 @@ logs of such runs), matches the actions of two builds, and says which inputs
 differ, why each is in the key, and how to make the two builds agree.
 
 Without a command, whymiss checks whether the current module's build cache
-would be reused on another machine: it builds the packages here and in a
-temporary copy of the module at another absolute path (another checkout, CI
-agent or container), and explains any difference.
+would be reused on another machine: it computes the keys of the packages here
+and in a temporary copy of the module at another absolute path (another
+checkout, CI agent or container), and explains any difference.
+
+By default whymiss compiles nothing: it runs `go build -n`, which computes
+every key in seconds (a dry run). Every root cause is exactly what a real
+build would show; only the count of actions that miss through dependencies is
+an upper bound (a real build stops where a changed package's compiled output
+stays the same). --exact runs the real builds instead; --test always does.
+For each cause with a mechanical fix (-trimpath, an environment variable,
+flags, the toolchain, -buildvcs=false, GOMODCACHE), whymiss then re-runs the
+dry comparison with the fix applied and says whether the keys match
+(--no-verify skips this).
 
 Exit status: 0 the keys are the same, 1 they differ, 2 trouble (bad input, go
 failed), 130 interrupted (128 + the signal).";
@@ -71,7 +82,7 @@ const GLOBAL_ORDER: usize = 900;
 /// The build options' help for the commands that build once (`capture`, `explain`); the
 /// structs hold the two-sided wording of the default check and `diff`.
 const ONE_BUILD_COLD: &str =
-    "Build with an empty GOCACHE of its own (a cold build) instead of yours";
+    "Build with an empty GOCACHE of its own (a cold build) instead of yours; a real build";
 const ONE_BUILD_GO: &str = "The go command: a version (go1.27.3) or a path [default: $GO, else go \
 on PATH, else the newest installed; see --help]";
 const ONE_BUILD_ENV: &str = "An environment variable for the build (repeatable)";
@@ -205,7 +216,11 @@ Examples (shared go arguments go after --; default ./...):
   whymiss diff --a-flags=-ldflags=-X=main.version=1 \\
                --b-flags=-ldflags=-X=main.version=2 -- ./cmd/app
   whymiss diff --b-dir /app                  # a Docker-style checkout at /app
-  whymiss diff --test --b-env TZ=America/New_York -- ./...";
+  whymiss diff --test --b-env TZ=America/New_York -- ./...
+  whymiss diff --exact --b-env CGO_CFLAGS=-O1   # real builds, not go build -n
+
+Both sides are dry runs (go build -n: keys without compiling) unless --exact
+or --test.";
 
 const CAPTURE_EXAMPLES: &str = "\
 Examples:
@@ -216,8 +231,10 @@ Examples:
   whymiss compare ci.capture laptop.capture
 
 The capture is text: a header of `# key: value` lines (whymiss version, label,
-go version, go env values, arguments, directory, host, time, exit status), then
-go's stderr as it was printed. See docs/capture-format.md.";
+go version, go env values, arguments, mode, directory, host, time, exit
+status), then go's stderr as it was printed: by default a dry run's
+gocachehash lines (go build -n), with --exact a real build's stderr. See
+docs/capture-format.md.";
 
 const COMPARE_EXAMPLES: &str = "\
 Examples:
@@ -294,7 +311,33 @@ pub struct CheckArgs {
     pub run: RunArgs,
 
     #[command(flatten)]
+    pub mode: ModeArgs,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Dry run or real build.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = BUILD_OPTIONS)]
+pub struct ModeArgs {
+    /// Run the real builds (compiling what is not cached) instead of `go build -n`, which
+    /// computes the same keys without compiling: for an exact knock-on count, compile errors,
+    /// and non-reproducible output.
+    #[arg(long)]
+    pub exact: bool,
+}
+
+/// Proving the fixes.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = REPORT_OPTIONS)]
+pub struct VerifyArgs {
+    /// Do not re-run the comparison with each cause's mechanical fix applied.
+    #[arg(long)]
+    pub no_verify: bool,
 }
 
 impl CheckArgs {
@@ -304,6 +347,8 @@ impl CheckArgs {
         let p = &self.output;
         r.test
             || r.cold
+            || self.mode.exact
+            || self.verify.no_verify
             || r.go.is_some()
             || r.dir.is_some()
             || !r.env.is_empty()
@@ -325,7 +370,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub test: bool,
 
-    /// Give each side an empty GOCACHE of its own (a cold build) instead of yours.
+    /// Give each side an empty GOCACHE of its own (a cold build) instead of yours; real
+    /// builds (implies --exact).
     #[arg(long)]
     pub cold: bool,
 
@@ -393,6 +439,12 @@ pub struct DiffArgs {
     pub run: RunArgs,
 
     #[command(flatten)]
+    pub mode: ModeArgs,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -414,6 +466,9 @@ pub struct CaptureArgs {
 
     #[command(flatten)]
     pub run: RunArgs,
+
+    #[command(flatten)]
+    pub mode: ModeArgs,
 }
 
 #[derive(Args, Debug)]
@@ -529,6 +584,9 @@ pub struct DemoArgs {
     /// [default: $GO, else go on PATH, else the newest installed; see --help].
     #[arg(long, value_name = "GO")]
     pub go: Option<String>,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -656,6 +714,8 @@ pub struct LiveConfig {
     pub options: RunOptions,
     /// Notes whymiss adds about choices it made for the run (VCS stamping off, …).
     pub notes: Vec<String>,
+    /// Re-run the comparison with each cause's mechanical fix applied.
+    pub verify: bool,
 }
 
 /// What `whymiss explain` explains, and how.
@@ -735,9 +795,9 @@ impl Command {
 
 /// The flag that keeps VCS stamping out of a relocated comparison.
 const NO_VCS: &str = "-buildvcs=false";
-const NO_VCS_NOTE: &str = "VCS stamping is off on both sides (-buildvcs=false): the relocated \
-copy has no .git, so stamping would differ for that reason alone (see `whymiss compare` of two \
-captures to check stamping)";
+const NO_VCS_NOTE: &str = "VCS stamping is off on both sides (-buildvcs=false): the check is \
+about the path alone, and a relocated copy has no .git (see `whymiss compare` of two captures to \
+check stamping)";
 
 impl Cli {
     /// Resolves arguments and the environment into a `Config`.
@@ -779,6 +839,8 @@ impl Cli {
             None => {
                 let CheckArgs {
                     run,
+                    mode,
+                    verify,
                     output,
                     go_args,
                 } = self.check;
@@ -795,8 +857,9 @@ impl Cli {
                     live: LiveConfig {
                         a: side("here", false),
                         b: side("moved", true),
-                        options: run_options(&run, go_args, quiet),
+                        options: run_options(&run, go_args, quiet, Some(&mode)),
                         notes: vec![NO_VCS_NOTE.to_string()],
+                        verify: !verify.no_verify,
                     },
                     output: output.into(),
                 }
@@ -814,7 +877,7 @@ impl Cli {
                         flags: Vec::new(),
                         relocate: false,
                     },
-                    options: run_options(&c.run, c.go_args, quiet),
+                    options: run_options(&c.run, c.go_args, quiet, Some(&c.mode)),
                 }
             }
             Some(Commands::Compare(c)) => Command::Compare {
@@ -843,7 +906,7 @@ impl Cli {
                             flags: Vec::new(),
                             relocate: false,
                         },
-                        run_options(&e.run, e.go_args, quiet),
+                        run_options(&e.run, e.go_args, quiet, None),
                     )
                 });
                 Command::Explain(ExplainConfig {
@@ -863,7 +926,11 @@ impl Cli {
             Some(Commands::Demo(d)) => Command::Demo {
                 name: d.name,
                 list: d.list,
-                options: crate::demo::DemoOptions { go: d.go, progress },
+                options: crate::demo::DemoOptions {
+                    go: d.go,
+                    progress,
+                    verify: !d.verify.no_verify,
+                },
                 output: d.output.into(),
             },
             Some(Commands::CapturePairs(c)) => Command::CapturePairs(CapturePairs {
@@ -896,7 +963,16 @@ fn is_log_path(arg: &str) -> bool {
             .any(|ext| arg.len() > ext.len() && arg.ends_with(ext))
 }
 
-fn run_options(run: &RunArgs, go_args: Vec<String>, quiet: bool) -> RunOptions {
+/// The run options of a command; `mode` is `None` for commands that always build for real
+/// (`explain`). Dry unless --exact, or --cold (which asks for real builds in empty caches);
+/// `go test` always builds for real ([`RunOptions::mode`]).
+fn run_options(
+    run: &RunArgs,
+    go_args: Vec<String>,
+    quiet: bool,
+    mode: Option<&ModeArgs>,
+) -> RunOptions {
+    let dry = mode.is_some_and(|m| !m.exact) && !run.cold;
     RunOptions {
         shared_args: if go_args.is_empty() {
             vec!["./...".to_string()]
@@ -906,6 +982,7 @@ fn run_options(run: &RunArgs, go_args: Vec<String>, quiet: bool) -> RunOptions {
         test: run.test,
         cold: run.cold,
         progress: ProgressMode::from_quiet(quiet),
+        mode: if dry { Mode::Dry } else { Mode::Exact },
     }
 }
 
@@ -949,8 +1026,9 @@ fn diff_config(d: DiffArgs, quiet: bool) -> Result<Command, Error> {
             flags: flags_b,
             relocate: d.b_relocate,
         },
-        options: run_options(&d.run, d.go_args, quiet),
+        options: run_options(&d.run, d.go_args, quiet, Some(&d.mode)),
         notes,
+        verify: !d.verify.no_verify,
     };
     Ok(Command::Live {
         live,
@@ -996,6 +1074,38 @@ mod tests {
         assert!(!live.a.relocate && live.b.relocate);
         assert_eq!(live.options.shared_args, vec!["-trimpath", "./cmd/x"]);
         assert_eq!(live.a.flags, vec!["-buildvcs=false"]);
+    }
+
+    #[test]
+    fn dry_runs_unless_exact_cold_or_test_and_verification_unless_no_verify() {
+        let live = |args: &[&str]| {
+            let Command::Live { live, .. } = config(args) else {
+                panic!()
+            };
+            live
+        };
+        let check = live(&["whymiss"]);
+        assert_eq!((check.options.mode(), check.verify), (Mode::Dry, true));
+        assert_eq!(live(&["whymiss", "--exact"]).options.mode(), Mode::Exact);
+        assert_eq!(live(&["whymiss", "--cold"]).options.mode(), Mode::Exact);
+        assert_eq!(live(&["whymiss", "--test"]).options.mode(), Mode::Exact);
+        assert!(!live(&["whymiss", "diff", "--no-verify"]).verify);
+        assert_eq!(live(&["whymiss", "diff"]).options.mode(), Mode::Dry);
+        let Command::Capture { options, .. } = config(&["whymiss", "capture", "-o", "x"]) else {
+            panic!()
+        };
+        assert_eq!(options.mode(), Mode::Dry);
+        let Command::Capture { options, .. } =
+            config(&["whymiss", "capture", "-o", "x", "--exact"])
+        else {
+            panic!()
+        };
+        assert_eq!(options.mode(), Mode::Exact);
+        // explain builds for real: it shows real action IDs.
+        let Command::Explain(e) = config(&["whymiss", "explain", "example.com/x"]) else {
+            panic!()
+        };
+        assert_eq!(e.live.unwrap().1.mode(), Mode::Exact);
     }
 
     #[test]

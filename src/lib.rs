@@ -14,6 +14,7 @@ pub mod go;
 pub mod model;
 pub mod parse;
 pub mod report;
+pub mod verify;
 
 use std::io::Write;
 

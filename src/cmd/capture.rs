@@ -8,6 +8,7 @@ use crate::go::capture::{write_capture, write_capture_to};
 use crate::go::load;
 use crate::go::run::{RunOptions, run_side};
 use crate::go::side::SideSpec;
+use crate::model::Mode;
 use crate::report;
 
 use super::Outcome;
@@ -42,9 +43,13 @@ pub fn run(
         ),
         Err(e) => format!("no usable log ({e})"),
     };
+    let mode = match run.info.mode {
+        Some(Mode::Dry) => ", dry run (nothing compiled)",
+        Some(Mode::Exact) | None => "",
+    };
     writeln!(
         out,
-        "wrote {}: side `{}`, {}, {what}, {}",
+        "wrote {}: side `{}`, {}{mode}, {what}, {}",
         report::escape(&output.to_string_lossy()),
         report::Untrusted(&run.info.label),
         run.info

@@ -25,6 +25,7 @@ use crate::go::run::{RunOptions, run_side};
 use crate::go::side::SideSpec;
 use crate::go::signals;
 use crate::go::toolchain::TOOLCHAINS_VAR;
+use crate::model::Mode;
 use crate::report;
 
 use super::Outcome;
@@ -151,6 +152,7 @@ fn capture_all(
     let options = DemoOptions {
         go: None,
         progress: what.progress,
+        verify: false,
     };
     let started_all = Instant::now();
     for pair in pairs {
@@ -290,6 +292,7 @@ fn build_seed(
         test: false,
         cold: false,
         progress,
+        mode: Mode::Exact,
     };
     let seeded = run_side(&side, &options)?;
     if seeded.success {

@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::go::load;
 use crate::go::sources::DiskSources;
 use crate::model::BuildLog;
+use crate::report::html::GraphView;
 use crate::report::{self, Styles};
 
 use super::Outcome;
@@ -28,7 +29,8 @@ pub fn run(
     // selects them.
     let result =
         diff::compare_with_sources(&la, &lb, fa.info_for(&la), fb.info_for(&lb), &DiskSources);
-    let outcome = write_comparison(out, &result, [&la, &lb], output, styles)?;
+    let graph = page_graph(output, &result, [&la, &lb]);
+    let outcome = write_comparison(out, &result, graph, output, styles)?;
     Ok(if result.partial {
         Outcome::Partial("a capture records a failed go command; the comparison is partial".into())
     } else {
@@ -36,11 +38,22 @@ pub fn run(
     })
 }
 
-/// Renders a comparison of `logs` (A's, B's) and maps it to an outcome through the gate.
+/// The graph of a page, made from the two logs (A's, B's) while they are at hand: only when
+/// the report is a page.
+pub(super) fn page_graph(
+    output: &OutputOptions,
+    result: &diff::Comparison,
+    logs: [&BuildLog<'_>; 2],
+) -> Option<GraphView> {
+    (output.format == Format::Html).then(|| report::html::comparison_graph(result, logs))
+}
+
+/// Renders a comparison and maps it to an outcome through the gate. `graph` is
+/// [`page_graph`]'s, which a page needs.
 pub(super) fn write_comparison(
     out: &mut dyn Write,
     result: &diff::Comparison,
-    logs: [&BuildLog<'_>; 2],
+    graph: Option<GraphView>,
     output: &OutputOptions,
     styles: &Styles,
 ) -> Result<Outcome, Error> {
@@ -54,7 +67,12 @@ pub(super) fn write_comparison(
             styles,
         ),
         Format::Json => report::json::write_report(out, result, &output.gate, &decision),
-        Format::Html => report::html::write_comparison(out, result, logs, &decision),
+        Format::Html => match graph {
+            Some(graph) => report::html::write_comparison(out, result, graph, &decision),
+            None => Err(std::io::Error::other(
+                "internal error: a page without its graph (see page_graph)",
+            )),
+        },
     }
     .map_err(Error::Output)?;
     Ok(Outcome::of_gate(decision.exit_code))

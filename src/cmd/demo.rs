@@ -51,7 +51,8 @@ pub fn run(
         Format::Html => {
             let la = load::parse_log_of(&demo.report.a.label, &demo.logs[0])?;
             let lb = load::parse_log_of(&demo.report.b.label, &demo.logs[1])?;
-            report::html::write_demo(out, &demo, [&la, &lb], &decision)
+            let graph = report::html::comparison_graph(&demo.report, [&la, &lb]);
+            report::html::write_demo(out, &demo, graph, &decision)
         }
     }
     .map_err(Error::Output)?;

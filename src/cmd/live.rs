@@ -1,4 +1,5 @@
-//! `whymiss` (the relocation check) and `whymiss diff`: build both sides, compare, report.
+//! `whymiss` (the relocation check) and `whymiss diff`: build both sides (dry by default),
+//! compare, prove each mechanical fix by re-running with it applied, report.
 
 use std::io::Write;
 
@@ -9,9 +10,10 @@ use crate::go::load;
 use crate::go::run::{RunSpec, run_sides};
 use crate::go::sources::DiskSources;
 use crate::report::Styles;
+use crate::verify;
 
 use super::Outcome;
-use super::compare::write_comparison;
+use super::compare::{page_graph, write_comparison};
 
 pub fn run(
     live: &LiveConfig,
@@ -24,14 +26,24 @@ pub fn run(
         b: live.b.clone(),
         options: live.options.clone(),
     };
-    let (ra, rb) = run_sides(&spec)?;
-    let la = load::parse_side(&ra, live.options.test)?;
-    let lb = load::parse_side(&rb, live.options.test)?;
-    let mut result =
-        diff::compare_with_sources(&la, &lb, ra.info.clone(), rb.info.clone(), &DiskSources);
+    // The logs are dropped once compared (and a page's graph made from them): a verification
+    // run holds its own.
+    let (mut result, failed, graph) = {
+        let (ra, rb) = run_sides(&spec)?;
+        let la = load::parse_side(&ra, live.options.test)?;
+        let lb = load::parse_side(&rb, live.options.test)?;
+        let result =
+            diff::compare_with_sources(&la, &lb, ra.info.clone(), rb.info.clone(), &DiskSources);
+        let graph = page_graph(output, &result, [&la, &lb]);
+        (result, load::failed_sides(&[&ra, &rb]), graph)
+    };
     result.notes.extend(live.notes.iter().cloned());
-    let outcome = write_comparison(out, &result, [&la, &lb], output, styles)?;
-    Ok(match load::failed_sides(&[&ra, &rb]) {
+    // A partial comparison has no fix to prove: the builds themselves failed.
+    if live.verify && failed.is_none() {
+        verify::verify(&mut result, &spec)?;
+    }
+    let outcome = write_comparison(out, &result, graph, output, styles)?;
+    Ok(match failed {
         None => outcome,
         Some(failed) => Outcome::Partial(format!("{failed}; the comparison above is partial")),
     })

@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 use crate::diff::{self, Category, Verdict};
 use crate::error::Error;
 use crate::go::load;
-use crate::go::run::{RunOptions, run_side};
+use crate::go::run::{RunOptions, RunSpec, run_side};
 use crate::go::side::SideSpec;
 use crate::go::side::describe_side;
 use crate::go::sources::DiskSources;
 use crate::go::workspace::{TempTree, copy_tree};
 use crate::go::{ProgressMode, signals};
+use crate::verify;
 
 use super::embedded;
 use super::scenario::{
@@ -38,6 +39,9 @@ pub struct DemoOptions {
     /// The go command for sides whose scenario names none (`--go`; default `$GO`, else `go`).
     pub go: Option<String>,
     pub progress: ProgressMode,
+    /// Prove each mechanical fix by a dry re-run with it applied (when side B's setup leaves
+    /// the working copy as side A built it, so both sides can run again).
+    pub verify: bool,
 }
 
 /// What a scenario expects against what whymiss found.
@@ -250,6 +254,7 @@ pub fn run_at(
         test: scenario.test,
         cold: false,
         progress: options.progress,
+        mode: scenario.mode,
     };
     apply_steps(
         scenario.setup.iter().chain(&a.setup),
@@ -276,7 +281,7 @@ pub fn run_at(
 
     let log_a = load::parse_side(&run_a, scenario.test)?;
     let log_b = load::parse_side(&run_b, scenario.test)?;
-    let report = diff::compare_with_sources(
+    let mut report = diff::compare_with_sources(
         &log_a,
         &log_b,
         run_a.info.clone(),
@@ -286,6 +291,15 @@ pub fn run_at(
     let check = Check::new(&scenario.expect, &report);
     let failed = load::failed_sides(&[&run_a, &run_b]);
     drop((log_a, log_b));
+    // Both sides can run again only when B's setup left the working copy as A built it.
+    if options.verify && failed.is_none() && b.setup.is_empty() {
+        let spec = RunSpec {
+            a: spec_a,
+            b: spec_b,
+            options: run_options,
+        };
+        verify::verify(&mut report, &spec)?;
+    }
     Ok(DemoRun {
         scenario: scenario.clone(),
         dir: copy,
@@ -436,10 +450,13 @@ mod tests {
             rows: &[],
             also: Vec::new(),
             order: 0,
+            class: diff::Class::Field("f".into()),
+            verification: None,
         };
         diff::Comparison {
             a: Default::default(),
             b: Default::default(),
+            mode: diff::ComparisonMode::Exact,
             verdict,
             summary: Default::default(),
             settings: Vec::new(),
@@ -484,6 +501,7 @@ mod tests {
         let options = DemoOptions {
             go: Some("go1.27.3".into()),
             progress: ProgressMode::Hidden,
+            verify: false,
         };
         let spec = side_spec(&side, Path::new("/w/tiny"), Path::new("/w"), &options, None).unwrap();
         let get = |k: &str| {

@@ -18,6 +18,7 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, civil};
 
 use crate::diff::Category;
+use crate::model::Mode;
 
 /// One runnable scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +31,9 @@ pub struct Scenario {
     pub args: Vec<String>,
     /// `go test` instead of `go build`.
     pub test: bool,
+    /// `mode: dry` computes the keys with `go build -n`; real builds by default (a scenario
+    /// shows what a real build does, and a log pair records one).
+    pub mode: Mode,
     /// Steps applied to the fresh working copy before side A runs.
     pub setup: Vec<Step>,
     /// Where the working copy is, relative to the scenario's directory (default: the module's
@@ -233,6 +237,7 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, FormatError> {
     let mut module = None;
     let mut args = Vec::new();
     let mut test = false;
+    let mut mode = Mode::Exact;
     let mut env = Vec::new();
     let mut setup = Vec::new();
     let mut a = SideDef::default();
@@ -255,6 +260,7 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, FormatError> {
             (None, "module") => module = Some(module_ref(&value).map_err(|m| err(line, m))?),
             (None, "args") => args.extend(split(&value).map_err(|m| err(line, m))?),
             (None, "test") => test = yes_no(&value).map_err(|m| err(line, m))?,
+            (None, "mode") => mode = value.parse().map_err(|m| err(line, m))?,
             (None, "env") => env.push(env_pair(&value).map_err(|m| err(line, m))?),
             (None, "setup") => setup.push(step(&value).map_err(|m| err(line, m))?),
             (None, "expect") => expect = Some(expectation(&value).map_err(|m| err(line, m))?),
@@ -324,6 +330,7 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, FormatError> {
         module: module.ok_or_else(|| missing("module"))?,
         args,
         test,
+        mode,
         setup,
         dir,
         a,

@@ -564,6 +564,7 @@ fn build_cause(
     Cause {
         category,
         field: class.to_string(),
+        class,
         a,
         b,
         rewrite: g.rewrite.clone(),
@@ -574,6 +575,7 @@ fn build_cause(
         rows: advice.rows,
         also,
         order,
+        verification: None,
     }
 }
 

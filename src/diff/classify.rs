@@ -1,12 +1,14 @@
 //! Field-level comparison of two matched actions: which lines differ, and for each difference
 //! its category, the field it belongs to, and the values to show.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::class::{CgoFlags, Class, DirKind};
 use super::comparison::Token;
 use super::filesets::{FileSide, SetFile, SideTags};
 use super::lineup::line_up;
+use super::refs::RefShape;
 use super::tokens::{list_tokens, tokens_of};
 use crate::model::fields::{Compare, FieldSpec};
 use crate::model::{Action, CLang, Category, Field, Input, ModInfo};
@@ -25,8 +27,8 @@ pub struct Item {
 pub enum ItemKind {
     /// A key input: becomes (part of) a cause.
     Input(CauseSeed),
-    /// A reference to a dependency's output (content ID) or action ID.
-    Dependency(DepRef),
+    /// A reference to a dependency's output (content ID) or key, and the form it takes.
+    Dependency(DepRef, RefShape),
     /// A dependency added or removed (the import set changed): a consequence of another cause.
     DependencySet,
 }
@@ -40,7 +42,53 @@ pub enum DepRef {
     Vet(String),
     /// The link of this import path (a test binary, `link p.test`).
     Link(String),
+    /// The preprocessed PGO profile (`pgofile`, 1.23+): the `preprocess PGO profile` actions.
+    Pgo,
 }
+
+/// The dependency a key line references, the form of the reference and its value; `None` for
+/// lines that are inputs of their own. `go_minor` is the go command's minor version (`pgofile`
+/// names the preprocessed profile from 1.23, the profile itself before).
+pub fn reference<'x>(
+    input: &'x Input<'_>,
+    subject: Option<&str>,
+    go_minor: Option<u32>,
+) -> Option<(DepRef, RefShape, Cow<'x, str>)> {
+    let build = |p: &str| DepRef::Build(p.to_string());
+    Some(match input {
+        Input::Import { path, content_id } | Input::PackageFile { path, content_id } => (
+            build(path),
+            RefShape::ContentId,
+            Cow::Borrowed(content_id.as_ref()),
+        ),
+        Input::PackageMain {
+            action_id,
+            content_id,
+        } => (
+            build(subject.unwrap_or_default()),
+            RefShape::BuildId,
+            Cow::Owned(format!("{action_id}/{content_id}")),
+        ),
+        Input::VetOut { path, id } => (
+            DepRef::Vet(path.to_string()),
+            RefShape::FileHash,
+            Cow::Borrowed(id.as_ref()),
+        ),
+        Input::PgoFile(id) if go_minor.is_some_and(|m| m >= PGO_ACTION_MINOR) => {
+            (DepRef::Pgo, RefShape::FileHash, Cow::Borrowed(id.as_ref()))
+        }
+        Input::VetPkg(id) => (
+            build(subject.unwrap_or_default()),
+            RefShape::ActionId,
+            Cow::Owned(id.map(|d| d.to_string()).unwrap_or_default()),
+        ),
+        _ => return None,
+    })
+}
+
+/// The first minor version whose compiles reference a PGO preprocessing action (`pgofile
+/// <fileHash(a1.built)>` in `(*Builder).buildActionID`) instead of hashing the profile.
+pub const PGO_ACTION_MINOR: u32 = 23;
 
 /// Which broader difference a field difference is a consequence of, when that difference is
 /// present: it is then folded into that cause instead of being a cause of its own.
@@ -136,6 +184,8 @@ pub struct Context<'x> {
     pub subject: Option<&'x str>,
     /// A standard-library package (`omitdebug … standard true`).
     pub standard: bool,
+    /// The minor version of side A's go command (`go1.27.3` → 27).
+    pub go_minor: Option<u32>,
     /// The package is in a module (its key has a `go` or `module` line): not GOPATH mode.
     pub module_mode: bool,
     /// Both sides have a `CC=` line: cgo is on for the package on both.
@@ -155,6 +205,7 @@ pub fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
     let ctx = Context {
         subject: a.subject.as_deref(),
         standard,
+        go_minor: go_minor(&a.salt),
         module_mode: [a, b].iter().any(|x| {
             has(x, &|i| {
                 matches!(i, Input::GoDirective(_) | Input::Module { .. })
@@ -496,16 +547,7 @@ pub fn classify(
             push_plain(items, &p.key, p.spec.category, Class::DebugEnv(var), a, b);
         }
         Compare::File => file_item(fa, fb, ctx, items),
-        Compare::Profile => {
-            // A profile on one side only (default.pgo, -pgo=auto), or another profile.
-            let (a, b) = p.texts();
-            let class = if p.both() {
-                Class::PgoProfile
-            } else {
-                Class::PgoOneSide
-            };
-            push_plain(items, &p.key, p.spec.category, class, a, b);
-        }
+        Compare::Profile => profile_item(items, &p, ctx),
         Compare::PackageMain => package_main_item(items, &p, ctx),
         Compare::VetPkg => vet_pkg_item(items, &p, ctx),
         Compare::VetOut => vet_out_item(items, &p),
@@ -526,11 +568,49 @@ fn dependency_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
         a,
         b,
         kind: if p.both() {
-            ItemKind::Dependency(DepRef::Build(path.to_string()))
+            ItemKind::Dependency(DepRef::Build(path.to_string()), RefShape::ContentId)
         } else {
             ItemKind::DependencySet
         },
     });
+}
+
+/// The PGO profile: the raw profile's hash (PGO preprocessing's `input`, and `pgofile` before
+/// 1.23), an input of its own; or, from 1.23, a compile's reference to the preprocessed profile
+/// (a dependency, empty in a dry run).
+fn profile_item(items: &mut Vec<Item>, p: &Pair<'_, '_>, ctx: &Context<'_>) {
+    // A reference on one side only is the profile itself on one side only (default.pgo found
+    // by -pgo=auto): an input of each compile, not a dependency that differs.
+    if p.both()
+        && let Some((dep, shape, _)) = reference(&p.any.input, ctx.subject, ctx.go_minor)
+    {
+        let (a, b) = p.values();
+        items.push(Item {
+            field: p.key.clone(),
+            a,
+            b,
+            kind: ItemKind::Dependency(dep, shape),
+        });
+        return;
+    }
+    // A profile on one side only (default.pgo, -pgo=auto), or another profile.
+    let (a, b) = p.texts();
+    let class = if p.both() {
+        Class::PgoProfile
+    } else {
+        Class::PgoOneSide
+    };
+    push_plain(items, &p.key, p.spec.category, class, a, b);
+}
+
+/// `go1.27.3` → 27.
+pub fn go_minor(version: &str) -> Option<u32> {
+    version
+        .strip_prefix("go1.")?
+        .split('.')
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// `dir`: a module version inside the module cache, a moved module cache, vendor/ against the
@@ -800,7 +880,7 @@ fn package_main_item(items: &mut Vec<Item>, p: &Pair<'_, '_>, ctx: &Context<'_>)
         a,
         b,
         kind: if p.both() {
-            ItemKind::Dependency(DepRef::Build(main))
+            ItemKind::Dependency(DepRef::Build(main), RefShape::BuildId)
         } else {
             ItemKind::DependencySet
         },
@@ -822,7 +902,10 @@ fn vet_pkg_item(items: &mut Vec<Item>, p: &Pair<'_, '_>, ctx: &Context<'_>) {
         field: p.key.clone(),
         a: id(p.a),
         b: id(p.b),
-        kind: ItemKind::Dependency(DepRef::Build(ctx.subject.unwrap_or_default().to_string())),
+        kind: ItemKind::Dependency(
+            DepRef::Build(ctx.subject.unwrap_or_default().to_string()),
+            RefShape::ActionId,
+        ),
     });
 }
 
@@ -841,7 +924,7 @@ fn vet_out_item(items: &mut Vec<Item>, p: &Pair<'_, '_>) {
         a,
         b,
         kind: if p.both() {
-            ItemKind::Dependency(DepRef::Vet(path))
+            ItemKind::Dependency(DepRef::Vet(path), RefShape::FileHash)
         } else {
             ItemKind::DependencySet
         },

@@ -7,18 +7,25 @@
 //! `import <path> <content id>` of each dependency and a link's `packagefile <path>=<content id>`
 //! (`(*Builder).buildActionID`, `linkActionID` in `cmd/go/internal/work/exec.go`), so a
 //! dependency whose output changed changes its dependents' keys without being their cause.
+//! In a dry run (`go build -n`) those references are the dependencies' keys instead
+//! ([`super::refs`]): a reference that is not a content reference on both sides is decided by
+//! whether its dependency differs, in dependency order, and what differs through it is an upper
+//! bound of what a real build would rebuild.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::causes::{self, ActionItems, SideFacts};
 use super::class::Class;
 use super::classify::{self, CauseSeed, DepRef, Item, ItemKind};
-use super::comparison::{ActionDiff, Cause, Comparison, Difference, Status, Summary, Verdict};
+use super::comparison::{
+    ActionDiff, Cause, Comparison, ComparisonMode, Difference, Status, Summary, Verdict,
+};
 use super::filesets::{self, SideTags};
 use super::graph::{ActionGraph, GraphNode, Source, test_binaries};
 use super::matching;
 use super::notes::notes;
 use super::order::{compared_actions, dependencies, dependency_order};
+use super::refs::{self, KeyIndex, RefKind, RefShape};
 use super::settings::setting_diffs;
 use super::test_runs::{self, Side};
 use crate::model::{
@@ -45,6 +52,7 @@ pub fn compare_with_sources(
     let (acts_a, index_a) = compared_actions(log_a);
     let (acts_b, index_b) = compared_actions(log_b);
     let pairs = Pairs::new(&acts_a, &acts_b);
+    let keys = [KeyIndex::new(&acts_a), KeyIndex::new(&acts_b)];
 
     let mut entries = pair_entries(&pairs, &index_a, &index_b);
     select_files(
@@ -52,12 +60,14 @@ pub fn compare_with_sources(
         (uses_cgo(&acts_a), uses_cgo(&acts_b)),
         sources,
     );
-    let (differing, present) = differing_packages(&pairs, &entries);
-    entries.extend(test_entries(log_a, log_b));
-    trace_dependencies(&mut entries, &differing, &present);
-
     let pair_deps = dependencies(&pairs.pairs, &acts_a, &acts_b);
     let pair_order = dependency_order(&pair_deps);
+    let targets = Targets::new(&pairs);
+    let mut upper_bound = trace_dependencies(&mut entries, &pairs, &pair_order, &targets, &keys);
+    let tests_from = entries.len();
+    entries.extend(test_entries(log_a, log_b));
+    upper_bound |= trace_tests(&mut entries, tests_from, &targets);
+
     let order: Vec<usize> = (0..entries.len())
         .map(|i| pair_order.get(i).copied().unwrap_or(pairs.len() + i))
         .collect();
@@ -66,13 +76,22 @@ pub fn compare_with_sources(
         .map(|e| e.only.or_else(|| e.items.as_deref().map(status_of)))
         .collect();
     let facts = SideFacts {
-        go_minor: (go_minor(log_a.go_version()), go_minor(log_b.go_version())),
+        go_minor: (
+            log_a.go_version().and_then(classify::go_minor),
+            log_b.go_version().and_then(classify::go_minor),
+        ),
         both_trimpath: uses_trimpath(&acts_a) && uses_trimpath(&acts_b),
         go_lines_equal: go_lines_equal(&pairs),
     };
     let (causes, assignment) = group_causes(&entries, &order, &facts);
     let (actions, diff_of) = action_diffs(&entries, &statuses, &order, &assignment);
-    let summary = summarize(&entries, &statuses);
+    let mode = ComparisonMode::of(
+        a.mode.or_else(|| keys[0].mode_of(&acts_a)),
+        b.mode.or_else(|| keys[1].mode_of(&acts_b)),
+    );
+    let mut summary = summarize(&entries, &statuses);
+    summary.knock_on_upper_bound =
+        summary.knock_on > 0 && (upper_bound || mode.knock_on_is_bound());
     let graph = graph(&entries, &statuses, pair_deps, &diff_of);
 
     let verdict = if summary.differ > 0 {
@@ -81,11 +100,12 @@ pub fn compare_with_sources(
         Verdict::Same
     };
     let settings = setting_diffs(&a, &b);
-    let notes = notes(log_a, log_b, &a, &b, &summary);
+    let notes = notes(log_a, log_b, &a, &b, &summary, mode);
     let partial = a.exit_status.is_some_and(|s| s != 0) || b.exit_status.is_some_and(|s| s != 0);
     Comparison {
         a,
         b,
+        mode,
         verdict,
         summary,
         settings,
@@ -137,6 +157,8 @@ struct Entry {
     a_id: Option<String>,
     b_id: Option<String>,
     unverified: bool,
+    /// Both sides present and their IDs differ (or are not both verified).
+    ids_differ: bool,
     /// `None` when identical.
     items: Option<Vec<Item>>,
     /// Indices of the differing entries whose output changed this one's inputs.
@@ -157,19 +179,18 @@ fn pair_entries(pairs: &Pairs<'_, '_>, index_a: &[usize], index_b: &[usize]) -> 
     let mut entries = Vec::with_capacity(pairs.len());
     for (&(ia, ib), (x, y)) in pairs.pairs.iter().zip(pairs.iter()) {
         let act = x.or(y).expect("one side");
-        let items = match (x, y) {
+        let ids_differ = match (x, y) {
             (Some(x), Some(y)) => {
-                if x.id.is_some() && x.id == y.id && x.is_verified() && y.is_verified() {
-                    None
-                } else {
-                    let mut found = classify::compare_actions(x, y);
-                    if found.is_empty() && x.id != y.id {
-                        found.push(order_item(x, y));
-                    }
-                    (!found.is_empty()).then_some(found)
-                }
+                !(x.id.is_some() && x.id == y.id && x.is_verified() && y.is_verified())
             }
-            (Some(_), None) | (None, Some(_)) | (None, None) => None,
+            (Some(_), None) | (None, Some(_)) | (None, None) => false,
+        };
+        let items = match (x, y) {
+            (Some(x), Some(y)) if ids_differ => {
+                let found = classify::compare_actions(x, y);
+                (!found.is_empty()).then_some(found)
+            }
+            (Some(_), Some(_)) | (Some(_), None) | (None, Some(_)) | (None, None) => None,
         };
         entries.push(Entry {
             name: act.name.to_string(),
@@ -184,6 +205,7 @@ fn pair_entries(pairs: &Pairs<'_, '_>, index_a: &[usize], index_b: &[usize]) -> 
             a_id: x.and_then(|a| a.id).map(|d| d.to_string()),
             b_id: y.and_then(|a| a.id).map(|d| d.to_string()),
             unverified: x.is_some_and(|a| !a.is_verified()) || y.is_some_and(|a| !a.is_verified()),
+            ids_differ,
             items,
             caused_by: Vec::new(),
             a_src: ia.map(|i| Source::Action(index_a[i])),
@@ -192,9 +214,6 @@ fn pair_entries(pairs: &Pairs<'_, '_>, index_a: &[usize], index_b: &[usize]) -> 
     }
     entries
 }
-
-/// A package's build, link or vet.
-type PackageAction<'p> = (ActionKind, &'p str);
 
 /// Phase 1b: for each package that compiles other files on the two sides, the setting that
 /// selects them (a build tag, the target, cgo, the release), from the files' names and, where
@@ -266,30 +285,6 @@ fn go_lines_equal(pairs: &Pairs<'_, '_>) -> bool {
     }
     seen
 }
-
-/// Phase 2: which packages' builds, links and vets differ (the entries that do) or exist on one
-/// side only, and which exist at all.
-fn differing_packages<'p>(
-    pairs: &Pairs<'p, '_>,
-    entries: &[Entry],
-) -> (
-    FxHashMap<PackageAction<'p>, Vec<usize>>,
-    FxHashSet<PackageAction<'p>>,
-) {
-    let mut differing: FxHashMap<PackageAction<'p>, Vec<usize>> = FxHashMap::default();
-    let mut present: FxHashSet<PackageAction<'p>> = FxHashSet::default();
-    for (i, (x, y)) in pairs.iter().enumerate() {
-        let act = x.or(y).expect("one side");
-        if let Some(pkg) = act.package() {
-            present.insert((act.kind, pkg));
-            if entries[i].differs() {
-                differing.entry((act.kind, pkg)).or_default().push(i);
-            }
-        }
-    }
-    (differing, present)
-}
-
 /// Phase 3: one entry per tested package whose cached result would not be reused.
 fn test_entries(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>) -> Vec<Entry> {
     let run = |log: &BuildLog<'_>, package: &str| {
@@ -316,6 +311,7 @@ fn test_entries(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>) -> Vec<Entry> {
                 a_id: t.a_id,
                 b_id: t.b_id,
                 unverified: false,
+                ids_differ: false,
                 items: (!t.items.is_empty()).then_some(t.items),
                 caused_by: Vec::new(),
                 a_src: a_src.filter(|_| t.only != Some(Side::B)),
@@ -325,48 +321,251 @@ fn test_entries(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>) -> Vec<Entry> {
         .collect()
 }
 
-/// Phase 4: each dependency reference that differs is a knock-on of that dependency's own
-/// difference; when the dependency does not differ, its output is not reproducible (or it is
-/// in neither log), which is a cause of its own.
+/// The pair entries a dependency reference may name: builds, links and vets by package, and
+/// the PGO preprocessing actions.
+struct Targets<'p> {
+    /// Per kind (build, link, vet), the entries of each package.
+    by_package: FxHashMap<ActionKind, FxHashMap<&'p str, Vec<usize>>>,
+    pgo: Vec<usize>,
+}
+
+impl<'p> Targets<'p> {
+    fn new(pairs: &Pairs<'p, '_>) -> Self {
+        let mut by_package: FxHashMap<ActionKind, FxHashMap<&'p str, Vec<usize>>> =
+            FxHashMap::default();
+        let mut pgo = Vec::new();
+        for (i, (x, y)) in pairs.iter().enumerate() {
+            let act = x.or(y).expect("one side");
+            match act.package() {
+                Some(pkg) => by_package
+                    .entry(act.kind)
+                    .or_default()
+                    .entry(pkg)
+                    .or_default()
+                    .push(i),
+                None if act.kind == ActionKind::Pgo => pgo.push(i),
+                None => {}
+            }
+        }
+        Targets { by_package, pgo }
+    }
+
+    /// The entries `dep` names (none when it is in neither log).
+    fn of(&self, dep: &DepRef) -> &[usize] {
+        let (kind, package) = match dep {
+            DepRef::Build(p) => (ActionKind::Build, p.as_str()),
+            DepRef::Vet(p) => (ActionKind::Vet, p.as_str()),
+            DepRef::Link(p) => (ActionKind::Link, p.as_str()),
+            DepRef::Pgo => return &self.pgo,
+        };
+        self.by_package
+            .get(&kind)
+            .and_then(|m| m.get(package))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// What one dependency reference comes to, given whether the entries it names differ.
+enum Traced {
+    /// A knock-on of these differing entries; `bound`: through a reference that stands in for
+    /// a content ID (a dry run's key), so only an upper bound of what a real build rebuilds.
+    KnockOn { deps: Vec<usize>, bound: bool },
+    /// Two content references that differ although the dependency does not.
+    Unexplained,
+    /// Not a difference: a reference that cannot be compared by value, to a dependency that
+    /// does not differ.
+    Same,
+}
+
+fn trace(
+    shape: RefShape,
+    kinds: (RefKind, RefKind),
+    targets: &[usize],
+    self_index: usize,
+    differs: &[bool],
+) -> Traced {
+    let deps: Vec<usize> = targets
+        .iter()
+        .copied()
+        .filter(|&d| d != self_index && differs[d])
+        .collect();
+    let comparable = refs::comparable(kinds.0, kinds.1);
+    if !deps.is_empty() {
+        let bound = !comparable && refs::stands_in_for_content(shape);
+        Traced::KnockOn { deps, bound }
+    } else if comparable {
+        Traced::Unexplained
+    } else {
+        Traced::Same
+    }
+}
+
+/// Phase 2: dependency references, in dependency order (so each dependency is decided before
+/// its dependents). A differing reference is a knock-on of its dependency's difference; two
+/// differing content references to a dependency that does not differ mean its output is not
+/// reproducible (or it is in neither log), a cause of its own. A reference that is a key (or
+/// empty) on either side cannot be compared by value: it differs exactly when its dependency
+/// does, also when both sides print the same key (a dry key hides a difference of a PGO
+/// profile, which no key holds). Returns whether a knock-on is only an upper bound.
 fn trace_dependencies(
     entries: &mut [Entry],
-    differing: &FxHashMap<PackageAction<'_>, Vec<usize>>,
-    present: &FxHashSet<PackageAction<'_>>,
-) {
-    for (i, entry) in entries.iter_mut().enumerate() {
-        let mut caused_by = Vec::new();
-        let Some(list) = entry.items.as_mut() else {
+    pairs: &Pairs<'_, '_>,
+    order: &[usize],
+    targets: &Targets<'_>,
+    keys: &[KeyIndex; 2],
+) -> bool {
+    let mut differs: Vec<bool> = entries.iter().map(Entry::differs).collect();
+    let mut by_order: Vec<usize> = (0..pairs.len()).collect();
+    by_order.sort_by_key(|&i| order[i]);
+    let mut upper_bound = false;
+    for i in by_order {
+        let (Some(x), Some(y)) = (
+            pairs.pairs[i].0.map(|j| pairs.acts_a[j]),
+            pairs.pairs[i].1.map(|j| pairs.acts_b[j]),
+        ) else {
             continue;
         };
-        for item in list.iter_mut() {
-            let ItemKind::Dependency(dep) = &item.kind else {
+        let entry = &mut entries[i];
+        let mut items = entry.items.take().unwrap_or_default();
+        let mut caused_by: Vec<usize> = Vec::new();
+        let mut dropped = false;
+        let mut kept = Vec::with_capacity(items.len());
+        for mut item in items.drain(..) {
+            let ItemKind::Dependency(dep, shape) = &item.kind else {
+                kept.push(item);
                 continue;
             };
-            let key = match dep {
-                DepRef::Build(p) => (ActionKind::Build, p.as_str()),
-                DepRef::Vet(p) => (ActionKind::Vet, p.as_str()),
-                DepRef::Link(p) => (ActionKind::Link, p.as_str()),
-            };
-            match differing.get(&key) {
-                Some(deps) => caused_by.extend(deps.iter().copied().filter(|&d| d != i)),
-                None if key.0 == ActionKind::Link => {
-                    // A test binary whose link is not in either log: say so plainly.
-                    item.kind = ItemKind::Input(CauseSeed::plain(
-                        Category::Other,
-                        Class::UnlinkedTestBinary,
-                        item.a.clone(),
-                        item.b.clone(),
-                    ));
+            let kind =
+                |k: &KeyIndex, v: &Option<String>| k.kind(*shape, v.as_deref().unwrap_or(""));
+            let kinds = (kind(&keys[0], &item.a), kind(&keys[1], &item.b));
+            let found = targets.of(dep);
+            match trace(*shape, kinds, found, i, &differs) {
+                Traced::KnockOn { deps, bound } => {
+                    upper_bound |= bound;
+                    caused_by.extend(deps);
                 }
-                None => {
-                    let absent = !present.contains(&key);
-                    item.kind = ItemKind::Input(nondeterministic_seed(key.1, item, absent));
+                Traced::Unexplained => {
+                    item.kind = ItemKind::Input(unexplained_seed(dep, &item, found.is_empty()));
+                }
+                // Two keys that differ, to a dependency in neither log: nothing shows the two
+                // are the same, so it is a cause (never a silent 'same').
+                Traced::Same if found.is_empty() => {
+                    item.kind = ItemKind::Input(unexplained_seed(dep, &item, true));
+                }
+                Traced::Same => {
+                    dropped = true;
+                    continue;
+                }
+            }
+            kept.push(item);
+        }
+        let mut items = kept;
+        // References printed the same on both sides that still differ through their dependency.
+        let go_minor = classify::go_minor(&x.salt);
+        for field in &x.fields {
+            let Some((dep, shape, value)) =
+                classify::reference(&field.input, x.subject.as_deref(), go_minor)
+            else {
+                continue;
+            };
+            let kind = keys[0].kind(shape, &value);
+            if kind == RefKind::Content {
+                continue;
+            }
+            let found = targets.of(&dep);
+            if !found.iter().any(|&d| d != i && differs[d]) {
+                continue;
+            }
+            let key = field.key();
+            if items.iter().any(|it| *it.field == *key)
+                || !y.fields.iter().any(|f| f.text == field.text)
+            {
+                continue;
+            }
+            if let Traced::KnockOn { deps, bound } = trace(shape, (kind, kind), found, i, &differs)
+            {
+                upper_bound |= bound;
+                caused_by.extend(deps);
+                items.push(Item {
+                    field: key.into_owned(),
+                    a: Some(value.to_string()),
+                    b: Some(value.to_string()),
+                    kind: ItemKind::Dependency(dep, shape),
+                });
+            }
+        }
+        // Same lines, different ID: the lines are in another order (Go hashes them in order);
+        // unless the lines differed only in references that cannot be compared.
+        if items.is_empty() && entry.ids_differ && !dropped && x.id != y.id {
+            items.push(order_item(x, y));
+        }
+        caused_by.sort_unstable();
+        caused_by.dedup();
+        entry.caused_by = caused_by;
+        entry.items = (!items.is_empty()).then_some(items);
+        differs[i] = entry.differs();
+    }
+    upper_bound
+}
+
+/// Phase 3b: the tested packages' references to their test binaries (`test binary <id>`),
+/// traced like the builds' references. Returns whether a knock-on is only an upper bound.
+fn trace_tests(entries: &mut [Entry], from: usize, targets: &Targets<'_>) -> bool {
+    let differs: Vec<bool> = entries.iter().map(Entry::differs).collect();
+    let mut upper_bound = false;
+    for (i, entry) in entries.iter_mut().enumerate().skip(from) {
+        let Some(items) = entry.items.as_mut() else {
+            continue;
+        };
+        let mut caused_by = Vec::new();
+        for item in items.iter_mut() {
+            let ItemKind::Dependency(dep, shape) = &item.kind else {
+                continue;
+            };
+            let found = targets.of(dep);
+            // A test binary's ID is a content ID: tests always build for real.
+            let kinds = (RefKind::Content, RefKind::Content);
+            match trace(*shape, kinds, found, i, &differs) {
+                Traced::KnockOn { deps, bound } => {
+                    upper_bound |= bound;
+                    caused_by.extend(deps);
+                }
+                Traced::Unexplained | Traced::Same => {
+                    item.kind = ItemKind::Input(unexplained_seed(dep, item, found.is_empty()));
                 }
             }
         }
         caused_by.sort_unstable();
         caused_by.dedup();
         entry.caused_by = caused_by;
+    }
+    upper_bound
+}
+
+/// Two content references that differ while their dependency does not: a test binary whose link
+/// is in neither log, or output that is not reproducible (`absent`: the dependency is in neither
+/// log).
+fn unexplained_seed(dep: &DepRef, item: &Item, absent: bool) -> CauseSeed {
+    match dep {
+        DepRef::Link(_) if absent => CauseSeed::plain(
+            Category::Other,
+            Class::UnlinkedTestBinary,
+            item.a.clone(),
+            item.b.clone(),
+        ),
+        DepRef::Build(p) | DepRef::Vet(p) | DepRef::Link(p) => {
+            nondeterministic_seed(p, item, absent)
+        }
+        // The preprocessed profile is a function of the profile alone
+        // (cmd/go/internal/work/action.go, pgoActionID and pgoActor.Act), so with its action in neither
+        // log the profile itself differs.
+        DepRef::Pgo if absent => CauseSeed::plain(
+            Category::Pgo,
+            Class::PgoProfile,
+            item.a.clone(),
+            item.b.clone(),
+        ),
+        DepRef::Pgo => nondeterministic_seed("the PGO profile", item, false),
     }
 }
 
@@ -569,9 +768,10 @@ fn difference(item: &Item, cause: Option<usize>) -> Difference {
         b: item.b.clone(),
         cause,
         dependency: match &item.kind {
-            ItemKind::Dependency(DepRef::Build(p) | DepRef::Vet(p) | DepRef::Link(p)) => {
+            ItemKind::Dependency(DepRef::Build(p) | DepRef::Vet(p) | DepRef::Link(p), _) => {
                 Some(p.clone())
             }
+            ItemKind::Dependency(DepRef::Pgo, _) => None,
             ItemKind::DependencySet => item.field.split_once(' ').map(|(_, p)| p.to_string()),
             ItemKind::Input(_) => None,
         },
@@ -582,14 +782,4 @@ fn uses_trimpath(actions: &[&Action<'_>]) -> bool {
     actions
         .iter()
         .any(|a| a.kind == ActionKind::Build && a.inputs().any(|i| matches!(i, Input::Trimpath)))
-}
-
-/// `go1.22.10` → 22.
-fn go_minor(version: Option<&str>) -> Option<u32> {
-    version?
-        .strip_prefix("go1.")?
-        .split('.')
-        .next()?
-        .parse()
-        .ok()
 }

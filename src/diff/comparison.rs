@@ -2,9 +2,51 @@
 
 use serde::Serialize;
 
+use super::class::Class;
 use super::graph::ActionGraph;
-use crate::model::Category;
-use crate::model::SideInfo;
+use crate::model::{Category, Mode, SideInfo};
+
+/// How the compared keys were computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ComparisonMode {
+    /// Both sides were real builds: dependencies are referenced by their output, and the
+    /// knock-on count is exact.
+    Exact,
+    /// Both sides were dry runs (`go build -n`): the root causes are exact, the knock-on count
+    /// an upper bound.
+    Dry,
+    /// One side each: the root causes compare; knock-on is an upper bound.
+    Mixed,
+}
+
+impl ComparisonMode {
+    /// The mode of a comparison of sides computed in modes `a` and `b` (`None`: not known, and
+    /// the log has no dependency reference to tell; such a side does not decide).
+    pub fn of(a: Option<Mode>, b: Option<Mode>) -> ComparisonMode {
+        match (a.or(b), b.or(a)) {
+            (Some(Mode::Dry), Some(Mode::Dry)) => ComparisonMode::Dry,
+            (Some(Mode::Exact), Some(Mode::Exact)) | (None, None) => ComparisonMode::Exact,
+            (Some(Mode::Dry), Some(Mode::Exact))
+            | (Some(Mode::Exact), Some(Mode::Dry))
+            | (Some(_), None)
+            | (None, Some(_)) => ComparisonMode::Mixed,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComparisonMode::Exact => "exact",
+            ComparisonMode::Dry => "dry",
+            ComparisonMode::Mixed => "mixed",
+        }
+    }
+
+    /// Whether a knock-on count can only be an upper bound.
+    pub fn knock_on_is_bound(self) -> bool {
+        self != ComparisonMode::Exact
+    }
+}
 
 /// Are the compared keys the same?
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -93,6 +135,59 @@ pub struct Cause {
     pub also: Vec<String>,
     /// Position of its first affected action in dependency order (for sorting).
     pub order: usize,
+    /// What the cause is about, as code branches on it (`field` is its name).
+    pub class: Class,
+    /// The outcome of re-running the comparison with the cause's fix applied; `None` when
+    /// whymiss did not try (logs from elsewhere, `--no-verify`, keys that are the same).
+    pub verification: Option<Verification>,
+}
+
+/// Whether applying a cause's fix made the keys match, as found by re-running the comparison
+/// with the fix applied (a dry run).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    pub status: VerifyStatus,
+    /// The fix tried, by name (`trimpath`, `env`, `flag`, `toolchain`, `buildvcs`,
+    /// `gomodcache`); `None` when none was tried.
+    pub fix: Option<&'static str>,
+    /// What was changed, as a phrase: `with -trimpath on both sides`.
+    pub change: Option<String>,
+    /// The cause's actions.
+    pub actions: usize,
+    /// Of those, how many still have an input of their own that differs (`not-enough`).
+    pub still_differ: usize,
+    /// Of those, how many differ only through dependencies after the fix.
+    pub through_dependencies: usize,
+    /// The causes of the re-run comparison that still touch the cause's actions: category and
+    /// field.
+    pub remaining: Vec<(Category, String)>,
+    /// The sentence the report prints.
+    pub message: String,
+}
+
+/// The outcome of a fix's verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VerifyStatus {
+    /// With the fix, no action of the cause has an input of its own that differs.
+    Verified,
+    /// With the fix, some action of the cause still differs in an input of its own.
+    NotEnough,
+    /// No mechanical fix: it needs the source edited, or only a real build can check it.
+    NotTried,
+    /// The re-run could not be made or failed.
+    Failed,
+}
+
+impl VerifyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerifyStatus::Verified => "verified",
+            VerifyStatus::NotEnough => "not-enough",
+            VerifyStatus::NotTried => "not-tried",
+            VerifyStatus::Failed => "failed",
+        }
+    }
 }
 
 /// One action that is not identical on both sides.
@@ -125,6 +220,10 @@ pub struct Summary {
     pub root_cause: usize,
     pub knock_on: usize,
     pub nondeterministic: usize,
+    /// `knock_on` counts actions that differ through a reference that names a dependency's key
+    /// (a dry run): a real build may stop at a dependency whose output did not change, so it
+    /// is an upper bound.
+    pub knock_on_upper_bound: bool,
 }
 
 /// A setting that differs between how the two sides were produced (from live runs or capture
@@ -141,6 +240,8 @@ pub struct SettingDiff {
 pub struct Comparison {
     pub a: SideInfo,
     pub b: SideInfo,
+    /// Dry runs, real builds, or one of each.
+    pub mode: ComparisonMode,
     pub verdict: Verdict,
     pub summary: Summary,
     /// Settings that differ between the sides, shown first.

@@ -16,15 +16,17 @@ mod matching;
 mod notes;
 mod order;
 mod paths;
+mod refs;
 mod settings;
 mod test_runs;
 mod tokens;
 
 pub use crate::model::Category;
+pub use class::{Class, DirKind, Selection};
 pub use compare::{compare, compare_with_sources};
 pub use comparison::{
-    ActionDiff, Cause, Comparison, Difference, SettingDiff, Status, Summary, Token, TokenSide,
-    Verdict,
+    ActionDiff, Cause, Comparison, ComparisonMode, Difference, SettingDiff, Status, Summary, Token,
+    TokenSide, Verdict, Verification, VerifyStatus,
 };
 pub use graph::{ActionGraph, GraphNode, Source};
 pub use knowledge::{FIELD_ORDER, KEY_WIDE, UNLINKED_TEST_BINARY};

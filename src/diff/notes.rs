@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use super::comparison::Summary;
-use crate::model::{BuildLog, Digest, InputOp, SideInfo};
+use super::comparison::{ComparisonMode, Summary};
+use crate::model::{BuildLog, Digest, InputOp, Mode, SideInfo};
 
 /// What was ignored and what could not be verified, in a sentence each.
 pub fn notes(
@@ -14,8 +14,10 @@ pub fn notes(
     ia: &SideInfo,
     ib: &SideInfo,
     summary: &Summary,
+    mode: ComparisonMode,
 ) -> Vec<String> {
     let mut notes = Vec::new();
+    notes.extend(mode_note(mode, ia, ib));
     // (plural, singular): ordered by the plural, as the note lists them.
     let mut ignored: BTreeMap<(&str, &str), u64> = BTreeMap::new();
     for log in [a, b] {
@@ -100,6 +102,31 @@ pub fn notes(
     }
     notes.extend(observer_effect(a, b));
     notes
+}
+
+/// What a dry run does not show, and which side was which in a mixed comparison.
+fn mode_note(mode: ComparisonMode, a: &SideInfo, b: &SideInfo) -> Option<String> {
+    match mode {
+        ComparisonMode::Exact => None,
+        ComparisonMode::Dry => Some(
+            "dry run (go build -n): nothing was compiled, so compile errors are not detected, \
+             and the IDs are keys computed without compiling; --exact builds for real"
+                .to_string(),
+        ),
+        ComparisonMode::Mixed => {
+            let what = |side: &SideInfo| match side.mode {
+                Some(Mode::Dry) => "a dry run",
+                Some(Mode::Exact) => "a real build",
+                None => "a log",
+            };
+            Some(format!(
+                "side A is {} and side B {}: the root causes compare, and what differs only \
+                 through dependencies is an upper bound",
+                what(a),
+                what(b)
+            ))
+        }
+    }
 }
 
 /// Since Go 1.23 the value of GODEBUG is a test input, so a run with GODEBUG=gocachehash=1

@@ -32,9 +32,13 @@ pub fn dependencies(
             .expect("one side")
     };
     let mut by_pkg: FxHashMap<(ActionKind, &str), Vec<usize>> = FxHashMap::default();
+    // PGO preprocessing actions, which every compile of a PGO build references (`pgofile`).
+    let mut pgo: Vec<usize> = Vec::new();
     for (i, p) in pairs.iter().enumerate() {
         if let Some(pkg) = act(p).package() {
             by_pkg.entry((act(p).kind, pkg)).or_default().push(i);
+        } else if act(p).kind == ActionKind::Pgo {
+            pgo.push(i);
         }
     }
     let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pairs.len()];
@@ -44,6 +48,10 @@ pub fn dependencies(
             .flatten()
         {
             for input in side.inputs() {
+                if let Input::PgoFile(_) = input {
+                    deps[i].extend(pgo.iter().copied().filter(|&d| d != i));
+                    continue;
+                }
                 let target =
                     if let Input::Import { path, .. } | Input::PackageFile { path, .. } = input {
                         (ActionKind::Build, path.as_ref())

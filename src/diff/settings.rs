@@ -4,7 +4,19 @@
 use std::collections::BTreeSet;
 
 use super::comparison::SettingDiff;
-use crate::model::SideInfo;
+use crate::model::{Mode, SideInfo};
+
+/// The arguments as shown: without a dry run's `-n`.
+fn args_of(side: &SideInfo) -> String {
+    let dry = side.mode == Some(Mode::Dry)
+        && side.args.get(1).map(String::as_str) == Some(Mode::DRY_FLAG);
+    let args = side
+        .args
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| !(dry && i == 1));
+    args.map(|(_, a)| a.as_str()).collect::<Vec<_>>().join(" ")
+}
 
 /// Differences in how the sides were produced, for the report's first lines.
 pub fn setting_diffs(a: &SideInfo, b: &SideInfo) -> Vec<SettingDiff> {
@@ -21,8 +33,14 @@ pub fn setting_diffs(a: &SideInfo, b: &SideInfo) -> Vec<SettingDiff> {
     push("go binary", a.go_binary.clone(), b.go_binary.clone());
     push("go version", a.go_version.clone(), b.go_version.clone());
     push("directory", a.dir.clone(), b.dir.clone());
+    // A dry run's `-n` is its mode, shown as such.
+    push(
+        "mode",
+        a.mode.map(|m| m.as_str().to_string()),
+        b.mode.map(|m| m.as_str().to_string()),
+    );
     if !a.args.is_empty() || !b.args.is_empty() {
-        push("arguments", Some(a.args.join(" ")), Some(b.args.join(" ")));
+        push("arguments", Some(args_of(a)), Some(args_of(b)));
     }
     let keys: BTreeSet<&String> = a.go_env.keys().chain(b.go_env.keys()).collect();
     for k in keys {

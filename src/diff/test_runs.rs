@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use super::class::{Class, InputChange};
 use super::classify::{CauseSeed, DepRef, Item, ItemKind};
+use super::refs::RefShape;
 use super::tokens::list_tokens;
 use crate::model::Category;
 use crate::model::{InputDetail, InputOp, StatInfo, TestCache, TestInput, TestRun};
@@ -129,7 +130,10 @@ fn compare_runs(package: &str, x: &TestRun, y: &TestRun) -> Option<TestEntry> {
                 field: "test binary".into(),
                 a: x.binary_id.clone(),
                 b: y.binary_id.clone(),
-                kind: ItemKind::Dependency(DepRef::Link(format!("{package}.test"))),
+                kind: ItemKind::Dependency(
+                    DepRef::Link(format!("{package}.test")),
+                    RefShape::ContentId,
+                ),
             });
         }
         if x.args != y.args {

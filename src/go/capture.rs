@@ -24,7 +24,7 @@ use std::os::unix::fs::{FileTypeExt as _, PermissionsExt as _};
 use std::path::Path;
 
 use crate::error::Error;
-use crate::model::SideInfo;
+use crate::model::{Mode, SideInfo};
 use crate::parse::unquote::{quote, unquote};
 
 use super::run::SideRun;
@@ -36,6 +36,10 @@ const MAGIC_PREFIX: &str = "# whymiss capture ";
 
 /// The line that ends the header; the log starts on the next line.
 pub const MARKER: &str = "# --- log: the go command's stderr follows, byte for byte ---";
+
+/// The marker of a dry capture, whose log holds only go's gocachehash lines: the shell script
+/// `go build -n` prints on the same stream is left out while it is read.
+pub const DRY_MARKER: &str = "# --- log: the go command's gocachehash lines follow (go build -n; its script is left out) ---";
 
 const MARKER_PREFIX: &str = "# ---";
 
@@ -201,6 +205,9 @@ pub fn write_capture_to(out: &mut dyn Write, info: &SideInfo, log: &[u8]) -> std
     }
     let args: Vec<String> = info.args.iter().map(|a| word_text(a)).collect();
     line("args", &args.join(" "));
+    if let Some(mode) = info.mode {
+        line("mode", mode.as_str());
+    }
     if let Some(status) = info.exit_status {
         line("exit-status", &status.to_string());
     }
@@ -216,7 +223,10 @@ pub fn write_capture_to(out: &mut dyn Write, info: &SideInfo, log: &[u8]) -> std
     out.write_all(MAGIC.as_bytes())?;
     out.write_all(b"\n")?;
     out.write_all(header.as_bytes())?;
-    out.write_all(MARKER.as_bytes())?;
+    out.write_all(match info.mode {
+        Some(Mode::Dry) => DRY_MARKER.as_bytes(),
+        Some(Mode::Exact) | None => MARKER.as_bytes(),
+    })?;
     out.write_all(b"\n")?;
     out.write_all(log)?;
     out.flush()
@@ -287,6 +297,8 @@ pub fn read_capture(path: &Path, bytes: &[u8]) -> Result<CaptureHeader, Error> {
             ));
         }
         if text.starts_with(MARKER_PREFIX) {
+            // Captures written before the mode was recorded were all real builds.
+            info.mode.get_or_insert(Mode::Exact);
             return Ok(CaptureHeader {
                 info,
                 whymiss_version,
@@ -362,6 +374,13 @@ pub fn read_capture(path: &Path, bytes: &[u8]) -> Result<CaptureHeader, Error> {
                 })?);
             }
             ("error", None) => info.error_tail.push(value_of(value)?),
+            ("mode", None) => {
+                let v = value_of(value)?;
+                info.mode = Some(
+                    v.parse()
+                        .map_err(|m: String| fail(line_no, format!("mode: {m}")))?,
+                );
+            }
             ("go-env", Some(name)) => {
                 info.go_env.insert(name.to_owned(), value_of(value)?);
             }
@@ -459,11 +478,33 @@ mod tests {
                 "café\u{200b}".into(),
                 "./...".into(),
             ],
+            mode: Some(Mode::Dry),
             host: Some("runner-7".into()),
             time: Some("2026-11-21T18:20:05Z".into()),
             exit_status: Some(1),
             error_tail: vec!["# example.com/app".into(), "\tbad: \"x\"".into()],
         }
+    }
+
+    #[test]
+    fn a_capture_without_a_mode_is_a_real_build_and_a_bad_mode_is_an_error() {
+        let old = b"# whymiss capture 1\n# label: ci\n# args: build ./...\n# --- log\nHASH[x]\n";
+        let header = read_capture(Path::new("old.capture"), old).unwrap();
+        assert_eq!(header.info.mode, Some(Mode::Exact));
+        let mut exact = Vec::new();
+        let info = SideInfo {
+            mode: Some(Mode::Exact),
+            ..sample()
+        };
+        write_capture_to(&mut exact, &info, b"").unwrap();
+        let text = String::from_utf8(exact).unwrap();
+        assert!(text.contains("# mode: exact\n") && text.ends_with(&format!("{MARKER}\n")));
+        let bad = b"# whymiss capture 1\n# mode: wet\n# --- log\n";
+        let err = read_capture(Path::new("bad.capture"), bad).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "bad.capture:2: mode: unknown mode `wet` (dry or exact)"
+        );
     }
 
     #[test]
@@ -508,11 +549,12 @@ mod tests {
             "# go-env GODEBUG: \"\\\"quoted\\\"\"\n",
             "# args: build \"-ldflags=-X main.v=a b\" \"\" \"\\\"\" \"café\\u200b\" ./...\n",
             "# exit-status: 1\n",
+            "# mode: dry\n",
             "# error: \"\\tbad: \\\"x\\\"\"\n",
         ] {
             assert!(text.contains(expected), "missing {expected:?} in\n{text}");
         }
-        assert!(text.ends_with(&format!("{MARKER}\n")));
+        assert!(text.ends_with(&format!("{DRY_MARKER}\n")));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Everything about the go command: finding toolchains, describing and running the two sides
 //! of a comparison, relocated copies of a module, capture files, and reading and loading logs.
 pub mod capture;
+pub mod dry_cache;
 pub mod invocation;
 pub mod load;
 pub mod logfile;

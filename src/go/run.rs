@@ -19,8 +19,9 @@ use std::time::{Duration, Instant};
 use rustix::process::Signal;
 
 use crate::error::Error;
-use crate::model::SideInfo;
+use crate::model::{Mode, SideInfo};
 
+use super::dry_cache::DryCache;
 use super::invocation::{GoInvocation, Subcommand};
 use super::progress::{Phase, Progress, ProgressMode, SideProgress, TICK, count_actions};
 use super::side::{SideSpec, describe_side};
@@ -46,6 +47,9 @@ pub struct RunOptions {
     pub cold: bool,
     /// Whether to draw progress lines.
     pub progress: ProgressMode,
+    /// A dry run (`go build -n`: keys without compiling) or a real build. `go test` always
+    /// builds for real: test results need the tests to run (see [`RunOptions::mode`]).
+    pub mode: Mode,
 }
 
 impl Default for RunOptions {
@@ -55,7 +59,17 @@ impl Default for RunOptions {
             test: false,
             cold: false,
             progress: ProgressMode::Auto,
+            mode: Mode::Exact,
         }
+    }
+}
+
+impl RunOptions {
+    /// The mode the sides run in: [`Mode::Exact`] for `go test`, whose `-n` leaves out the
+    /// vet facts and the test main's source (`(*Builder).vet` hashes `vetout` only for
+    /// dependencies that were built), and runs no test.
+    pub fn mode(&self) -> Mode {
+        if self.test { Mode::Exact } else { self.mode }
     }
 }
 
@@ -227,8 +241,16 @@ fn run_one(side: &SideSpec, options: &RunOptions, slot: &SideSlot<'_>) -> Result
         }
     };
     // Temporary directories live until this function returns.
+    let mode = options.mode();
     let mut env = side.env.clone();
-    let _cache = if options.cold {
+    // A dry run never touches the user's cache (and so reports it as it is, in `go env`).
+    let dry_cache = match mode {
+        Mode::Dry => {
+            Some(DryCache::open().map_err(io("cannot create a GOCACHE for the dry run".into()))?)
+        }
+        Mode::Exact => None,
+    };
+    let _cache = if options.cold && mode == Mode::Exact {
         let cache = TempTree::new("whymiss-gocache-")
             .map_err(io("cannot create a temporary GOCACHE".into()))?;
         env.push(("GOCACHE".into(), cache.path().display().to_string()));
@@ -250,15 +272,20 @@ fn run_one(side: &SideSpec, options: &RunOptions, slot: &SideSlot<'_>) -> Result
         ..side.clone()
     })?;
     let mut info = described.info;
-    let workspace = if side.relocate {
-        Some(
-            Workspace::relocate(&described.module_root).map_err(io(format!(
+    // A dry run writes nothing into the tree: a link at another path is as good as a copy,
+    // and costs nothing however large the module.
+    let workspace = match (side.relocate, mode) {
+        (false, _) => None,
+        (true, Mode::Dry) => Some(Workspace::link(&described.module_root).map_err(io(format!(
+            "cannot link {} for relocation",
+            described.module_root.display()
+        )))?),
+        (true, Mode::Exact) => Some(Workspace::relocate(&described.module_root).map_err(io(
+            format!(
                 "cannot copy {} for relocation",
                 described.module_root.display()
-            )))?,
-        )
-    } else {
-        None
+            ),
+        ))?),
     };
     let run_dir = match &workspace {
         Some(ws) => ws.map(&side.dir),
@@ -266,7 +293,7 @@ fn run_one(side: &SideSpec, options: &RunOptions, slot: &SideSlot<'_>) -> Result
     };
     info.dir = Some(run_dir.display().to_string());
 
-    let args = go_args(side, options, work.as_ref().map(TempTree::path));
+    let args = go_args(side, options, mode, work.as_ref().map(TempTree::path));
     let subcommand = if options.test {
         Subcommand::Test
     } else {
@@ -282,14 +309,22 @@ fn run_one(side: &SideSpec, options: &RunOptions, slot: &SideSlot<'_>) -> Result
     if let Some(work) = work.as_ref().filter(|_| !options.test) {
         invocation = invocation.env("GOTMPDIR", work.path());
     }
+    if let Some(cache) = &dry_cache {
+        // GOCACHEPROG (1.24+) would replace GOCACHE: no cache program is asked either.
+        invocation = invocation
+            .env("GOCACHE", cache.path())
+            .env("GOCACHEPROG", "");
+    }
     info.args = invocation.argv();
+    info.mode = Some(mode);
 
     slot.progress.set_phase(Phase::Running);
-    let finished = stream(&invocation, slot, label)?;
+    let finished = stream(&invocation, slot, label, mode)?;
     let success = finished.status == 0;
     info.exit_status = Some(finished.status);
     if !success {
-        info.error_tail = error_tail(&finished.stderr, &finished.stdout_tail);
+        let printed = finished.other.as_deref().unwrap_or(&finished.stderr);
+        info.error_tail = error_tail(printed, &finished.stdout_tail);
     }
     Ok(SideRun {
         info,
@@ -300,14 +335,31 @@ fn run_one(side: &SideSpec, options: &RunOptions, slot: &SideSlot<'_>) -> Result
 }
 
 struct Finished {
+    /// The log: go's stderr, or (dry) its gocachehash lines.
     stderr: Vec<u8>,
+    /// A dry run's last lines that were left out of the log (for the error tail).
+    other: Option<Vec<u8>>,
     stdout_tail: Vec<u8>,
     status: i32,
 }
 
+/// How many of the lines a dry run leaves out of its log are kept for the error tail.
+const DRY_KEPT_LINES: usize = 4 * ERROR_TAIL_LINES;
+
 /// Starts go with its stderr and stdout on separate pipes, reads stderr to the end (counting
 /// actions as they arrive), keeps the end of stdout, and waits.
-fn stream(invocation: &GoInvocation, slot: &SideSlot<'_>, label: &str) -> Result<Finished, Error> {
+///
+/// A dry run prints its shell script on stderr, interleaved with the gocachehash lines (both go
+/// to `os.Stderr`: `cmd/go/internal/load/printer.go, DefaultPrinter` on 1.24+, the builder's
+/// printer before), a third or more of the bytes; only lines starting with `HASH` are kept. A
+/// script line could start with `HASH` only as a heredoc line of a file named so, which would
+/// then fail its block's SHA-256 rather than be taken silently.
+fn stream(
+    invocation: &GoInvocation,
+    slot: &SideSlot<'_>,
+    label: &str,
+    mode: Mode,
+) -> Result<Finished, Error> {
     let interrupted_or = |e: Error| match signals::interrupted() {
         Some(signal) => Error::Interrupted { signal },
         None => e,
@@ -337,13 +389,17 @@ fn stream(invocation: &GoInvocation, slot: &SideSlot<'_>, label: &str) -> Result
 
     let stdout_thread = std::thread::spawn(move || keep_tail(out_reader, STDOUT_TAIL_BYTES));
     let mut stderr = Vec::new();
+    let mut filter = (mode == Mode::Dry).then(HashLines::default);
     let mut counted = 0;
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         match err_reader.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => {
-                stderr.extend_from_slice(&buf[..n]);
+                match &mut filter {
+                    Some(f) => f.push(&buf[..n], &mut stderr),
+                    None => stderr.extend_from_slice(&buf[..n]),
+                }
                 if let Some(nl) = memchr::memrchr(b'\n', &stderr[counted..]) {
                     let end = counted + nl + 1;
                     slot.progress
@@ -357,6 +413,7 @@ fn stream(invocation: &GoInvocation, slot: &SideSlot<'_>, label: &str) -> Result
         }
     }
     drop(err_reader);
+    let other = filter.map(|f| f.finish(&mut stderr));
     let waited = handle.wait().map(|output| output.status);
     slot.group.store(0, Ordering::SeqCst);
     signals::unregister_group(group);
@@ -364,9 +421,56 @@ fn stream(invocation: &GoInvocation, slot: &SideSlot<'_>, label: &str) -> Result
     let stdout_tail = stdout_thread.join().unwrap_or_default();
     Ok(Finished {
         stderr,
+        other,
         stdout_tail,
         status: exit_status(status),
     })
+}
+
+/// Splits a dry run's stderr into lines as it arrives: lines starting with `HASH` go to the
+/// log, the last [`DRY_KEPT_LINES`] others are kept for the error tail.
+#[derive(Debug, Default)]
+struct HashLines {
+    /// The start of a line whose end has not arrived yet.
+    partial: Vec<u8>,
+    others: std::collections::VecDeque<Vec<u8>>,
+}
+
+impl HashLines {
+    fn push(&mut self, mut bytes: &[u8], log: &mut Vec<u8>) {
+        while let Some(nl) = memchr::memchr(b'\n', bytes) {
+            let (line, rest) = bytes.split_at(nl + 1);
+            bytes = rest;
+            if self.partial.is_empty() {
+                self.take(line, log);
+            } else {
+                let mut whole = std::mem::take(&mut self.partial);
+                whole.extend_from_slice(line);
+                self.take(&whole, log);
+            }
+        }
+        self.partial.extend_from_slice(bytes);
+    }
+
+    fn take(&mut self, line: &[u8], log: &mut Vec<u8>) {
+        if line.starts_with(b"HASH") {
+            log.extend_from_slice(line);
+        } else {
+            if self.others.len() == DRY_KEPT_LINES {
+                self.others.pop_front();
+            }
+            self.others.push_back(line.to_vec());
+        }
+    }
+
+    /// Takes the last line (without a newline) and returns the kept other lines.
+    fn finish(mut self, log: &mut Vec<u8>) -> Vec<u8> {
+        let last = std::mem::take(&mut self.partial);
+        if !last.is_empty() {
+            self.take(&last, log);
+        }
+        self.others.into_iter().flatten().collect()
+    }
 }
 
 /// The exit code, or 128 + signal for a go killed by a signal.
@@ -486,14 +590,14 @@ const VALUE_FLAGS: &[&str] = &[
 ];
 
 /// `-name`, `--name`, `-name=value` → `name`; not a flag → `None`.
-fn flag_name(arg: &str) -> Option<&str> {
+pub fn flag_name(arg: &str) -> Option<&str> {
     let name = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-'))?;
     let name = name.split_once('=').map_or(name, |(n, _)| n);
     (!name.is_empty()).then_some(name)
 }
 
 /// Splits go arguments into (flag, its separate value if any) groups up to the first package.
-fn leading_flags(args: &[String]) -> Vec<&[String]> {
+pub fn leading_flags(args: &[String]) -> Vec<&[String]> {
     let mut groups = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -512,10 +616,16 @@ fn leading_flags(args: &[String]) -> Vec<&[String]> {
 /// would build only the package in the current directory.
 pub const DEFAULT_PACKAGES: &str = "./...";
 
-/// The arguments after the subcommand: shared flags, the side's flags, `-o` when needed, then
-/// the packages (and, for `go test`, whatever followed them); [`DEFAULT_PACKAGES`] when the
-/// shared arguments name no package.
-fn go_args(side: &SideSpec, options: &RunOptions, out_dir: Option<&Path>) -> Vec<String> {
+/// The arguments after the subcommand: `-n` for a dry run (first, so it precedes every user
+/// flag and cannot be taken for a package), shared flags, the side's flags, `-o` when needed,
+/// then the packages (and, for `go test`, whatever followed them); [`DEFAULT_PACKAGES`] when
+/// the shared arguments name no package.
+fn go_args(
+    side: &SideSpec,
+    options: &RunOptions,
+    mode: Mode,
+    out_dir: Option<&Path>,
+) -> Vec<String> {
     let shared = &options.shared_args;
     let split: usize = leading_flags(shared).iter().map(|g| g.len()).sum();
     let (shared_flags, rest) = shared.split_at(split);
@@ -544,6 +654,9 @@ fn go_args(side: &SideSpec, options: &RunOptions, out_dir: Option<&Path>) -> Vec
         }
     }
     args.extend(rest.iter().cloned());
+    if mode == Mode::Dry {
+        args.insert(0, Mode::DRY_FLAG.into());
+    }
     args
 }
 
@@ -632,6 +745,56 @@ mod tests {
     }
 
     #[test]
+    fn a_dry_run_puts_n_before_every_other_argument() {
+        let spec = SideSpec {
+            flags: strings(&["-gcflags=-N"]),
+            ..SideSpec::new("A", ".")
+        };
+        assert_eq!(
+            go_args(&spec, &options(&["-trimpath", "./x"]), Mode::Dry, None),
+            ["-n", "-trimpath", "-gcflags=-N", "-o", "/dev/null", "./x"]
+        );
+        // go test builds for real, whatever the options say.
+        let test = RunOptions {
+            test: true,
+            mode: Mode::Dry,
+            ..options(&[])
+        };
+        assert_eq!(test.mode(), Mode::Exact);
+    }
+
+    #[test]
+    fn a_dry_runs_log_keeps_only_hash_lines_however_the_reads_split_them() {
+        let stderr = b"#\n# example.com/a\n#\nmkdir -p $WORK/b001/\nHASH[build a]\nHASH[build a]: \"go1.27.3\"\ncat >$WORK/b001/importcfg << 'EOF'\nHASH subkey x\nno newline at the end";
+        for chunk in [1, 2, 7, 64, stderr.len()] {
+            let mut filter = HashLines::default();
+            let mut log = Vec::new();
+            for part in stderr.chunks(chunk) {
+                filter.push(part, &mut log);
+            }
+            let others = filter.finish(&mut log);
+            assert_eq!(
+                String::from_utf8(log).unwrap(),
+                "HASH[build a]\nHASH[build a]: \"go1.27.3\"\nHASH subkey x\n",
+                "chunks of {chunk}"
+            );
+            let others = String::from_utf8(others).unwrap();
+            assert!(others.starts_with("#\n# example.com/a\n"), "{others}");
+            assert!(others.ends_with("EOF'\nno newline at the end"), "{others}");
+        }
+        // Only the last lines that are not hash lines are kept.
+        let mut filter = HashLines::default();
+        let mut log = Vec::new();
+        for i in 0..1000 {
+            filter.push(format!("script line {i}\n").as_bytes(), &mut log);
+        }
+        let others = String::from_utf8(filter.finish(&mut log)).unwrap();
+        assert_eq!(others.lines().count(), DRY_KEPT_LINES);
+        assert!(others.ends_with("script line 999\n"));
+        assert!(log.is_empty());
+    }
+
+    #[test]
     fn keep_tail_keeps_the_last_bytes() {
         let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
         assert_eq!(keep_tail(&data[..], 1000), &data[data.len() - 1000..]);
@@ -644,25 +807,25 @@ mod tests {
         let module = copy_tree_for_test("tiny");
         let mut spec = side("B", module.path(), "1.27.3");
         spec.flags = strings(&["-gcflags=-N"]);
-        let args = go_args(&spec, &options(&["-trimpath", "./..."]), None);
+        let args = go_args(&spec, &options(&["-trimpath", "./..."]), Mode::Exact, None);
         assert_eq!(
             args,
             ["-trimpath", "-gcflags=-N", "-o", "/dev/null", "./..."]
         );
         // Builds write nothing: -o /dev/null for one main package, a library or several.
-        let args = go_args(&spec, &options(&["."]), None);
+        let args = go_args(&spec, &options(&["."]), Mode::Exact, None);
         assert_eq!(args, ["-gcflags=-N", "-o", "/dev/null", "."]);
-        let args = go_args(&spec, &options(&["./greet"]), None);
+        let args = go_args(&spec, &options(&["./greet"]), Mode::Exact, None);
         assert_eq!(args, ["-gcflags=-N", "-o", "/dev/null", "./greet"]);
         // The user's own -o is kept.
-        let args = go_args(&spec, &options(&["-o", "/tmp/x", "."]), None);
+        let args = go_args(&spec, &options(&["-o", "/tmp/x", "."]), Mode::Exact, None);
         assert_eq!(args, ["-o", "/tmp/x", "-gcflags=-N", "."]);
         // Tests never get -o, unless -c would write a binary.
         let test = RunOptions {
             test: true,
             ..options(&["-c", "./greet"])
         };
-        let args = go_args(&spec, &test, Some(Path::new("/tmp/out")));
+        let args = go_args(&spec, &test, Mode::Exact, Some(Path::new("/tmp/out")));
         assert_eq!(args, ["-c", "-gcflags=-N", "-o", "/tmp/out/", "./greet"]);
     }
 
@@ -676,24 +839,39 @@ mod tests {
             ..options(shared)
         };
         assert_eq!(
-            go_args(&spec, &options(&["-trimpath"]), None),
+            go_args(&spec, &options(&["-trimpath"]), Mode::Exact, None),
             ["-trimpath", "-o", "/dev/null", "./..."]
         );
         assert_eq!(
-            go_args(&spec, &options(&["-tags", "x y", "-gcflags=-N"]), None),
+            go_args(
+                &spec,
+                &options(&["-tags", "x y", "-gcflags=-N"]),
+                Mode::Exact,
+                None
+            ),
             ["-tags", "x y", "-gcflags=-N", "-o", "/dev/null", "./..."]
         );
         assert_eq!(
-            go_args(&spec, &options(&[]), None),
+            go_args(&spec, &options(&[]), Mode::Exact, None),
             ["-o", "/dev/null", "./..."]
         );
         assert_eq!(
-            go_args(&spec, &test(&["-run", "TestX", "-count=1"]), None),
+            go_args(
+                &spec,
+                &test(&["-run", "TestX", "-count=1"]),
+                Mode::Exact,
+                None
+            ),
             ["-run", "TestX", "-count=1", "./..."]
         );
         // Packages given: kept as they are.
         assert_eq!(
-            go_args(&spec, &test(&["-count=1", "./greet", "-args", "-v"]), None),
+            go_args(
+                &spec,
+                &test(&["-count=1", "./greet", "-args", "-v"]),
+                Mode::Exact,
+                None
+            ),
             ["-count=1", "./greet", "-args", "-v"]
         );
     }

@@ -158,6 +158,7 @@ pub fn describe_side(spec: &SideSpec) -> Result<DescribedSide, Error> {
         go_env: env,
         env_overrides: spec.env.iter().cloned().collect(),
         args: Vec::new(),
+        mode: None,
         host: Some(hostname()),
         time: Some(time),
         exit_status: None,
@@ -216,6 +217,42 @@ fn query_env(go: &Path, dir: &Path, spec: &SideSpec) -> Result<BTreeMap<String, 
         }
     }
     Ok(map)
+}
+
+/// The value go sees for the variable `name` on a side (`go env NAME` in its directory, with
+/// its overrides): its effective value for a setting go knows (`CGO_CFLAGS` unset is `-O2
+/// -g`), else the environment's (`GOSSAFUNC`). Empty when unset.
+pub fn effective_var(spec: &SideSpec, name: &str) -> Result<String, Error> {
+    if let Some((_, v)) = spec.env.iter().rev().find(|(k, _)| k == name) {
+        return Ok(v.clone());
+    }
+    let go = resolve_go(spec.go.as_deref())?;
+    let query = GoInvocation::new(&go, Subcommand::Env)
+        .dir(&spec.dir)
+        .envs(spec.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .arg(name);
+    let out = match signals::run_registered(&query.capture()) {
+        Ok(Some(out)) => out,
+        Ok(None) => {
+            return Err(Error::Interrupted {
+                signal: signals::interrupted().unwrap_or(signal_hook::consts::SIGINT),
+            });
+        }
+        Err(source) => {
+            return Err(Error::Spawn {
+                side: spec.label.clone(),
+                program: go,
+                source,
+            });
+        }
+    };
+    let known = String::from_utf8_lossy(&out.stdout)
+        .trim_end_matches('\n')
+        .to_string();
+    if out.status.success() && !known.is_empty() {
+        return Ok(known);
+    }
+    Ok(std::env::var(name).unwrap_or_default())
 }
 
 /// The last non-empty line of go's stderr, or a note that there was none.

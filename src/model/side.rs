@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use super::Mode;
+
 /// One side of a comparison (A or B).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SideInfo {
@@ -24,6 +26,9 @@ pub struct SideInfo {
     pub env_overrides: BTreeMap<String, String>,
     /// The go command's arguments (`build -trimpath ./...`).
     pub args: Vec<String>,
+    /// A dry run (`go build -n`) or a real build; `None` for a bare log, whose references tell
+    /// (see `diff`).
+    pub mode: Option<Mode>,
     /// Host name and start time (RFC 3339), for captures.
     pub host: Option<String>,
     pub time: Option<String>,

@@ -190,13 +190,15 @@ pub fn file_hash(i: &[u8]) -> IResult<&[u8], Line<'_>> {
 
 /// `filehash_error = "HASH " path ": " text` — `%v` of the error from opening or reading `path`.
 /// Go's error text names the path again (`open /x/a.go: no such file or directory`), which is how
-/// the split point is found when the path itself contains `": "`.
+/// the split point is found when the path itself contains `": "`. Under `go build -n` the work
+/// directory is the literal `$WORK` (`cmd/go/internal/work/action.go, NewBuilder`), and a file
+/// the build would have produced there (the preprocessed PGO profile) cannot be opened.
 pub fn file_hash_error(i: &[u8]) -> IResult<&[u8], Line<'_>> {
     let (after, _) = tag("HASH ").parse(i)?;
     let mut split = None;
     for pos in memchr::memmem::find_iter(after, b": ") {
         let (path, error) = (&after[..pos], &after[pos + 2..]);
-        if is_absolute(path) && !error.is_empty() {
+        if (is_absolute(path) || path.starts_with(b"$WORK/")) && !error.is_empty() {
             split = Some(pos);
             // `%v` of an *fs.PathError: "<op> <path>: <err>".
             let repeats = error.iter().position(|&b| b == b' ').is_some_and(|sp| {
@@ -497,6 +499,20 @@ mod tests {
             }
         );
         assert!(r.is_empty());
+    }
+
+    /// A dry run (`go build -n`) of a PGO build hashes the preprocessed profile in `$WORK`,
+    /// which it never wrote; the line was counted as not gocachehash output.
+    #[test]
+    fn a_dry_runs_work_file_error_is_a_file_hash_error() {
+        let line = b"HASH $WORK/b003/pgo.preprofile: open $WORK/b003/pgo.preprofile: no such file or directory";
+        assert_eq!(
+            classify(line).unwrap(),
+            Line::FileHashError {
+                path: b"$WORK/b003/pgo.preprofile",
+                error: b"open $WORK/b003/pgo.preprofile: no such file or directory"
+            }
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The JSON report of a comparison (schema_version 1, documented in docs/json-schema.md). Built
+//! The JSON report of a comparison (schema_version 2, documented in docs/json-schema.md). Built
 //! from view structs of its own, so internal refactors never change the wire format; the JSON
 //! Schema in docs/report.schema.json is generated from the same structs ([`schema`], `whymiss
 //! schema`), and a test fails when the committed file differs from it.
@@ -13,12 +13,12 @@ use serde::Serialize;
 
 use super::SCHEMA_VERSION;
 use crate::diff::gate::{Decision, Gate};
-use crate::diff::{Category, Comparison, Status, TokenSide, Verdict};
-use crate::model::SideInfo;
+use crate::diff::{Category, Comparison, ComparisonMode, Status, TokenSide, Verdict, VerifyStatus};
+use crate::model::{Mode, SideInfo};
 
 /// The document `whymiss compare --format json` (and `whymiss`, `whymiss diff` with --format
-/// json) writes. schema_version 1: fields may be added; none is renamed or removed without
-/// raising the version.
+/// json) writes. Within a schema_version fields may be added; none is renamed or removed
+/// without raising the version.
 #[derive(Serialize, JsonSchema)]
 #[schemars(title = "whymiss comparison report")]
 struct ReportJson<'r> {
@@ -26,6 +26,7 @@ struct ReportJson<'r> {
     schema_version: u32,
     #[schemars(schema_with = "kind_compare")]
     kind: &'static str,
+    mode: ModeJson,
     verdict: VerdictJson,
     a: SideJson<'r>,
     b: SideJson<'r>,
@@ -46,6 +47,26 @@ enum VerdictJson {
     Differ,
 }
 
+/// How the compared keys were computed: `dry` (both sides `go build -n`), `exact` (real
+/// builds), `mixed` (one of each).
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "mode")]
+#[serde(rename_all = "kebab-case")]
+enum ModeJson {
+    Dry,
+    Exact,
+    Mixed,
+}
+
+/// How one side's keys were computed, when recorded (live runs, captures).
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "side-mode")]
+#[serde(rename_all = "kebab-case")]
+enum SideModeJson {
+    Dry,
+    Exact,
+}
+
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "side")]
 struct SideJson<'r> {
@@ -57,6 +78,7 @@ struct SideJson<'r> {
     go_env: &'r BTreeMap<String, String>,
     env_overrides: &'r BTreeMap<String, String>,
     args: &'r [String],
+    mode: Option<SideModeJson>,
     host: Option<&'r str>,
     time: Option<&'r str>,
     exit_status: Option<i32>,
@@ -75,6 +97,7 @@ struct SummaryJson {
     root_cause: usize,
     knock_on: usize,
     nondeterministic: usize,
+    knock_on_upper_bound: bool,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -100,6 +123,39 @@ struct CauseJson<'r> {
     rewrite: Option<RewriteJson<'r>>,
     tokens: Vec<TokenJson<'r>>,
     also: &'r [String],
+    verification: Option<VerificationJson<'r>>,
+}
+
+/// The outcome of re-running the comparison with the cause's fix applied.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "verification")]
+struct VerificationJson<'r> {
+    status: VerifyStatusJson,
+    fix: Option<&'r str>,
+    change: Option<&'r str>,
+    actions: usize,
+    still_differ: usize,
+    through_dependencies: usize,
+    remaining: Vec<RemainingJson<'r>>,
+    #[schemars(length(min = 1))]
+    message: &'r str,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "verify-status")]
+#[serde(rename_all = "kebab-case")]
+enum VerifyStatusJson {
+    Verified,
+    NotEnough,
+    NotTried,
+    Failed,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "remaining")]
+struct RemainingJson<'r> {
+    category: CategoryJson,
+    field: &'r str,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -243,6 +299,10 @@ fn side(s: &SideInfo) -> SideJson<'_> {
         go_env: &s.go_env,
         env_overrides: &s.env_overrides,
         args: &s.args,
+        mode: s.mode.map(|m| match m {
+            Mode::Dry => SideModeJson::Dry,
+            Mode::Exact => SideModeJson::Exact,
+        }),
         host: s.host.as_deref(),
         time: s.time.as_deref(),
         exit_status: s.exit_status,
@@ -276,6 +336,11 @@ pub fn write_report(
     let doc = ReportJson {
         schema_version: SCHEMA_VERSION,
         kind: "compare",
+        mode: match r.mode {
+            ComparisonMode::Dry => ModeJson::Dry,
+            ComparisonMode::Exact => ModeJson::Exact,
+            ComparisonMode::Mixed => ModeJson::Mixed,
+        },
         verdict: match r.verdict {
             Verdict::Same => VerdictJson::Same,
             Verdict::Differ => VerdictJson::Differ,
@@ -291,6 +356,7 @@ pub fn write_report(
             root_cause: r.summary.root_cause,
             knock_on: r.summary.knock_on,
             nondeterministic: r.summary.nondeterministic,
+            knock_on_upper_bound: r.summary.knock_on_upper_bound,
         },
         settings: r
             .settings
@@ -326,6 +392,28 @@ pub fn write_report(
                     })
                     .collect(),
                 also: &c.also,
+                verification: c.verification.as_ref().map(|v| VerificationJson {
+                    status: match v.status {
+                        VerifyStatus::Verified => VerifyStatusJson::Verified,
+                        VerifyStatus::NotEnough => VerifyStatusJson::NotEnough,
+                        VerifyStatus::NotTried => VerifyStatusJson::NotTried,
+                        VerifyStatus::Failed => VerifyStatusJson::Failed,
+                    },
+                    fix: v.fix,
+                    change: v.change.as_deref(),
+                    actions: v.actions,
+                    still_differ: v.still_differ,
+                    through_dependencies: v.through_dependencies,
+                    remaining: v
+                        .remaining
+                        .iter()
+                        .map(|(category, field)| RemainingJson {
+                            category: (*category).into(),
+                            field,
+                        })
+                        .collect(),
+                    message: &v.message,
+                }),
             })
             .collect(),
         actions: r

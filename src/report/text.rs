@@ -9,7 +9,10 @@ use owo_colors::OwoColorize;
 
 use super::{Styles, Untrusted, escape, plural};
 use crate::diff::gate::Decision;
-use crate::diff::{Category, Cause, Comparison, Status, TokenSide, Verdict, changed_with_context};
+use crate::diff::{
+    Category, Cause, Comparison, ComparisonMode, Status, TokenSide, Verdict, VerifyStatus,
+    changed_with_context,
+};
 
 /// Rendering options.
 #[derive(Debug, Clone, Copy, Default)]
@@ -111,17 +114,28 @@ pub fn write_report(
         .collect();
     if !knock.is_empty() {
         writeln!(w)?;
-        writeln!(
-            w,
-            "{} {} only because a dependency's output changed: {}",
-            "knock-on:".style(s.header),
-            if knock.len() == 1 {
-                "1 action differs".to_string()
-            } else {
-                format!("{} actions differ", knock.len())
-            },
-            list(&knock, opts.all)
-        )?;
+        if r.summary.knock_on_upper_bound {
+            writeln!(
+                w,
+                "{} at most {} would miss through dependencies: {} (a dry run cannot tell \
+                 whether a dependency's compiled output changes; --exact builds to find out)",
+                "knock-on:".style(s.header),
+                plural(knock.len(), "action"),
+                list(&knock, opts.all)
+            )?;
+        } else {
+            writeln!(
+                w,
+                "{} {} only because a dependency's output changed: {}",
+                "knock-on:".style(s.header),
+                if knock.len() == 1 {
+                    "1 action differs".to_string()
+                } else {
+                    format!("{} actions differ", knock.len())
+                },
+                list(&knock, opts.all)
+            )?;
+        }
     }
     for (status, side) in [(Status::OnlyA, "A"), (Status::OnlyB, "B")] {
         let only: Vec<&str> = r
@@ -200,6 +214,15 @@ pub(super) fn side_description(name: &str, side: &crate::model::SideInfo) -> Str
     }
 }
 
+/// How the keys were computed, as the headline says it.
+fn mode_words(mode: ComparisonMode) -> &'static str {
+    match mode {
+        ComparisonMode::Exact => "",
+        ComparisonMode::Dry => " (dry run, nothing compiled)",
+        ComparisonMode::Mixed => " (a dry run against a real build)",
+    }
+}
+
 fn headline(w: &mut dyn Write, r: &Comparison, s: &Styles) -> io::Result<()> {
     let style = match r.verdict {
         Verdict::Same => s.ok,
@@ -211,17 +234,27 @@ fn headline(w: &mut dyn Write, r: &Comparison, s: &Styles) -> io::Result<()> {
 /// The verdict and counts in one sentence.
 pub(super) fn headline_text(r: &Comparison) -> String {
     let sm = &r.summary;
+    let mode = mode_words(r.mode);
     match r.verdict {
-        Verdict::Same => format!(
-            "same keys: all {} actions built on both sides match, so the cache would hit",
-            sm.compared
-        ),
+        Verdict::Same => match r.mode {
+            ComparisonMode::Exact => format!(
+                "same keys: all {} actions built on both sides match, so the cache would hit",
+                sm.compared
+            ),
+            ComparisonMode::Dry | ComparisonMode::Mixed => format!(
+                "same keys{mode}: all {} actions match, so with A's cache every action of B \
+                 would hit",
+                sm.compared
+            ),
+        },
         Verdict::Differ => {
             let mut parts = Vec::new();
             if sm.root_cause > 0 {
                 parts.push(format!("{} with an input of their own", sm.root_cause));
             }
-            if sm.knock_on > 0 {
+            if sm.knock_on_upper_bound {
+                parts.push(format!("at most {} more through dependencies", sm.knock_on));
+            } else if sm.knock_on > 0 {
                 parts.push(format!("{} only through dependencies", sm.knock_on));
             }
             if sm.nondeterministic > 0 {
@@ -231,7 +264,7 @@ pub(super) fn headline_text(r: &Comparison) -> String {
                 ));
             }
             format!(
-                "keys differ: {} of {} actions would miss the cache ({})",
+                "keys differ{mode}: {} of {} actions would miss the cache ({})",
                 sm.differ,
                 sm.compared,
                 parts.join(", ")
@@ -334,6 +367,14 @@ fn write_cause(
     writeln!(w, "{indent}{} {}", "why".style(s.label), Untrusted(&c.why))?;
     if let Some(fix) = &c.fix {
         writeln!(w, "{indent}{} {}", "fix".style(s.label), Untrusted(fix))?;
+    }
+    if let Some(v) = &c.verification {
+        let style = match v.status {
+            VerifyStatus::Verified => s.ok,
+            VerifyStatus::NotEnough => s.warning,
+            VerifyStatus::NotTried | VerifyStatus::Failed => s.dim,
+        };
+        writeln!(w, "{indent}{}", Untrusted(&v.message).style(style))?;
     }
     Ok(())
 }

@@ -98,7 +98,8 @@ fn strings(v: &Value) -> Vec<String> {
 fn check_scenario(name: &str) {
     let want = declared(name);
     let started = Instant::now();
-    let run = demo([name, "--format", "json", "-q"]);
+    // The fixes are proven in demo_verifies_fixes_when_both_sides_can_run_again.
+    let run = demo([name, "--format", "json", "-q", "--no-verify"]);
     let elapsed = started.elapsed();
     let doc = run.json();
     let (verdict, cats): (&str, Vec<String>) = match &want.expect {
@@ -181,6 +182,34 @@ scenarios! {
     scenario_volatile_ldflags => "volatile-ldflags",
 }
 
+/// A demo proves each mechanical fix with a dry re-run when side B's setup left the working copy
+/// as side A built it (`moved`: B is a relocated copy); when B's setup edited it
+/// (`comment-only`), both sides cannot run again and nothing is tried.
+#[test]
+fn demo_verifies_fixes_when_both_sides_can_run_again() {
+    let doc = demo(["moved", "--format", "json", "-q"]).code(1).json();
+    let cause = &doc["report"]["causes"][0];
+    assert_eq!(cause["field"], "dir");
+    assert_eq!(cause["verification"]["status"], "verified", "{cause:#}");
+    assert_eq!(
+        cause["verification"]["change"],
+        "with -trimpath on both sides"
+    );
+    let text = demo(["moved", "-q"]).code(1).stdout();
+    assert!(
+        text.contains(
+            "    verified: with -trimpath on both sides, the keys of these 2 actions match"
+        ),
+        "{text}"
+    );
+    let doc = demo(["comment-only", "--format", "json", "-q"])
+        .code(1)
+        .json();
+    for cause in doc["report"]["causes"].as_array().unwrap() {
+        assert!(cause["verification"].is_null(), "{cause:#}");
+    }
+}
+
 #[test]
 fn every_scenario_has_a_test() {
     let tested: BTreeSet<String> = TESTED.iter().map(|s| s.to_string()).collect();
@@ -230,11 +259,11 @@ fn the_text_report_is_followed_by_the_lesson_and_the_check() {
     }
 }
 
-/// `demo NAME --format html`: the scenario, its lesson and check, and the comparison's graph on
-/// one page.
+/// `demo NAME --format html`: the scenario, its lesson and check, the comparison's graph, how the
+/// keys were computed and each fix's verification on one page.
 #[test]
-fn a_demo_page_holds_the_scenario_and_the_graph() {
-    let name = "vcs-docker";
+fn a_demo_page_holds_the_scenario_the_graph_and_the_verification() {
+    let name = "moved";
     let want = declared(name);
     let run = demo([name, "--format", "html", "-q"]);
     let html = run.stdout();
@@ -254,6 +283,13 @@ fn a_demo_page_holds_the_scenario_and_the_graph() {
         nodes.iter().any(|n| n["status"] == "root-cause"),
         "{nodes:?}"
     );
+    let c = &model["comparison"];
+    assert_eq!(c["causes"][0]["field"], "dir");
+    assert_eq!(c["causes"][0]["verification"]["status"], "verified");
+    assert!(html.contains("<div class=\"verification verify-verified\"><dt>checked</dt>"));
+    // A demo builds for real: the page says nothing of dry runs (moved-dry's page does).
+    assert_eq!(c["mode"], "exact");
+    assert!(!html.contains("<p class=\"mode\">"));
     run.code(if want.expect == Expectation::Same {
         0
     } else {

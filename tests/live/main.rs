@@ -7,6 +7,7 @@
 mod cacheprog;
 mod capture_pairs;
 mod demo;
+mod dry;
 mod live;
 mod readme;
 mod safety;

@@ -6,6 +6,7 @@ mod compare;
 mod corpus;
 mod demo;
 mod docs;
+mod dry;
 mod explain;
 mod help;
 mod html;

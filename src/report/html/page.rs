@@ -7,9 +7,9 @@ use std::io::{self, Write};
 use askama::Template;
 use serde::Serialize;
 
-use super::graph::{comparison_graph, log_graph};
+use super::graph::log_graph;
 use super::summary;
-use super::view::{MODEL_VERSION, PageView, ValuesView};
+use super::view::{GraphView, MODEL_VERSION, PageView, ValuesView};
 use crate::demo::DemoRun;
 use crate::diff::Comparison;
 use crate::diff::gate::Decision;
@@ -44,18 +44,20 @@ pub fn write_page(w: &mut dyn Write, page: &PageView) -> io::Result<()> {
     w.write_all(html.as_bytes())
 }
 
-/// A comparison (`compare`, `diff`, the default check) of `logs`, A's first.
+/// A comparison (`compare`, `diff`, the default check) with its `graph`
+/// ([`comparison_graph`](super::comparison_graph) of the two logs, which a live run makes
+/// before it drops them to verify the fixes).
 pub fn write_comparison(
     w: &mut dyn Write,
     r: &Comparison,
-    logs: [&BuildLog<'_>; 2],
+    graph: GraphView,
     decision: &Decision,
 ) -> io::Result<()> {
-    write_page(w, &comparison_page(r, logs, decision))
+    write_page(w, &comparison_page(r, graph, decision))
 }
 
 /// The page of a comparison.
-pub fn comparison_page(r: &Comparison, logs: [&BuildLog<'_>; 2], decision: &Decision) -> PageView {
+pub fn comparison_page(r: &Comparison, graph: GraphView, decision: &Decision) -> PageView {
     PageView {
         version: MODEL_VERSION,
         kind: "compare",
@@ -68,7 +70,7 @@ pub fn comparison_page(r: &Comparison, logs: [&BuildLog<'_>; 2], decision: &Deci
         scenario: None,
         comparison: Some(summary::comparison(r, decision)),
         overview: None,
-        graph: comparison_graph(r, logs),
+        graph,
     }
 }
 
@@ -76,10 +78,10 @@ pub fn comparison_page(r: &Comparison, logs: [&BuildLog<'_>; 2], decision: &Deci
 pub fn write_demo(
     w: &mut dyn Write,
     demo: &DemoRun,
-    logs: [&BuildLog<'_>; 2],
+    graph: GraphView,
     decision: &Decision,
 ) -> io::Result<()> {
-    let mut page = comparison_page(&demo.report, logs, decision);
+    let mut page = comparison_page(&demo.report, graph, decision);
     page.kind = "demo";
     page.title = format!(
         "whymiss demo {}: {}",
