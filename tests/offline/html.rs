@@ -274,6 +274,29 @@ fn a_page_says_what_the_json_report_says() {
     }
 }
 
+/// A page of dry logs says how the keys were computed, and that the knock-on count is an upper
+/// bound, as the JSON report does.
+#[test]
+fn a_page_of_dry_logs_says_so() {
+    let (a, b) = pair("moved-dry");
+    let args = [os("compare"), a.as_os_str(), b.as_os_str()];
+    let html = html_of(&args);
+    let mut json_args = args.to_vec();
+    json_args.extend([os("--format"), os("json")]);
+    let json = whymiss(&json_args).json();
+    let model = page_model(&html);
+    assert_eq!(model["comparison"]["mode"], json["mode"]);
+    assert_eq!(model["comparison"]["mode"], "dry");
+    assert_eq!(
+        model["comparison"]["knock_on_upper_bound"],
+        json["summary"]["knock_on_upper_bound"]
+    );
+    assert!(html.contains("<p class=\"mode\">Keys computed by dry runs"));
+    let text = whymiss(&args[..]).stdout();
+    let headline = text.lines().find(|l| l.starts_with("keys differ")).unwrap();
+    assert!(html.contains(headline), "{headline}");
+}
+
 /// A differing node's differing rows are the inputs the JSON report lists for it.
 #[test]
 fn the_marked_inputs_are_the_differing_ones() {

@@ -8,6 +8,7 @@ use super::graph::note_view;
 use super::view::{
     ActionRef, AnatomyRow, AnatomyView, CauseView, ComparisonView, FailedSideView,
     InputSummaryView, OverviewView, ScenarioView, SettingView, SideView, TokenView, ValuesView,
+    VerificationView,
 };
 use crate::demo::DemoRun;
 use crate::diff::gate::Decision;
@@ -81,6 +82,8 @@ pub fn comparison(r: &Comparison, decision: &Decision) -> ComparisonView {
             Verdict::Same => "same",
             Verdict::Differ => "differ",
         },
+        mode: r.mode.as_str(),
+        knock_on_upper_bound: r.summary.knock_on_upper_bound,
         headline: headline_text(r),
         failed,
         settings: r
@@ -156,6 +159,10 @@ fn cause(
         also: c.also.iter().map(|a| text(a)).collect(),
         why: text(&c.why),
         fix: c.fix.as_deref().map(text),
+        verification: c.verification.as_ref().map(|v| VerificationView {
+            status: v.status.as_str(),
+            message: text(&v.message),
+        }),
     }
 }
 

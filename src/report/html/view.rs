@@ -46,6 +46,11 @@ pub struct SideView {
 pub struct ComparisonView {
     /// `same` or `differ`.
     pub verdict: &'static str,
+    /// How the keys were computed: `exact` (real builds), `dry` (`go build -n`), `mixed`.
+    pub mode: &'static str,
+    /// The knock-on count is an upper bound (dry keys reference dependencies by their key, not
+    /// their output).
+    pub knock_on_upper_bound: bool,
     /// The verdict and counts in a sentence, as the text report's headline.
     pub headline: String,
     /// Sides whose go command failed (the comparison is partial).
@@ -92,6 +97,16 @@ pub struct CauseView {
     pub also: Vec<String>,
     pub why: String,
     pub fix: Option<String>,
+    /// Whether the fix, applied in a dry re-run, made the keys match (live runs).
+    pub verification: Option<VerificationView>,
+}
+
+/// A fix's verification: `verified`, `not-enough`, `not-tried` or `failed`, and the text
+/// report's sentence.
+#[derive(Debug, Serialize)]
+pub struct VerificationView {
+    pub status: &'static str,
+    pub message: String,
 }
 
 /// How a cause's two values are shown.
