@@ -3,7 +3,6 @@
 //! The pipeline is run (`go`) → parse → model → diff → report. [`run`] dispatches one resolved
 //! command to its module in [`cmd`]; `main.rs` only maps the outcome to an exit status.
 
-pub mod cacheprog;
 pub mod cli;
 pub mod cmd;
 pub mod demo;
@@ -11,10 +10,13 @@ pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod go;
+pub mod history;
 pub mod model;
 pub mod parse;
+pub mod record;
 pub mod report;
 pub mod verify;
+pub mod why;
 
 use std::io::Write;
 
@@ -82,7 +84,10 @@ fn run_to(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             options,
             output,
         } => cmd::demo::run(name.as_deref(), *list, options, output, styles, out),
+        Command::Record(options) => cmd::record::run(options),
+        Command::Why(options) => cmd::why::run(options, styles, out),
+        Command::History(options) => cmd::history::run(options, styles, out),
         Command::CapturePairs(what) => cmd::capture_pairs::run(what, out),
-        Command::Schema => cmd::schema::run(out),
+        Command::Schema(kind) => cmd::schema::run(*kind, out),
     }
 }

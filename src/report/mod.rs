@@ -4,11 +4,13 @@
 pub mod demo;
 pub mod escape;
 pub mod explain;
+pub mod history;
 pub mod html;
 pub mod inspect;
 pub mod json;
 pub mod styles;
 pub mod text;
+pub mod why;
 
 pub use escape::{TerminalSafe, Untrusted, escape};
 pub use styles::Styles;
@@ -33,11 +35,19 @@ pub fn human_bytes(n: u64) -> String {
     }
 }
 
+/// `hits` as a whole percentage of `total` (`None` when there is nothing to count).
+pub fn percent(hits: usize, total: usize) -> Option<usize> {
+    (hits * 100).checked_div(total)
+}
+
 /// `n thing` / `n things`.
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
-    } else if let Some(stem) = word.strip_suffix('y') {
+    } else if let Some(stem) = word
+        .strip_suffix('y')
+        .filter(|stem| !stem.ends_with(['a', 'e', 'o', 'u']))
+    {
         format!("{n} {stem}ies")
     } else {
         format!("{n} {word}s")

@@ -273,7 +273,7 @@ pub(super) fn headline_text(r: &Comparison) -> String {
     }
 }
 
-fn write_cause(
+pub(crate) fn write_cause(
     w: &mut dyn Write,
     n: usize,
     c: &Cause,
@@ -393,7 +393,7 @@ fn shown(v: Option<&str>) -> String {
 }
 
 /// `a, b, c, … (+N; --all lists them)`, escaped.
-fn list(items: &[&str], all: bool) -> String {
+pub(crate) fn list(items: &[&str], all: bool) -> String {
     if all || items.len() <= SHOWN_ACTIONS {
         return escape(&items.join(", ")).into_owned();
     }

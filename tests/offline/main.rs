@@ -16,3 +16,4 @@ mod pairs;
 mod safety;
 #[path = "../support/mod.rs"]
 mod support;
+mod why;
