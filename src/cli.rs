@@ -219,6 +219,22 @@ pub enum Commands {
     )]
     Demo(DemoArgs),
 
+    /// Run a build for real, in your own GOCACHE (or GOCACHEPROG), and record which actions
+    /// were served from the cache and which ran, with their keys' inputs, in a history of
+    /// builds (for `whymiss why`). The build's output and exit status pass through unchanged.
+    #[command(after_help = RECORD_EXAMPLES)]
+    Record(RecordArgs),
+
+    /// Explain every action that ran in a recorded build: the same key as in an earlier
+    /// record but not in the cache (evicted, not restored, lost by the cache program), a
+    /// changed key (root causes and knock-on, as `compare` finds them), or a new action.
+    #[command(after_help = WHY_EXAMPLES)]
+    Why(WhyArgs),
+
+    /// List the recorded builds of this module (or of every module), or prune old ones.
+    #[command(after_help = HISTORY_EXAMPLES)]
+    History(HistoryArgs),
+
     /// Re-capture the log pairs of corpus/pairs (whymiss's own test corpus).
     ///
     /// Each pair is made from its case.txt file and checked against what it expects before
@@ -226,11 +242,28 @@ pub enum Commands {
     #[command(hide = true, after_help = CAPTURE_PAIRS_EXAMPLES)]
     CapturePairs(CapturePairsArgs),
 
-    /// Print the JSON Schema of `compare --format json`.
+    /// Print the JSON Schema of `compare --format json` or, with `why`, of `why --format json`.
     ///
-    /// docs/report.schema.json is this output.
+    /// docs/report.schema.json and docs/why.schema.json are this output.
     #[command(hide = true, after_help = SCHEMA_EXAMPLES)]
-    Schema,
+    Schema(SchemaArgs),
+}
+
+/// `whymiss schema [compare|why]`.
+#[derive(Args, Debug)]
+pub struct SchemaArgs {
+    /// Which document: `compare` (docs/report.schema.json) or `why` (docs/why.schema.json).
+    #[arg(value_enum, default_value_t = SchemaKind::Compare)]
+    pub kind: SchemaKind,
+}
+
+/// A JSON document with a committed schema.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaKind {
+    /// `compare --format json` (and diff, check, demo): docs/report.schema.json.
+    Compare,
+    /// `why --format json`: docs/why.schema.json.
+    Why,
 }
 
 const DIFF_EXAMPLES: &str = "\
@@ -340,7 +373,8 @@ Examples:
 
 const SCHEMA_EXAMPLES: &str = "\
 Examples:
-  cargo run -q -- schema > docs/report.schema.json";
+  cargo run -q -- schema > docs/report.schema.json
+  cargo run -q -- schema why > docs/why.schema.json";
 
 /// The default command: build here and in a relocated copy.
 #[derive(Args, Debug)]
@@ -395,6 +429,7 @@ impl CheckArgs {
             || r.dir.is_some()
             || !r.env.is_empty()
             || p.format != ReportFormat::Text
+            || p.output.is_some()
             || p.all
             || p.junit.is_some()
             || !p.gate.fail_on.is_empty()
@@ -580,6 +615,19 @@ pub struct FormatArg {
     /// The output format.
     #[arg(long = "format", value_name = "FORMAT", value_enum, default_value_t = Format::Text)]
     pub value: Format,
+
+    /// Write the report to FILE instead of standard output (replaced atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `--format` of `inspect`, which has no page.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = REPORT_OPTIONS)]
+pub struct InspectFormatArg {
+    /// The output format.
+    #[arg(long = "format", value_name = "FORMAT", value_enum, default_value_t = InspectFormat::Text)]
+    pub value: InspectFormat,
 }
 
 /// How a comparison is reported.
@@ -589,6 +637,10 @@ pub struct OutputArgs {
     /// The output format.
     #[arg(long = "format", value_name = "FORMAT", value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+
+    /// Write the report to FILE instead of standard output (replaced atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// List every affected action and every cause instead of collapsing long lists.
     #[arg(long)]
@@ -655,6 +707,131 @@ pub struct ExplainArgs {
     pub input: InputArgs,
 }
 
+const RECORD_EXAMPLES: &str = "\
+Examples:
+  whymiss record                     # go build ./... (the default GO ARGS)
+  whymiss record -- test ./...       # go test: also the test cache
+  whymiss record --cmd 'make build'  # every go command the Makefile runs
+  whymiss record --history ci/whymiss.sqlite -- build -trimpath ./cmd/app
+  whymiss why                        # explain what ran in the latest record
+
+Each go command that builds runs with -debug-actiongraph (and, for tests and
+GOCACHEPROG builds, GODEBUG=gocachehash=1) through a go shim whymiss puts first
+in PATH; when a compile ran, a dry rerun (`go build -n` with gocachehash)
+records its inputs afterwards. With GOCACHEPROG, whymiss sits between go and
+your cache program and forwards every request unchanged. The history is an
+SQLite file: --history, else $WHYMISS_HISTORY, else
+~/.cache/whymiss/history.sqlite; it keeps the last --keep records of each
+module.";
+const WHY_EXAMPLES: &str = "\
+Examples:
+  whymiss why                     # the latest record of this module
+  whymiss why 17                  # record 17 (see `whymiss history`)
+  whymiss why --against latest~3  # compare with a chosen earlier record
+  whymiss why --format json > why.json
+
+Exit status: 0 nothing ran, or everything that ran is explained without a
+changed key (new actions, entries missing from the cache); 1 some action ran
+because its key changed; 2 trouble.";
+const HISTORY_EXAMPLES: &str = "\
+Examples:
+  whymiss history                    # this module's records, newest first
+  whymiss history --all-modules
+  whymiss history --prune --keep 10  # keep the newest 10 of this module";
+
+/// Which history file (shared by record, why and history).
+#[derive(Args, Debug, Clone)]
+pub struct HistoryFileArgs {
+    /// The history file (SQLite). Default: $WHYMISS_HISTORY, else whymiss/history.sqlite in
+    /// the user cache directory (~/.cache).
+    #[arg(long = "history", value_name = "PATH")]
+    pub history: Option<PathBuf>,
+}
+
+/// `whymiss record`.
+#[derive(Args, Debug)]
+pub struct RecordArgs {
+    /// Run this shell command (`sh -c CMD`) instead of one go command: every go command it
+    /// starts is observed (a Makefile, a build script).
+    #[arg(long, value_name = "CMD", conflicts_with = "go_args")]
+    pub cmd: Option<String>,
+
+    /// The go command every `go` of the build runs: a path, or a version such as go1.27.3.
+    /// Default: $GO, else go on PATH.
+    #[arg(long, value_name = "GO")]
+    pub go: Option<String>,
+
+    /// Run in this directory (default: the current directory).
+    #[arg(long = "dir", short = 'C', value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub history: HistoryFileArgs,
+
+    /// How many records of this module the history keeps (the oldest go first).
+    #[arg(long, value_name = "N", default_value_t = crate::history::DEFAULT_KEEP)]
+    pub keep: usize,
+
+    /// No line about the record on standard error.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// go's arguments, subcommand first (`test -race ./...`). Default: build ./...
+    #[arg(last = true, value_name = "GO ARGS")]
+    pub go_args: Vec<String>,
+}
+
+/// `whymiss why`.
+#[derive(Args, Debug)]
+pub struct WhyArgs {
+    /// The record to explain: its number (see `whymiss history`), `latest`, or `latest~N`
+    /// (N records before the latest). Default: the latest record of this module.
+    #[arg(value_name = "RECORD")]
+    pub record: Option<String>,
+
+    /// Compare changed keys with this record instead of the most recent one in which each
+    /// action existed.
+    #[arg(long, value_name = "RECORD")]
+    pub against: Option<String>,
+
+    /// The module directory (default: the current directory).
+    #[arg(long = "dir", short = 'C', value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub history: HistoryFileArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `whymiss history`.
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    /// List the records of every module, not only this one's.
+    #[arg(long)]
+    pub all_modules: bool,
+
+    /// Delete this module's records beyond the newest --keep (with --all-modules, every
+    /// module's).
+    #[arg(long)]
+    pub prune: bool,
+
+    /// With --prune: how many records of each module to keep.
+    #[arg(long, value_name = "N", default_value_t = crate::history::DEFAULT_KEEP, requires = "prune")]
+    pub keep: usize,
+
+    /// The module directory (default: the current directory).
+    #[arg(long = "dir", short = 'C', value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub history: HistoryFileArgs,
+
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
 /// `whymiss demo`.
 #[derive(Args, Debug)]
 pub struct DemoArgs {
@@ -713,7 +890,7 @@ pub struct InspectArgs {
     pub list: bool,
 
     #[command(flatten)]
-    pub format: FormatArg,
+    pub format: InspectFormatArg,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -744,8 +921,21 @@ pub enum ColorChoice {
     Never,
 }
 
+/// How a report is written.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// A report for people.
+    Text,
+    /// A versioned JSON document for programs (docs/json-schema.md).
+    Json,
+    /// A self-contained page with the action graph and each action's inputs side by side,
+    /// for a browser, a projector or a pull request (with -o FILE).
+    Html,
+}
+
+/// What `inspect` writes (it has no page).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InspectFormat {
     /// A report for people.
     Text,
     /// A versioned JSON document for programs (docs/json-schema.md).
@@ -765,6 +955,9 @@ pub enum ReportFormat {
     /// GitHub Actions workflow commands: one ::error (or ::warning, when it does not fail) per
     /// cause, with a title and the fix.
     Github,
+    /// A self-contained page with the action graph and each action's inputs side by side,
+    /// for a browser, a projector or a pull request (with -o FILE).
+    Html,
 }
 
 /// `--preset`.
@@ -790,6 +983,8 @@ pub struct Config {
     pub command: Command,
     /// The most a log read from a file may hold (`--max-log-size`).
     pub max_log_size: u64,
+    /// Where the report goes instead of standard output (`-o FILE` of a report command).
+    pub report_file: Option<PathBuf>,
 }
 
 /// How a comparison is written (format, every action or a summary) and gated (exit status).
@@ -885,6 +1080,61 @@ pub struct ExplainConfig {
     pub format: Format,
 }
 
+/// A record named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordRef {
+    /// Record number N.
+    Id(i64),
+    /// The latest record of the module, or the one N before it.
+    Latest(usize),
+}
+
+impl std::str::FromStr for RecordRef {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<RecordRef, String> {
+        let s = s.trim();
+        if let Some(rest) = s.strip_prefix("latest") {
+            return match rest.strip_prefix('~') {
+                None if rest.is_empty() => Ok(RecordRef::Latest(0)),
+                Some(n) => n
+                    .parse()
+                    .map(RecordRef::Latest)
+                    .map_err(|_| format!("`{s}`: expected latest~N")),
+                None => Err(format!(
+                    "`{s}`: expected a record number, latest or latest~N"
+                )),
+            };
+        }
+        s.parse::<i64>()
+            .ok()
+            .filter(|&n| n > 0)
+            .map(RecordRef::Id)
+            .ok_or_else(|| format!("`{s}`: expected a record number, latest or latest~N"))
+    }
+}
+
+/// `whymiss why`, resolved.
+#[derive(Debug, Clone)]
+pub struct WhyOptions {
+    pub record: RecordRef,
+    pub against: Option<RecordRef>,
+    pub dir: PathBuf,
+    pub history: PathBuf,
+    pub output: OutputOptions,
+}
+
+/// `whymiss history`, resolved.
+#[derive(Debug, Clone)]
+pub struct HistoryOptions {
+    pub dir: PathBuf,
+    pub history: PathBuf,
+    pub all_modules: bool,
+    /// `--prune --keep N`.
+    pub prune: Option<usize>,
+    pub format: Format,
+}
+
 /// Log pairs to re-capture (`whymiss capture-pairs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CapturePairs {
@@ -925,7 +1175,7 @@ pub enum Command {
         log: PathBuf,
         actions: Vec<String>,
         list: bool,
-        format: Format,
+        format: InspectFormat,
     },
     Explain(ExplainConfig),
     /// Run a built-in scenario, or list them (`name` is `None` or `list` is set).
@@ -935,10 +1185,16 @@ pub enum Command {
         options: crate::demo::DemoOptions,
         output: OutputOptions,
     },
+    /// Run a build under observation and store it in the history.
+    Record(crate::cmd::record::RecordOptions),
+    /// Explain a recorded build's misses.
+    Why(WhyOptions),
+    /// List or prune the history.
+    History(HistoryOptions),
     /// Re-capture log pairs.
     CapturePairs(CapturePairs),
-    /// Print the JSON Schema of the comparison report.
-    Schema,
+    /// Print the JSON Schema of a report.
+    Schema(SchemaKind),
 }
 
 impl Command {
@@ -952,7 +1208,13 @@ impl Command {
             | Command::CapturePairs(_) => true,
             Command::Explain(e) => e.live.is_some(),
             Command::Demo { name, list, .. } => name.is_some() && !list,
-            Command::Compare { .. } | Command::Inspect { .. } | Command::Schema => false,
+            // `record` waits for the user's command itself, passing signals on to it.
+            Command::Compare { .. }
+            | Command::Inspect { .. }
+            | Command::Schema(_)
+            | Command::Record(_)
+            | Command::Why(_)
+            | Command::History(_) => false,
         }
     }
 }
@@ -983,6 +1245,23 @@ impl Cli {
             Some(Commands::Explain(e)) => e.input.max_log_size,
             Some(Commands::Inspect(i)) => i.input.max_log_size,
             _ => crate::go::logfile::DEFAULT_MAX_LOG_SIZE,
+        };
+        let report_file = match &self.command {
+            None => self.check.output.output.clone(),
+            Some(Commands::Diff(d)) => d.output.output.clone(),
+            Some(Commands::Compare(c)) => c.output.output.clone(),
+            Some(Commands::Explain(e)) => e.format.output.clone(),
+            Some(Commands::Demo(d)) => d.output.output.clone(),
+            Some(Commands::Why(w)) => w.output.output.clone(),
+            Some(Commands::Check(c)) => c.output.output.clone(),
+            Some(Commands::History(h)) => h.format.output.clone(),
+            Some(
+                Commands::Capture(_)
+                | Commands::Inspect(_)
+                | Commands::Record(_)
+                | Commands::CapturePairs(_)
+                | Commands::Schema(_),
+            ) => None,
         };
         let quiet = self.quiet;
         let progress = ProgressMode::from_quiet(quiet);
@@ -1095,20 +1374,68 @@ impl Cli {
                     output_options(d.output, policy.as_ref())?
                 },
             },
+            Some(Commands::Record(r)) => Command::Record(crate::cmd::record::RecordOptions {
+                command: match r.cmd {
+                    Some(line) => crate::record::BuildCommand::Shell(line),
+                    None if r.go_args.is_empty() => {
+                        crate::record::BuildCommand::Go(vec!["build".into(), "./...".into()])
+                    }
+                    None => crate::record::BuildCommand::Go(r.go_args),
+                },
+                go: r.go,
+                dir: r.dir.unwrap_or_else(|| PathBuf::from(".")),
+                history: history_file(&r.history)?,
+                keep: r.keep.max(1),
+                quiet: r.quiet,
+            }),
+            Some(Commands::Why(w)) => Command::Why(WhyOptions {
+                record: parse_record_ref(w.record.as_deref())?.unwrap_or(RecordRef::Latest(0)),
+                against: parse_record_ref(w.against.as_deref())?,
+                output: {
+                    // The record's module root has the whymiss.toml, as for the default check.
+                    let dir = w.dir.as_deref().unwrap_or(std::path::Path::new("."));
+                    let policy = load_policy(&w.output.gate, Some(dir))?;
+                    output_options(w.output, policy.as_ref())?
+                },
+                dir: w.dir.unwrap_or_else(|| PathBuf::from(".")),
+                history: history_file(&w.history)?,
+            }),
+            Some(Commands::History(h)) => Command::History(HistoryOptions {
+                dir: h.dir.unwrap_or_else(|| PathBuf::from(".")),
+                history: history_file(&h.history)?,
+                all_modules: h.all_modules,
+                prune: h.prune.then_some(h.keep.max(1)),
+                format: h.format.value,
+            }),
             Some(Commands::CapturePairs(c)) => Command::CapturePairs(CapturePairs {
                 names: c.names,
                 corpus: c.corpus,
                 keep_temp: c.keep_temp,
                 progress,
             }),
-            Some(Commands::Schema) => Command::Schema,
+            Some(Commands::Schema(a)) => Command::Schema(a.kind),
         };
         Ok(Config {
             styles,
             command,
             max_log_size,
+            report_file,
         })
     }
+}
+
+/// The history file: `--history`, `$WHYMISS_HISTORY`, or the user cache directory's.
+fn history_file(args: &HistoryFileArgs) -> Result<PathBuf, Error> {
+    crate::history::history_path(args.history.as_deref()).ok_or_else(|| {
+        Error::Usage(format!(
+            "no user cache directory ($HOME is not set) for the history: give --history PATH or set {}",
+            crate::history::HISTORY_VAR
+        ))
+    })
+}
+
+fn parse_record_ref(arg: Option<&str>) -> Result<Option<RecordRef>, Error> {
+    arg.map(|a| a.parse().map_err(Error::Usage)).transpose()
 }
 
 /// Whether `whymiss explain`'s first argument names a log rather than a package: `-`, an

@@ -77,7 +77,7 @@ pub enum Error {
         context: String,
         source: std::io::Error,
     },
-    /// A file could not be written (a capture).
+    /// A file could not be written (a capture, a report with `-o FILE`).
     #[error("{}: {}", shown(path), esc(&io_message(source)))]
     Write {
         path: PathBuf,
@@ -113,6 +113,12 @@ pub enum Error {
     /// A side's build output is not a usable log.
     #[error("side {}: {}", esc(side), esc(&source.to_string()))]
     SideLog { side: String, source: ParseError },
+    /// The history of recorded builds could not be opened, read or written.
+    #[error("history {}: {}", shown(path), esc(message))]
+    History { path: PathBuf, message: String },
+    /// `whymiss why` or `history` asked for a record the history does not hold.
+    #[error("{}", esc(.0))]
+    NoRecord(String),
 }
 
 /// Input text for a message: escaped, never raw.

@@ -3,7 +3,6 @@
 //! The pipeline is run (`go`) → parse → model → diff → report. [`run`] dispatches one resolved
 //! command to its module in [`cmd`]; `main.rs` only maps the outcome to an exit status.
 
-pub mod cacheprog;
 pub mod check;
 pub mod cli;
 pub mod cmd;
@@ -12,11 +11,14 @@ pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod go;
+pub mod history;
 pub mod model;
 pub mod parse;
 pub mod policy;
+pub mod record;
 pub mod report;
 pub mod verify;
+pub mod why;
 
 use std::io::Write;
 
@@ -26,8 +28,20 @@ pub use error::Error;
 
 use cli::Command;
 
-/// Runs one command, writing its report to `out`.
+/// Runs one command, writing its report to `out`, or to the file of `-o FILE`.
 pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let Some(path) = &config.report_file else {
+        return run_to(config, out);
+    };
+    // The report is written whole once the command is done: a failed run leaves an existing
+    // file as it was.
+    let mut report = Vec::new();
+    let outcome = run_to(config, &mut report)?;
+    go::capture::write_output(path, &|w| w.write_all(&report))?;
+    Ok(outcome)
+}
+
+fn run_to(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
     if config.command.runs_go() {
         go::signals::install().map_err(Error::SignalHandler)?;
     }
@@ -77,7 +91,10 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
             options,
             output,
         } => cmd::demo::run(name.as_deref(), *list, options, output, styles, out),
+        Command::Record(options) => cmd::record::run(options),
+        Command::Why(options) => cmd::why::run(options, styles, out),
+        Command::History(options) => cmd::history::run(options, styles, out),
         Command::CapturePairs(what) => cmd::capture_pairs::run(what, out),
-        Command::Schema => cmd::schema::run(out),
+        Command::Schema(kind) => cmd::schema::run(*kind, out),
     }
 }

@@ -8,15 +8,15 @@ use whymiss::cli::Cli;
 use whymiss::{Error, Outcome};
 
 fn main() -> ExitCode {
-    // Started as `go` by a build script under `whymiss check`: the go shim.
+    // Started as `go` by a build script under `whymiss check`: the go shim of check (it needs
+    // the variables check sets, so it never claims record's shim).
     if let Some(status) = whymiss::go::shim::hidden_entry() {
         return ExitCode::from(status.clamp(0, 255) as u8);
     }
-    // The hidden GOCACHEPROG proxy (`whymiss record` sets it up): go starts it, not a user, so
-    // it bypasses the CLI.
-    let mut args = std::env::args_os().skip(1);
-    if args.next().as_deref() == Some(whymiss::cacheprog::PROXY_SUBCOMMAND.as_ref()) {
-        return ExitCode::from(whymiss::cacheprog::proxy_main(args).clamp(0, 255) as u8);
+    // The go shim and the GOCACHEPROG proxy (`whymiss record` sets them up): go or a build
+    // script starts them, not a user, so they bypass the CLI.
+    if let Some(status) = whymiss::record::hidden_entry() {
+        return ExitCode::from(status.clamp(0, 255) as u8);
     }
     let result = Cli::parse().into_config().and_then(|config| {
         let stdout = std::io::stdout();
@@ -27,10 +27,14 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(outcome) => {
-            if let Outcome::Partial(message) | Outcome::Unexpected(message) = &outcome {
+            if let Outcome::Partial(message)
+            | Outcome::Unexpected(message)
+            | Outcome::Recorded { message, .. } = &outcome
+                && !message.is_empty()
+            {
                 eprintln!("whymiss: {}", whymiss::report::escape(message));
             }
-            ExitCode::from(outcome.exit_code() as u8)
+            ExitCode::from(outcome.exit_code().clamp(0, 255) as u8)
         }
         // `whymiss … | head` closes the pipe early: not an error worth a message.
         Err(Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

@@ -11,7 +11,9 @@ use crate::diff::{self, Comparison};
 use crate::error::Error;
 use crate::go::load;
 use crate::go::progress::ProgressMode;
+use crate::go::run::SideRun;
 use crate::go::side::{SideSpec, describe_side};
+use crate::go::sources::DiskSources;
 use crate::model::Mode;
 use crate::model::{BuildLog, Factor, SideInfo};
 
@@ -42,6 +44,9 @@ pub struct CheckOutcome {
     pub comparison: Comparison,
     /// A build failed: which and how (the comparison is then partial).
     pub failed: Option<String>,
+    /// The two builds compared (the reference, the varied one), for a renderer that needs their
+    /// logs (the HTML page's graph).
+    pub runs: [SideRun; 2],
 }
 
 /// Runs the check.
@@ -60,7 +65,7 @@ pub fn run(spec: &CheckSpec) -> Result<CheckOutcome, Error> {
         spec.env.clone(),
         spec.progress,
     )?;
-    let test = matches!(spec.command, BuildCommand::Go { test: true, .. });
+    let test = spec.command.is_test();
     let a = session.build(&spec.command, &[], "A")?;
     let mut everything = spec.varied.clone();
     if !everything.contains(&Factor::Time) {
@@ -72,7 +77,14 @@ pub fn run(spec: &CheckSpec) -> Result<CheckOutcome, Error> {
     let b = session.build(&spec.command, &everything, "B")?;
     let la = load::parse_side(&a.run, test)?;
     let lb = load::parse_side(&b.run, test)?;
-    let mut comparison = diff::compare(&la, &lb, a.run.info.clone(), b.run.info.clone());
+    // The module's files on disk say which build tag selects a file present on one side only.
+    let mut comparison = diff::compare_with_sources(
+        &la,
+        &lb,
+        a.run.info.clone(),
+        b.run.info.clone(),
+        &DiskSources,
+    );
     comparison
         .notes
         .push(varied_note(&spec.varied, &session, b.removed_vars));
@@ -116,7 +128,12 @@ pub fn run(spec: &CheckSpec) -> Result<CheckOutcome, Error> {
             )),
         }
     }
-    Ok(CheckOutcome { comparison, failed })
+    drop((la, lb));
+    Ok(CheckOutcome {
+        comparison,
+        failed,
+        runs: [a.run, b.run],
+    })
 }
 
 /// What varied, and how, for the notes.

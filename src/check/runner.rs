@@ -35,6 +35,11 @@ pub enum BuildCommand {
 }
 
 impl BuildCommand {
+    /// `go test`: the logs hold test results.
+    pub fn is_test(&self) -> bool {
+        matches!(self, BuildCommand::Go { test: true, .. })
+    }
+
     /// As reports show it.
     pub fn display(&self) -> String {
         match self {

@@ -9,6 +9,8 @@ use crate::diff;
 use crate::error::Error;
 use crate::go::load;
 use crate::go::sources::DiskSources;
+use crate::model::BuildLog;
+use crate::report::html::GraphView;
 use crate::report::{self, Styles};
 
 use super::Outcome;
@@ -27,7 +29,8 @@ pub fn run(
     // selects them.
     let result =
         diff::compare_with_sources(&la, &lb, fa.info_for(&la), fb.info_for(&lb), &DiskSources);
-    let outcome = write_comparison(out, &result, output, styles, "whymiss compare")?;
+    let graph = page_graph(output, &result, [&la, &lb]);
+    let outcome = write_comparison(out, &result, graph, output, styles, "whymiss compare")?;
     Ok(if result.partial {
         Outcome::Partial("a capture records a failed go command; the comparison is partial".into())
     } else {
@@ -35,12 +38,24 @@ pub fn run(
     })
 }
 
+/// The graph of a page, made from the two logs (A's, B's) while they are at hand: only when
+/// the report is a page.
+pub(super) fn page_graph(
+    output: &OutputOptions,
+    result: &diff::Comparison,
+    logs: [&BuildLog<'_>; 2],
+) -> Option<GraphView> {
+    (output.format == ReportFormat::Html).then(|| report::html::comparison_graph(result, logs))
+}
+
 /// Renders a comparison and maps it to an outcome through the gate: in the chosen format on
 /// `out`, as JUnit XML into `--junit`'s file, and as markdown appended to GitHub's job summary
-/// when `$GITHUB_STEP_SUMMARY` names one. `title` names the command in those (`whymiss check`).
+/// when `$GITHUB_STEP_SUMMARY` names one. `title` names the command in those (`whymiss check`);
+/// `graph` is [`page_graph`]'s, which a page needs.
 pub(super) fn write_comparison(
     out: &mut dyn Write,
     result: &diff::Comparison,
+    graph: Option<GraphView>,
     output: &OutputOptions,
     styles: &Styles,
     title: &str,
@@ -57,6 +72,12 @@ pub(super) fn write_comparison(
         ReportFormat::Json => report::json::write_report(out, result, &output.gate, &decision),
         ReportFormat::Markdown => report::markdown::write_report(out, result, &decision, title),
         ReportFormat::Github => report::github::write_report(out, result, &decision, title),
+        ReportFormat::Html => match graph {
+            Some(graph) => report::html::write_comparison(out, result, graph, &decision),
+            None => Err(std::io::Error::other(
+                "internal error: a page without its graph (see page_graph)",
+            )),
+        },
     }
     .map_err(Error::Output)?;
     if let Some(path) = &output.junit {
@@ -76,7 +97,7 @@ pub(super) fn write_comparison(
 }
 
 /// Appends to a file (GitHub's job summary), creating it if needed.
-fn append(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+pub(super) fn append(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     use std::io::Write as _;
     std::fs::OpenOptions::new()
         .create(true)

@@ -6,8 +6,9 @@ use crate::cli::{OutputOptions, ReportFormat};
 use crate::demo::catalogue;
 use crate::demo::run::{self, DemoOptions};
 use crate::error::Error;
-use crate::report::Styles;
+use crate::go::load;
 use crate::report::demo as render;
+use crate::report::{self, Styles};
 
 use super::Outcome;
 
@@ -29,10 +30,10 @@ pub fn run(
             match output.format {
                 ReportFormat::Text => render::write_list_text(out, &all, styles),
                 ReportFormat::Json => render::write_list_json(out, &all),
-                ReportFormat::Markdown | ReportFormat::Github => {
+                ReportFormat::Markdown | ReportFormat::Github | ReportFormat::Html => {
                     return Err(Error::Usage(
-                        "the scenario list is text or json; --format markdown and github are \
-                         for a scenario's report"
+                        "the scenario list is text or json; --format markdown, github and html \
+                         are for a scenario's report: name a scenario"
                             .into(),
                     ));
                 }
@@ -50,8 +51,14 @@ pub fn run(
         // The CI formats show the scenario's comparison as they show any.
         ReportFormat::Markdown | ReportFormat::Github => {
             let title = format!("whymiss demo {name}");
-            super::compare::write_comparison(out, &demo.report, output, styles, &title)?;
+            super::compare::write_comparison(out, &demo.report, None, output, styles, &title)?;
             Ok(())
+        }
+        ReportFormat::Html => {
+            let la = load::parse_log_of(&demo.report.a.label, &demo.logs[0])?;
+            let lb = load::parse_log_of(&demo.report.b.label, &demo.logs[1])?;
+            let graph = report::html::comparison_graph(&demo.report, [&la, &lb]);
+            report::html::write_demo(out, &demo, graph, &decision)
         }
     }
     .map_err(Error::Output)?;

@@ -13,7 +13,7 @@ use crate::report::Styles;
 use crate::verify;
 
 use super::Outcome;
-use super::compare::write_comparison;
+use super::compare::{page_graph, write_comparison};
 
 pub fn run(
     live: &LiveConfig,
@@ -26,21 +26,23 @@ pub fn run(
         b: live.b.clone(),
         options: live.options.clone(),
     };
-    // The logs are dropped once compared: a verification run holds its own.
-    let (mut result, failed) = {
+    // The logs are dropped once compared (and a page's graph made from them): a verification
+    // run holds its own.
+    let (mut result, failed, graph) = {
         let (ra, rb) = run_sides(&spec)?;
         let la = load::parse_side(&ra, live.options.test)?;
         let lb = load::parse_side(&rb, live.options.test)?;
         let result =
             diff::compare_with_sources(&la, &lb, ra.info.clone(), rb.info.clone(), &DiskSources);
-        (result, load::failed_sides(&[&ra, &rb]))
+        let graph = page_graph(output, &result, [&la, &lb]);
+        (result, load::failed_sides(&[&ra, &rb]), graph)
     };
     result.notes.extend(live.notes.iter().cloned());
     // A partial comparison has no fix to prove: the builds themselves failed.
     if live.verify && failed.is_none() {
         verify::verify(&mut result, &spec)?;
     }
-    let outcome = write_comparison(out, &result, output, styles, live.title)?;
+    let outcome = write_comparison(out, &result, graph, output, styles, live.title)?;
     Ok(match failed {
         None => outcome,
         Some(failed) => Outcome::Partial(format!("{failed}; the comparison above is partial")),

@@ -6,9 +6,12 @@ pub mod check;
 pub mod compare;
 pub mod demo;
 pub mod explain;
+pub mod history;
 pub mod inspect;
 pub mod live;
 mod outcome;
+pub mod record;
 pub mod schema;
+pub mod why;
 
 pub use outcome::Outcome;

@@ -15,6 +15,9 @@ pub enum Outcome {
     /// `whymiss demo`: whymiss did not find exactly the categories the scenario expects. The
     /// message (one line) says what was expected and found.
     Unexpected(String),
+    /// `whymiss record`: the recorded command's exit status, and a line for standard error
+    /// (what was recorded, or why recording failed) unless it is empty.
+    Recorded { status: i32, message: String },
 }
 
 impl Outcome {
@@ -23,6 +26,7 @@ impl Outcome {
             Outcome::Done | Outcome::Same => 0,
             Outcome::Differ => 1,
             Outcome::Partial(_) | Outcome::Unexpected(_) => 2,
+            Outcome::Recorded { status, .. } => *status,
         }
     }
 

@@ -463,6 +463,7 @@ mod tests {
             settings: Vec::new(),
             causes: cats.iter().copied().map(cause).collect(),
             actions: Vec::new(),
+            graph: Default::default(),
             notes: Vec::new(),
             partial: false,
         }

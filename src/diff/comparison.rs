@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::class::Class;
+use super::graph::ActionGraph;
 use crate::model::{Attribution, Category, Mode, SideInfo};
 
 /// How the compared keys were computed.
@@ -251,6 +252,8 @@ pub struct Comparison {
     pub causes: Vec<Cause>,
     /// Every action that is not identical, root causes first, in dependency order.
     pub actions: Vec<ActionDiff>,
+    /// Every compared action, identical ones too, with the dependency edges between them.
+    pub graph: ActionGraph,
     pub notes: Vec<String>,
     /// At least one side's build failed, so some actions may be missing.
     pub partial: bool,

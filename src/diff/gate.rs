@@ -350,6 +350,7 @@ mod tests {
         }
         Comparison {
             mode: crate::diff::ComparisonMode::Exact,
+            graph: Default::default(),
             a: Default::default(),
             b: Default::default(),
             verdict: if causes.is_empty() {

@@ -134,6 +134,15 @@ pub fn parse_side(run: &SideRun, test: bool) -> Result<BuildLog<'_>, Error> {
     })
 }
 
+/// Parses a side's log kept in memory (a demo's, whose run is over), naming the side in any
+/// error.
+pub fn parse_log_of<'l>(side: &str, log: &'l [u8]) -> Result<BuildLog<'l>, Error> {
+    parse::parse_log(log).map_err(|source| Error::SideLog {
+        side: side.to_string(),
+        source,
+    })
+}
+
 /// `side B: go build failed (exit 1)`.
 pub fn build_failed(run: &SideRun) -> String {
     if run.info.source == "command" {

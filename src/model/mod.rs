@@ -12,6 +12,7 @@ mod input;
 mod log;
 mod mode;
 mod modinfo;
+mod record;
 mod side;
 mod testrun;
 mod text;
@@ -26,6 +27,10 @@ pub use input::{CLang, FileInput, Input, StatInfo};
 pub use log::{BuildLog, FileHash, FileHashError, LogStats, Subkey, TestCacheEvent, TestCacheLine};
 pub use mode::Mode;
 pub use modinfo::{ModInfo, ModLine};
+pub use record::{
+    ActionKey, Backend, BackendRequest, BackendSummary, Inputs, Invocation, Method, Observed,
+    Outcome, Record, RequestKind, RequestOutcome, Work, go_quote, render_block,
+};
 pub use side::SideInfo;
 pub use testrun::{InputDetail, InputOp, RejectedInput, TestCache, TestInput, TestRun};
 pub use text::Text;

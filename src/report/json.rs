@@ -403,6 +403,15 @@ pub fn write_report(
     gate: &Gate,
     decision: &Decision,
 ) -> io::Result<()> {
+    super::write_json_doc(w, &document(r, gate, decision))
+}
+
+/// The comparison document as a JSON value, for documents that embed one (`why`'s).
+pub fn report_value(r: &Comparison, gate: &Gate, decision: &Decision) -> serde_json::Value {
+    serde_json::to_value(document(r, gate, decision)).unwrap_or_default()
+}
+
+fn document<'r>(r: &'r Comparison, gate: &Gate, decision: &Decision) -> ReportJson<'r> {
     // Causes and caused_by name actions by their block name, as Go printed it.
     let name_of: HashMap<&str, &str> = r
         .actions
@@ -420,7 +429,7 @@ pub fn write_report(
         out
     }
     let cats = |v: &[Category]| v.iter().map(|&c| c.into()).collect::<Vec<CategoryJson>>();
-    let doc = ReportJson {
+    ReportJson {
         schema_version: SCHEMA_VERSION,
         kind: "compare",
         mode: match r.mode {
@@ -556,6 +565,5 @@ pub fn write_report(
                 .collect(),
             exit_code: decision.exit_code,
         },
-    };
-    super::write_json_doc(w, &doc)
+    }
 }

@@ -366,6 +366,7 @@ mod tests {
         };
         let r = Comparison {
             mode: crate::diff::ComparisonMode::Exact,
+            graph: Default::default(),
             a: Default::default(),
             b: Default::default(),
             verdict: Verdict::Differ,

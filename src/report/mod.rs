@@ -1,15 +1,19 @@
 //! Rendering: every output is written to a `&mut dyn Write` from one value (a report or a
-//! parsed log), as text for people (coloured through `Styles`) or JSON for machines.
+//! parsed log), as text for people (coloured through `Styles`), JSON for machines, or a
+//! self-contained HTML page (`html`).
 pub mod demo;
 pub mod escape;
 pub mod explain;
 pub mod github;
+pub mod history;
+pub mod html;
 pub mod inspect;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod styles;
 pub mod text;
+pub mod why;
 
 pub use escape::{TerminalSafe, Untrusted, escape};
 pub use styles::Styles;
@@ -34,11 +38,19 @@ pub fn human_bytes(n: u64) -> String {
     }
 }
 
+/// `hits` as a whole percentage of `total` (`None` when there is nothing to count).
+pub fn percent(hits: usize, total: usize) -> Option<usize> {
+    (hits * 100).checked_div(total)
+}
+
 /// `n thing` / `n things`.
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
-    } else if let Some(stem) = word.strip_suffix('y') {
+    } else if let Some(stem) = word
+        .strip_suffix('y')
+        .filter(|stem| !stem.ends_with(['a', 'e', 'o', 'u']))
+    {
         format!("{n} {stem}ies")
     } else {
         format!("{n} {word}s")

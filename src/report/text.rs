@@ -217,7 +217,21 @@ fn side_line(
     style: owo_colors::Style,
     s: &Styles,
 ) -> io::Result<()> {
-    let text = if side.source == "command" {
+    let text = side_description(name, side);
+    let version = side.go_version.as_deref().unwrap_or("go version unknown");
+    writeln!(
+        w,
+        "{}  {}  {}",
+        name.style(style).style(s.label),
+        Untrusted(&text),
+        Untrusted(version).style(s.dim)
+    )
+}
+
+/// What a side is, in a few words: what whymiss ran and where, or the file it read (with its
+/// label). Not escaped.
+pub(super) fn side_description(name: &str, side: &crate::model::SideInfo) -> String {
+    if side.source == "command" {
         // A build script whymiss ran (`whymiss check --cmd`).
         let mut t = if side.label.is_empty() || side.label == name {
             format!("$ {}", side.args.join(" "))
@@ -244,15 +258,7 @@ fn side_line(
         format!("{} ({})", side.label, side.source)
     } else {
         side.source.clone()
-    };
-    let version = side.go_version.as_deref().unwrap_or("go version unknown");
-    writeln!(
-        w,
-        "{}  {}  {}",
-        name.style(style).style(s.label),
-        Untrusted(&text),
-        Untrusted(version).style(s.dim)
-    )
+    }
 }
 
 /// How the keys were computed, as the headline says it.
@@ -265,23 +271,29 @@ fn mode_words(mode: ComparisonMode) -> &'static str {
 }
 
 fn headline(w: &mut dyn Write, r: &Comparison, s: &Styles) -> io::Result<()> {
+    let style = match r.verdict {
+        Verdict::Same => s.ok,
+        Verdict::Differ => s.warning,
+    };
+    writeln!(w, "{}", headline_text(r).style(style))
+}
+
+/// The verdict and counts in one sentence.
+pub(super) fn headline_text(r: &Comparison) -> String {
     let sm = &r.summary;
     let mode = mode_words(r.mode);
     match r.verdict {
-        Verdict::Same => {
-            let text = match r.mode {
-                ComparisonMode::Exact => format!(
-                    "same keys: all {} actions built on both sides match, so the cache would hit",
-                    sm.compared
-                ),
-                ComparisonMode::Dry | ComparisonMode::Mixed => format!(
-                    "same keys{mode}: all {} actions match, so with A's cache every action of B \
-                     would hit",
-                    sm.compared
-                ),
-            };
-            writeln!(w, "{}", text.style(s.ok))
-        }
+        Verdict::Same => match r.mode {
+            ComparisonMode::Exact => format!(
+                "same keys: all {} actions built on both sides match, so the cache would hit",
+                sm.compared
+            ),
+            ComparisonMode::Dry | ComparisonMode::Mixed => format!(
+                "same keys{mode}: all {} actions match, so with A's cache every action of B \
+                 would hit",
+                sm.compared
+            ),
+        },
         Verdict::Differ => {
             let mut parts = Vec::new();
             if sm.root_cause > 0 {
@@ -298,18 +310,17 @@ fn headline(w: &mut dyn Write, r: &Comparison, s: &Styles) -> io::Result<()> {
                     sm.nondeterministic
                 ));
             }
-            let text = format!(
+            format!(
                 "keys differ{mode}: {} of {} actions would miss the cache ({})",
                 sm.differ,
                 sm.compared,
                 parts.join(", ")
-            );
-            writeln!(w, "{}", text.style(s.warning))
+            )
         }
     }
 }
 
-fn write_cause(
+pub(crate) fn write_cause(
     w: &mut dyn Write,
     n: usize,
     c: &Cause,
@@ -444,7 +455,7 @@ fn shown(v: Option<&str>) -> String {
 }
 
 /// `a, b, c, … (+N; --all lists them)`, escaped.
-fn list(items: &[&str], all: bool) -> String {
+pub(crate) fn list(items: &[&str], all: bool) -> String {
     if all || items.len() <= SHOWN_ACTIONS {
         return escape(&items.join(", ")).into_owned();
     }

@@ -10,7 +10,9 @@ use std::process::Command;
 
 use crate::support::toolchains::test_toolchain;
 use regex::Regex;
-use whymiss::cacheprog::{Cmd, Event, Outcome, RequestEvent, proxy_gocacheprog, read_events};
+use whymiss::record::cacheprog::{
+    Cmd, Event, Outcome, RequestEvent, proxy_gocacheprog, read_events,
+};
 
 use crate::support::corpus;
 
@@ -56,21 +58,29 @@ fn go(version: &str, dir: &Path, gocache: &Path) -> Command {
     cmd
 }
 
-/// corpus/cacheprog built into `dir`.
-fn build_cacheprog(dir: &Path) -> PathBuf {
-    let exe = dir.join("cacheprog");
-    let out = go("1.27.3", &corpus("cacheprog"), &dir.join("gocache"))
-        .args(["build", "-o"])
-        .arg(&exe)
-        .arg(".")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "building corpus/cacheprog: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    exe
+/// corpus/cacheprog, built once per test run into cargo's target tmp directory (with a Go
+/// cache of its own there, warm from the second run on), shared by every test.
+pub(crate) fn build_cacheprog() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cacheprog");
+            std::fs::create_dir_all(&dir).unwrap();
+            let exe = dir.join("cacheprog");
+            let out = go("1.27.3", &corpus("cacheprog"), &dir.join("gocache"))
+                .args(["build", "-o"])
+                .arg(&exe)
+                .arg(".")
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "building corpus/cacheprog: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            exe
+        })
+        .clone()
 }
 
 /// The keys gocachehash printed: results of build and link blocks, of other blocks that are
@@ -219,7 +229,7 @@ fn proxy_under_real_go(version: &'static str) {
         .prefix("whymiss-cacheprog-")
         .tempdir()
         .unwrap();
-    let cacheprog = build_cacheprog(tmp.path());
+    let cacheprog = build_cacheprog();
     let module = tmp.path().join("lab");
     copy_tree(&corpus("modules/lab"), &module);
     let mut setup = Setup {

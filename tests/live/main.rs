@@ -11,6 +11,7 @@ mod demo;
 mod dry;
 mod live;
 mod readme;
+mod record;
 mod safety;
 #[path = "../support/mod.rs"]
 mod support;

@@ -10,9 +10,11 @@ mod docs;
 mod dry;
 mod explain;
 mod help;
+mod html;
 mod inspect;
 mod knowledge;
 mod pairs;
 mod safety;
 #[path = "../support/mod.rs"]
 mod support;
+mod why;

@@ -212,6 +212,7 @@ fn nothing_from_a_crafted_capture_reaches_the_terminal_raw() {
         vec!["compare", a, b, "--format", "json"],
         vec!["compare", a, b, "--format", "github"],
         vec!["compare", a, b, "--format", "markdown"],
+        vec!["compare", a, b, "--format", "html"],
         vec!["inspect", a],
         vec!["inspect", a, "--list", "--action", &evil],
         vec![
@@ -220,6 +221,7 @@ fn nothing_from_a_crafted_capture_reaches_the_terminal_raw() {
         vec!["explain", a],
         vec!["explain", a, &evil],
         vec!["explain", a, "--format", "json", &evil],
+        vec!["explain", a, "--format", "html", &evil],
         // Errors that quote input: a similar action name, a path, a parse excerpt.
         vec!["inspect", a, "--action", "evil"],
         vec!["inspect", &missing],

@@ -33,6 +33,34 @@ pub fn validate(v: &serde_json::Value) {
     );
 }
 
+/// Validates a `why` report against docs/why.schema.json (whose comparisons refer to
+/// docs/report.schema.json).
+pub fn validate_why(v: &serde_json::Value) {
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(repo().join("docs").join(name)).unwrap()).unwrap()
+    };
+    let report = read("report.schema.json");
+    let id = report["$id"].as_str().unwrap().to_string();
+    let registry = jsonschema::Registry::new()
+        .add(id, report)
+        .expect("report schema")
+        .prepare()
+        .expect("registry");
+    let validator = jsonschema::options()
+        .with_registry(&registry)
+        .build(&read("why.schema.json"))
+        .expect("valid schema");
+    let errors: Vec<String> = validator
+        .iter_errors(v)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "why report does not match the schema:\n{}",
+        errors.join("\n")
+    );
+}
+
 /// A path under `corpus/`.
 pub fn corpus(rel: &str) -> PathBuf {
     repo().join("corpus").join(rel)

@@ -1,0 +1,145 @@
+//! `whymiss why [RECORD] [--against RECORD]`: explain every action that ran in a recorded
+//! build (default: the latest record of this module) against the history.
+
+use std::io::Write;
+
+use crate::cli::{RecordRef, ReportFormat, WhyOptions};
+use crate::diff::gate::Decision;
+use crate::error::Error;
+use crate::history::{History, module_of};
+use crate::report::why::{self as render, write_json, write_text};
+use crate::report::{self, Styles};
+use crate::why::WhyReport;
+use crate::why::{self, Reason};
+
+use super::Outcome;
+
+pub fn run(opts: &WhyOptions, styles: &Styles, out: &mut dyn Write) -> Result<Outcome, Error> {
+    if opts.output.format == ReportFormat::Html {
+        return Err(no_page("why"));
+    }
+    if opts.output.junit.is_some() {
+        return Err(Error::Usage(
+            "--junit is for one comparison (check, diff, compare); `why` writes text, json, \
+             markdown or github"
+                .into(),
+        ));
+    }
+    let history = History::open_existing(&opts.history)?;
+    let (module, _) = module_of(&opts.dir);
+    let id = resolve(&history, opts.record, &module)?;
+    let against = opts
+        .against
+        .map(|r| resolve(&history, r, &module))
+        .transpose()?;
+    if against == Some(id) {
+        return Err(Error::Usage(format!(
+            "--against names record {id}, the record being explained"
+        )));
+    }
+    let loaded = history
+        .load(id)?
+        .ok_or_else(|| Error::NoRecord(format!("no record {id} in the history")))?;
+    let report = why::explain(&history, &loaded, against)?;
+    let decisions: Vec<_> = report
+        .changed
+        .iter()
+        .map(|g| opts.output.gate.decide(&g.comparison))
+        .collect();
+    // Exit 1 when something ran because its key changed and the gate counts its category (a
+    // change whose earlier inputs are unknown counts unless the gate is narrowed).
+    let unknown = report
+        .misses
+        .iter()
+        .any(|m| matches!(m.reason, Reason::ChangedInputsUnknown { .. }));
+    let fails =
+        decisions.iter().any(|d| d.exit_code == 1) || (unknown && opts.output.gate.is_default());
+    let exit_code = i32::from(fails);
+    match opts.output.format {
+        ReportFormat::Text => write_text(
+            out,
+            &report,
+            &decisions,
+            render::WhyOptions {
+                all: opts.output.all,
+            },
+            styles,
+        ),
+        ReportFormat::Json => write_json(out, &report, &opts.output.gate, &decisions, exit_code),
+        ReportFormat::Markdown => write_markdown(out, &report, &decisions),
+        ReportFormat::Github => report
+            .changed
+            .iter()
+            .zip(&decisions)
+            .try_for_each(|(g, d)| {
+                report::github::write_report(out, &g.comparison, d, &group_title(&report, g))
+            }),
+        ReportFormat::Html => unreachable!("refused above"),
+    }
+    .map_err(Error::Output)?;
+    if let Some(path) = &opts.output.step_summary {
+        let mut md = Vec::new();
+        write_markdown(&mut md, &report, &decisions).map_err(Error::Output)?;
+        super::compare::append(path, &md)?;
+    }
+    Ok(Outcome::of_gate(exit_code))
+}
+
+/// The record a command-line reference names.
+fn resolve(history: &History, r: RecordRef, module: &str) -> Result<i64, Error> {
+    match r {
+        RecordRef::Id(id) => Ok(id),
+        RecordRef::Latest(n) => {
+            let latest = history.latest(module)?.ok_or_else(|| {
+                Error::NoRecord(format!(
+                    "no record of module {module} in {}: run `whymiss record` in it first \
+                     (`whymiss history --all-modules` lists every module's records)",
+                    history.path().display()
+                ))
+            })?;
+            history.before(latest, n)?.ok_or_else(|| {
+                Error::NoRecord(format!(
+                    "module {module} has no record {n} before the latest (see `whymiss history`)"
+                ))
+            })
+        }
+    }
+}
+
+/// `--format html` of a command that has no page.
+pub fn no_page(command: &str) -> Error {
+    Error::Usage(format!(
+        "`whymiss {command}` writes text or json; the HTML page is for comparisons (the default \
+check, diff, compare, demo) and explain"
+    ))
+}
+
+/// The markdown summary of a record: the hit rate, then each comparison as `compare` writes it.
+fn write_markdown(
+    w: &mut dyn Write,
+    report: &WhyReport,
+    decisions: &[Decision],
+) -> std::io::Result<()> {
+    let s = &report.summary;
+    let rate = (s.hits * 100).checked_div(s.actions).unwrap_or(100);
+    writeln!(w, "### whymiss why: record {}\n", report.record.id)?;
+    writeln!(
+        w,
+        "{} actions: {} served from the cache ({rate}%), {} ran: {} with a changed key, {} with \
+         the same key as before but not in the cache, {} new.\n",
+        s.actions, s.hits, s.ran, s.changed, s.same_key, s.new
+    )?;
+    for (g, d) in report.changed.iter().zip(decisions) {
+        report::markdown::write_report(w, &g.comparison, d, &group_title(report, g))?;
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+/// `whymiss why: record 7 against record 5`.
+fn group_title(report: &WhyReport, g: &crate::why::ChangedGroup) -> String {
+    format!(
+        "whymiss why: record {} against record {}",
+        report.record.id, g.against.id
+    )
+}
