@@ -238,7 +238,7 @@ fn needs_quote(value: &str) -> bool {
         || value.starts_with(char::is_whitespace)
         || value.ends_with(char::is_whitespace)
         // Characters that would hide or garble a raw value in an editor or terminal.
-        || value.chars().any(crate::report::escape::is_invisible)
+        || value.chars().any(crate::model::is_invisible)
 }
 
 fn value_text(value: &str) -> String {

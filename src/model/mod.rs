@@ -33,5 +33,5 @@ pub use record::{
 };
 pub use side::SideInfo;
 pub use testrun::{InputDetail, InputOp, RejectedInput, TestCache, TestInput, TestRun};
-pub use text::Text;
+pub use text::{Text, is_invisible};
 pub use variation::{Attribution, Factor};
