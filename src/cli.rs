@@ -23,7 +23,8 @@ use crate::go::progress::ProgressMode;
 use crate::go::run::RunOptions;
 use crate::go::side::SideSpec;
 use crate::go::toolchain::SEARCH_ORDER;
-use crate::model::Mode;
+use crate::model::{Factor, Mode};
+use crate::policy::{Policy, Preset};
 use crate::report::Styles;
 
 const ABOUT: &str = "Explain why Go's build cache does not hit.";
@@ -76,6 +77,15 @@ Examples:
 const BUILD_OPTIONS: &str = "Build options";
 const REPORT_OPTIONS: &str = "Report options";
 const INPUT_OPTIONS: &str = "Input options";
+const GATE_OPTIONS: &str = "Gate options";
+
+/// `whymiss check`'s wording of the build options: two builds, not two sides.
+const CHECK_COLD: &str =
+    "Give each build an empty GOCACHE of its own instead of yours; real builds (implies --exact)";
+const CHECK_GO: &str = "The go command for both builds: a version (go1.27.3) or a path [default: \
+$GO, else go on PATH, else the newest installed; see --help]";
+const CHECK_ENV: &str =
+    "An environment variable for both builds, kept in the minimal one too (repeatable)";
 
 /// Global options are listed after a command's own.
 const GLOBAL_ORDER: usize = 900;
@@ -145,6 +155,25 @@ pub enum Commands {
         after_long_help = with_search_order(DIFF_EXAMPLES),
     )]
     Diff(Box<DiffArgs>),
+
+    /// Build as this machine and as another would, and fail if any cache key differs.
+    ///
+    /// A regression test for cross-machine cache reuse, for CI: whymiss builds the module
+    /// twice, each in a copy of its own (dry, go build -n, unless --test, --exact or --cold), the second
+    /// varying what differs between two machines: the checkout path, HOME (so the default
+    /// GOPATH, GOMODCACHE and GOCACHE), TMPDIR, TZ, the locale, USER, the time (a later second)
+    /// and the environment (a minimal one). Any key difference fails, attributed to the
+    /// variation that causes it (whymiss re-runs with the variations split to find it).
+    /// Settings and allowances can be committed in whymiss.toml at the module root.
+    #[command(
+        override_usage = "whymiss check --cmd <CMD> [OPTIONS]\n       whymiss check [OPTIONS] [-- <GO ARGS>...]",
+        mut_arg("cold", |a| a.help(CHECK_COLD)),
+        mut_arg("go", |a| a.help(CHECK_GO)),
+        mut_arg("env", |a| a.help(CHECK_ENV)),
+        after_help = CHECK_EXAMPLES,
+        after_long_help = with_search_order(CHECK_EXAMPLES),
+    )]
+    Check(Box<CheckCommandArgs>),
 
     /// Record one build's hash inputs, to compare with a capture made elsewhere.
     ///
@@ -263,6 +292,19 @@ Examples (shared go arguments go after --; default ./...):
 
 Both sides are dry runs (go build -n: keys without compiling) unless --exact
 or --test.";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  whymiss check                          # go build ./..., every variation
+  whymiss check -- -trimpath ./cmd/app   # these go arguments
+  whymiss check --cmd 'make build'       # the project's own build script
+  whymiss check --test -- ./...          # go test: test results too
+  whymiss check --no-vary time           # the build stamps the time on purpose
+  whymiss check --format github          # annotations in a GitHub Actions job
+
+Variations (--vary/--no-vary): path, home, tmpdir, tz, locale, user, time,
+env. whymiss.toml at the module root may set [check] args or cmd, vary,
+no_vary, env and test, and [[allow]] rules. See docs/ci.md.";
 
 const CAPTURE_EXAMPLES: &str = "\
 Examples:
@@ -395,11 +437,15 @@ impl CheckArgs {
             || r.go.is_some()
             || r.dir.is_some()
             || !r.env.is_empty()
-            || p.format.value != Format::Text
+            || p.format != ReportFormat::Text
+            || p.output.is_some()
             || p.all
-            || !p.fail_on.is_empty()
-            || !p.ignore.is_empty()
+            || p.junit.is_some()
             || p.allow_truncated
+            || !p.gate.fail_on.is_empty()
+            || !p.gate.ignore.is_empty()
+            || p.gate.preset.is_some()
+            || p.gate.policy.is_some()
             || !self.go_args.is_empty()
     }
 }
@@ -491,6 +537,39 @@ pub struct DiffArgs {
     pub output: OutputArgs,
 }
 
+/// `whymiss check`.
+#[derive(Args, Debug)]
+pub struct CheckCommandArgs {
+    /// Arguments for `go build` (or `go test` with --test): flags and packages [default:
+    /// whymiss.toml's [check] args, else ./...].
+    #[arg(last = true, value_name = "GO ARGS")]
+    pub go_args: Vec<String>,
+
+    /// A shell command that runs go, instead of `go build`: `make build`. Every go it runs
+    /// (found on PATH) is whymiss's, which runs the real go and keeps each command's keys.
+    #[arg(long, value_name = "CMD", conflicts_with = "go_args")]
+    pub cmd: Option<String>,
+
+    /// Vary only these (comma-separated): path, home, tmpdir, tz, locale, user, time, env
+    /// [default: whymiss.toml's [check] vary, else all].
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_factor)]
+    pub vary: Vec<Factor>,
+
+    /// Do not vary these (comma-separated). A cause that only they produce does not fail
+    /// (time still passes between the builds: its causes are shown as ignored).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_factor)]
+    pub no_vary: Vec<Factor>,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+
+    #[command(flatten)]
+    pub mode: ModeArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 /// `whymiss capture`.
 #[derive(Args, Debug)]
 pub struct CaptureArgs {
@@ -546,19 +625,56 @@ pub struct FormatArg {
     /// The output format.
     #[arg(long = "format", value_name = "FORMAT", value_enum, default_value_t = Format::Text)]
     pub value: Format,
+
+    /// Write the report to FILE instead of standard output (replaced atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
-/// How a comparison is reported and gated.
+/// `--format` of `inspect`, which has no page.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = REPORT_OPTIONS)]
+pub struct InspectFormatArg {
+    /// The output format.
+    #[arg(long = "format", value_name = "FORMAT", value_enum, default_value_t = InspectFormat::Text)]
+    pub value: InspectFormat,
+}
+
+/// How a comparison is reported.
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = REPORT_OPTIONS)]
 pub struct OutputArgs {
-    #[command(flatten)]
-    pub format: FormatArg,
+    /// The output format.
+    #[arg(long = "format", value_name = "FORMAT", value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+
+    /// Write the report to FILE instead of standard output (replaced atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// List every affected action and every cause instead of collapsing long lists.
     #[arg(long)]
     pub all: bool,
 
+    /// Also write the result as JUnit XML to FILE: one test case per cause (one passing case
+    /// when the keys match), for CI systems that show test reports.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// Compare a log that is cut off (head, a CI log's size limit, a killed build) instead of
+    /// exiting 2: the blocks it ends inside are left out, and actions it never reached count as
+    /// built on one side only.
+    #[arg(long)]
+    pub allow_truncated: bool,
+
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+/// What makes the exit status 1.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = GATE_OPTIONS)]
+pub struct GateArgs {
     /// Exit 1 only when a cause of one of these categories is present (comma-separated).
     #[arg(long, value_name = "CAT,...", value_delimiter = ',', value_parser = parse_category)]
     pub fail_on: Vec<Category>,
@@ -567,11 +683,14 @@ pub struct OutputArgs {
     #[arg(long, value_name = "CAT,...", value_delimiter = ',', value_parser = parse_category)]
     pub ignore: Vec<Category>,
 
-    /// Compare a log that is cut off (head, a CI log's size limit, a killed build) instead of
-    /// exiting 2: the blocks it ends inside are left out, and actions it never reached count as
-    /// built on one side only.
-    #[arg(long)]
-    pub allow_truncated: bool,
+    /// Allow what is expected in a given kind of comparison, with fix texts that fit it.
+    #[arg(long, value_name = "NAME", value_enum)]
+    pub preset: Option<PresetArg>,
+
+    /// The policy file whose [[allow]] rules let causes pass [default: whymiss.toml at the
+    /// module root, if there is one].
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -787,13 +906,17 @@ pub struct InspectArgs {
     pub list: bool,
 
     #[command(flatten)]
-    pub format: FormatArg,
+    pub format: InspectFormatArg,
 
     #[command(flatten)]
     pub input: InputArgs,
 }
 
 fn parse_category(s: &str) -> Result<Category, String> {
+    s.trim().parse()
+}
+
+fn parse_factor(s: &str) -> Result<Factor, String> {
     s.trim().parse()
 }
 
@@ -814,12 +937,59 @@ pub enum ColorChoice {
     Never,
 }
 
+/// How a report is written.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// A report for people.
     Text,
     /// A versioned JSON document for programs (docs/json-schema.md).
     Json,
+    /// A self-contained page with the action graph and each action's inputs side by side,
+    /// for a browser, a projector or a pull request (with -o FILE).
+    Html,
+}
+
+/// What `inspect` writes (it has no page).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InspectFormat {
+    /// A report for people.
+    Text,
+    /// A versioned JSON document for programs (docs/json-schema.md).
+    Json,
+}
+
+/// The formats of a comparison's report.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// A report for people.
+    Text,
+    /// A versioned JSON document for programs (docs/json-schema.md).
+    Json,
+    /// A compact summary for a CI job page: the verdict, a table of causes with their fixes,
+    /// details collapsed (GitHub's job summary, a merge-request comment).
+    Markdown,
+    /// GitHub Actions workflow commands: one ::error (or ::warning, when it does not fail) per
+    /// cause, with a title and the fix.
+    Github,
+    /// A self-contained page with the action graph and each action's inputs side by side,
+    /// for a browser, a projector or a pull request (with -o FILE).
+    Html,
+}
+
+/// `--preset`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PresetArg {
+    /// A pull request's build against main's: source edits, added or removed files and
+    /// packages, and VCS stamps are expected; changes to the build configuration fail.
+    Pr,
+}
+
+impl From<PresetArg> for Preset {
+    fn from(p: PresetArg) -> Preset {
+        match p {
+            PresetArg::Pr => Preset::Pr,
+        }
+    }
 }
 
 /// Everything the library needs to run one command.
@@ -829,29 +999,77 @@ pub struct Config {
     pub command: Command,
     /// How logs are read (`--max-log-size`, `--keep-env-values`).
     pub read: crate::go::load::ReadOptions,
+    /// Where the report goes instead of standard output (`-o FILE` of a report command).
+    pub report_file: Option<PathBuf>,
 }
 
 /// How a comparison is written (format, every action or a summary) and gated (exit status).
 #[derive(Debug, Clone)]
 pub struct OutputOptions {
-    pub format: Format,
+    pub format: ReportFormat,
     pub all: bool,
     pub gate: Gate,
     /// `--allow-truncated`: see [`crate::diff::Comparison::accept_truncated`].
     pub allow_truncated: bool,
+    /// Also write JUnit XML here.
+    pub junit: Option<PathBuf>,
+    /// GitHub Actions' job summary file (`$GITHUB_STEP_SUMMARY`): the markdown summary is
+    /// appended to it, whatever the format.
+    pub step_summary: Option<PathBuf>,
 }
 
-impl From<OutputArgs> for OutputOptions {
-    fn from(a: OutputArgs) -> Self {
+impl Default for OutputOptions {
+    fn default() -> OutputOptions {
         OutputOptions {
-            format: a.format.value,
-            all: a.all,
-            gate: Gate {
-                fail_on: a.fail_on,
-                ignore: a.ignore,
-            },
-            allow_truncated: a.allow_truncated,
+            format: ReportFormat::Text,
+            all: false,
+            gate: Gate::default(),
+            allow_truncated: false,
+            junit: None,
+            step_summary: None,
         }
+    }
+}
+
+/// The variable GitHub Actions sets to the job summary's file.
+pub const STEP_SUMMARY_VAR: &str = "GITHUB_STEP_SUMMARY";
+
+/// Resolves report and gate options: the gate's rules are the policy's (`--policy`, else
+/// whymiss.toml at the module root of `policy_dir`; none when `policy_dir` is `None` and no
+/// `--policy` is given), then the preset's. `policy` is the policy file already read, if the
+/// caller needed it for more.
+fn output_options(a: OutputArgs, policy: Option<&Policy>) -> Result<OutputOptions, Error> {
+    let g = a.gate;
+    let mut gate = Gate {
+        fail_on: g.fail_on,
+        ignore: g.ignore,
+        ..Gate::default()
+    };
+    gate.check().map_err(Error::Usage)?;
+    if let Some(policy) = policy {
+        gate.allow.extend(policy.allow.iter().cloned());
+    }
+    if let Some(preset) = g.preset {
+        Preset::from(preset).apply(&mut gate);
+    }
+    Ok(OutputOptions {
+        format: a.format,
+        all: a.all,
+        gate,
+        allow_truncated: a.allow_truncated,
+        junit: a.junit,
+        step_summary: std::env::var_os(STEP_SUMMARY_VAR)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
+    })
+}
+
+/// The policy for a command run in `dir` (`None`: only an explicit `--policy`).
+fn load_policy(gate: &GateArgs, dir: Option<&std::path::Path>) -> Result<Option<Policy>, Error> {
+    match (&gate.policy, dir) {
+        (Some(path), _) => Policy::read(path).map(Some),
+        (None, Some(dir)) => crate::policy::file::find(dir, None),
+        (None, None) => Ok(None),
     }
 }
 
@@ -863,6 +1081,8 @@ pub struct LiveConfig {
     pub options: RunOptions,
     /// Notes whymiss adds about choices it made for the run (VCS stamping off, …).
     pub notes: Vec<String>,
+    /// The command, as CI reports name it (`whymiss diff`).
+    pub title: &'static str,
     /// Re-run the comparison with each cause's mechanical fix applied.
     pub verify: bool,
 }
@@ -951,7 +1171,14 @@ pub struct CapturePairs {
 pub enum Command {
     /// Build both sides, then compare (default command and `diff`).
     Live {
-        live: LiveConfig,
+        live: Box<LiveConfig>,
+        output: OutputOptions,
+    },
+    /// `whymiss check`.
+    Check {
+        spec: Box<crate::check::CheckSpec>,
+        /// Notes about how the check was set up (the policy file).
+        notes: Vec<String>,
         output: OutputOptions,
     },
     Capture {
@@ -968,7 +1195,7 @@ pub enum Command {
         log: PathBuf,
         actions: Vec<String>,
         list: bool,
-        format: Format,
+        format: InspectFormat,
     },
     Explain(ExplainConfig),
     /// Run a built-in scenario, or list them (`name` is `None` or `list` is set).
@@ -995,7 +1222,10 @@ impl Command {
     /// directories on Ctrl-C).
     pub fn runs_go(&self) -> bool {
         match self {
-            Command::Live { .. } | Command::Capture { .. } | Command::CapturePairs(_) => true,
+            Command::Live { .. }
+            | Command::Check { .. }
+            | Command::Capture { .. }
+            | Command::CapturePairs(_) => true,
             Command::Explain(e) => e.live.is_some(),
             Command::Demo { name, list, .. } => name.is_some() && !list,
             // `record` waits for the user's command itself, passing signals on to it.
@@ -1036,6 +1266,23 @@ impl Cli {
             Some(Commands::Inspect(i)) => i.input.max_log_size,
             _ => crate::go::logfile::DEFAULT_MAX_LOG_SIZE,
         };
+        let report_file = match &self.command {
+            None => self.check.output.output.clone(),
+            Some(Commands::Diff(d)) => d.output.output.clone(),
+            Some(Commands::Compare(c)) => c.output.output.clone(),
+            Some(Commands::Explain(e)) => e.format.output.clone(),
+            Some(Commands::Demo(d)) => d.output.output.clone(),
+            Some(Commands::Why(w)) => w.output.output.clone(),
+            Some(Commands::Check(c)) => c.output.output.clone(),
+            Some(Commands::History(h)) => h.format.output.clone(),
+            Some(
+                Commands::Capture(_)
+                | Commands::Inspect(_)
+                | Commands::Record(_)
+                | Commands::CapturePairs(_)
+                | Commands::Schema(_),
+            ) => None,
+        };
         let quiet = self.quiet;
         let progress = ProgressMode::from_quiet(quiet);
         let command = match self.command {
@@ -1048,6 +1295,8 @@ impl Cli {
                     go_args,
                 } = self.check;
                 let dir = run.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+                let policy = load_policy(&output.gate, Some(&dir))?;
+                let output = output_options(output, policy.as_ref())?;
                 let side = |label: &str, relocate: bool| SideSpec {
                     label: label.to_string(),
                     go: run.go.clone(),
@@ -1057,17 +1306,19 @@ impl Cli {
                     relocate,
                 };
                 Command::Live {
-                    live: LiveConfig {
+                    live: Box::new(LiveConfig {
                         a: side("here", false),
                         b: side("moved", true),
                         options: run_options(&run, go_args, quiet, Some(&mode)),
                         notes: vec![NO_VCS_NOTE.to_string()],
+                        title: "whymiss",
                         verify: !verify.no_verify,
-                    },
-                    output: output.into(),
+                    }),
+                    output,
                 }
             }
             Some(Commands::Diff(d)) => diff_config(*d, quiet)?,
+            Some(Commands::Check(c)) => check_config(*c, quiet)?,
             Some(Commands::Capture(c)) => {
                 let label = c.label.unwrap_or_else(crate::go::side::hostname);
                 Command::Capture {
@@ -1083,11 +1334,14 @@ impl Cli {
                     options: run_options(&c.run, c.go_args, quiet, Some(&c.mode)),
                 }
             }
-            Some(Commands::Compare(c)) => Command::Compare {
-                a: c.a,
-                b: c.b,
-                output: c.output.into(),
-            },
+            Some(Commands::Compare(c)) => {
+                let policy = load_policy(&c.output.gate, Some(std::path::Path::new(".")))?;
+                Command::Compare {
+                    a: c.a,
+                    b: c.b,
+                    output: output_options(c.output, policy.as_ref())?,
+                }
+            }
             Some(Commands::Explain(e)) => {
                 // clap fills LOG first; it is a log only if it looks like one.
                 let mut targets = e.packages;
@@ -1134,7 +1388,11 @@ impl Cli {
                     progress,
                     verify: !d.verify.no_verify,
                 },
-                output: d.output.into(),
+                output: {
+                    // A scenario is whymiss's own: only an explicit --policy applies to it.
+                    let policy = load_policy(&d.output.gate, None)?;
+                    output_options(d.output, policy.as_ref())?
+                },
             },
             Some(Commands::Record(r)) => Command::Record(crate::cmd::record::RecordOptions {
                 command: match r.cmd {
@@ -1153,9 +1411,14 @@ impl Cli {
             Some(Commands::Why(w)) => Command::Why(WhyOptions {
                 record: parse_record_ref(w.record.as_deref())?.unwrap_or(RecordRef::Latest(0)),
                 against: parse_record_ref(w.against.as_deref())?,
+                output: {
+                    // The record's module root has the whymiss.toml, as for the default check.
+                    let dir = w.dir.as_deref().unwrap_or(std::path::Path::new("."));
+                    let policy = load_policy(&w.output.gate, Some(dir))?;
+                    output_options(w.output, policy.as_ref())?
+                },
                 dir: w.dir.unwrap_or_else(|| PathBuf::from(".")),
                 history: history_file(&w.history)?,
-                output: w.output.into(),
             }),
             Some(Commands::History(h)) => Command::History(HistoryOptions {
                 dir: h.dir.unwrap_or_else(|| PathBuf::from(".")),
@@ -1181,6 +1444,7 @@ impl Cli {
                     keep_env_values: self.keep_env_values,
                 },
             },
+            report_file,
         })
     }
 }
@@ -1258,6 +1522,8 @@ fn diff_config(d: DiffArgs, quiet: bool) -> Result<Command, Error> {
         flags_b.insert(0, NO_VCS.to_string());
         notes.push(NO_VCS_NOTE.to_string());
     }
+    let policy = load_policy(&d.output.gate, Some(&base_dir))?;
+    let output = output_options(d.output, policy.as_ref())?;
     let live = LiveConfig {
         a: SideSpec {
             label: d.a_label,
@@ -1277,11 +1543,103 @@ fn diff_config(d: DiffArgs, quiet: bool) -> Result<Command, Error> {
         },
         options: run_options(&d.run, d.go_args, quiet, Some(&d.mode)),
         notes,
+        title: "whymiss diff",
         verify: !d.verify.no_verify,
     };
     Ok(Command::Live {
-        live,
-        output: d.output.into(),
+        live: Box::new(live),
+        output,
+    })
+}
+
+/// `whymiss check`: the command line over whymiss.toml's `[check]` over the defaults.
+fn check_config(c: CheckCommandArgs, quiet: bool) -> Result<Command, Error> {
+    use crate::check::{BuildCommand, CheckSpec};
+    let dir = c.run.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let policy = load_policy(&c.output.gate, Some(&dir))?;
+    let defaults = policy.as_ref().map(|p| p.check.clone()).unwrap_or_default();
+    let both: Vec<&str> = c
+        .vary
+        .iter()
+        .filter(|f| c.no_vary.contains(f))
+        .map(|f| f.as_str())
+        .collect();
+    if !both.is_empty() {
+        return Err(Error::Usage(format!(
+            "--vary and --no-vary both name {}",
+            both.join(", ")
+        )));
+    }
+    let mut varied: Vec<Factor> = if !c.vary.is_empty() {
+        c.vary.clone()
+    } else {
+        let base = defaults
+            .vary
+            .clone()
+            .unwrap_or_else(|| Factor::ALL.to_vec());
+        base.into_iter()
+            .filter(|f| !defaults.no_vary.contains(f))
+            .collect()
+    };
+    varied.retain(|f| !c.no_vary.contains(f));
+    varied.sort();
+    varied.dedup();
+    if varied.is_empty() {
+        return Err(Error::Usage(
+            "nothing to vary: --vary/--no-vary (or whymiss.toml) leave no variation".into(),
+        ));
+    }
+    let test = c.run.test || defaults.test.unwrap_or(false);
+    let command = match (c.cmd, c.go_args.is_empty()) {
+        (Some(cmd), _) => BuildCommand::Shell(cmd),
+        (None, false) => BuildCommand::Go {
+            test,
+            args: c.go_args,
+        },
+        (None, true) => match (defaults.cmd, defaults.args) {
+            (Some(cmd), _) => BuildCommand::Shell(cmd),
+            (None, Some(args)) if !args.is_empty() => BuildCommand::Go { test, args },
+            _ => BuildCommand::Go {
+                test,
+                args: vec![crate::go::run::DEFAULT_PACKAGES.to_string()],
+            },
+        },
+    };
+    let mut env = defaults.env.clone();
+    env.extend(c.run.env.iter().cloned());
+    let mut notes = Vec::new();
+    if let Some(p) = &policy {
+        notes.push(format!(
+            "policy: {} ({} allowance{})",
+            p.path.display(),
+            p.allow.len(),
+            if p.allow.len() == 1 { "" } else { "s" }
+        ));
+    }
+    let mut output = output_options(c.output, policy.as_ref())?;
+    output.gate.not_varied = Factor::ALL
+        .iter()
+        .copied()
+        .filter(|f| !varied.contains(f))
+        .collect();
+    let mode = if test || c.run.cold || c.mode.exact {
+        Mode::Exact
+    } else {
+        Mode::Dry
+    };
+    Ok(Command::Check {
+        spec: Box::new(CheckSpec {
+            go: c.run.go,
+            dir,
+            command,
+            varied,
+            env,
+            mode,
+            cold: c.run.cold,
+            progress: ProgressMode::from_quiet(quiet),
+        }),
+        notes,
+        output,
     })
 }
 

@@ -26,6 +26,13 @@ pub enum Error {
         line: u32,
         message: String,
     },
+    /// A policy file (`whymiss.toml`) is malformed.
+    #[error("{}:{line}: {}", shown(path), esc(message))]
+    Policy {
+        path: PathBuf,
+        line: u32,
+        message: String,
+    },
     /// Arguments that parse but cannot be acted on.
     #[error("{}", esc(.0))]
     Usage(String),
@@ -70,7 +77,7 @@ pub enum Error {
         context: String,
         source: std::io::Error,
     },
-    /// A file could not be written (a capture).
+    /// A file could not be written (a capture, a report with `-o FILE`).
     #[error("{}: {}", shown(path), esc(&io_message(source)))]
     Write {
         path: PathBuf,
@@ -86,6 +93,14 @@ pub enum Error {
     BuildFailed {
         side: String,
         subcommand: String,
+        status: i32,
+        tail: Vec<String>,
+    },
+    /// `whymiss check --cmd`: the build command ran no go command through whymiss's go shim.
+    #[error("side {}: {}", esc(side), esc(&no_go_message(command, *status, tail)))]
+    NoGoCommand {
+        side: String,
+        command: String,
         status: i32,
         tail: Vec<String>,
     },
@@ -145,6 +160,21 @@ impl Error {
             Error::Interrupted { signal } => 128 + signal,
             _ => 2,
         }
+    }
+}
+
+/// Why a build command gave no log: it failed before running go, or ran none whymiss saw.
+fn no_go_message(command: &str, status: i32, tail: &[String]) -> String {
+    if status == 0 {
+        format!(
+            "`{command}` ran no go command: whymiss sees the go it finds first on PATH, not one \
+             called by an absolute path"
+        )
+    } else {
+        format!(
+            "`{command}` failed (exit {status}) before running go: {}",
+            tail.join(" / ")
+        )
     }
 }
 

@@ -3,6 +3,7 @@
 //! The pipeline is run (`go`) → parse → model → diff → report. [`run`] dispatches one resolved
 //! command to its module in [`cmd`]; `main.rs` only maps the outcome to an exit status.
 
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod demo;
@@ -13,6 +14,7 @@ pub mod go;
 pub mod history;
 pub mod model;
 pub mod parse;
+pub mod policy;
 pub mod record;
 pub mod report;
 pub mod verify;
@@ -26,8 +28,20 @@ pub use error::Error;
 
 use cli::Command;
 
-/// Runs one command, writing its report to `out`.
+/// Runs one command, writing its report to `out`, or to the file of `-o FILE`.
 pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let Some(path) = &config.report_file else {
+        return run_to(config, out);
+    };
+    // The report is written whole once the command is done: a failed run leaves an existing
+    // file as it was.
+    let mut report = Vec::new();
+    let outcome = run_to(config, &mut report)?;
+    go::capture::write_output(path, &|w| w.write_all(&report))?;
+    Ok(outcome)
+}
+
+fn run_to(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
     if config.command.runs_go() {
         go::signals::install().map_err(Error::SignalHandler)?;
     }
@@ -45,6 +59,11 @@ pub fn run(config: &Config, out: &mut dyn Write) -> Result<Outcome, Error> {
         Command::Live { live, output } => {
             cmd::live::run(live, &config.read.parse, output, styles, out)
         }
+        Command::Check {
+            spec,
+            notes,
+            output,
+        } => cmd::check::run(spec, notes, &config.read.parse, output, styles, out),
         Command::Capture {
             output,
             side,

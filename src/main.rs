@@ -8,6 +8,11 @@ use whymiss::cli::Cli;
 use whymiss::{Error, Outcome};
 
 fn main() -> ExitCode {
+    // Started as `go` by a build script under `whymiss check`: the go shim of check (it needs
+    // the variables check sets, so it never claims record's shim).
+    if let Some(status) = whymiss::go::shim::hidden_entry() {
+        return ExitCode::from(status.clamp(0, 255) as u8);
+    }
     // The go shim and the GOCACHEPROG proxy (`whymiss record` sets them up): go or a build
     // script starts them, not a user, so they bypass the CLI.
     if let Some(status) = whymiss::record::hidden_entry() {

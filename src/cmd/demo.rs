@@ -2,12 +2,13 @@
 
 use std::io::Write;
 
-use crate::cli::{Format, OutputOptions};
+use crate::cli::{OutputOptions, ReportFormat};
 use crate::demo::catalogue;
 use crate::demo::run::{self, DemoOptions};
 use crate::error::Error;
-use crate::report::Styles;
+use crate::go::load;
 use crate::report::demo as render;
+use crate::report::{self, Styles};
 
 use super::Outcome;
 
@@ -27,8 +28,15 @@ pub fn run(
         _ => {
             let all = catalogue::load_catalogue()?;
             match output.format {
-                Format::Text => render::write_list_text(out, &all, styles),
-                Format::Json => render::write_list_json(out, &all),
+                ReportFormat::Text => render::write_list_text(out, &all, styles),
+                ReportFormat::Json => render::write_list_json(out, &all),
+                ReportFormat::Markdown | ReportFormat::Github | ReportFormat::Html => {
+                    return Err(Error::Usage(
+                        "the scenario list is text or json; --format markdown, github and html \
+                         are for a scenario's report: name a scenario"
+                            .into(),
+                    ));
+                }
             }
             .map_err(Error::Output)?;
             return Ok(Outcome::Done);
@@ -38,8 +46,20 @@ pub fn run(
     let demo = run::run(&scenario, options)?;
     let decision = output.gate.decide(&demo.report);
     match output.format {
-        Format::Text => render::write_text(out, &demo, &decision, output.all, styles),
-        Format::Json => render::write_json(out, &demo, &output.gate, &decision),
+        ReportFormat::Text => render::write_text(out, &demo, &decision, output.all, styles),
+        ReportFormat::Json => render::write_json(out, &demo, &output.gate, &decision),
+        // The CI formats show the scenario's comparison as they show any.
+        ReportFormat::Markdown | ReportFormat::Github => {
+            let title = format!("whymiss demo {name}");
+            super::compare::write_comparison(out, &demo.report, None, output, styles, &title)?;
+            Ok(())
+        }
+        ReportFormat::Html => {
+            let la = load::parse_log_of(&demo.report.a.label, &demo.logs[0])?;
+            let lb = load::parse_log_of(&demo.report.b.label, &demo.logs[1])?;
+            let graph = report::html::comparison_graph(&demo.report, [&la, &lb]);
+            report::html::write_demo(out, &demo, graph, &decision)
+        }
     }
     .or_else(super::compare::quiet_broken_pipe)?;
     Ok(if let Some(failed) = demo.failed {

@@ -65,6 +65,7 @@ pub fn run(
     match format {
         Format::Text => report::explain::write_text(out, &explanation, styles),
         Format::Json => report::explain::write_json(out, &explanation),
+        Format::Html => report::html::write_explain(out, &explanation, &parsed),
     }
     .map_err(Error::Output)?;
     Ok(match &input {

@@ -12,6 +12,9 @@ use crate::report::history::{HistoryView, write_json, write_text};
 use super::Outcome;
 
 pub fn run(opts: &HistoryOptions, styles: &Styles, out: &mut dyn Write) -> Result<Outcome, Error> {
+    if opts.format == Format::Html {
+        return Err(super::why::no_page("history"));
+    }
     let mut history = History::open_existing(&opts.history)?;
     let (module, _) = module_of(&opts.dir);
     let pruned = match opts.prune {
@@ -52,6 +55,7 @@ pub fn run(opts: &HistoryOptions, styles: &Styles, out: &mut dyn Write) -> Resul
     match opts.format {
         Format::Text => write_text(out, &view, styles),
         Format::Json => write_json(out, &view),
+        Format::Html => unreachable!("refused above"),
     }
     .map_err(Error::Output)?;
     Ok(Outcome::Done)

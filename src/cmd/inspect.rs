@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::cli::Format;
+use crate::cli::InspectFormat;
 use crate::error::Error;
 use crate::go::load::{ReadOptions, SideFile};
 use crate::model::BuildLog;
@@ -17,7 +17,7 @@ pub fn run(
     read: &ReadOptions,
     actions: &[String],
     list: bool,
-    format: Format,
+    format: InspectFormat,
     styles: &Styles,
     out: &mut dyn Write,
 ) -> Result<Outcome, Error> {
@@ -39,8 +39,8 @@ pub fn run(
         list,
     };
     match format {
-        Format::Text => report::inspect::write_text(out, &view, styles),
-        Format::Json => report::inspect::write_json(out, &view),
+        InspectFormat::Text => report::inspect::write_text(out, &view, styles),
+        InspectFormat::Json => report::inspect::write_json(out, &view),
     }
     .map_err(Error::Output)?;
     Ok(Outcome::Done)

@@ -14,7 +14,7 @@ use crate::report::Styles;
 use crate::verify;
 
 use super::Outcome;
-use super::compare::write_comparison;
+use super::compare::{page_graph, write_comparison};
 
 pub fn run(
     live: &LiveConfig,
@@ -28,14 +28,16 @@ pub fn run(
         b: live.b.clone(),
         options: live.options.clone(),
     };
-    // The logs are dropped once compared: a verification run holds its own.
-    let (mut result, failed) = {
+    // The logs are dropped once compared (and a page's graph made from them): a verification
+    // run holds its own.
+    let (mut result, failed, graph) = {
         let (ra, rb) = run_sides(&spec)?;
         let la = load::parse_side(&ra, live.options.test, parse)?;
         let lb = load::parse_side(&rb, live.options.test, parse)?;
         let result =
             diff::compare_with_sources(&la, &lb, ra.info.clone(), rb.info.clone(), &DiskSources);
-        (result, load::failed_sides(&[&ra, &rb]))
+        let graph = page_graph(output, &result, [&la, &lb]);
+        (result, load::failed_sides(&[&ra, &rb]), graph)
     };
     result.notes.extend(live.notes.iter().cloned());
     if output.allow_truncated {
@@ -47,5 +49,5 @@ pub fn run(
     }
     // A side whose build failed is a doubt of the comparison: its verdict is inconclusive,
     // and the gate exits 2.
-    write_comparison(out, &result, output, styles)
+    write_comparison(out, &result, graph, output, styles, live.title)
 }

@@ -2,6 +2,7 @@
 //! [`Outcome`], and writes its report to the output it is given. [`crate::run`] only dispatches.
 pub mod capture;
 pub mod capture_pairs;
+pub mod check;
 pub mod compare;
 pub mod demo;
 pub mod explain;

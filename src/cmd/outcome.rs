@@ -37,10 +37,10 @@ impl Outcome {
 
     /// The outcome of a command whose gate says only fail (1) or not (0): `why`.
     pub fn of_gate(exit_code: i32) -> Outcome {
-        if exit_code == 0 {
-            Outcome::Same
-        } else {
-            Outcome::Differ
+        match exit_code {
+            0 => Outcome::Same,
+            1 => Outcome::Differ,
+            _ => Outcome::Partial("a build failed; the comparison is partial".into()),
         }
     }
 

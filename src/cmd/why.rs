@@ -3,16 +3,28 @@
 
 use std::io::Write;
 
-use crate::cli::{Format, RecordRef, WhyOptions};
+use crate::cli::{RecordRef, ReportFormat, WhyOptions};
+use crate::diff::gate::Decision;
 use crate::error::Error;
 use crate::history::{History, module_of};
-use crate::report::Styles;
 use crate::report::why::{self as render, write_json, write_text};
+use crate::report::{self, Styles};
+use crate::why::WhyReport;
 use crate::why::{self, Reason};
 
 use super::Outcome;
 
 pub fn run(opts: &WhyOptions, styles: &Styles, out: &mut dyn Write) -> Result<Outcome, Error> {
+    if opts.output.format == ReportFormat::Html {
+        return Err(no_page("why"));
+    }
+    if opts.output.junit.is_some() {
+        return Err(Error::Usage(
+            "--junit is for one comparison (check, diff, compare); `why` writes text, json, \
+             markdown or github"
+                .into(),
+        ));
+    }
     let history = History::open_existing(&opts.history)?;
     let (module, _) = module_of(&opts.dir);
     let id = resolve(&history, opts.record, &module)?;
@@ -44,7 +56,7 @@ pub fn run(opts: &WhyOptions, styles: &Styles, out: &mut dyn Write) -> Result<Ou
         decisions.iter().any(|d| d.exit_code == 1) || (unknown && opts.output.gate.is_default());
     let exit_code = i32::from(fails);
     match opts.output.format {
-        Format::Text => write_text(
+        ReportFormat::Text => write_text(
             out,
             &report,
             &decisions,
@@ -53,9 +65,23 @@ pub fn run(opts: &WhyOptions, styles: &Styles, out: &mut dyn Write) -> Result<Ou
             },
             styles,
         ),
-        Format::Json => write_json(out, &report, &opts.output.gate, &decisions, exit_code),
+        ReportFormat::Json => write_json(out, &report, &opts.output.gate, &decisions, exit_code),
+        ReportFormat::Markdown => write_markdown(out, &report, &decisions),
+        ReportFormat::Github => report
+            .changed
+            .iter()
+            .zip(&decisions)
+            .try_for_each(|(g, d)| {
+                report::github::write_report(out, &g.comparison, d, &group_title(&report, g))
+            }),
+        ReportFormat::Html => unreachable!("refused above"),
     }
     .map_err(Error::Output)?;
+    if let Some(path) = &opts.output.step_summary {
+        let mut md = Vec::new();
+        write_markdown(&mut md, &report, &decisions).map_err(Error::Output)?;
+        super::compare::append(path, &md)?;
+    }
     Ok(Outcome::of_gate(exit_code))
 }
 
@@ -78,4 +104,42 @@ fn resolve(history: &History, r: RecordRef, module: &str) -> Result<i64, Error> 
             })
         }
     }
+}
+
+/// `--format html` of a command that has no page.
+pub fn no_page(command: &str) -> Error {
+    Error::Usage(format!(
+        "`whymiss {command}` writes text or json; the HTML page is for comparisons (the default \
+check, diff, compare, demo) and explain"
+    ))
+}
+
+/// The markdown summary of a record: the hit rate, then each comparison as `compare` writes it.
+fn write_markdown(
+    w: &mut dyn Write,
+    report: &WhyReport,
+    decisions: &[Decision],
+) -> std::io::Result<()> {
+    let s = &report.summary;
+    let rate = (s.hits * 100).checked_div(s.actions).unwrap_or(100);
+    writeln!(w, "### whymiss why: record {}\n", report.record.id)?;
+    writeln!(
+        w,
+        "{} actions: {} served from the cache ({rate}%), {} ran: {} with a changed key, {} with \
+         the same key as before but not in the cache, {} new.\n",
+        s.actions, s.hits, s.ran, s.changed, s.same_key, s.new
+    )?;
+    for (g, d) in report.changed.iter().zip(decisions) {
+        report::markdown::write_report(w, &g.comparison, d, &group_title(report, g))?;
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+/// `whymiss why: record 7 against record 5`.
+fn group_title(report: &WhyReport, g: &crate::why::ChangedGroup) -> String {
+    format!(
+        "whymiss why: record {} against record {}",
+        report.record.id, g.against.id
+    )
 }

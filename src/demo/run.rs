@@ -456,6 +456,7 @@ mod tests {
             order: 0,
             class: diff::Class::Field("f".into()),
             verification: None,
+            variation: None,
         };
         diff::Comparison {
             a: Default::default(),
@@ -467,6 +468,7 @@ mod tests {
             settings: Vec::new(),
             causes: cats.iter().copied().map(cause).collect(),
             actions: Vec::new(),
+            graph: Default::default(),
             notes: Vec::new(),
             partial: false,
         }

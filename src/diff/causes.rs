@@ -576,6 +576,7 @@ fn build_cause(
         also,
         order,
         verification: None,
+        variation: None,
     }
 }
 

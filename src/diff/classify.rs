@@ -4,11 +4,10 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
-
 use super::class::{CgoFlags, Class, DirKind};
 use super::comparison::{Token, TokenSide};
 use super::filesets::{FileSide, SetFile, SideTags};
+use super::lineup::line_up;
 use super::refs::RefShape;
 use super::tokens::{list_tokens, tokens_of};
 use crate::model::fields::{Compare, FieldSpec};
@@ -195,8 +194,8 @@ pub struct Context<'x> {
     pub tags: (SideTags, SideTags),
 }
 
-/// Compares two matched actions field by field. Fields are lined up by key (`Input::key`),
-/// so a change of order alone is not reported here.
+/// Compares two matched actions field by field. Fields are lined up by key ([`line_up`]), so a
+/// change of order alone is not reported here.
 pub fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
     let standard = [a, b].iter().any(|x| {
         x.inputs()
@@ -233,40 +232,13 @@ pub fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
             kind: ItemKind::Input(seed),
         });
     }
-    /// Each key's fields, and the keys in order of first appearance. Keys borrow the field's
-    /// name when they are only that.
-    type Index<'x> = (FxHashMap<Cow<'x, str>, Vec<usize>>, Vec<Cow<'x, str>>);
-    fn index<'x>(act: &'x Action<'_>) -> Index<'x> {
-        let mut map: FxHashMap<Cow<'x, str>, Vec<usize>> = FxHashMap::default();
-        let mut order = Vec::new();
-        for (i, f) in act.fields.iter().enumerate() {
-            let key = f.key();
-            let slot = map.entry(key.clone()).or_default();
-            if slot.is_empty() {
-                order.push(key);
-            }
-            slot.push(i);
+    for (fa, fb) in line_up(a, b) {
+        if let (Some(x), Some(y)) = (fa, fb)
+            && x.text == y.text
+        {
+            continue;
         }
-        (map, order)
-    }
-    let (amap, aorder) = index(a);
-    let (bmap, border) = index(b);
-    let empty = Vec::new();
-    let mut keys = aorder;
-    keys.extend(border.into_iter().filter(|k| !amap.contains_key(k)));
-    for key in keys {
-        let ai = amap.get(&key).unwrap_or(&empty);
-        let bi = bmap.get(&key).unwrap_or(&empty);
-        for n in 0..ai.len().max(bi.len()) {
-            let fa = ai.get(n).map(|&i| &a.fields[i]);
-            let fb = bi.get(n).map(|&i| &b.fields[i]);
-            if let (Some(x), Some(y)) = (fa, fb)
-                && x.text == y.text
-            {
-                continue;
-            }
-            classify(fa, fb, &ctx, &mut items);
-        }
+        classify(fa, fb, &ctx, &mut items);
     }
     merge_file_sets(&mut items);
     merge_arch_vars(&mut items);

@@ -1,6 +1,7 @@
 //! The comparison of two logs, phase by phase: pair the actions, find what differs in each pair
 //! and each tested package, tell knock-on changes (a dependency's output changed) from root
-//! causes, group the differences into causes, and order everything by dependency.
+//! causes, group the differences into causes, order everything by dependency, and keep the
+//! graph of every compared action for the renderers that draw it.
 //!
 //! Divergence travels through dependencies' *content* IDs: a compile's key holds
 //! `import <path> <content id>` of each dependency and a link's `packagefile <path>=<content id>`
@@ -21,9 +22,10 @@ use super::comparison::{
 };
 use super::doubts;
 use super::filesets::{self, SideTags};
+use super::graph::{ActionGraph, GraphNode, Source, test_binaries};
 use super::matching;
 use super::notes::notes;
-use super::order::dependency_order;
+use super::order::{compared_actions, dependencies, dependency_order};
 use super::refs::{self, KeyIndex, RefKind, RefShape};
 use super::settings::setting_diffs;
 use super::test_runs::{self, Side};
@@ -48,17 +50,19 @@ pub fn compare_with_sources(
     b: SideInfo,
     sources: &dyn SourceFacts,
 ) -> Comparison {
-    let (acts_a, acts_b) = (compared_actions(log_a), compared_actions(log_b));
+    let (acts_a, index_a) = compared_actions(log_a);
+    let (acts_b, index_b) = compared_actions(log_b);
     let pairs = Pairs::new(&acts_a, &acts_b);
     let keys = [KeyIndex::new(&acts_a), KeyIndex::new(&acts_b)];
 
-    let mut entries = pair_entries(&pairs);
+    let mut entries = pair_entries(&pairs, &index_a, &index_b);
     select_files(
         &mut entries,
         (uses_cgo(&acts_a), uses_cgo(&acts_b)),
         sources,
     );
-    let pair_order = dependency_order(&pairs.pairs, &acts_a, &acts_b);
+    let pair_deps = dependencies(&pairs.pairs, &acts_a, &acts_b);
+    let pair_order = dependency_order(&pair_deps);
     let targets = Targets::new(&pairs);
     let mut upper_bound = trace_dependencies(&mut entries, &pairs, &pair_order, &targets, &keys);
     let tests_from = entries.len();
@@ -91,7 +95,7 @@ pub fn compare_with_sources(
         go_lines_equal: go_lines_equal(&pairs),
     };
     let (causes, assignment) = group_causes(&entries, &order, &facts);
-    let actions = action_diffs(&entries, &statuses, &order, &assignment);
+    let (actions, diff_of) = action_diffs(&entries, &statuses, &order, &assignment);
     let mode = ComparisonMode::of(
         a.mode.or_else(|| keys[0].mode_of(&acts_a)),
         b.mode.or_else(|| keys[1].mode_of(&acts_b)),
@@ -99,6 +103,7 @@ pub fn compare_with_sources(
     let mut summary = summarize(&entries, &statuses);
     summary.knock_on_upper_bound =
         summary.knock_on > 0 && (upper_bound || mode.knock_on_is_bound());
+    let graph = graph(&entries, &statuses, pair_deps, &diff_of);
 
     let unproven: Vec<String> = actions
         .iter()
@@ -134,20 +139,10 @@ pub fn compare_with_sources(
         settings,
         causes,
         actions,
+        graph,
         notes,
         partial,
     }
-}
-
-/// The actions of a log that key build output, but those a cut-off log ends inside (their lines
-/// are whatever the log holds, not Go's whole key: see [`crate::model::Truncation`]).
-fn compared_actions<'l, 'a>(log: &'l BuildLog<'a>) -> Vec<&'l Action<'a>> {
-    log.actions
-        .iter()
-        .enumerate()
-        .filter(|(i, x)| x.kind.keys_build_output() && !log.is_incomplete(*i))
-        .map(|(_, x)| x)
-        .collect()
 }
 
 /// The compared actions of both sides and how they pair up.
@@ -198,6 +193,9 @@ struct Entry {
     items: Option<Vec<Item>>,
     /// Indices of the differing entries whose output changed this one's inputs.
     caused_by: Vec<usize>,
+    /// Where its key is in each log.
+    a_src: Option<Source>,
+    b_src: Option<Source>,
 }
 
 impl Entry {
@@ -207,9 +205,9 @@ impl Entry {
 }
 
 /// Phase 1: one entry per action pair, with the fields that differ.
-fn pair_entries(pairs: &Pairs<'_, '_>) -> Vec<Entry> {
+fn pair_entries(pairs: &Pairs<'_, '_>, index_a: &[usize], index_b: &[usize]) -> Vec<Entry> {
     let mut entries = Vec::with_capacity(pairs.len());
-    for (x, y) in pairs.iter() {
+    for (&(ia, ib), (x, y)) in pairs.pairs.iter().zip(pairs.iter()) {
         let act = x.or(y).expect("one side");
         // The same printed ID is the same key, whatever the lines say (Go printed both).
         let ids_differ = match (x, y) {
@@ -250,6 +248,8 @@ fn pair_entries(pairs: &Pairs<'_, '_>) -> Vec<Entry> {
             unproven,
             items,
             caused_by: Vec::new(),
+            a_src: ia.map(|i| Source::Action(index_a[i])),
+            b_src: ib.map(|i| Source::Action(index_b[i])),
         });
     }
     entries
@@ -327,10 +327,18 @@ fn go_lines_equal(pairs: &Pairs<'_, '_>) -> bool {
 }
 /// Phase 3: one entry per tested package whose cached result would not be reused.
 fn test_entries(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>) -> Vec<Entry> {
+    let run = |log: &BuildLog<'_>, package: &str| {
+        log.tests
+            .runs
+            .iter()
+            .position(|r| r.package == package)
+            .map(Source::TestRun)
+    };
     test_runs::compare(&log_a.tests, &log_b.tests)
         .into_iter()
         .map(|t| {
             let name = format!("test {}", t.package);
+            let (a_src, b_src) = (run(log_a, &t.package), run(log_b, &t.package));
             Entry {
                 package: None,
                 label: name.clone(),
@@ -347,6 +355,8 @@ fn test_entries(log_a: &BuildLog<'_>, log_b: &BuildLog<'_>) -> Vec<Entry> {
                 unproven: false,
                 items: (!t.items.is_empty()).then_some(t.items),
                 caused_by: Vec::new(),
+                a_src: a_src.filter(|_| t.only != Some(Side::B)),
+                b_src: b_src.filter(|_| t.only != Some(Side::A)),
             }
         })
         .collect()
@@ -651,14 +661,14 @@ fn group_causes(entries: &[Entry], order: &[usize], facts: &SideFacts) -> (Vec<C
 }
 
 /// Phase 6: every entry that is not identical, in dependency order, with its differences and
-/// the cause of each.
+/// the cause of each; and where each entry went in that list.
 fn action_diffs(
     entries: &[Entry],
     statuses: &[Option<Status>],
     order: &[usize],
     assignment: &Assignment,
-) -> Vec<ActionDiff> {
-    let mut actions: Vec<(usize, ActionDiff)> = Vec::new();
+) -> (Vec<ActionDiff>, Vec<Option<usize>>) {
+    let mut actions: Vec<(usize, usize, ActionDiff)> = Vec::new();
     for (i, status) in statuses.iter().enumerate() {
         let Some(status) = *status else { continue };
         let e = &entries[i];
@@ -672,6 +682,7 @@ fn action_diffs(
             .collect();
         actions.push((
             order[i],
+            i,
             ActionDiff {
                 name: e.name.clone(),
                 label: e.label.clone(),
@@ -689,8 +700,12 @@ fn action_diffs(
             },
         ));
     }
-    actions.sort_by_key(|(o, r)| (*o, r.status));
-    actions.into_iter().map(|(_, r)| r).collect()
+    actions.sort_by_key(|(o, _, r)| (*o, r.status));
+    let mut diff_of = vec![None; entries.len()];
+    for (at, (_, i, _)) in actions.iter().enumerate() {
+        diff_of[*i] = Some(at);
+    }
+    (actions.into_iter().map(|(_, _, r)| r).collect(), diff_of)
 }
 
 /// Phase 7: the counts of the headline.
@@ -717,6 +732,48 @@ fn summarize(entries: &[Entry], statuses: &[Option<Status>]) -> Summary {
         }
     }
     summary
+}
+
+/// Phase 8: every entry as a node of the build graph, with its dependencies: the pairs' own
+/// (`pair_deps`), and for a tested package the link of its test binary.
+fn graph(
+    entries: &[Entry],
+    statuses: &[Option<Status>],
+    mut pair_deps: Vec<Vec<usize>>,
+    diff_of: &[Option<usize>],
+) -> ActionGraph {
+    let binaries = test_binaries(entries.iter().take(pair_deps.len()).map(|e| {
+        (e.kind == ActionKind::Link.as_str())
+            .then_some(e.package.as_deref())
+            .flatten()
+    }));
+    let nodes = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let deps = if i < pair_deps.len() {
+                std::mem::take(&mut pair_deps[i])
+            } else {
+                let tested = e.name.strip_prefix("test ").unwrap_or_default();
+                binaries.get(tested).copied().into_iter().collect()
+            };
+            GraphNode {
+                label: e.label.clone(),
+                kind: e.kind,
+                package: e
+                    .package
+                    .clone()
+                    .or_else(|| e.name.strip_prefix("test ").map(str::to_string)),
+                status: statuses[i],
+                a: e.a_src,
+                b: e.b_src,
+                deps,
+                caused_by: e.caused_by.clone(),
+                diff: diff_of[i],
+            }
+        })
+        .collect();
+    ActionGraph { nodes }
 }
 
 fn nondeterministic_seed(pkg: &str, item: &Item, absent: bool) -> CauseSeed {

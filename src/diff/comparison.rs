@@ -3,7 +3,8 @@
 use serde::Serialize;
 
 use super::class::Class;
-use crate::model::{Category, Mode, SideInfo};
+use super::graph::ActionGraph;
+use crate::model::{Attribution, Category, Mode, SideInfo};
 
 /// How the compared keys were computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -271,6 +272,8 @@ pub struct Cause {
     /// The outcome of re-running the comparison with the cause's fix applied; `None` when
     /// whymiss did not try (logs from elsewhere, `--no-verify`, keys that are the same).
     pub verification: Option<Verification>,
+    /// `whymiss check`: which varied factors produce it (`None` elsewhere).
+    pub variation: Option<Attribution>,
 }
 
 /// Whether applying a cause's fix made the keys match, as found by re-running the comparison
@@ -388,6 +391,8 @@ pub struct Comparison {
     pub causes: Vec<Cause>,
     /// Every action that is not identical, root causes first, in dependency order.
     pub actions: Vec<ActionDiff>,
+    /// Every compared action, identical ones too, with the dependency edges between them.
+    pub graph: ActionGraph,
     pub notes: Vec<String>,
     /// At least one side's build failed, so some actions may be missing.
     pub partial: bool,
@@ -408,6 +413,33 @@ impl Comparison {
                 .insert(0, super::doubts::truncation_note(&doubt.message));
         }
         self.verdict = super::doubts::verdict(&self.doubts, &self.summary);
+    }
+
+    /// The packages of the actions a cause affects, each once: the import path after the
+    /// block's kind (`build example.com/x` → `example.com/x`), a test binary (`link
+    /// example.com/x.test`) and an external test package (`example.com/x_test`) counted as
+    /// their package's.
+    pub fn cause_packages(&self, cause: &Cause) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for label in &cause.actions {
+            let name = self
+                .actions
+                .iter()
+                .find(|a| a.label == *label)
+                .map_or(label.as_str(), |a| a.name.as_str());
+            let Some((_, subject)) = name.split_once(' ') else {
+                continue;
+            };
+            let subject = subject.trim_end_matches(" [test]");
+            let package = subject
+                .strip_suffix(".test")
+                .or_else(|| subject.strip_suffix("_test"))
+                .unwrap_or(subject);
+            if !package.is_empty() && !package.contains(' ') && !out.iter().any(|p| p == package) {
+                out.push(package.to_string());
+            }
+        }
+        out
     }
 
     /// Categories present among the causes.

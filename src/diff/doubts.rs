@@ -60,6 +60,8 @@ pub fn doubts(
                      would have; only what both sides hashed is compared",
                     side_name(side, facts.info),
                     match facts.info.args.first() {
+                        // `whymiss check --cmd`: a build script, which may fail after go did not.
+                        _ if facts.info.source == "command" => "the build command".to_string(),
                         Some(sub) => format!("go {sub}"),
                         None => "the go command".to_string(),
                     }

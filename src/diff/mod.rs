@@ -10,7 +10,9 @@ mod comparison;
 mod doubts;
 mod filesets;
 pub mod gate;
+mod graph;
 mod knowledge;
+mod lineup;
 mod matching;
 mod notes;
 mod order;
@@ -27,5 +29,8 @@ pub use comparison::{
     ActionDiff, Cause, Comparison, ComparisonMode, Difference, Doubt, DoubtKind, GoCommand,
     SettingDiff, Side, Status, Summary, Token, TokenSide, Verdict, Verification, VerifyStatus,
 };
+pub use graph::{ActionGraph, GraphNode, Source};
 pub use knowledge::{FIELD_ORDER, KEY_WIDE, UNLINKED_TEST_BINARY};
+pub use lineup::{Row, line_up};
+pub use test_runs::describe as describe_test_input;
 pub use tokens::changed_with_context;

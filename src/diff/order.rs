@@ -1,19 +1,32 @@
-//! The dependency order of the compared actions: dependencies first, so the first divergent
-//! action of a chain comes first in the report.
+//! The dependency edges between the compared actions, and their order: dependencies first, so
+//! the first divergent action of a chain comes first in the report.
 
 use std::collections::{BTreeSet, VecDeque};
 
 use rustc_hash::FxHashMap;
 
-use crate::model::{Action, ActionKind, Input};
+use crate::model::{Action, ActionKind, BuildLog, Input};
 
-/// A topological order of the pairs (dependencies first), ties broken by A's log order: the
-/// first divergent action of a chain comes first.
-pub fn dependency_order(
+/// The actions of a log that the comparison pairs (build output keys), with their indices in
+/// `BuildLog::actions`; not the incomplete blocks at the end of a log that was cut off (their
+/// inputs are partly missing, so they would invent causes).
+pub fn compared_actions<'l, 'a>(log: &'l BuildLog<'a>) -> (Vec<&'l Action<'a>>, Vec<usize>) {
+    log.actions
+        .iter()
+        .enumerate()
+        .filter(|(i, x)| x.kind.keys_build_output() && !log.is_incomplete(*i))
+        .map(|(i, x)| (x, i))
+        .unzip()
+}
+
+/// The dependencies of each pair: the pairs whose output its key names on either side
+/// (`import` and `packagefile` lines name a compile, `vetout` a vet, a vet's `pkg` its own
+/// package's compile), as sorted indices into `pairs`.
+pub fn dependencies(
     pairs: &[(Option<usize>, Option<usize>)],
     acts_a: &[&Action<'_>],
     acts_b: &[&Action<'_>],
-) -> Vec<usize> {
+) -> Vec<Vec<usize>> {
     let act = |p: &(Option<usize>, Option<usize>)| -> &Action<'_> {
         p.0.map(|i| acts_a[i])
             .or(p.1.map(|i| acts_b[i]))
@@ -61,16 +74,22 @@ pub fn dependency_order(
             }
         }
     }
+    deps.into_iter().map(|d| d.into_iter().collect()).collect()
+}
+
+/// A topological order of the pairs (dependencies first), ties broken by A's log order: the
+/// first divergent action of a chain comes first. `deps` as [`dependencies`] gives them.
+pub fn dependency_order(deps: &[Vec<usize>]) -> Vec<usize> {
     // Kahn's algorithm; ready actions taken in pair order (A's log order).
     let mut indegree: Vec<usize> = deps.iter().map(|d| d.len()).collect();
-    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); pairs.len()];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); deps.len()];
     for (i, d) in deps.iter().enumerate() {
         for &x in d {
             dependents[x].push(i);
         }
     }
-    let mut ready: BTreeSet<usize> = (0..pairs.len()).filter(|&i| indegree[i] == 0).collect();
-    let mut order = vec![usize::MAX; pairs.len()];
+    let mut ready: BTreeSet<usize> = (0..deps.len()).filter(|&i| indegree[i] == 0).collect();
+    let mut order = vec![usize::MAX; deps.len()];
     let mut next = 0;
     while let Some(i) = ready.pop_first() {
         order[i] = next;
@@ -83,7 +102,7 @@ pub fn dependency_order(
         }
     }
     // A cycle cannot happen in a real build; keep any leftovers in pair order.
-    let mut rest: VecDeque<usize> = (0..pairs.len())
+    let mut rest: VecDeque<usize> = (0..deps.len())
         .filter(|&i| order[i] == usize::MAX)
         .collect();
     while let Some(i) = rest.pop_front() {

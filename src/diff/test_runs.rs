@@ -470,7 +470,7 @@ fn only_mtime(s: &StatInfo<'_>, t: &StatInfo<'_>) -> bool {
 }
 
 /// A short description of what the test saw.
-fn describe(i: &TestInput) -> String {
+pub fn describe(i: &TestInput) -> String {
     match &i.detail {
         InputDetail::Unset => "unset".into(),
         InputDetail::Value(v) => format!("{v:?}"),

@@ -103,11 +103,54 @@ pub(super) fn about(field: &Field<'_>) -> About {
     }
 }
 
+/// The note on a key's salt, the first thing every key holds: `cache.NewHash` writes
+/// `runtime.Version()` of the go command before anything else (`cmd/go/internal/cache/hash.go`,
+/// `NewHash`).
+pub fn salt_note() -> Note {
+    note(
+        "the go command's version: salts every key",
+        Origin::Toolchain,
+        Portability::Portable,
+        None,
+    )
+}
+
+/// The note on the first half of a test result's key: the test binary (its link's action ID)
+/// and the cacheable test flags (`cmd/go/internal/test/test.go`, `(*runCache).tryCacheWithID`).
+pub fn test_binary_note() -> Note {
+    note(
+        "the test binary and the cacheable test flags: the first half of the test result's key",
+        Origin::GoCommand,
+        Portability::Portable,
+        Some("the package, its dependencies, and the -test.* flags"),
+    )
+}
+
 /// Annotates one key input, by its field table entry's texts and `explain` rule.
 pub fn annotate(field: &Field<'_>) -> Note {
+    annotate_as(field, None)
+}
+
+/// The note of one key input as a template: `{}` where [`annotate`] names the field's subject
+/// (`fmt` of `import fmt …`, the file of `file greet.go …`), and the subject [`annotate`] fills
+/// in there. A page showing every input of a large build stores each template once, not a
+/// note per file.
+pub fn annotate_template(field: &Field<'_>) -> (Note, String) {
+    let subject = match &field.input {
+        Input::File(f) if matches!(field.spec.explain, Explain::File) => {
+            f.path.as_deref().unwrap_or(&f.name).to_string()
+        }
+        _ => field.subject().unwrap_or_default().into_owned(),
+    };
+    (annotate_as(field, Some("{}")), subject)
+}
+
+/// [`annotate`], with `{}` standing for the subject when `placeholder` is given.
+fn annotate_as(field: &Field<'_>, placeholder: Option<&str>) -> Note {
     let about = about(field);
     let subject = field.subject().unwrap_or_default();
-    let mut note = from_about(&about, &subject);
+    let subject: &str = placeholder.unwrap_or(&subject);
+    let mut note = from_about(&about, subject);
     match field.spec.explain {
         Explain::Plain
         | Explain::UnlessNamed(_)
@@ -156,7 +199,8 @@ pub fn annotate(field: &Field<'_>) -> Note {
         Explain::File => {
             // By its path when the log printed the file's hash, else by its name.
             if let Input::File(f) = &field.input {
-                note.what = fill(about.what, f.path.as_deref().unwrap_or(&f.name));
+                let path = f.path.as_deref().unwrap_or(&f.name);
+                note.what = fill(about.what, placeholder.unwrap_or(path));
             }
         }
     }

@@ -5,7 +5,10 @@
 mod annotate;
 mod explanation;
 
-pub use annotate::{Note, Origin, Portability, annotate, annotate_test_input};
+pub use annotate::{
+    Note, Origin, Portability, annotate, annotate_template, annotate_test_input, salt_note,
+    test_binary_note,
+};
 pub use explanation::{
     ExplainedAction, ExplainedField, ExplainedTest, Explanation, InputSummary, ListedAction,
     explain, found, list,

@@ -61,8 +61,15 @@ pub fn is_capture(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC_PREFIX.as_bytes())
 }
 
-/// Writes `run` as a capture to `path` the way a shell's `> path` would, but atomically for
-/// regular files:
+/// Writes `run` as a capture to `path` as [`write_output`] does.
+///
+/// `-` (standard output) is the caller's: see [`write_capture_to`].
+pub fn write_capture(path: &Path, run: &SideRun) -> Result<(), Error> {
+    write_output(path, &|out| write_capture_to(out, &run.info, &run.stderr))
+}
+
+/// Writes what `write` writes to `path` the way a shell's `> path` would, but atomically for
+/// regular files (a capture, a report written with `-o FILE`):
 ///
 /// * a regular file, or a new one, is written to a temporary file in the same directory and
 ///   renamed over it; a new file gets the usual mode (0666 less the umask), an existing one
@@ -72,9 +79,10 @@ pub fn is_capture(bytes: &[u8]) -> bool {
 /// * a FIFO or a character device (`/dev/null`, `/dev/stdout`) is written in place, never
 ///   replaced;
 /// * a directory, a block device or a socket is refused.
-///
-/// `-` (standard output) is the caller's: see [`write_capture_to`].
-pub fn write_capture(path: &Path, run: &SideRun) -> Result<(), Error> {
+pub fn write_output(
+    path: &Path,
+    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
     let err = |source| Error::Write {
         path: path.to_owned(),
         source,
@@ -85,7 +93,6 @@ pub fn write_capture(path: &Path, run: &SideRun) -> Result<(), Error> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(err(e)),
     };
-    let write = |out: &mut dyn Write| write_capture_to(out, &run.info, &run.stderr);
     match existing {
         Some(meta) if !meta.is_file() => {
             let kind = meta.file_type();
@@ -99,16 +106,16 @@ pub fn write_capture(path: &Path, run: &SideRun) -> Result<(), Error> {
                 let what = if kind.is_dir() {
                     "is a directory"
                 } else if kind.is_block_device() {
-                    "is a block device; not writing a capture over it"
+                    "is a block device; not writing over it"
                 } else {
-                    "is a socket; not writing a capture to it"
+                    "is a socket; not writing to it"
                 };
                 Err(err(std::io::Error::other(what)))
             }
         }
         existing => {
             let mode = existing.as_ref().map(|m| m.permissions().mode() & 0o7777);
-            replace_file(&target, mode, &write).map_err(err)
+            replace_file(&target, mode, write).map_err(err)
         }
     }
 }
@@ -126,7 +133,7 @@ fn replace_file(
         _ => Path::new("."),
     };
     let temp = tempfile::Builder::new()
-        .prefix(".whymiss-capture-")
+        .prefix(".whymiss-")
         .permissions(std::fs::Permissions::from_mode(0o666))
         .tempfile_in(dir);
     let mut file = match temp {
@@ -231,7 +238,7 @@ fn needs_quote(value: &str) -> bool {
         || value.starts_with(char::is_whitespace)
         || value.ends_with(char::is_whitespace)
         // Characters that would hide or garble a raw value in an editor or terminal.
-        || value.chars().any(crate::report::escape::is_invisible)
+        || value.chars().any(crate::model::is_invisible)
 }
 
 fn value_text(value: &str) -> String {

@@ -166,8 +166,26 @@ pub fn parse_side<'r>(
     })
 }
 
+/// Parses a side's log kept in memory (a demo's, whose run is over), naming the side in any
+/// error.
+pub fn parse_log_of<'l>(side: &str, log: &'l [u8]) -> Result<BuildLog<'l>, Error> {
+    parse::parse_log(log).map_err(|source| Error::SideLog {
+        side: side.to_string(),
+        source,
+    })
+}
+
 /// `side B: go build failed (exit 1)`.
 pub fn build_failed(run: &SideRun) -> String {
+    if run.info.source == "command" {
+        // `whymiss check --cmd`: the build script's command line.
+        return format!(
+            "side {}: `{}` failed (exit {})",
+            run.info.label,
+            run.info.args.join(" "),
+            run.info.exit_status.unwrap_or(-1)
+        );
+    }
     format!(
         "side {}: go {} failed (exit {})",
         run.info.label,

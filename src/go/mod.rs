@@ -8,11 +8,13 @@ pub mod logfile;
 pub mod package_path;
 pub mod progress;
 pub mod run;
+pub mod shim;
 pub mod side;
 pub mod signals;
 pub mod sources;
 pub mod timestamp;
 pub mod toolchain;
+pub mod tree;
 pub mod workspace;
 
 pub use capture::{CaptureHeader, is_capture, read_capture, write_capture};

@@ -153,7 +153,7 @@ fn forwarded(signal: i32) -> Signal {
 fn remove_registered_dirs() {
     let dirs = registry().dirs.clone();
     for dir in dirs {
-        let _ = std::fs::remove_dir_all(&dir);
+        let _ = super::tree::remove_tree(&dir);
     }
 }
 

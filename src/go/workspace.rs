@@ -41,8 +41,8 @@ pub const VCS_NAMES: &[&str] = &[
 pub const OWNER_FILE: &str = ".whymiss-owner";
 
 /// The kinds of temporary directory whymiss makes (`whymiss-<kind>-<pid>-XXXXXX`): relocated
-/// copies, cold caches, go work directories, demo modules.
-const KINDS: &[&str] = &["reloc", "gocache", "work", "demo"];
+/// copies, cold caches, go work directories, demo modules, `whymiss check`'s builds.
+const KINDS: &[&str] = &["reloc", "gocache", "work", "demo", "check"];
 
 /// A temporary directory removed on drop and on the signals the handler catches.
 #[derive(Debug)]
@@ -82,7 +82,9 @@ impl TempTree {
 impl Drop for TempTree {
     fn drop(&mut self) {
         if let Some(dir) = self.dir.take() {
-            let _ = dir.close();
+            // A module cache inside (a check's HOME) is read-only: close() alone cannot empty it.
+            let path = dir.keep();
+            let _ = super::tree::remove_tree(&path);
             signals::unregister_dir(&self.path);
         }
     }
@@ -201,7 +203,7 @@ pub fn sweep_stale(dir: &Path) -> Vec<PathBuf> {
             Err(e) if e.kind() == io::ErrorKind::NotFound => !process_exists(pid),
             Err(_) => false,
         };
-        if stale && fs::remove_dir_all(&path).is_ok() {
+        if stale && super::tree::remove_tree(&path).is_ok() {
             removed.push(path);
         }
     }

@@ -16,6 +16,7 @@ mod record;
 mod side;
 mod testrun;
 mod text;
+mod variation;
 
 pub use action::{Action, ActionKind, Variant, Verification};
 pub use category::Category;
@@ -34,4 +35,5 @@ pub use record::{
 };
 pub use side::SideInfo;
 pub use testrun::{InputDetail, InputOp, RejectedInput, TestCache, TestInput, TestRun};
-pub use text::Text;
+pub use text::{Text, is_invisible};
+pub use variation::{Attribution, Factor};

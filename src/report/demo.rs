@@ -111,7 +111,7 @@ fn names(cats: &[Category]) -> Vec<&'static str> {
     cats.iter().map(|c| c.as_str()).collect()
 }
 
-fn module_name(m: &ModuleRef) -> String {
+pub(super) fn module_name(m: &ModuleRef) -> String {
     match m {
         ModuleRef::Shared(name) => name.clone(),
         ModuleRef::Local(dir) => format!("./{dir}"),
@@ -219,6 +219,14 @@ pub fn write_text(
 
 /// One line: did whymiss find what the scenario expects?
 fn check_line(c: &Check, s: &Styles) -> String {
+    let (verdict, rest) = check_parts(c);
+    let style = if c.met { s.ok } else { s.warning };
+    format!("{} {rest}", verdict.style(style))
+}
+
+/// Did whymiss find what the scenario expects: `as expected:` or `NOT AS EXPECTED:`, and the
+/// rest of the sentence.
+pub(super) fn check_parts(c: &Check) -> (&'static str, String) {
     let found = if c.found.is_empty() {
         match c.verdict {
             crate::diff::Verdict::Same => "same keys".to_string(),
@@ -230,7 +238,7 @@ fn check_line(c: &Check, s: &Styles) -> String {
         names(&c.found).join(", ")
     };
     if c.met {
-        format!("{} whymiss found {found}", "as expected:".style(s.ok))
+        ("as expected:", format!("whymiss found {found}"))
     } else {
         let mut detail = Vec::new();
         if !c.missing.is_empty() {
@@ -244,10 +252,12 @@ fn check_line(c: &Check, s: &Styles) -> String {
         } else {
             format!(" ({})", detail.join("; "))
         };
-        format!(
-            "{} the scenario expects {}, but whymiss found {found}{detail}",
-            "NOT AS EXPECTED:".style(s.warning),
-            c.expected.describe()
+        (
+            "NOT AS EXPECTED:",
+            format!(
+                "the scenario expects {}, but whymiss found {found}{detail}",
+                c.expected.describe()
+            ),
         )
     }
 }

@@ -18,14 +18,7 @@ use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
-/// Characters that must not reach a terminal raw: control characters (C0, DEL, C1 including
-/// U+009B CSI) and invisible formatting characters (soft hyphen, zero-width characters, line and
-/// paragraph separators, bidirectional marks, embeddings, overrides and isolates, the BOM).
-pub fn is_invisible(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{ad}' | '\u{61c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
-            | '\u{2060}'..='\u{2069}' | '\u{feff}')
-}
+pub use crate::model::is_invisible;
 
 /// `s` with every [`is_invisible`] character escaped (`\n`, `\t`, `\r`, `\x1b`, `\x7f`,
 /// `\u{9b}`, `\u{202e}`); borrowed when there is nothing to escape.

@@ -8,7 +8,7 @@ use owo_colors::OwoColorize;
 use serde::Serialize;
 
 use super::{SCHEMA_VERSION, Styles, Untrusted, escape, write_json_doc};
-use crate::explain::{ExplainedAction, ExplainedTest, Explanation, Note, Portability};
+use crate::explain::{ExplainedAction, ExplainedTest, Explanation, Note, Portability, salt_note};
 
 pub fn write_text(w: &mut dyn Write, e: &Explanation, s: &Styles) -> io::Result<()> {
     writeln!(w, "{}", Untrusted(&e.source).style(s.header))?;
@@ -176,7 +176,7 @@ fn write_action(
     writeln!(
         w,
         "{under}{}",
-        "the go command's version: salts every key [toolchain]".style(s.dim)
+        note_line(&salt_note(), &Styles::default()).style(s.dim)
     )?;
     for (i, f) in a.fields.iter().enumerate() {
         writeln!(

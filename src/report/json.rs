@@ -12,15 +12,15 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
 
 use super::SCHEMA_VERSION;
-use crate::diff::gate::{Decision, Gate};
+use crate::diff::gate::{CauseGate, Decision, Gate};
 use crate::diff::{
     Category, Comparison, ComparisonMode, DoubtKind, Side, Status, TokenSide, Verdict, VerifyStatus,
 };
-use crate::model::{Mode, SideInfo};
+use crate::model::{Attribution, Mode, SideInfo};
 
-/// The document `whymiss compare --format json` (and `whymiss`, `whymiss diff` with --format
-/// json) writes. Within a schema_version fields may be added; none is renamed or removed
-/// without raising the version.
+/// The document `whymiss compare --format json` (and `whymiss`, `whymiss diff`, `whymiss check`
+/// with --format json) writes. Within a schema_version fields may be added; none is renamed or
+/// removed without raising the version.
 #[derive(Serialize, JsonSchema)]
 #[schemars(title = "whymiss comparison report")]
 struct ReportJson<'r> {
@@ -166,6 +166,8 @@ struct CauseJson<'r> {
     tokens: Vec<TokenJson<'r>>,
     also: &'r [String],
     verification: Option<VerificationJson<'r>>,
+    gate: CauseGateJson,
+    variation: Option<VariationJson>,
 }
 
 /// The outcome of re-running the comparison with the cause's fix applied.
@@ -198,6 +200,59 @@ enum VerifyStatusJson {
 struct RemainingJson<'r> {
     category: CategoryJson,
     field: &'r str,
+}
+
+/// What the gate decided for one cause: `failing`, `allowed` by a rule (with its reason and
+/// where the rule is), or `ignored` (by --ignore/--fail-on, or a variation not made).
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "cause-gate")]
+struct CauseGateJson {
+    state: GateStateJson,
+    /// Why it does not fail; `null` when it fails.
+    reason: Option<String>,
+    /// The rule that allows it (`whymiss.toml:12`, `--preset pr`); `null` unless allowed.
+    source: Option<String>,
+    /// The fix to show: the rule's fix when it has one that fits the comparison, else the
+    /// cause's.
+    fix: Option<String>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "gate-state")]
+#[serde(rename_all = "kebab-case")]
+enum GateStateJson {
+    Failing,
+    Allowed,
+    Ignored,
+}
+
+/// `whymiss check`: the varied factors that produce a cause.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "variation")]
+struct VariationJson {
+    /// Varying any one of them alone produces the cause (or, with `together`, only all at
+    /// once); empty when no single variation reproduced it.
+    factors: Vec<FactorJson>,
+    together: bool,
+}
+
+/// A factor `whymiss check` varies, by its name.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct FactorJson(&'static str);
+
+impl JsonSchema for FactorJson {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "factor".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let names: Vec<&str> = crate::model::Factor::ALL
+            .iter()
+            .map(|f| f.as_str())
+            .collect();
+        json_schema!({ "enum": names })
+    }
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -267,8 +322,14 @@ struct GateJson<'r> {
     fail_on: Vec<CategoryJson>,
     ignore: Vec<CategoryJson>,
     failing: Vec<CategoryJson>,
+    allowed: Vec<CategoryJson>,
     ignored: Vec<CategoryJson>,
-    /// The exit status whymiss ends with.
+    /// Actions built on one side only are allowed (`--preset pr`): why; else `null`.
+    one_sided_allowed: Option<String>,
+    /// `whymiss check`: the factors it did not vary.
+    not_varied: Vec<FactorJson>,
+    /// The exit status whymiss ends with: 0 nothing fails, 1 something does, 2 the comparison
+    /// cannot be trusted (the verdict is inconclusive: a build failed, a log is cut off, …).
     #[schemars(range(min = 0, max = 2))]
     exit_code: i32,
     /// Why, in one line.
@@ -334,6 +395,32 @@ pub fn schema() -> serde_json::Value {
         object.insert("$id".into(), SCHEMA_ID.into());
     }
     schema.to_value()
+}
+
+fn cause_gate(g: &CauseGate, c: &crate::diff::Cause) -> CauseGateJson {
+    CauseGateJson {
+        state: match g {
+            CauseGate::Failing => GateStateJson::Failing,
+            CauseGate::Allowed(_) => GateStateJson::Allowed,
+            CauseGate::Ignored(_) => GateStateJson::Ignored,
+        },
+        reason: match g {
+            CauseGate::Allowed(a) => Some(a.reason.clone()),
+            other => other.reason(),
+        },
+        source: match g {
+            CauseGate::Allowed(a) => Some(a.source.clone()),
+            _ => None,
+        },
+        fix: g.fix(c).map(str::to_string),
+    }
+}
+
+fn variation(v: &Attribution) -> VariationJson {
+    VariationJson {
+        factors: v.factors.iter().map(|f| FactorJson(f.as_str())).collect(),
+        together: v.together,
+    }
 }
 
 fn side(s: &SideInfo) -> SideJson<'_> {
@@ -450,7 +537,8 @@ fn document<'r>(r: &'r Comparison, gate: &Gate, decision: &'r Decision) -> Repor
         causes: r
             .causes
             .iter()
-            .map(|c| CauseJson {
+            .enumerate()
+            .map(|(i, c)| CauseJson {
                 category: c.category.into(),
                 field: &c.field,
                 a: c.a.as_deref(),
@@ -494,6 +582,8 @@ fn document<'r>(r: &'r Comparison, gate: &Gate, decision: &'r Decision) -> Repor
                         .collect(),
                     message: &v.message,
                 }),
+                gate: cause_gate(decision.causes.get(i).unwrap_or(&CauseGate::Failing), c),
+                variation: c.variation.as_ref().map(variation),
             })
             .collect(),
         actions: r
@@ -534,7 +624,17 @@ fn document<'r>(r: &'r Comparison, gate: &Gate, decision: &'r Decision) -> Repor
             fail_on: cats(&gate.fail_on),
             ignore: cats(&gate.ignore),
             failing: cats(&decision.failing),
+            allowed: cats(&decision.allowed),
             ignored: cats(&decision.ignored),
+            one_sided_allowed: decision
+                .one_sided_allowed
+                .as_ref()
+                .map(|a| format!("{} ({})", a.reason, a.source)),
+            not_varied: gate
+                .not_varied
+                .iter()
+                .map(|f| FactorJson(f.as_str()))
+                .collect(),
             exit_code: decision.exit_code,
             reason: &decision.reason,
         },

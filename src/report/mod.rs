@@ -1,11 +1,16 @@
 //! Rendering: every output is written to a `&mut dyn Write` from one value (a report or a
-//! parsed log), as text for people (coloured through `Styles`) or JSON for machines.
+//! parsed log), as text for people (coloured through `Styles`), JSON for machines, or a
+//! self-contained HTML page (`html`).
 pub mod demo;
 pub mod escape;
 pub mod explain;
+pub mod github;
 pub mod history;
+pub mod html;
 pub mod inspect;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod styles;
 pub mod text;
 pub mod why;

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use owo_colors::OwoColorize;
 
 use super::{Styles, Untrusted, escape, plural};
-use crate::diff::gate::Decision;
+use crate::diff::gate::{CauseGate, Decision};
 use crate::diff::{
     Category, Cause, Comparison, ComparisonMode, DoubtKind, Side, Status, TokenSide, Verdict,
     VerifyStatus, changed_with_context,
@@ -99,7 +99,7 @@ pub fn write_report(
         let mut per_category: std::collections::BTreeMap<Category, usize> = Default::default();
         let mut hidden: std::collections::BTreeMap<Category, Vec<&Cause>> = Default::default();
         let mut n = 0;
-        for cause in &r.causes {
+        for (i, cause) in r.causes.iter().enumerate() {
             let seen = per_category.entry(cause.category).or_insert(0);
             *seen += 1;
             if !opts.all && *seen > SHOWN_PER_CATEGORY {
@@ -107,7 +107,8 @@ pub fn write_report(
                 continue;
             }
             n += 1;
-            write_cause(w, n, cause, decision, opts, s)?;
+            let gate = decision.causes.get(i).unwrap_or(&CauseGate::Failing);
+            write_cause(w, n, cause, gate, opts, s)?;
         }
         for (cat, causes) in hidden {
             let fields: Vec<&str> = causes.iter().take(3).map(|c| c.field.as_str()).collect();
@@ -198,16 +199,27 @@ pub fn write_report(
         Verdict::Differ | Verdict::Unmatched => 1,
         Verdict::Inconclusive => 2,
     };
-    let gated = !decision.ignored.is_empty() || decision.exit_code != verdict_status;
+    let (_, allowed, ignored) = decision.counts();
+    let gated = allowed + ignored > 0
+        || decision.one_sided_allowed.is_some()
+        || decision.exit_code != verdict_status;
     if gated && r.verdict != Verdict::Inconclusive {
         if r.notes.is_empty() {
             writeln!(w)?;
             writeln!(w, "{}", "notes".style(s.header))?;
         }
+        let mut line = String::new();
+        if let Some(a) = &decision.one_sided_allowed {
+            line.push_str(&format!(
+                "actions built on one side only allowed: {} ({}); ",
+                a.reason, a.source
+            ));
+        }
         writeln!(
             w,
-            "  {} exit status {}: {}",
+            "  {} {}exit status {}: {}",
             "-".style(s.dim),
+            Untrusted(&line),
             decision.exit_code,
             Untrusted(&decision.reason)
         )?;
@@ -263,7 +275,32 @@ fn side_line(
     style: owo_colors::Style,
     s: &Styles,
 ) -> io::Result<()> {
-    let text = if side.source == "live" {
+    let text = side_description(name, side);
+    let version = side.go_version.as_deref().unwrap_or("go version unknown");
+    writeln!(
+        w,
+        "{}  {}  {}",
+        name.style(style).style(s.label),
+        Untrusted(&text),
+        Untrusted(version).style(s.dim)
+    )
+}
+
+/// What a side is, in a few words: what whymiss ran and where, or the file it read (with its
+/// label). Not escaped.
+pub(super) fn side_description(name: &str, side: &crate::model::SideInfo) -> String {
+    if side.source == "command" {
+        // A build script whymiss ran (`whymiss check --cmd`).
+        let mut t = if side.label.is_empty() || side.label == name {
+            format!("$ {}", side.args.join(" "))
+        } else {
+            format!("{}: $ {}", side.label, side.args.join(" "))
+        };
+        if let Some(dir) = &side.dir {
+            t.push_str(&format!(" in {dir}"));
+        }
+        t
+    } else if side.source == "live" {
         // A build whymiss ran: what it ran, and where; its label unless that is the side's
         // letter already in the first column.
         let mut t = if side.label.is_empty() || side.label == name {
@@ -279,15 +316,7 @@ fn side_line(
         format!("{} ({})", side.label, side.source)
     } else {
         side.source.clone()
-    };
-    let version = side.go_version.as_deref().unwrap_or("go version unknown");
-    writeln!(
-        w,
-        "{}  {}  {}",
-        name.style(style).style(s.label),
-        Untrusted(&text),
-        Untrusted(version).style(s.dim)
-    )
+    }
 }
 
 /// How the keys were computed, as the headline says it.
@@ -300,31 +329,36 @@ fn mode_words(mode: ComparisonMode) -> &'static str {
 }
 
 fn headline(w: &mut dyn Write, r: &Comparison, s: &Styles) -> io::Result<()> {
+    let style = match r.verdict {
+        Verdict::Same => s.ok,
+        Verdict::Differ | Verdict::Unmatched | Verdict::Inconclusive => s.warning,
+    };
+    writeln!(w, "{}", headline_text(r).style(style))
+}
+
+/// The verdict and counts in one sentence.
+pub(super) fn headline_text(r: &Comparison) -> String {
     let sm = &r.summary;
     let mode = mode_words(r.mode);
     match r.verdict {
-        Verdict::Same => {
-            let text = match r.mode {
-                ComparisonMode::Exact => format!(
-                    "same keys: all {} actions built on both sides match, so the cache would hit",
-                    sm.compared
-                ),
-                ComparisonMode::Dry | ComparisonMode::Mixed => format!(
-                    "same keys{mode}: all {} actions match, so with A's cache every action of B \
-                     would hit",
-                    sm.compared
-                ),
-            };
-            writeln!(w, "{}", text.style(s.ok))
-        }
+        Verdict::Same => match r.mode {
+            ComparisonMode::Exact => format!(
+                "same keys: all {} actions built on both sides match, so the cache would hit",
+                sm.compared
+            ),
+            ComparisonMode::Dry | ComparisonMode::Mixed => format!(
+                "same keys{mode}: all {} actions match, so with A's cache every action of B \
+                 would hit",
+                sm.compared
+            ),
+        },
         Verdict::Differ => {
-            let text = format!(
+            format!(
                 "keys differ{mode}: {} of {} actions would miss the cache ({})",
                 sm.differ,
                 sm.compared,
                 differ_parts(sm).join(", ")
-            );
-            writeln!(w, "{}", text.style(s.warning))
+            )
         }
         Verdict::Unmatched => {
             let mut sides = Vec::new();
@@ -334,7 +368,7 @@ fn headline(w: &mut dyn Write, r: &Comparison, s: &Styles) -> io::Result<()> {
             if sm.only_b > 0 {
                 sides.push(format!("{} only in B", sm.only_b));
             }
-            let text = format!(
+            format!(
                 "unmatched: the {} actions built on both sides match, but {} {} built on one \
                  side only ({}), so the other side's cache cannot answer for them",
                 sm.compared,
@@ -345,12 +379,10 @@ fn headline(w: &mut dyn Write, r: &Comparison, s: &Styles) -> io::Result<()> {
                     "were"
                 },
                 sides.join(", ")
-            );
-            writeln!(w, "{}", text.style(s.warning))
+            )
         }
         Verdict::Inconclusive => {
-            let text = "inconclusive: whymiss cannot say whether the cache would hit";
-            writeln!(w, "{}", text.style(s.warning))
+            "inconclusive: whymiss cannot say whether the cache would hit".to_string()
         }
     }
 }
@@ -359,14 +391,13 @@ pub(crate) fn write_cause(
     w: &mut dyn Write,
     n: usize,
     c: &Cause,
-    decision: &Decision,
+    gate: &CauseGate,
     opts: TextOptions,
     s: &Styles,
 ) -> io::Result<()> {
-    let ignored = if decision.ignored.contains(&c.category) {
-        format!(" {}", "(ignored)".style(s.dim))
-    } else {
-        String::new()
+    let ignored = match gate {
+        CauseGate::Failing => String::new(),
+        other => format!(" {}", format!("({})", other.as_str()).style(s.dim)),
     };
     writeln!(
         w,
@@ -449,8 +480,16 @@ pub(crate) fn write_cause(
             Untrusted(&c.also.join(", "))
         )?;
     }
+    if let Some(v) = &c.variation {
+        writeln!(
+            w,
+            "{indent}{} {}",
+            "from".style(s.label),
+            Untrusted(&format!("varying {}", super::markdown::variation(v)))
+        )?;
+    }
     writeln!(w, "{indent}{} {}", "why".style(s.label), Untrusted(&c.why))?;
-    if let Some(fix) = &c.fix {
+    if let Some(fix) = gate.fix(c) {
         writeln!(w, "{indent}{} {}", "fix".style(s.label), Untrusted(fix))?;
     }
     if let Some(v) = &c.verification {
@@ -460,6 +499,14 @@ pub(crate) fn write_cause(
             VerifyStatus::NotTried | VerifyStatus::Failed => s.dim,
         };
         writeln!(w, "{indent}{}", Untrusted(&v.message).style(style))?;
+    }
+    if let Some(reason) = gate.reason() {
+        writeln!(
+            w,
+            "{indent}{} {}",
+            gate.as_str().style(s.label),
+            Untrusted(&reason)
+        )?;
     }
     Ok(())
 }
@@ -510,22 +557,17 @@ mod tests {
             order: 0,
             class: crate::diff::Class::Field("-gcflags".into()),
             verification: None,
+            variation: None,
         }
     }
 
     fn rendered(c: &Cause) -> String {
-        let decision = Decision {
-            failing: vec![c.category],
-            ignored: Vec::new(),
-            exit_code: 1,
-            reason: String::new(),
-        };
         let mut out = Vec::new();
         write_cause(
             &mut out,
             1,
             c,
-            &decision,
+            &CauseGate::Failing,
             TextOptions::default(),
             &Styles::default(),
         )

@@ -133,7 +133,7 @@ pub fn write_text(
                 w,
                 n + 1,
                 cause,
-                &decisions[g],
+                &decisions[g].causes[n],
                 TextOptions { all: opts.all },
                 s,
             )?;

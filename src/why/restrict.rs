@@ -90,6 +90,7 @@ pub fn restrict(cmp: &Comparison, wanted: &HashSet<String>) -> Comparison {
     summary.knock_on_upper_bound = cmp.summary.knock_on_upper_bound;
     Comparison {
         mode: cmp.mode,
+        graph: cmp.graph.clone(),
         a: cmp.a.clone(),
         b: cmp.b.clone(),
         verdict: if !cmp.doubts.is_empty() {

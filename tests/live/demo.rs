@@ -259,6 +259,44 @@ fn the_text_report_is_followed_by_the_lesson_and_the_check() {
     }
 }
 
+/// `demo NAME --format html`: the scenario, its lesson and check, the comparison's graph, how the
+/// keys were computed and each fix's verification on one page.
+#[test]
+fn a_demo_page_holds_the_scenario_the_graph_and_the_verification() {
+    let name = "moved";
+    let want = declared(name);
+    let run = demo([name, "--format", "html", "-q"]);
+    let html = run.stdout();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", run.stderr());
+    let start = r#"<script type="application/json" id="whymiss-data">"#;
+    let from = html.find(start).expect("the page embeds its model") + start.len();
+    let to = from + html[from..].find("</script>").unwrap();
+    let model: Value = serde_json::from_str(&html[from..to]).unwrap();
+    assert_eq!(model["kind"], "demo");
+    assert_eq!(model["scenario"]["name"], name);
+    assert_eq!(model["scenario"]["title"], want.title.as_str());
+    assert_eq!(model["scenario"]["met"], true);
+    assert!(html.contains("<section id=\"lesson\""));
+    assert!(html.contains("<strong>as expected:</strong>"));
+    let nodes = model["graph"]["nodes"].as_array().unwrap();
+    assert!(
+        nodes.iter().any(|n| n["status"] == "root-cause"),
+        "{nodes:?}"
+    );
+    let c = &model["comparison"];
+    assert_eq!(c["causes"][0]["field"], "dir");
+    assert_eq!(c["causes"][0]["verification"]["status"], "verified");
+    assert!(html.contains("<div class=\"verification verify-verified\"><dt>checked</dt>"));
+    // A demo builds for real: the page says nothing of dry runs (moved-dry's page does).
+    assert_eq!(c["mode"], "exact");
+    assert!(!html.contains("<p class=\"mode\">"));
+    run.code(if want.expect == Expectation::Same {
+        0
+    } else {
+        1
+    });
+}
+
 #[test]
 fn an_unknown_scenario_is_a_one_line_error() {
     demo(["no-such-scenario"])

@@ -6,6 +6,7 @@
 
 mod cacheprog;
 mod capture_pairs;
+mod check;
 mod demo;
 mod dry;
 mod live;

@@ -130,6 +130,43 @@ fn snapshots_of_build_link_cgo_and_test_actions() {
     });
 }
 
+/// A note as a template (one per kind of input on a page of a large build), filled with its
+/// subject, is the note `explain` prints: on every field of every corpus log of two versions.
+#[test]
+fn note_templates_fill_into_the_notes() {
+    use whymiss::explain::{annotate, annotate_template};
+    for rel in [
+        "go1.27.3/lab-test.log.gz",
+        "go1.21.13/lab-build.log.gz",
+        "go1.27.3/lab-trimpath.log.gz",
+    ] {
+        let path = crate::support::corpus(&format!("logs/{rel}"));
+        let file = whymiss::go::load::SideFile::read("A", &path, 1 << 30).unwrap();
+        let log = file.parse().unwrap();
+        let mut fields = 0;
+        for action in &log.actions {
+            for field in &action.fields {
+                let (template, subject) = annotate_template(field);
+                let note = annotate(field);
+                let fill = |t: &str| t.replace("{}", &subject);
+                assert_eq!(fill(&template.what), note.what, "{rel}: {}", field.text);
+                assert_eq!(
+                    template.knob.as_deref().map(fill),
+                    note.knob,
+                    "{rel}: {}",
+                    field.text
+                );
+                assert_eq!(
+                    (template.origin, template.portability),
+                    (note.origin, note.portability)
+                );
+                fields += 1;
+            }
+        }
+        assert!(fields > 1000, "{rel}: {fields}");
+    }
+}
+
 /// Issue 11: "no action named … (see --list)", but `explain --list` was rejected.
 #[test]
 fn explain_list_names_what_explain_accepts() {

@@ -2,6 +2,7 @@
 //! `whymiss` binary on recorded logs, captures and log pairs from `corpus/`, the parser on
 //! every corpus log, the JSON Schema, and the command line. The live tier is `tests/live`.
 
+mod ci;
 mod compare;
 mod corpus;
 mod demo;
@@ -9,6 +10,7 @@ mod docs;
 mod dry;
 mod explain;
 mod help;
+mod html;
 mod inspect;
 mod knowledge;
 mod pairs;

@@ -126,7 +126,8 @@ fn crafted_capture(side: &str) -> Vec<u8> {
         "{CLEAR} cleared {BLINK}blink\n\u{9b}31m c1 csi\nbidi \u{202e}txet\x7f\n"
     ));
     let name = format!("build example.com/evil{CLEAR}\u{2066}");
-    let dir = format!("dir /src/{side}{OSC_TITLE}{BLINK}\u{202e}evil\n");
+    // `%0A` is a newline to the GitHub runner: it must not start a workflow command.
+    let dir = format!("dir /src/{side}{OSC_TITLE}{BLINK}\u{202e}evil%0A::error::pwned\n");
     text.push_str(&format!("HASH /src/{CLEAR}/evil.go: {}\n", "ab".repeat(32)));
     text.push_str(&block(
         &name,
@@ -209,6 +210,9 @@ fn nothing_from_a_crafted_capture_reaches_the_terminal_raw() {
         vec!["compare", a, b],
         vec!["compare", a, b, "--all"],
         vec!["compare", a, b, "--format", "json"],
+        vec!["compare", a, b, "--format", "github"],
+        vec!["compare", a, b, "--format", "markdown"],
+        vec!["compare", a, b, "--format", "html"],
         vec!["inspect", a],
         vec!["inspect", a, "--list", "--action", &evil],
         vec![
@@ -217,6 +221,7 @@ fn nothing_from_a_crafted_capture_reaches_the_terminal_raw() {
         vec!["explain", a],
         vec!["explain", a, &evil],
         vec!["explain", a, "--format", "json", &evil],
+        vec!["explain", a, "--format", "html", &evil],
         // Errors that quote input: a similar action name, a path, a parse excerpt.
         vec!["inspect", a, "--action", "evil"],
         vec!["inspect", &missing],
@@ -250,4 +255,48 @@ fn nothing_from_a_crafted_capture_reaches_the_terminal_raw() {
     crate::support::whymiss(["compare", a, b])
         .stdout_has("A\\x1b]0;pwned\\x07\\x1b[2J\\x1b[H")
         .stdout_has("\\u{202e}evil");
+}
+
+/// A crafted capture cannot start a workflow command of its own in `--format github` (a value
+/// holding a newline and `::set-output`), nor break the JUnit document or the markdown table.
+#[test]
+fn a_crafted_capture_cannot_inject_workflow_commands_or_break_junit() {
+    let scratch = tempfile::tempdir().unwrap();
+    let a = scratch.path().join("a.capture");
+    let b = scratch.path().join("b.capture");
+    std::fs::write(&a, crafted_capture("A")).unwrap();
+    std::fs::write(&b, crafted_capture("B")).unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let junit = scratch.path().join("j.xml");
+    let run = crate::support::whymiss([
+        "compare",
+        a,
+        b,
+        "--format",
+        "github",
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    // The captures record a failed build: a partial comparison, trouble in every format.
+    assert_eq!(run.output.status.code(), Some(2), "{}", run.stderr());
+    let out = run.stdout();
+    let lines: Vec<&str> = out.lines().collect();
+    let (last, commands) = lines.split_last().unwrap();
+    assert!(!commands.is_empty());
+    for line in commands {
+        assert!(
+            line.starts_with("::error title=") || line.starts_with("::warning title="),
+            "{line}"
+        );
+    }
+    // The runner reads `%0A` in a message as a newline: whymiss writes `%` as `%25`.
+    assert!(out.contains("evil%250A::error::pwned"), "{out}");
+    assert!(!out.contains("evil%0A"), "{out}");
+    assert!(
+        last.starts_with("whymiss compare: partial comparison") && last.ends_with("exit status 2"),
+        "{last}"
+    );
+    assert!(out.contains("::error title=whymiss compare%3A side A's build failed::"));
+    let cases = crate::ci::junit_cases(&std::fs::read_to_string(&junit).unwrap());
+    assert_eq!(cases.len(), commands.len());
 }

@@ -221,6 +221,58 @@ fn why_on_the_command_line_text_json_and_exit_status() {
     .code(0);
 }
 
+/// Issue 13: the CI formats for `why` too: one annotation per cause, a markdown summary with a
+/// table, appended to GitHub's job summary; --junit is refused in one line.
+#[test]
+fn why_writes_github_annotations_and_a_markdown_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (history, _, _, id) = history_of(&corpus("pairs/trimpath-one-side"), tmp.path());
+    let path = history.path().to_path_buf();
+    drop(history);
+    let id = id.to_string();
+    let args = |format: &str| -> Vec<std::ffi::OsString> {
+        ["why", &id, "--format", format, "--history"]
+            .iter()
+            .map(|s| s.into())
+            .chain([path.clone().into_os_string()])
+            .collect()
+    };
+    let github = whymiss(args("github")).code(1).stdout();
+    let errors: Vec<&str> = github
+        .lines()
+        .filter(|l| l.starts_with("::error "))
+        .collect();
+    assert!(!errors.is_empty(), "{github}");
+    assert!(
+        errors
+            .iter()
+            .all(|l| l.contains("record 2 against record 1")),
+        "{github}"
+    );
+    let summary = tmp.path().join("summary.md");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_whymiss"))
+        .args(args("markdown"))
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let markdown = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        markdown.starts_with("### whymiss why: record 2"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("served from the cache"), "{markdown}");
+    assert!(markdown.contains("| "), "no table: {markdown}");
+    assert_eq!(std::fs::read_to_string(&summary).unwrap(), markdown);
+    let mut junit = args("text");
+    junit.extend(["--junit".into(), tmp.path().join("j.xml").into_os_string()]);
+    whymiss(junit)
+        .code(2)
+        .one_line_error()
+        .stderr_has("--junit is for one comparison");
+}
+
 #[test]
 fn why_without_a_history_or_record_is_a_one_line_error() {
     let tmp = tempfile::tempdir().unwrap();
