@@ -61,7 +61,9 @@ pub fn doubts(
                     side_name(side, facts.info),
                     match facts.info.args.first() {
                         // `whymiss check --cmd`: a build script, which may fail after go did not.
-                        _ if facts.info.source == "command" => "the build command".to_string(),
+                        _ if facts.info.source == "command" => {
+                            format!("the build command `{}`", facts.info.args.join(" "))
+                        }
                         Some(sub) => format!("go {sub}"),
                         None => "the go command".to_string(),
                     }
@@ -200,7 +202,7 @@ fn side_name(side: Side, info: &SideInfo) -> String {
         &info.source
     };
     // A live side is named by its label alone.
-    if more.is_empty() || more == name || more == "live" {
+    if more.is_empty() || more == name || more == "live" || more == "command" {
         format!("side {name}")
     } else {
         format!("side {name} ({more})")

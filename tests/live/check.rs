@@ -222,7 +222,7 @@ fn check_a_build_that_fails_on_the_varied_side_is_trouble_in_every_format() {
     .code(2)
     .stdout_has("::error title=whymiss check%3A side B's build failed::exit 3")
     .stdout_has("partial comparison (0 failing, 0 allowed, 0 ignored); exit status 2")
-    .stderr_has("side B: `go build -trimpath . && case");
+    .stderr_has("side B: the build command `go build -trimpath . && case");
     assert!(!run.stdout().contains("exit status 0"));
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(xml.contains("errors=\"1\""), "{xml}");
