@@ -3,7 +3,11 @@
 //! The pipeline is run (`go`) → parse → model → diff → report. [`run`] dispatches one resolved
 //! command to its module in [`cmd`]; `main.rs` only maps the outcome to an exit status.
 
-pub mod check;
+// Items no caller outside the crate can reach are pub(crate), so the public surface is what
+// main.rs, the integration tests and the benches use.
+#![warn(unreachable_pub)]
+
+pub(crate) mod check;
 pub mod cli;
 pub mod cmd;
 pub mod demo;
@@ -17,7 +21,7 @@ pub mod parse;
 pub mod policy;
 pub mod record;
 pub mod report;
-pub mod verify;
+pub(crate) mod verify;
 pub mod why;
 
 use std::io::Write;

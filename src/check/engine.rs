@@ -41,17 +41,15 @@ pub struct CheckSpec {
 }
 
 /// What a check found.
-pub struct CheckOutcome {
+pub(crate) struct CheckOutcome {
     pub comparison: Comparison,
-    /// A build failed: which and how (the comparison is then partial).
-    pub failed: Option<String>,
     /// The two builds compared (the reference, the varied one), for a renderer that needs their
     /// logs (the HTML page's graph).
     pub runs: [SideRun; 2],
 }
 
 /// Runs the check.
-pub fn run(spec: &CheckSpec, parse: &ParseOptions) -> Result<CheckOutcome, Error> {
+pub(crate) fn run(spec: &CheckSpec, parse: &ParseOptions) -> Result<CheckOutcome, Error> {
     let described = describe_side(&SideSpec {
         go: spec.go.clone(),
         env: spec.env.clone(),
@@ -133,7 +131,6 @@ pub fn run(spec: &CheckSpec, parse: &ParseOptions) -> Result<CheckOutcome, Error
     drop((la, lb));
     Ok(CheckOutcome {
         comparison,
-        failed,
         runs: [a.run, b.run],
     })
 }

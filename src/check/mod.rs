@@ -3,10 +3,10 @@
 //! would ([`plan`]: path, HOME, TMPDIR, TZ, locale, USER, time, a minimal environment), each in
 //! a copy of the module and through the go shim ([`runner`]), compared; each cause attributed to
 //! its variation by re-running with the variations split ([`narrow`]); the flow in [`engine`].
-pub mod engine;
-pub mod narrow;
-pub mod plan;
-pub mod runner;
+pub(crate) mod engine;
+pub(crate) mod narrow;
+pub(crate) mod plan;
+pub(crate) mod runner;
 
-pub use engine::{CheckOutcome, CheckSpec, run};
-pub use runner::BuildCommand;
+pub(crate) use engine::{CheckSpec, run};
+pub(crate) use runner::BuildCommand;

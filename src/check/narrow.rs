@@ -17,7 +17,7 @@ use crate::model::{Attribution, Category, Factor};
 
 /// What identifies a cause across runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CauseKey {
+pub(crate) struct CauseKey {
     pub category: Category,
     pub field: String,
     /// The actions it affects, by block name.
@@ -35,13 +35,13 @@ impl CauseKey {
 
 /// The runs narrowing needs: the causes of the reference against a build that varies `factors`
 /// (which always include [`Factor::Time`]).
-pub trait Runs {
+pub(crate) trait Runs {
     fn causes(&mut self, factors: &[Factor]) -> Result<Vec<CauseKey>, crate::error::Error>;
 }
 
 /// The attribution of each of `full` (the causes of the run that varied everything), given the
 /// factors that were varied besides time. Runs each needed combination once.
-pub fn attribute(
+pub(crate) fn attribute(
     full: &[CauseKey],
     varied: &[Factor],
     runs: &mut impl Runs,

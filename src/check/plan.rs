@@ -21,17 +21,17 @@ use std::path::{Path, PathBuf};
 use crate::model::Factor;
 
 /// An environment, whole.
-pub type Env = BTreeMap<OsString, OsString>;
+pub(crate) type Env = BTreeMap<OsString, OsString>;
 
 /// What survives the minimal environment of the `env` factor: what any CI runner sets too.
 /// `LC_*` is kept as well.
-pub const KEPT: &[&str] = &[
+pub(crate) const KEPT: &[&str] = &[
     "PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "TMPDIR", "TZ", "LANG",
 ];
 
 /// The values a varied build gets.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Values {
+pub(crate) struct Values {
     pub home: PathBuf,
     pub tmpdir: PathBuf,
     pub tz: String,
@@ -47,7 +47,7 @@ const USERS: [&str; 2] = ["whymiss-b", "whymiss-c"];
 impl Values {
     /// Values that differ from the reference environment's, with the directories `home` and
     /// `tmpdir` (which the caller makes).
-    pub fn choose(reference: &Env, home: PathBuf, tmpdir: PathBuf) -> Values {
+    pub(crate) fn choose(reference: &Env, home: PathBuf, tmpdir: PathBuf) -> Values {
         let get = |k: &str| {
             reference
                 .get(&OsString::from(k))
@@ -86,7 +86,7 @@ impl Values {
 
 /// The reference environment and how to vary it.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// This process's environment with the variables given for both builds.
     pub reference: Env,
     /// The variables given for both builds (`--env`, whymiss.toml's `[check] env`).
@@ -96,7 +96,7 @@ pub struct Plan {
 
 impl Plan {
     /// A plan from this process's environment.
-    pub fn new(explicit: Vec<(String, String)>, home: PathBuf, tmpdir: PathBuf) -> Plan {
+    pub(crate) fn new(explicit: Vec<(String, String)>, home: PathBuf, tmpdir: PathBuf) -> Plan {
         let mut reference: Env = std::env::vars_os().collect();
         for (k, v) in &explicit {
             reference.insert(k.into(), v.into());
@@ -110,7 +110,7 @@ impl Plan {
     }
 
     /// The environment of a build that varies `factors` from the reference.
-    pub fn env(&self, factors: &[Factor]) -> Env {
+    pub(crate) fn env(&self, factors: &[Factor]) -> Env {
         let has = |f: Factor| factors.contains(&f);
         let mut env = if has(Factor::Env) {
             let mut kept: Env = self
@@ -161,7 +161,7 @@ impl Plan {
 
 /// The variables the factors set or remove. The reference build reports its own values of these,
 /// so a report shows both sides of each (`env HOME  A /root  B /tmp/…/home`).
-pub const VARIED_VARS: &[&str] = &[
+pub(crate) const VARIED_VARS: &[&str] = &[
     "HOME",
     "TMPDIR",
     "TZ",
@@ -174,7 +174,7 @@ pub const VARIED_VARS: &[&str] = &[
 ];
 
 /// The reference's values of [`VARIED_VARS`] (those it has).
-pub fn reference_values(reference: &Env) -> BTreeMap<String, String> {
+pub(crate) fn reference_values(reference: &Env) -> BTreeMap<String, String> {
     VARIED_VARS
         .iter()
         .filter_map(|k| {
@@ -187,7 +187,7 @@ pub fn reference_values(reference: &Env) -> BTreeMap<String, String> {
 
 /// What `env` sets or removes relative to `reference`, for the report (removed variables as
 /// empty values would be ambiguous: they are counted apart).
-pub fn overrides(reference: &Env, env: &Env) -> (BTreeMap<String, String>, usize) {
+pub(crate) fn overrides(reference: &Env, env: &Env) -> (BTreeMap<String, String>, usize) {
     let set = env
         .iter()
         .filter(|(k, v)| reference.get(*k) != Some(*v))
@@ -207,7 +207,7 @@ pub fn overrides(reference: &Env, env: &Env) -> (BTreeMap<String, String>, usize
 /// `file://` scheme of GOPROXY), so the moved cache is filled without a network, from exactly
 /// the files the reference has. Checksums are still checked against go.sum; the checksum
 /// database is not asked (it would need the network).
-pub fn module_proxy(reference_modcache: &Path) -> Vec<(String, String)> {
+pub(crate) fn module_proxy(reference_modcache: &Path) -> Vec<(String, String)> {
     let download = reference_modcache.join("cache").join("download");
     vec![
         ("GOPROXY".into(), format!("file://{}", download.display())),

@@ -57,7 +57,7 @@ impl BuildCommand {
 }
 
 /// The check's temporary directory and what every build shares.
-pub struct Session {
+pub(crate) struct Session {
     tree: TempTree,
     /// The module (or workspace) root being checked, and the directory inside it to run in.
     module_root: PathBuf,
@@ -76,7 +76,7 @@ pub struct Session {
 }
 
 /// One finished build.
-pub struct Built {
+pub(crate) struct Built {
     pub run: SideRun,
     /// When the build's command exited.
     pub ended: SystemTime,
@@ -89,7 +89,7 @@ pub struct Built {
 impl Session {
     /// Makes the check's directory for the module at `module_root`, run in `dir` (inside it),
     /// built with `go` in `mode`, given `explicit` variables for both builds.
-    pub fn new(
+    pub(crate) fn new(
         module_root: &Path,
         dir: &Path,
         go: &Path,
@@ -155,7 +155,7 @@ impl Session {
 
     /// Runs `command` as a build that varies `factors` (none: the reference build, which must
     /// run first). `label` names it in reports and errors.
-    pub fn build(
+    pub(crate) fn build(
         &mut self,
         command: &BuildCommand,
         factors: &[Factor],

@@ -14,7 +14,7 @@ use crate::report;
 
 use super::Outcome;
 
-pub fn run(
+pub(crate) fn run(
     output: &Path,
     side: &SideSpec,
     options: &RunOptions,

@@ -13,7 +13,7 @@ use crate::report::Styles;
 use super::Outcome;
 use super::compare::{page_graph, write_comparison};
 
-pub fn run(
+pub(crate) fn run(
     spec: &CheckSpec,
     notes: &[String],
     parse: &ParseOptions,

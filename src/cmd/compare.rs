@@ -15,7 +15,7 @@ use crate::report::{self, Styles};
 
 use super::Outcome;
 
-pub fn run(
+pub(crate) fn run(
     a: &Path,
     b: &Path,
     read: &ReadOptions,

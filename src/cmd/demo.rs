@@ -15,7 +15,7 @@ use super::Outcome;
 /// Lists the scenarios (`name` is `None`, or `list`), or runs the named one. Exit statuses:
 /// those of the comparison (0 same, 1 differ), 2 when a side's build failed or whymiss did not
 /// find exactly the categories the scenario expects.
-pub fn run(
+pub(crate) fn run(
     name: Option<&str>,
     list: bool,
     options: &DemoOptions,

@@ -15,7 +15,7 @@ use crate::report::{self, Styles};
 use super::Outcome;
 use super::inspect::not_found;
 
-pub fn run(
+pub(crate) fn run(
     config: &ExplainConfig,
     read: &ReadOptions,
     styles: &Styles,

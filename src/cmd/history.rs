@@ -11,7 +11,11 @@ use crate::report::history::{HistoryView, write_json, write_text};
 
 use super::Outcome;
 
-pub fn run(opts: &HistoryOptions, styles: &Styles, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub(crate) fn run(
+    opts: &HistoryOptions,
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> Result<Outcome, Error> {
     if opts.format == Format::Html {
         return Err(super::why::no_page("history"));
     }

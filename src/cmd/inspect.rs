@@ -12,7 +12,7 @@ use crate::report::{self, Styles};
 
 use super::Outcome;
 
-pub fn run(
+pub(crate) fn run(
     log: &Path,
     read: &ReadOptions,
     actions: &[String],

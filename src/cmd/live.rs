@@ -16,7 +16,7 @@ use crate::verify;
 use super::Outcome;
 use super::compare::{page_graph, write_comparison};
 
-pub fn run(
+pub(crate) fn run(
     live: &LiveConfig,
     parse: &ParseOptions,
     output: &OutputOptions,

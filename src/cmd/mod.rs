@@ -1,17 +1,17 @@
 //! One module per command: each owns its flow, from a resolved [`crate::cli::Command`] to an
 //! [`Outcome`], and writes its report to the output it is given. [`crate::run`] only dispatches.
-pub mod capture;
+pub(crate) mod capture;
 pub mod capture_pairs;
-pub mod check;
-pub mod compare;
-pub mod demo;
-pub mod explain;
-pub mod history;
-pub mod inspect;
-pub mod live;
+pub(crate) mod check;
+pub(crate) mod compare;
+pub(crate) mod demo;
+pub(crate) mod explain;
+pub(crate) mod history;
+pub(crate) mod inspect;
+pub(crate) mod live;
 mod outcome;
-pub mod record;
-pub mod schema;
-pub mod why;
+pub(crate) mod record;
+pub(crate) mod schema;
+pub(crate) mod why;
 
 pub use outcome::Outcome;

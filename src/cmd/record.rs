@@ -27,7 +27,7 @@ pub struct RecordOptions {
     pub quiet: bool,
 }
 
-pub fn run(opts: &RecordOptions) -> Result<Outcome, Error> {
+pub(crate) fn run(opts: &RecordOptions) -> Result<Outcome, Error> {
     let real_go = resolve_go(opts.go.as_deref())?;
     let dir = std::path::absolute(&opts.dir).unwrap_or_else(|_| opts.dir.clone());
     if !dir.is_dir() {

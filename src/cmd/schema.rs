@@ -10,7 +10,7 @@ use crate::report;
 
 use super::Outcome;
 
-pub fn run(kind: SchemaKind, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub(crate) fn run(kind: SchemaKind, out: &mut dyn Write) -> Result<Outcome, Error> {
     let schema = match kind {
         SchemaKind::Compare => report::json::schema(),
         SchemaKind::Why => report::why::schema(),

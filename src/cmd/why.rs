@@ -14,7 +14,11 @@ use crate::why::{self, Reason};
 
 use super::Outcome;
 
-pub fn run(opts: &WhyOptions, styles: &Styles, out: &mut dyn Write) -> Result<Outcome, Error> {
+pub(crate) fn run(
+    opts: &WhyOptions,
+    styles: &Styles,
+    out: &mut dyn Write,
+) -> Result<Outcome, Error> {
     if opts.output.format == ReportFormat::Html {
         return Err(no_page("why"));
     }
@@ -107,7 +111,7 @@ fn resolve(history: &History, r: RecordRef, module: &str) -> Result<i64, Error> 
 }
 
 /// `--format html` of a command that has no page.
-pub fn no_page(command: &str) -> Error {
+pub(crate) fn no_page(command: &str) -> Error {
     Error::Usage(format!(
         "`whymiss {command}` writes text or json; the HTML page is for comparisons (the default \
 check, diff, compare, demo) and explain"

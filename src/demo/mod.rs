@@ -3,7 +3,7 @@
 //! categories whymiss must find. The scenarios and the shared modules are built into the binary.
 pub mod catalogue;
 pub mod embedded;
-pub mod run;
+pub(crate) mod run;
 pub mod scenario;
 pub mod setup;
 

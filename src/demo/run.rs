@@ -94,7 +94,7 @@ impl Check {
 
 /// What is wrong with `report` for a pair whose main cause is `main`: no cause with its field,
 /// the cause does not name its action, or another number of root-cause actions.
-pub fn main_cause_problem(report: &diff::Comparison, main: &MainCause) -> Option<String> {
+pub(crate) fn main_cause_problem(report: &diff::Comparison, main: &MainCause) -> Option<String> {
     let Some(cause) = report.causes.iter().find(|c| c.field == main.field) else {
         let fields: Vec<&str> = report.causes.iter().map(|c| c.field.as_str()).collect();
         return Some(format!(
@@ -166,7 +166,7 @@ pub fn load_all() -> Result<Vec<Scenario>, Error> {
 
 /// Where a scenario runs.
 #[derive(Debug, Clone, Copy)]
-pub enum Place<'p> {
+pub(crate) enum Place<'p> {
     /// `whymiss demo`: a fresh temporary directory, removed when the run returns (and on
     /// Ctrl-C); both sides use the user's build cache.
     Temporary,
@@ -177,12 +177,12 @@ pub enum Place<'p> {
 }
 
 /// Runs a scenario as `whymiss demo` does: in a temporary directory, on the user's cache.
-pub fn run(scenario: &Scenario, options: &DemoOptions) -> Result<DemoRun, Error> {
+pub(crate) fn run(scenario: &Scenario, options: &DemoOptions) -> Result<DemoRun, Error> {
     run_at(scenario, options, Place::Temporary)
 }
 
 /// Runs a scenario at `place`.
-pub fn run_at(
+pub(crate) fn run_at(
     scenario: &Scenario,
     options: &DemoOptions,
     place: Place<'_>,

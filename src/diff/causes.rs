@@ -16,7 +16,7 @@ use crate::model::Category;
 use crate::model::fields::Facts;
 
 /// A differing action as the grouping sees it.
-pub struct ActionItems<'r> {
+pub(super) struct ActionItems<'r> {
     pub label: &'r str,
     /// The import path of a build, link or vet action.
     pub package: Option<&'r str>,
@@ -26,7 +26,7 @@ pub struct ActionItems<'r> {
 }
 
 /// Facts about the two sides that explanations depend on.
-pub struct SideFacts {
+pub(super) struct SideFacts {
     /// The Go release of each side (minor version).
     pub go_minor: (Option<u32>, Option<u32>),
     pub both_trimpath: bool,
@@ -37,7 +37,7 @@ pub struct SideFacts {
 /// Groups the input differences of all actions into causes. Returns the causes (sorted by the
 /// dependency order of their first action) and, for each action and item, the cause it belongs
 /// to (`None` for dependency references).
-pub fn group(
+pub(super) fn group(
     actions: &[ActionItems<'_>],
     facts: &SideFacts,
 ) -> (Vec<Cause>, Vec<Vec<Option<usize>>>) {

@@ -15,7 +15,7 @@ use crate::model::{Action, CLang, Category, Field, Input, ModInfo};
 
 /// One difference between two matched actions, before grouping into causes.
 #[derive(Debug, Clone)]
-pub struct Item {
+pub(super) struct Item {
     /// The field as shown in the action's difference list (`dir`, `file greet.go`, …).
     pub field: String,
     pub a: Option<String>,
@@ -24,7 +24,7 @@ pub struct Item {
 }
 
 #[derive(Debug, Clone)]
-pub enum ItemKind {
+pub(super) enum ItemKind {
     /// A key input: becomes (part of) a cause.
     Input(CauseSeed),
     /// A reference to a dependency's output (content ID) or key, and the form it takes.
@@ -35,7 +35,7 @@ pub enum ItemKind {
 
 /// What a dependency reference points at.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DepRef {
+pub(super) enum DepRef {
     /// The compile of this import path (`import P cid`, `packagefile P=cid`, vet `pkg`).
     Build(String),
     /// The vet of this import path (`vetout "P" id`).
@@ -49,7 +49,7 @@ pub enum DepRef {
 /// The dependency a key line references, the form of the reference and its value; `None` for
 /// lines that are inputs of their own. `go_minor` is the go command's minor version (`pgofile`
 /// names the preprocessed profile from 1.23, the profile itself before).
-pub fn reference<'x>(
+pub(super) fn reference<'x>(
     input: &'x Input<'_>,
     subject: Option<&str>,
     go_minor: Option<u32>,
@@ -88,12 +88,12 @@ pub fn reference<'x>(
 
 /// The first minor version whose compiles reference a PGO preprocessing action (`pgofile
 /// <fileHash(a1.built)>` in `(*Builder).buildActionID`) instead of hashing the profile.
-pub const PGO_ACTION_MINOR: u32 = 23;
+pub(super) const PGO_ACTION_MINOR: u32 = 23;
 
 /// Which broader difference a field difference is a consequence of, when that difference is
 /// present: it is then folded into that cause instead of being a cause of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Absorb {
+pub(super) enum Absorb {
     None,
     /// Follows from a different toolchain (standard library files, defaults, GOROOT).
     Toolchain,
@@ -111,7 +111,7 @@ pub enum Absorb {
 
 /// The classification of one input difference.
 #[derive(Debug, Clone)]
-pub struct CauseSeed {
+pub(super) struct CauseSeed {
     pub category: Category,
     /// What the difference is about, as causes are grouped (`dir`, `CC flags`, `salt`).
     pub class: Class,
@@ -134,11 +134,16 @@ pub struct CauseSeed {
 
 impl CauseSeed {
     /// A seed with no path grouping, tokens or absorption.
-    pub fn plain(category: Category, class: Class, a: Option<String>, b: Option<String>) -> Self {
+    pub(super) fn plain(
+        category: Category,
+        class: Class,
+        a: Option<String>,
+        b: Option<String>,
+    ) -> Self {
         Self::new(category, class, a, b)
     }
 
-    pub fn with_tokens(self, tokens: Vec<Token>) -> Self {
+    pub(super) fn with_tokens(self, tokens: Vec<Token>) -> Self {
         self.tokens(tokens)
     }
 
@@ -180,7 +185,7 @@ impl CauseSeed {
 }
 
 /// Facts about the action pair that classification needs.
-pub struct Context<'x> {
+pub(super) struct Context<'x> {
     pub subject: Option<&'x str>,
     /// A standard-library package (`omitdebug … standard true`).
     pub standard: bool,
@@ -196,7 +201,7 @@ pub struct Context<'x> {
 
 /// Compares two matched actions field by field. Fields are lined up by key ([`line_up`]), so a
 /// change of order alone is not reported here.
-pub fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
+pub(super) fn compare_actions(a: &Action<'_>, b: &Action<'_>) -> Vec<Item> {
     let standard = [a, b].iter().any(|x| {
         x.inputs()
             .any(|i| matches!(i, Input::OmitDebug { standard: true, .. }))
@@ -479,7 +484,7 @@ impl<'x, 'a> Pair<'x, 'a> {
 
 /// Classifies one differing field (present on one or both sides) by its table entry's
 /// comparison rule: each rule is one function.
-pub fn classify(
+pub(super) fn classify(
     fa: Option<&Field<'_>>,
     fb: Option<&Field<'_>>,
     ctx: &Context<'_>,
@@ -604,7 +609,7 @@ fn profile_item(items: &mut Vec<Item>, p: &Pair<'_, '_>, ctx: &Context<'_>) {
 }
 
 /// `go1.27.3` → 27.
-pub fn go_minor(version: &str) -> Option<u32> {
+pub(super) fn go_minor(version: &str) -> Option<u32> {
     version
         .strip_prefix("go1.")?
         .split('.')
@@ -1027,7 +1032,7 @@ fn module_cache_version(a: Option<&str>, b: Option<&str>) -> Option<CauseSeed> {
 /// The go release inside a tool ID (`compile version go1.27.3 X:fieldtrack` → `go1.27.3`);
 /// `None` for a development build (`compile version devel go1.28-abc…`), which only its build
 /// ID identifies.
-pub fn tool_version(id: &str) -> Option<&str> {
+pub(super) fn tool_version(id: &str) -> Option<&str> {
     if id.split([' ', '"']).any(|w| w == "devel") {
         return None;
     }

@@ -10,7 +10,7 @@ use rustc_hash::FxHashSet;
 use crate::model::{ActionKind, BuildLog, Digest, SideInfo, TestCacheEvent};
 
 /// What the doubts phase reads of each side.
-pub struct SideFacts<'l, 'a> {
+pub(super) struct SideFacts<'l, 'a> {
     pub log: &'l BuildLog<'a>,
     pub info: &'l SideInfo,
     /// The side's compile, link, vet and PGO keys (the actions the comparison pairs).
@@ -21,7 +21,7 @@ pub struct SideFacts<'l, 'a> {
 /// should fix them.
 /// `unproven` lists the actions whose keys differ as printed but whose blocks are not proven;
 /// `tests_differ` says whether some tested package's result would not be reused.
-pub fn doubts(
+pub(super) fn doubts(
     a: &SideFacts<'_, '_>,
     b: &SideFacts<'_, '_>,
     summary: &Summary,
@@ -144,7 +144,7 @@ pub fn doubts(
 const TRUNCATED_HINT: &str = "--allow-truncated compares the rest";
 
 /// A truncation doubt's message as a note, once `--allow-truncated` accepted it.
-pub fn truncation_note(message: &str) -> String {
+pub(super) fn truncation_note(message: &str) -> String {
     let what = message
         .strip_suffix(TRUNCATED_HINT)
         .map_or(message, |m| m.trim_end_matches("; "));
@@ -181,7 +181,7 @@ fn orphan_test_keys(log: &BuildLog<'_>) -> usize {
 /// The verdict: inconclusive when anything is in doubt; else differ when a key of an action
 /// built on both sides differs; else unmatched when some action was built on one side only;
 /// else same.
-pub fn verdict(doubts: &[Doubt], summary: &Summary) -> Verdict {
+pub(super) fn verdict(doubts: &[Doubt], summary: &Summary) -> Verdict {
     if !doubts.is_empty() {
         Verdict::Inconclusive
     } else if summary.differ > 0 {

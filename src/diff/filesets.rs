@@ -11,14 +11,14 @@ use crate::model::{Digest, SourceFacts, SourceHeader};
 
 /// Which side a file is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileSide {
+pub(super) enum FileSide {
     A,
     B,
 }
 
 /// A file a package compiles on one side only, with what the log says about it.
 #[derive(Debug, Clone)]
-pub struct SetFile {
+pub(super) struct SetFile {
     pub side: FileSide,
     /// Relative to the package directory.
     pub name: String,
@@ -28,7 +28,7 @@ pub struct SetFile {
 
 /// What one side's key of a package says about the tags its build had.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SideTags {
+pub(super) struct SideTags {
     pub goos: Option<String>,
     pub goarch: Option<String>,
     /// cgo on (a `cgo` line anywhere in the side's log), or unknown.
@@ -158,7 +158,7 @@ impl SideTags {
 
 /// The GOOS/GOARCH tags a file's name requires (`name_GOOS_GOARCH.go`, `name_GOARCH_test.go`,
 /// …), as `goodOSArchFile` reads it; files in subdirectories (embedded files) have none.
-pub fn name_tags(name: &str) -> Vec<&str> {
+pub(super) fn name_tags(name: &str) -> Vec<&str> {
     if name.contains('/') {
         return Vec::new();
     }
@@ -250,7 +250,7 @@ fn constrainable(name: &str) -> bool {
 
 /// What selects a file set's difference.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Selected {
+pub(super) struct Selected {
     pub selection: Selection,
     /// For a tag whose value the keys do not show: whether it is set on side A and on side B.
     pub set: Option<(bool, bool)>,
@@ -267,7 +267,7 @@ impl Selected {
 
 /// The setting that selects exactly these files on their sides, or `None` when no one setting
 /// whymiss knows does.
-pub fn select(
+pub(super) fn select(
     files: &[SetFile],
     a: &SideTags,
     b: &SideTags,

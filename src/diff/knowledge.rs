@@ -33,7 +33,7 @@ pub const KEY_WIDE: &[Advice] = &[
 
 /// What the comparison found beyond a cause's class that decides its advice.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Found {
+pub(super) struct Found {
     /// Some compile on both sides has a `go` line (module mode), and none differs: the default
     /// GODEBUG settings did not come from the main module's go line.
     pub go_lines_equal: bool,
@@ -44,7 +44,7 @@ pub struct Found {
 
 /// The advice that explains a cause of this class, read from `field` (the table entry the
 /// difference was read from) where the class is the field's own.
-pub fn advice(class: &Class, field: Option<&'static FieldSpec>, found: &Found) -> Advice {
+pub(super) fn advice(class: &Class, field: Option<&'static FieldSpec>, found: &Found) -> Advice {
     let own = || field.and_then(|f| f.about.advice.first().copied());
     match class {
         Class::Toolchain | Class::Salt => shared::RELEASE,
@@ -211,7 +211,7 @@ fn test_input_advice(op: InputOp, name: &str, change: InputChange) -> Advice {
 }
 
 /// What `{}` stands for in a class's advice.
-pub fn subject(class: &Class) -> String {
+pub(super) fn subject(class: &Class) -> String {
     match class {
         Class::DebugEnv(name) | Class::ArchVar(name) | Class::Modinfo(name) => name.clone(),
         Class::TestInput { name, .. } => name.clone(),
@@ -228,7 +228,7 @@ pub fn subject(class: &Class) -> String {
 
 /// Two values that are the same but for their numbers (`/ci/job-101` vs `/ci/job-102`, `1.0.0`
 /// vs `1.0.1`): a counter, version or date that changes from build to build.
-pub fn differ_in_numbers_only(a: Option<&str>, b: Option<&str>) -> bool {
+pub(super) fn differ_in_numbers_only(a: Option<&str>, b: Option<&str>) -> bool {
     let (Some(a), Some(b)) = (a, b) else {
         return false;
     };
@@ -253,7 +253,7 @@ pub fn differ_in_numbers_only(a: Option<&str>, b: Option<&str>) -> bool {
 
 /// A value that looks like it changes per build: a long run of digits (times, build numbers),
 /// a hex string of 7+ characters (commits) or an ISO date.
-pub fn looks_volatile(value: &str) -> bool {
+pub(super) fn looks_volatile(value: &str) -> bool {
     let mut digits = 0usize;
     let mut hex = 0usize;
     for c in value.chars() {

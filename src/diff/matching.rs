@@ -46,7 +46,10 @@ fn match_key(a: &Action<'_>) -> MatchKey {
 
 /// Pairs actions of A and B. Each index appears once; `None` marks an action on one side only.
 /// The result follows A's order, then B's unmatched actions.
-pub fn match_actions(a: &[&Action<'_>], b: &[&Action<'_>]) -> Vec<(Option<usize>, Option<usize>)> {
+pub(super) fn match_actions(
+    a: &[&Action<'_>],
+    b: &[&Action<'_>],
+) -> Vec<(Option<usize>, Option<usize>)> {
     let mut b_groups: FxHashMap<MatchKey, Vec<usize>> = FxHashMap::default();
     for (i, x) in b.iter().enumerate() {
         b_groups.entry(match_key(x)).or_default().push(i);

@@ -9,7 +9,7 @@ mod compare;
 mod comparison;
 mod doubts;
 mod filesets;
-pub mod gate;
+pub(crate) mod gate;
 mod graph;
 mod knowledge;
 mod lineup;

@@ -8,7 +8,7 @@ use super::comparison::{ComparisonMode, Summary};
 use crate::model::{BuildLog, Digest, InputOp, Mode, SideInfo};
 
 /// What was ignored and what could not be verified, in a sentence each.
-pub fn notes(
+pub(super) fn notes(
     a: &BuildLog<'_>,
     b: &BuildLog<'_>,
     ia: &SideInfo,

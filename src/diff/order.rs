@@ -10,7 +10,7 @@ use crate::model::{Action, ActionKind, BuildLog, Input};
 /// The actions of a log that the comparison pairs (build output keys), with their indices in
 /// `BuildLog::actions`; not the incomplete blocks at the end of a log that was cut off (their
 /// inputs are partly missing, so they would invent causes).
-pub fn compared_actions<'l, 'a>(log: &'l BuildLog<'a>) -> (Vec<&'l Action<'a>>, Vec<usize>) {
+pub(super) fn compared_actions<'l, 'a>(log: &'l BuildLog<'a>) -> (Vec<&'l Action<'a>>, Vec<usize>) {
     log.actions
         .iter()
         .enumerate()
@@ -22,7 +22,7 @@ pub fn compared_actions<'l, 'a>(log: &'l BuildLog<'a>) -> (Vec<&'l Action<'a>>, 
 /// The dependencies of each pair: the pairs whose output its key names on either side
 /// (`import` and `packagefile` lines name a compile, `vetout` a vet, a vet's `pkg` its own
 /// package's compile), as sorted indices into `pairs`.
-pub fn dependencies(
+pub(super) fn dependencies(
     pairs: &[(Option<usize>, Option<usize>)],
     acts_a: &[&Action<'_>],
     acts_b: &[&Action<'_>],
@@ -79,7 +79,7 @@ pub fn dependencies(
 
 /// A topological order of the pairs (dependencies first), ties broken by A's log order: the
 /// first divergent action of a chain comes first. `deps` as [`dependencies`] gives them.
-pub fn dependency_order(deps: &[Vec<usize>]) -> Vec<usize> {
+pub(super) fn dependency_order(deps: &[Vec<usize>]) -> Vec<usize> {
     // Kahn's algorithm; ready actions taken in pair order (A's log order).
     let mut indegree: Vec<usize> = deps.iter().map(|d| d.len()).collect();
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); deps.len()];

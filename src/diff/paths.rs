@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 /// The ways to explain `a` → `b` by rewriting a prefix: for each common trailing run of path
 /// components, the two prefixes before it. Longest prefixes first (the least shared suffix).
-pub fn rewrites(a: &str, b: &str) -> Vec<(String, String)> {
+pub(super) fn rewrites(a: &str, b: &str) -> Vec<(String, String)> {
     if a == b {
         return Vec::new();
     }
@@ -32,7 +32,7 @@ fn root(p: String) -> String {
 
 /// Whether rewriting `from` → `to` turns `a` into `b` (at a component boundary).
 #[cfg(test)]
-pub fn applies(from: &str, to: &str, a: &str, b: &str) -> bool {
+pub(super) fn applies(from: &str, to: &str, a: &str, b: &str) -> bool {
     let strip = |p: &str, prefix: &str| -> Option<String> {
         if prefix == "/" {
             return p.strip_prefix('/').map(|r| r.to_string());
@@ -52,7 +52,7 @@ pub fn applies(from: &str, to: &str, a: &str, b: &str) -> bool {
 ///
 /// A rewrite explains a pair exactly when it is one of the pair's own candidates, so counting
 /// candidates is enough: linear in the number of pairs times their depth.
-pub fn group(pairs: &[(String, String)]) -> (Vec<(String, String)>, Vec<usize>) {
+pub(super) fn group(pairs: &[(String, String)]) -> (Vec<(String, String)>, Vec<usize>) {
     let candidates: Vec<Vec<(String, String)>> =
         pairs.iter().map(|(a, b)| rewrites(a, b)).collect();
     let mut assigned: Vec<Option<usize>> = vec![None; pairs.len()];

@@ -22,7 +22,7 @@ use crate::model::{Action, Input, Mode};
 
 /// The form in which a line names its dependency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefShape {
+pub(super) enum RefShape {
     /// `import P <id>`, `packagefile P=<id>`, `test binary <id>`: a content ID in a real
     /// build, the dependency's key in a dry run.
     ContentId,
@@ -38,7 +38,7 @@ pub enum RefShape {
 
 /// What one side's reference is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefKind {
+pub(super) enum RefKind {
     /// Names the dependency's key.
     Key,
     /// Names the dependency's output.
@@ -48,12 +48,12 @@ pub enum RefKind {
 }
 
 /// The keys of one log's actions, as `HashToString` writes them into references.
-pub struct KeyIndex {
+pub(super) struct KeyIndex {
     shorts: FxHashSet<[u8; 20]>,
 }
 
 impl KeyIndex {
-    pub fn new(actions: &[&Action<'_>]) -> KeyIndex {
+    pub(super) fn new(actions: &[&Action<'_>]) -> KeyIndex {
         KeyIndex {
             shorts: actions
                 .iter()
@@ -64,7 +64,7 @@ impl KeyIndex {
     }
 
     /// What a reference of `shape` whose value is `value` names.
-    pub fn kind(&self, shape: RefShape, value: &str) -> RefKind {
+    pub(super) fn kind(&self, shape: RefShape, value: &str) -> RefKind {
         if value.is_empty() {
             return RefKind::Empty;
         }
@@ -86,7 +86,7 @@ impl KeyIndex {
     /// keys (a dry run), all contents (a real build), some of each (a dry run against a cache
     /// that held some of the dependencies: it is dry for what it did not hold). `None` when
     /// the log has no such reference.
-    pub fn mode_of(&self, actions: &[&Action<'_>]) -> Option<Mode> {
+    pub(super) fn mode_of(&self, actions: &[&Action<'_>]) -> Option<Mode> {
         let (mut key, mut content) = (false, false);
         for input in actions.iter().flat_map(|a| a.inputs()) {
             if let Input::Import { content_id, .. } | Input::PackageFile { content_id, .. } = input
@@ -108,14 +108,14 @@ impl KeyIndex {
 /// Whether two sides' references to the same dependency can be compared by value: only two
 /// content references can (equal means the same output). Anything else differs exactly when
 /// the dependency does.
-pub fn comparable(a: RefKind, b: RefKind) -> bool {
+pub(super) fn comparable(a: RefKind, b: RefKind) -> bool {
     a == RefKind::Content && b == RefKind::Content
 }
 
 /// Whether a reference of this shape, when not comparable, stands in for a content ID that a
 /// real build would have used (so that a difference through it is an upper bound). vet's `pkg`
 /// is a key in real builds too: vet reruns whenever the compile's key changes.
-pub fn stands_in_for_content(shape: RefShape) -> bool {
+pub(super) fn stands_in_for_content(shape: RefShape) -> bool {
     match shape {
         RefShape::ContentId | RefShape::BuildId | RefShape::FileHash => true,
         RefShape::ActionId => false,

@@ -19,7 +19,7 @@ fn args_of(side: &SideInfo) -> String {
 }
 
 /// Differences in how the sides were produced, for the report's first lines.
-pub fn setting_diffs(a: &SideInfo, b: &SideInfo) -> Vec<SettingDiff> {
+pub(super) fn setting_diffs(a: &SideInfo, b: &SideInfo) -> Vec<SettingDiff> {
     let mut out = Vec::new();
     let mut push = |setting: &str, x: Option<String>, y: Option<String>| {
         if x != y {

@@ -13,7 +13,7 @@ use crate::model::Category;
 use crate::model::{InputDetail, InputOp, StatInfo, TestCache, TestInput, TestRun};
 
 /// The comparison of one tested package.
-pub struct TestEntry {
+pub(super) struct TestEntry {
     pub package: String,
     /// The package was tested (with caching on) on one side only.
     pub only: Option<Side>,
@@ -25,14 +25,14 @@ pub struct TestEntry {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
+pub(super) enum Side {
     A,
     B,
 }
 
 /// Compares the test caches of two logs, package by package. Packages whose results would be
 /// reused produce no entry.
-pub fn compare(a: &TestCache, b: &TestCache) -> Vec<TestEntry> {
+pub(super) fn compare(a: &TestCache, b: &TestCache) -> Vec<TestEntry> {
     fn runs(c: &TestCache) -> BTreeMap<String, &TestRun> {
         c.runs.iter().map(|r| (r.package.clone(), r)).collect()
     }

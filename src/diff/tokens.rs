@@ -6,7 +6,7 @@ use similar::{Algorithm, DiffOp, capture_diff_slices};
 use super::comparison::{Token, TokenSide};
 
 /// Compares two token lists; `None` stands for an absent value (every token of the other side).
-pub fn list_tokens(a: Option<&[String]>, b: Option<&[String]>) -> Vec<Token> {
+pub(super) fn list_tokens(a: Option<&[String]>, b: Option<&[String]>) -> Vec<Token> {
     let (a, b) = (a.unwrap_or(&[]), b.unwrap_or(&[]));
     let mut out = Vec::new();
     for op in capture_diff_slices(Algorithm::Myers, a, b) {
@@ -49,7 +49,7 @@ pub fn list_tokens(a: Option<&[String]>, b: Option<&[String]>) -> Vec<Token> {
 }
 
 /// Splits two strings on `sep` and compares the pieces (an absent value has none).
-pub fn tokens_of(a: Option<&str>, b: Option<&str>, sep: char) -> Vec<Token> {
+pub(super) fn tokens_of(a: Option<&str>, b: Option<&str>, sep: char) -> Vec<Token> {
     let split = |s: Option<&str>| -> Vec<String> {
         s.map(|s| {
             s.split(sep)

@@ -30,16 +30,16 @@ use crate::parse::unquote::{quote, unquote};
 use super::run::SideRun;
 
 /// The first line of every capture (format version 1).
-pub const MAGIC: &str = "# whymiss capture 1";
+pub(crate) const MAGIC: &str = "# whymiss capture 1";
 
 const MAGIC_PREFIX: &str = "# whymiss capture ";
 
 /// The line that ends the header; the log starts on the next line.
-pub const MARKER: &str = "# --- log: the go command's stderr follows, byte for byte ---";
+pub(crate) const MARKER: &str = "# --- log: the go command's stderr follows, byte for byte ---";
 
 /// The marker of a dry capture, whose log holds only go's gocachehash lines: the shell script
 /// `go build -n` prints on the same stream is left out while it is read.
-pub const DRY_MARKER: &str = "# --- log: the go command's gocachehash lines follow (go build -n; its script is left out) ---";
+pub(crate) const DRY_MARKER: &str = "# --- log: the go command's gocachehash lines follow (go build -n; its script is left out) ---";
 
 const MARKER_PREFIX: &str = "# ---";
 
@@ -79,7 +79,7 @@ pub fn write_capture(path: &Path, run: &SideRun) -> Result<(), Error> {
 /// * a FIFO or a character device (`/dev/null`, `/dev/stdout`) is written in place, never
 ///   replaced;
 /// * a directory, a block device or a socket is refused.
-pub fn write_output(
+pub(crate) fn write_output(
     path: &Path,
     write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
@@ -177,7 +177,11 @@ fn resolve_links(path: &Path) -> std::io::Result<std::path::PathBuf> {
 }
 
 /// Writes a capture of `info` and `log` to `out`.
-pub fn write_capture_to(out: &mut dyn Write, info: &SideInfo, log: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_capture_to(
+    out: &mut dyn Write,
+    info: &SideInfo,
+    log: &[u8],
+) -> std::io::Result<()> {
     let mut header = String::new();
     let mut line = |key: &str, text: &str| {
         header.push_str("# ");

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use super::workspace::TempTree;
 
 /// Overrides where dry runs keep their GOCACHE (tests, benchmarks, read-only home directories).
-pub const DRY_CACHE_VAR: &str = "WHYMISS_DRY_GOCACHE";
+pub(crate) const DRY_CACHE_VAR: &str = "WHYMISS_DRY_GOCACHE";
 
 /// What the directory holds, for whoever finds it.
 const README: &str = "This directory is the GOCACHE of whymiss's dry runs (go build -n).\n\
@@ -29,7 +29,7 @@ It is safe to delete.\n";
 
 /// The dry runs' GOCACHE for one run of go.
 #[derive(Debug)]
-pub enum DryCache {
+pub(crate) enum DryCache {
     /// The shared, persistent directory.
     Persistent(PathBuf),
     /// A temporary one, removed on drop, when the persistent one cannot be created.
@@ -38,7 +38,7 @@ pub enum DryCache {
 
 impl DryCache {
     /// The persistent directory, created if needed; else a temporary one.
-    pub fn open() -> std::io::Result<DryCache> {
+    pub(crate) fn open() -> std::io::Result<DryCache> {
         if let Some(dir) = persistent_dir()
             && prepare(&dir).is_ok()
         {
@@ -47,7 +47,7 @@ impl DryCache {
         TempTree::new("whymiss-gocache-").map(DryCache::Temporary)
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         match self {
             DryCache::Persistent(dir) => dir,
             DryCache::Temporary(tree) => tree.path(),
@@ -56,7 +56,7 @@ impl DryCache {
 }
 
 /// Where the persistent dry cache is, if there is a place for it.
-pub fn persistent_dir() -> Option<PathBuf> {
+pub(crate) fn persistent_dir() -> Option<PathBuf> {
     let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
     if let Some(dir) = var(DRY_CACHE_VAR) {
         return Some(PathBuf::from(dir));

@@ -222,7 +222,7 @@ impl GoInvocation {
 
 /// Merges `keys` into a GODEBUG value: the user's other settings keep their order, any earlier
 /// setting of one of `keys` is dropped, and `keys` are appended.
-pub fn merge_godebug(user: &str, keys: &[(&str, &str)]) -> String {
+pub(crate) fn merge_godebug(user: &str, keys: &[(&str, &str)]) -> String {
     let mut parts: Vec<String> = user
         .split(',')
         .map(str::trim)

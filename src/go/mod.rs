@@ -1,20 +1,20 @@
 //! Everything about the go command: finding toolchains, describing and running the two sides
 //! of a comparison, relocated copies of a module, capture files, and reading and loading logs.
-pub mod capture;
-pub mod dry_cache;
-pub mod invocation;
+pub(crate) mod capture;
+pub(crate) mod dry_cache;
+pub(crate) mod invocation;
 pub mod load;
 pub mod logfile;
-pub mod package_path;
-pub mod progress;
-pub mod run;
+pub(crate) mod package_path;
+pub(crate) mod progress;
+pub(crate) mod run;
 pub mod shim;
-pub mod side;
+pub(crate) mod side;
 pub mod signals;
 pub mod sources;
-pub mod timestamp;
+pub(crate) mod timestamp;
 pub mod toolchain;
-pub mod tree;
+pub(crate) mod tree;
 pub mod workspace;
 
 pub use capture::{CaptureHeader, is_capture, read_capture, write_capture};

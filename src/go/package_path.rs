@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// Whether `arg` names a package by its directory, as go's `build.IsLocalImport` says for a
 /// relative one (`.`, `..`, `./…`, `../…`), or an absolute path.
-pub fn is_directory_argument(arg: &str) -> bool {
+pub(crate) fn is_directory_argument(arg: &str) -> bool {
     arg == "."
         || arg == ".."
         || arg.starts_with("./")
@@ -17,7 +17,7 @@ pub fn is_directory_argument(arg: &str) -> bool {
 
 /// The import path of the package in `dir` (relative to `base`, the directory go would run
 /// in). Errors are one-line messages naming `arg`.
-pub fn import_path(base: &Path, arg: &str) -> Result<String, String> {
+pub(crate) fn import_path(base: &Path, arg: &str) -> Result<String, String> {
     let dir = normalize(&base.join(arg));
     if !dir.is_dir() {
         return Err(format!("{arg}: no such directory ({})", dir.display()));

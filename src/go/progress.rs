@@ -29,13 +29,13 @@ impl ProgressMode {
 }
 
 /// How often the lines are redrawn.
-pub const TICK: Duration = Duration::from_millis(100);
+pub(crate) const TICK: Duration = Duration::from_millis(100);
 
 const SPINNER: &[char] = &['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /// Where a side is; shared between its worker thread and the drawing thread.
 #[derive(Debug)]
-pub struct SideProgress {
+pub(crate) struct SideProgress {
     label: String,
     started: Instant,
     phase: AtomicU8,
@@ -46,7 +46,7 @@ pub struct SideProgress {
 /// The phases of a side, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
-pub enum Phase {
+pub(crate) enum Phase {
     /// Asking go about the side, copying the module.
     Preparing = 0,
     /// go build / go test is running.
@@ -59,7 +59,7 @@ pub enum Phase {
 
 impl SideProgress {
     /// A side that starts now.
-    pub fn new(label: &str) -> SideProgress {
+    pub(crate) fn new(label: &str) -> SideProgress {
         SideProgress {
             label: label.to_owned(),
             started: Instant::now(),
@@ -70,7 +70,7 @@ impl SideProgress {
     }
 
     /// Moves to `phase`; the clock stops at `Done` or `Failed`.
-    pub fn set_phase(&self, phase: Phase) {
+    pub(crate) fn set_phase(&self, phase: Phase) {
         if matches!(phase, Phase::Done | Phase::Failed) {
             let ms = self.started.elapsed().as_millis() as u64;
             self.finished_ms.store(ms.max(1), Ordering::SeqCst);
@@ -79,7 +79,7 @@ impl SideProgress {
     }
 
     /// The current phase.
-    pub fn phase(&self) -> Phase {
+    pub(crate) fn phase(&self) -> Phase {
         match self.phase.load(Ordering::SeqCst) {
             0 => Phase::Preparing,
             1 => Phase::Running,
@@ -89,12 +89,12 @@ impl SideProgress {
     }
 
     /// Adds build/link actions seen in the stream.
-    pub fn add_actions(&self, n: u64) {
+    pub(crate) fn add_actions(&self, n: u64) {
         self.actions.fetch_add(n, Ordering::Relaxed);
     }
 
     /// Build and link actions seen so far.
-    pub fn actions(&self) -> u64 {
+    pub(crate) fn actions(&self) -> u64 {
         self.actions.load(Ordering::Relaxed)
     }
 
@@ -106,7 +106,7 @@ impl SideProgress {
     }
 
     /// One status line, e.g. `⠹ A  running  42 actions  3.1s`, the label padded to `width`.
-    pub fn line(&self, tick: usize, width: usize) -> String {
+    pub(crate) fn line(&self, tick: usize, width: usize) -> String {
         let (mark, what) = match self.phase() {
             Phase::Preparing => (SPINNER[tick % SPINNER.len()], "preparing"),
             Phase::Running => (SPINNER[tick % SPINNER.len()], "running"),
@@ -124,7 +124,7 @@ impl SideProgress {
 }
 
 /// Counts the `HASH[build …]` and `HASH[link …]` open lines in complete lines of go's stderr.
-pub fn count_actions(lines: &[u8]) -> u64 {
+pub(crate) fn count_actions(lines: &[u8]) -> u64 {
     lines
         .split(|&b| b == b'\n')
         .filter(|l| {
@@ -138,14 +138,14 @@ pub fn count_actions(lines: &[u8]) -> u64 {
 
 /// The drawing side: redraws all lines in place on each [`Progress::draw`].
 #[derive(Debug)]
-pub struct Progress {
+pub(crate) struct Progress {
     lines_drawn: usize,
     tick: usize,
 }
 
 impl Progress {
     /// `Some` when progress should be drawn: `Auto` and standard error is a terminal.
-    pub fn start(mode: ProgressMode) -> Option<Progress> {
+    pub(crate) fn start(mode: ProgressMode) -> Option<Progress> {
         (mode == ProgressMode::Auto && std::io::stderr().is_terminal()).then_some(Progress {
             lines_drawn: 0,
             tick: 0,
@@ -153,7 +153,7 @@ impl Progress {
     }
 
     /// Redraws one line per side.
-    pub fn draw(&mut self, sides: &[&SideProgress]) {
+    pub(crate) fn draw(&mut self, sides: &[&SideProgress]) {
         let width = sides
             .iter()
             .map(|s| s.label.chars().count())
@@ -176,7 +176,7 @@ impl Progress {
     }
 
     /// Erases the lines, leaving the cursor where the first one was.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         if self.lines_drawn == 0 {
             return;
         }

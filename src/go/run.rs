@@ -29,7 +29,7 @@ use super::signals::{self, Session};
 use super::workspace::{TempTree, Workspace};
 
 /// How many lines of a failed build's output are kept in [`SideInfo::error_tail`].
-pub const ERROR_TAIL_LINES: usize = 15;
+pub(crate) const ERROR_TAIL_LINES: usize = 15;
 
 /// How much of go's standard output is kept (test results); the rest is discarded as it comes.
 const STDOUT_TAIL_BYTES: usize = 64 * 1024;
@@ -510,7 +510,7 @@ fn keep_tail(mut reader: impl std::io::Read, max: usize) -> Vec<u8> {
 /// the first error is; a bad compiler flag is followed by the whole usage text), else the last
 /// lines. For a failed `go test` whose stderr holds nothing else, the end of stdout (where test
 /// failures go).
-pub fn error_tail(stderr: &[u8], stdout: &[u8]) -> Vec<String> {
+pub(crate) fn error_tail(stderr: &[u8], stdout: &[u8]) -> Vec<String> {
     let pick = |bytes: &[u8]| -> Vec<String> {
         let text = String::from_utf8_lossy(bytes);
         let lines: Vec<&str> = text
@@ -590,14 +590,14 @@ const VALUE_FLAGS: &[&str] = &[
 ];
 
 /// `-name`, `--name`, `-name=value` → `name`; not a flag → `None`.
-pub fn flag_name(arg: &str) -> Option<&str> {
+pub(crate) fn flag_name(arg: &str) -> Option<&str> {
     let name = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-'))?;
     let name = name.split_once('=').map_or(name, |(n, _)| n);
     (!name.is_empty()).then_some(name)
 }
 
 /// Splits go arguments into (flag, its separate value if any) groups up to the first package.
-pub fn leading_flags(args: &[String]) -> Vec<&[String]> {
+pub(crate) fn leading_flags(args: &[String]) -> Vec<&[String]> {
     let mut groups = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -614,7 +614,7 @@ pub fn leading_flags(args: &[String]) -> Vec<&[String]> {
 
 /// The packages built when the user names none (only flags, or nothing, after `--`): go itself
 /// would build only the package in the current directory.
-pub const DEFAULT_PACKAGES: &str = "./...";
+pub(crate) const DEFAULT_PACKAGES: &str = "./...";
 
 /// The arguments after the subcommand: `-n` for a dry run (first, so it precedes every user
 /// flag and cannot be taken for a package), shared flags, the side's flags, `-o` when needed,

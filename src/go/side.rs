@@ -15,7 +15,7 @@ use super::toolchain::resolve_go;
 /// The `go env` variables recorded for every side: everything in `go env` that can change an
 /// action ID or explain a miss. Unknown names print as empty strings on older toolchains
 /// (checked on 1.21.13 for GOARM64 and GORISCV64).
-pub const GO_ENV_VARS: &[&str] = &[
+pub(crate) const GO_ENV_VARS: &[&str] = &[
     "GOVERSION",
     "GOROOT",
     "GOFLAGS",
@@ -222,7 +222,7 @@ fn query_env(go: &Path, dir: &Path, spec: &SideSpec) -> Result<BTreeMap<String, 
 /// The value go sees for the variable `name` on a side (`go env NAME` in its directory, with
 /// its overrides): its effective value for a setting go knows (`CGO_CFLAGS` unset is `-O2
 /// -g`), else the environment's (`GOSSAFUNC`). Empty when unset.
-pub fn effective_var(spec: &SideSpec, name: &str) -> Result<String, Error> {
+pub(crate) fn effective_var(spec: &SideSpec, name: &str) -> Result<String, Error> {
     if let Some((_, v)) = spec.env.iter().rev().find(|(k, _)| k == name) {
         return Ok(v.clone());
     }
@@ -266,7 +266,7 @@ pub(crate) fn last_line(stderr: &[u8]) -> String {
 }
 
 /// This machine's host name.
-pub fn hostname() -> String {
+pub(crate) fn hostname() -> String {
     rustix::system::uname()
         .nodename()
         .to_string_lossy()

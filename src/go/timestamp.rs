@@ -4,7 +4,7 @@
 use std::time::SystemTime;
 
 /// `2026-11-21T18:20:05Z`.
-pub fn rfc3339_utc(time: SystemTime) -> String {
+pub(crate) fn rfc3339_utc(time: SystemTime) -> String {
     jiff::Timestamp::try_from(time)
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
         .strftime("%Y-%m-%dT%H:%M:%SZ")

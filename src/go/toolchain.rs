@@ -329,6 +329,7 @@ fn is_executable(path: &Path) -> bool {
 /// library).
 #[cfg(test)]
 #[path = "../../tests/support/toolchains.rs"]
+#[allow(unreachable_pub)]
 mod test_support;
 #[cfg(test)]
 pub(crate) use test_support::test_toolchain;

@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// Removes `dir` and everything in it; makes directories writable by their owner where that is
 /// what stops it.
-pub fn remove_tree(dir: &Path) -> io::Result<()> {
+pub(crate) fn remove_tree(dir: &Path) -> io::Result<()> {
     match fs::remove_dir_all(dir) {
         Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
             make_writable(dir);

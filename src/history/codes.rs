@@ -5,7 +5,7 @@
 use crate::model::{Method, Outcome, RequestKind, RequestOutcome, Variant, Work};
 
 /// An enum stored as an integer column.
-pub trait Code: Sized {
+pub(super) trait Code: Sized {
     fn code(self) -> i64;
     fn from_code(code: i64) -> Option<Self>;
 }

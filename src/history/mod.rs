@@ -5,9 +5,9 @@
 //! module a directory belongs to.
 
 mod codes;
-pub mod location;
-pub mod schema;
-pub mod store;
+pub(crate) mod location;
+pub(crate) mod schema;
+pub(crate) mod store;
 
 pub use location::{HISTORY_VAR, history_path, module_of};
 pub use store::{Baseline, History, Loaded, Pruned, RecordSummary, Sighting};

@@ -14,9 +14,9 @@
 //! | `backend_request` | notable request | misses, puts, errors, the slowest: kind, outcome, key, size, latency, error |
 
 /// The schema version this whymiss writes (`PRAGMA user_version`).
-pub const VERSION: i64 = 1;
+pub(crate) const VERSION: i64 = 1;
 
-pub const CREATE: &str = "
+pub(crate) const CREATE: &str = "
 CREATE TABLE IF NOT EXISTS name (
   id INTEGER PRIMARY KEY,
   text TEXT NOT NULL UNIQUE

@@ -18,19 +18,19 @@ use sha2::{Digest as _, Sha256};
 use super::order::FieldOrder;
 use super::unquote::unquote_into;
 use crate::model::Digest;
-pub use search::SEARCH_BUDGET;
+pub(crate) use search::SEARCH_BUDGET;
 use search::{Assigned, Group, LOG_BUDGET, Outcome, Progress, Seed};
 
 /// One `Write` to a block: the escaped body between the quotes and its 1-based line number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WriteRef<'a> {
+pub(crate) struct WriteRef<'a> {
     pub line: u32,
     pub body: &'a [u8],
 }
 
 /// One `Sum` of a block. `verified` says whether it equals the SHA-256 of the writes before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ResultRef {
+pub(crate) struct ResultRef {
     pub line: u32,
     pub sum: Digest,
     pub verified: bool,
@@ -40,7 +40,7 @@ pub struct ResultRef {
 
 /// Why a block could not be verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unverified {
+pub(crate) enum Unverified {
     /// The log ends (or the block was replaced) before Go printed its result.
     NoResult,
     /// The result line does not match the SHA-256 of the lines assigned to the block.
@@ -82,7 +82,7 @@ impl std::fmt::Display for Unverified {
 
 /// A demultiplexed block.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawBlock<'a> {
+pub(crate) struct RawBlock<'a> {
     pub name: &'a [u8],
     /// Line of `HASH[name]`, or `None` when the log starts inside the block.
     pub open_line: Option<u32>,
@@ -96,20 +96,20 @@ pub struct RawBlock<'a> {
 
 impl RawBlock<'_> {
     /// The first verified result: the block's action ID (or lookup key, for `gccCompilerID`).
-    pub fn id(&self) -> Option<Digest> {
+    pub(crate) fn id(&self) -> Option<Digest> {
         self.results.iter().find(|r| r.verified).map(|r| r.sum)
     }
 }
 
 /// A fatal problem found while demultiplexing (an escape that `strconv.Unquote` rejects).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadPayload {
+pub(crate) struct BadPayload {
     pub line: u32,
     pub reason: &'static str,
 }
 
 /// Routes block lines (open, input, result) to blocks. Feed lines in log order, then `finish`.
-pub struct Demux<'a> {
+pub(crate) struct Demux<'a> {
     blocks: Vec<RawBlock<'a>>,
     /// Running SHA-256 per block while it can still receive lines; `None` once retired.
     hashers: Vec<Option<Sha256>>,
@@ -133,12 +133,12 @@ impl<'a> Default for Demux<'a> {
 }
 
 impl<'a> Demux<'a> {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::with_budget(LOG_BUDGET)
     }
 
     /// A demultiplexer whose same-name searches may visit `budget` states in all.
-    pub fn with_budget(budget: u64) -> Self {
+    pub(crate) fn with_budget(budget: u64) -> Self {
         Demux {
             blocks: Vec::new(),
             hashers: Vec::new(),
@@ -149,7 +149,7 @@ impl<'a> Demux<'a> {
     }
 
     /// `HASH[name]`
-    pub fn open(&mut self, name: &'a [u8], line: u32) {
+    pub(crate) fn open(&mut self, name: &'a [u8], line: u32) {
         let idx = self.new_block(name, Some(line));
         let state = self.names.entry(name).or_default();
         if let Some(group) = state.group.as_mut() {
@@ -177,7 +177,12 @@ impl<'a> Demux<'a> {
     }
 
     /// `HASH[name]: "body"`
-    pub fn input(&mut self, name: &'a [u8], body: &'a [u8], line: u32) -> Result<(), BadPayload> {
+    pub(crate) fn input(
+        &mut self,
+        name: &'a [u8],
+        body: &'a [u8],
+        line: u32,
+    ) -> Result<(), BadPayload> {
         self.scratch.clear();
         unquote_into(body, &mut self.scratch).map_err(|e| BadPayload {
             line,
@@ -215,7 +220,7 @@ impl<'a> Demux<'a> {
     }
 
     /// `HASH[name]: <hex>`
-    pub fn result(&mut self, name: &'a [u8], sum: Digest, line: u32) {
+    pub(crate) fn result(&mut self, name: &'a [u8], sum: Digest, line: u32) {
         let state = self.names.entry(name).or_default();
         if let Some(group) = state.group.as_mut() {
             if group.result(line, sum, &mut self.budget) == Progress::Close {
@@ -259,7 +264,7 @@ impl<'a> Demux<'a> {
 
     /// Ends the log: open groups keep the assignment found so far, and blocks without a result
     /// are marked unverified.
-    pub fn finish(mut self) -> Vec<RawBlock<'a>> {
+    pub(crate) fn finish(mut self) -> Vec<RawBlock<'a>> {
         let names: Vec<&'a [u8]> = self.names.keys().copied().collect();
         for name in names {
             let state = self.names.get_mut(name).expect("entry");

@@ -12,13 +12,13 @@ use crate::model::fields::{self, FieldSpec, Finder};
 use crate::model::{ActionKind, Field, Input, Text};
 
 /// The salt and logical lines of a block.
-pub struct Lines<'a> {
+pub(crate) struct Lines<'a> {
     pub salt: Text<'a>,
     pub fields: Vec<Field<'a>>,
 }
 
 /// The salt: the first write, when the block's opening line was seen (else unknown, empty).
-pub fn block_salt<'a>(block: &RawBlock<'a>) -> Text<'a> {
+pub(crate) fn block_salt<'a>(block: &RawBlock<'a>) -> Text<'a> {
     match block.writes.first() {
         Some(w) if block.open_line.is_some() => payload_text(w.body, false),
         _ => Cow::Borrowed(""),
@@ -26,7 +26,7 @@ pub fn block_salt<'a>(block: &RawBlock<'a>) -> Text<'a> {
 }
 
 /// Splits a block into logical lines and reads each with the field table of `kind`.
-pub fn block_fields<'a>(block: &RawBlock<'a>, kind: ActionKind) -> Lines<'a> {
+pub(crate) fn block_fields<'a>(block: &RawBlock<'a>, kind: ActionKind) -> Lines<'a> {
     let finder = Finder::new(fields::table(kind));
     let salt = block_salt(block);
     let mut writes = block.writes.iter();
@@ -81,15 +81,16 @@ pub fn block_fields<'a>(block: &RawBlock<'a>, kind: ActionKind) -> Lines<'a> {
 }
 
 /// The field of `table` that reads `text`, and what it read; [`fields::UNKNOWN`] and the text
-/// itself when no field reads it.
-pub fn read_field<'a>(
+/// itself when no field reads it (the tests' way in; the parser keeps one finder per block).
+#[cfg(test)]
+pub(crate) fn read_field<'a>(
     table: &'static [FieldSpec],
     text: &Text<'a>,
 ) -> (Input<'a>, &'static FieldSpec) {
     read_line(Finder::new(table), text)
 }
 
-/// [`read_field`] with the table's finder.
+/// The field of the finder's table that reads `text`, and what it read.
 fn read_line<'a>(finder: Finder, text: &Text<'a>) -> (Input<'a>, &'static FieldSpec) {
     let table = finder.table();
     if let Some(first) = finder.find(text.as_bytes()) {

@@ -26,13 +26,13 @@ use crate::model::{Digest, ModInfo, StatInfo, Text};
 
 /// Reads the rest of a line with the grammar's primitives. `L` says whether the results borrow
 /// from the line ([`Borrow`]) or copy it ([`Copied`]).
-pub struct Cursor<'s, L> {
+pub(super) struct Cursor<'s, L> {
     rest: &'s str,
     lift: PhantomData<L>,
 }
 
 impl<'s, L> Cursor<'s, L> {
-    pub fn new(rest: &'s str) -> Self {
+    pub(super) fn new(rest: &'s str) -> Self {
         Cursor {
             rest,
             lift: PhantomData,
@@ -41,14 +41,14 @@ impl<'s, L> Cursor<'s, L> {
 }
 
 /// How a cursor over text that lives for `'s` makes values that live for `'a`.
-pub trait Lift<'s, 'a> {
+pub(super) trait Lift<'s, 'a> {
     fn text(s: Cow<'s, str>) -> Text<'a>;
     fn build_info(m: ModInfo<'s>) -> ModInfo<'a>;
     fn stat(s: StatInfo<'s>) -> StatInfo<'a>;
 }
 
 /// The line is the log's own text: results borrow from it.
-pub struct Borrow;
+pub(super) struct Borrow;
 
 impl<'a> Lift<'a, 'a> for Borrow {
     fn text(s: Cow<'a, str>) -> Text<'a> {
@@ -63,7 +63,7 @@ impl<'a> Lift<'a, 'a> for Borrow {
 }
 
 /// The line is a temporary: results are copied out of it.
-pub struct Copied;
+pub(super) struct Copied;
 
 impl<'s, 'a> Lift<'s, 'a> for Copied {
     fn text(s: Cow<'s, str>) -> Text<'a> {

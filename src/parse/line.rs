@@ -12,7 +12,7 @@ use crate::model::{Digest, is_lower_hex};
 
 /// A classified line. Byte slices borrow from the log; quoted bodies are still escaped.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Line<'a> {
+pub(crate) enum Line<'a> {
     /// `HASH[name]`: a block opens (`cache.NewHash`).
     Open { name: &'a [u8] },
     /// `HASH[name]: "…"`: one `Write` to a block. `body` is the text between the quotes.
@@ -37,13 +37,13 @@ pub enum Line<'a> {
 
 /// A line that starts like gocachehash output but does not follow its grammar.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Malformed {
+pub(crate) struct Malformed {
     pub reason: &'static str,
 }
 
 /// Classifies one line. `Err` only for lines that claim to be gocachehash output (`HASH[`,
 /// `HASH subkey`) but are broken, e.g. cut off in the middle of a quoted payload.
-pub fn classify(line: &[u8]) -> Result<Line<'_>, Malformed> {
+pub(crate) fn classify(line: &[u8]) -> Result<Line<'_>, Malformed> {
     let line = strip_trailing_csi(line);
     if line.starts_with(b"HASH[") {
         return block_line(line).map_err(|reason| Malformed { reason });
@@ -97,7 +97,7 @@ fn block_line(line: &[u8]) -> Result<Line<'_>, &'static str> {
 }
 
 /// `open = "HASH[" name "]"` — the name is everything up to the final `]` (names may contain `]`).
-pub fn open(i: &[u8]) -> IResult<&[u8], Line<'_>> {
+pub(crate) fn open(i: &[u8]) -> IResult<&[u8], Line<'_>> {
     map(
         preceded(
             tag("HASH["),
@@ -116,7 +116,7 @@ static INPUT_SEPARATOR: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"]: \""));
 
 /// `input = "HASH[" name "]: " quoted` — split at the first `]: "`; `quoted` ends the line.
-pub fn input(i: &[u8]) -> IResult<&[u8], Line<'_>> {
+pub(crate) fn input(i: &[u8]) -> IResult<&[u8], Line<'_>> {
     let (i, _) = tag("HASH[").parse(i)?;
     let Some(end) = INPUT_SEPARATOR.find(i) else {
         return Err(nom::Err::Error(nom::error::Error::new(
@@ -136,7 +136,7 @@ pub fn input(i: &[u8]) -> IResult<&[u8], Line<'_>> {
 }
 
 /// `result = "HASH[" name "]: " hex64` — the line ends in 64 lowercase hex digits.
-pub fn result(i: &[u8]) -> IResult<&[u8], Line<'_>> {
+pub(crate) fn result(i: &[u8]) -> IResult<&[u8], Line<'_>> {
     let (after_tag, _) = tag("HASH[").parse(i)?;
     // The suffix is fixed-width: "]: " + 64 hex digits.
     if after_tag.len() < 68 {
@@ -152,7 +152,7 @@ pub fn result(i: &[u8]) -> IResult<&[u8], Line<'_>> {
 }
 
 /// `subkey = "HASH subkey " hex64 " " quoted " = " hex64`
-pub fn subkey(i: &[u8]) -> IResult<&[u8], Line<'_>> {
+pub(crate) fn subkey(i: &[u8]) -> IResult<&[u8], Line<'_>> {
     let (i, parent) = preceded(tag("HASH subkey "), hex64).parse(i)?;
     let (i, _) = tag(" ").parse(i)?;
     // The description is quoted; find the closing quote by scanning escapes, then " = " hex64.
@@ -169,7 +169,7 @@ pub fn subkey(i: &[u8]) -> IResult<&[u8], Line<'_>> {
 
 /// `filehash = "HASH " path ": " hex64` — split at the last `": "` (the path is raw and could
 /// contain one); the path must be absolute, as `cache.FileHash` is only given absolute paths.
-pub fn file_hash(i: &[u8]) -> IResult<&[u8], Line<'_>> {
+pub(crate) fn file_hash(i: &[u8]) -> IResult<&[u8], Line<'_>> {
     let (after, _) = tag("HASH ").parse(i)?;
     if after.len() < 67 {
         return Err(nom::Err::Error(nom::error::Error::new(
@@ -193,7 +193,7 @@ pub fn file_hash(i: &[u8]) -> IResult<&[u8], Line<'_>> {
 /// the split point is found when the path itself contains `": "`. Under `go build -n` the work
 /// directory is the literal `$WORK` (`cmd/go/internal/work/action.go, NewBuilder`), and a file
 /// the build would have produced there (the preprocessed PGO profile) cannot be opened.
-pub fn file_hash_error(i: &[u8]) -> IResult<&[u8], Line<'_>> {
+pub(crate) fn file_hash_error(i: &[u8]) -> IResult<&[u8], Line<'_>> {
     let (after, _) = tag("HASH ").parse(i)?;
     let mut split = None;
     for pos in memchr::memmem::find_iter(after, b": ") {
@@ -225,7 +225,7 @@ pub fn file_hash_error(i: &[u8]) -> IResult<&[u8], Line<'_>> {
 }
 
 /// `testcache = "testcache: " text`
-pub fn test_cache(i: &[u8]) -> IResult<&[u8], Line<'_>> {
+pub(crate) fn test_cache(i: &[u8]) -> IResult<&[u8], Line<'_>> {
     map(preceded(tag("testcache: "), rest), |text| Line::TestCache {
         text,
     })
@@ -233,7 +233,7 @@ pub fn test_cache(i: &[u8]) -> IResult<&[u8], Line<'_>> {
 }
 
 /// `hex64 = 64 * [0-9a-f]`
-pub fn hex64(i: &[u8]) -> IResult<&[u8], Digest> {
+pub(crate) fn hex64(i: &[u8]) -> IResult<&[u8], Digest> {
     match i.get(..64).and_then(Digest::from_hex) {
         Some(digest) => Ok((&i[64..], digest)),
         None => Err(nom::Err::Error(nom::error::Error::new(
@@ -244,7 +244,7 @@ pub fn hex64(i: &[u8]) -> IResult<&[u8], Digest> {
 }
 
 /// `quoted = '"' { char | escape } '"'` ending the line: returns the body between the quotes.
-pub fn quoted(i: &[u8]) -> IResult<&[u8], &[u8]> {
+pub(crate) fn quoted(i: &[u8]) -> IResult<&[u8], &[u8]> {
     let (r, body) = quoted_prefix(i)?;
     if r.is_empty() {
         Ok((r, body))
@@ -257,7 +257,7 @@ pub fn quoted(i: &[u8]) -> IResult<&[u8], &[u8]> {
 }
 
 /// A quoted string followed by more text: returns the body and leaves the rest.
-pub fn quoted_prefix(i: &[u8]) -> IResult<&[u8], &[u8]> {
+pub(crate) fn quoted_prefix(i: &[u8]) -> IResult<&[u8], &[u8]> {
     let (after, _) = tag("\"").parse(i)?;
     match closing_quote(after) {
         Some(end) => Ok((&after[end + 1..], &after[..end])),
@@ -300,7 +300,7 @@ fn is_absolute(path: &[u8]) -> bool {
 /// Without its escape sequences ([`csi`]), the prefix must be empty or end in a space or tab,
 /// and it must hold no `"` and no other control character, so text that merely mentions `HASH[`
 /// inside a quoted string is not taken for output. Escape sequences ending the line go too.
-pub fn strip_decoration(line: &[u8]) -> Option<&[u8]> {
+pub(crate) fn strip_decoration(line: &[u8]) -> Option<&[u8]> {
     let start = memchr::memmem::find(line, b"HASH")
         .into_iter()
         .chain(memchr::memmem::find(line, b"testcache: "))
@@ -338,7 +338,7 @@ fn plain_prefix(prefix: &[u8]) -> bool {
 /// `csi = ESC "[" param* intermediate* final` (ECMA-48 §5.4; param 0x30–0x3F, intermediate
 /// 0x20–0x2F, final 0x40–0x7E), such as SGR colours (`\x1b[1;36m`) and erase-line
 /// (`\x1b[K`): the length of the sequence that starts `s`.
-pub fn csi(s: &[u8]) -> Option<usize> {
+pub(crate) fn csi(s: &[u8]) -> Option<usize> {
     let body = s.strip_prefix(b"\x1b[")?;
     let params = body
         .iter()

@@ -33,17 +33,17 @@
 //! constraint of a Go source file (not part of the log: the comparison reads it from the sources).
 
 pub mod constraint;
-pub mod demux;
-pub mod fields;
+pub(crate) mod demux;
+pub(crate) mod fields;
 mod grammar;
-pub mod line;
+pub(crate) mod line;
 mod log;
 mod modinfo;
 mod order;
 mod quoted;
 pub mod redact;
 mod test_runs;
-pub mod testcache;
+pub(crate) mod testcache;
 pub mod unquote;
 
 pub use log::{ParseError, ParseOptions, parse_log, parse_log_with};

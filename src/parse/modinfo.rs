@@ -14,7 +14,7 @@ use super::quoted::{go_string, whole};
 use crate::model::{ModInfo, ModLine, Text};
 
 /// Parses the text of `debug.BuildInfo.String()`.
-pub fn parse_modinfo(s: &str) -> ModInfo<'_> {
+pub(super) fn parse_modinfo(s: &str) -> ModInfo<'_> {
     let b = Cow::Borrowed;
     let mut info = ModInfo::default();
     // Which module line a following `=>` replacement belongs to.

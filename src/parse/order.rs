@@ -8,11 +8,11 @@ use crate::model::fields::{self, Finder, Order};
 /// The field order of one block kind. Only compile, link and vet keys are checked: their
 /// fields come in a fixed order with few optional ones.
 #[derive(Clone, Copy)]
-pub struct FieldOrder(Option<Finder>);
+pub(super) struct FieldOrder(Option<Finder>);
 
 impl FieldOrder {
     /// The order of the block named `name` (`build p`, `link p`, `vet p`; others unordered).
-    pub fn for_name(name: &[u8]) -> Self {
+    pub(super) fn for_name(name: &[u8]) -> Self {
         let table = if name.starts_with(b"build ") {
             fields::COMPILE
         } else if name.starts_with(b"link ") {
@@ -27,7 +27,7 @@ impl FieldOrder {
 
     /// The rank of a write (higher comes later); `None` when unknown (no constraint). A rank is
     /// odd for a field that may repeat.
-    pub fn rank(self, payload: &[u8]) -> Option<u16> {
+    pub(super) fn rank(self, payload: &[u8]) -> Option<u16> {
         let finder = self.0?;
         let line = payload.strip_suffix(b"\n").unwrap_or(payload);
         rank_of(finder.table()[finder.find(line)?].order)

@@ -13,7 +13,7 @@ use super::unquote::{bytes_into_text, unquote_body};
 use crate::model::Text;
 
 /// Runs a parser that must consume all of `s`.
-pub fn whole<'s, T>(p: fn(&'s str) -> IResult<&'s str, T>, s: &'s str) -> Option<T> {
+pub(super) fn whole<'s, T>(p: fn(&'s str) -> IResult<&'s str, T>, s: &'s str) -> Option<T> {
     match p(s) {
         Ok(("", v)) => Some(v),
         _ => None,
@@ -21,7 +21,7 @@ pub fn whole<'s, T>(p: fn(&'s str) -> IResult<&'s str, T>, s: &'s str) -> Option
 }
 
 /// `Q = '"' chars '"'` — a Go-quoted string, unquoted (borrowed when it has no escapes).
-pub fn go_string(i: &str) -> IResult<&str, Text<'_>> {
+pub(super) fn go_string(i: &str) -> IResult<&str, Text<'_>> {
     let fail = || nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char));
     let body_and_rest = i.strip_prefix('"').ok_or_else(fail)?;
     let bytes = body_and_rest.as_bytes();
@@ -46,12 +46,12 @@ pub fn go_string(i: &str) -> IResult<&str, Text<'_>> {
 }
 
 /// `L = "[" [ Q { " " Q } ] "]"` — a `%q`-printed `[]string`.
-pub fn list(i: &str) -> IResult<&str, Vec<Text<'_>>> {
+pub(super) fn list(i: &str) -> IResult<&str, Vec<Text<'_>>> {
     delimited(tag("["), separated_list0(tag(" "), go_string), tag("]")).parse(i)
 }
 
 /// `L { " " L }` — one or more lists separated by spaces.
-pub fn lists(i: &str) -> IResult<&str, Vec<Vec<Text<'_>>>> {
+pub(super) fn lists(i: &str) -> IResult<&str, Vec<Vec<Text<'_>>>> {
     separated_list0(tag(" "), list).parse(i)
 }
 

@@ -10,7 +10,7 @@ use crate::model::{
 };
 
 /// Builds the per-package test-cache view of a log.
-pub fn test_cache(
+pub(super) fn test_cache(
     actions: &[Action<'_>],
     lines: &[TestCacheLine<'_>],
     subkeys: &[Subkey<'_>],

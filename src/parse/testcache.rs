@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use crate::model::{Digest, TestCacheEvent};
 
 /// Parses the text after `testcache: `.
-pub fn test_cache_event(text: &str) -> TestCacheEvent<'_> {
+pub(crate) fn test_cache_event(text: &str) -> TestCacheEvent<'_> {
     parse(text).unwrap_or(TestCacheEvent::Other(Cow::Borrowed(text)))
 }
 

@@ -207,7 +207,7 @@ fn display_name(path: &Path) -> String {
 }
 
 /// The module root of `dir`: the nearest directory at or above it holding a `go.mod`.
-pub fn module_root(dir: &Path) -> Option<PathBuf> {
+pub(crate) fn module_root(dir: &Path) -> Option<PathBuf> {
     let start = std::path::absolute(dir).ok()?;
     start
         .ancestors()
@@ -217,7 +217,7 @@ pub fn module_root(dir: &Path) -> Option<PathBuf> {
 
 /// The policy that applies in `dir`: `explicit` when given (it must exist), else
 /// `whymiss.toml` at the module root of `dir` when there is one.
-pub fn find(dir: &Path, explicit: Option<&Path>) -> Result<Option<Policy>, Error> {
+pub(crate) fn find(dir: &Path, explicit: Option<&Path>) -> Result<Option<Policy>, Error> {
     if let Some(path) = explicit {
         return Policy::read(path).map(Some);
     }

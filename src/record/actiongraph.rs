@@ -16,7 +16,7 @@ use crate::model::{ActionKey, Outcome, Work};
 /// One node, with the fields whymiss reads.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
-pub struct Node {
+pub(super) struct Node {
     #[serde(rename = "ID")]
     pub id: i64,
     pub mode: String,
@@ -32,13 +32,13 @@ pub struct Node {
 }
 
 /// Reads a graph file's text.
-pub fn parse(bytes: &[u8]) -> Result<Vec<Node>, serde_json::Error> {
+pub(super) fn parse(bytes: &[u8]) -> Result<Vec<Node>, serde_json::Error> {
     serde_json::from_slice(bytes)
 }
 
 /// What a node says: a keyed build or link and its outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyedNode {
+pub(super) struct KeyedNode {
     pub key: ActionKey,
     pub work: Work,
     /// The block name gocachehash gives the action (`build p`, `link p`).
@@ -58,7 +58,7 @@ pub struct KeyedNode {
 ///
 /// `None` for nodes without an action ID (not reached because a dependency failed, or a kind
 /// go does not key: vet, test runs, 1.26's `build check cache`).
-pub fn keyed(node: &Node) -> Option<KeyedNode> {
+pub(super) fn keyed(node: &Node) -> Option<KeyedNode> {
     let work = match node.mode.as_str() {
         "build" => Work::Build,
         "link" => Work::Link,
@@ -82,7 +82,7 @@ pub fn keyed(node: &Node) -> Option<KeyedNode> {
 }
 
 /// Build and link nodes that had no action ID: go never got to them.
-pub fn not_reached(nodes: &[Node]) -> u32 {
+pub(super) fn not_reached(nodes: &[Node]) -> u32 {
     nodes
         .iter()
         .filter(|n| matches!(n.mode.as_str(), "build" | "link") && n.action_id.is_empty())
@@ -90,7 +90,7 @@ pub fn not_reached(nodes: &[Node]) -> u32 {
 }
 
 /// Whether a compile ran (a miss to explain, whose inputs the dry rerun can show).
-pub fn compile_ran(nodes: &[Node]) -> bool {
+pub(super) fn compile_ran(nodes: &[Node]) -> bool {
     nodes
         .iter()
         .filter_map(keyed)
@@ -98,7 +98,7 @@ pub fn compile_ran(nodes: &[Node]) -> bool {
 }
 
 /// The packages of `test run` nodes.
-pub fn tested_packages(nodes: &[Node]) -> Vec<String> {
+pub(super) fn tested_packages(nodes: &[Node]) -> Vec<String> {
     let mut out: Vec<String> = nodes
         .iter()
         .filter(|n| n.mode == "test run")

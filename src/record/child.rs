@@ -9,7 +9,7 @@ use std::process::{Child, ExitStatus};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
 /// Waits for `child`, forwarding SIGINT, SIGTERM, SIGHUP and SIGQUIT to it meanwhile.
-pub fn wait_forwarding(child: &mut Child) -> std::io::Result<ExitStatus> {
+pub(super) fn wait_forwarding(child: &mut Child) -> std::io::Result<ExitStatus> {
     let pid = child.id() as i32;
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT])?;
     let handle = signals.handle();
@@ -30,7 +30,7 @@ pub fn wait_forwarding(child: &mut Child) -> std::io::Result<ExitStatus> {
 }
 
 /// The exit status a shell would report: the code, or 128 + the signal that ended it.
-pub fn exit_code(status: ExitStatus) -> i32 {
+pub(super) fn exit_code(status: ExitStatus) -> i32 {
     use std::os::unix::process::ExitStatusExt as _;
     match (status.code(), status.signal()) {
         (Some(code), _) => code,

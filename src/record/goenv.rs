@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 /// The effective value of `key` (GOFLAGS, GOCACHEPROG, …), reading the environment through
 /// `env`. Empty when neither the environment nor the go env file sets it.
-pub fn effective(key: &str, env: &dyn Fn(&str) -> Option<OsString>) -> String {
+pub(super) fn effective(key: &str, env: &dyn Fn(&str) -> Option<OsString>) -> String {
     if let Some(v) = env(key).filter(|v| !v.is_empty()) {
         return v.to_string_lossy().into_owned();
     }
@@ -21,7 +21,7 @@ pub fn effective(key: &str, env: &dyn Fn(&str) -> Option<OsString>) -> String {
 }
 
 /// [`effective`] from this process's environment.
-pub fn effective_here(key: &str) -> String {
+pub(super) fn effective_here(key: &str) -> String {
     effective(key, &|k| std::env::var_os(k))
 }
 

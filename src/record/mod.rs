@@ -11,9 +11,9 @@ pub mod cacheprog;
 mod child;
 pub mod collect;
 mod goenv;
-pub mod launch;
-pub mod session;
-pub mod shim;
+pub(crate) mod launch;
+pub(crate) mod session;
+pub(crate) mod shim;
 
 use std::ffi::OsString;
 

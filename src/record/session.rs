@@ -17,13 +17,13 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 /// The session directory.
-pub const DIR_VAR: &str = "WHYMISS_RECORD_DIR";
+pub(crate) const DIR_VAR: &str = "WHYMISS_RECORD_DIR";
 /// The go binary the shim runs (the one PATH would have found, or `--go`).
-pub const REAL_GO_VAR: &str = "WHYMISS_REAL_GO";
+pub(crate) const REAL_GO_VAR: &str = "WHYMISS_REAL_GO";
 
 /// A session directory.
 #[derive(Debug, Clone)]
-pub struct SessionDir {
+pub(crate) struct SessionDir {
     pub root: PathBuf,
 }
 
@@ -39,11 +39,11 @@ pub struct InvocationFiles {
 
 impl SessionDir {
     /// The directory put first in PATH, holding `go`.
-    pub fn bin(&self) -> PathBuf {
+    pub(crate) fn bin(&self) -> PathBuf {
         self.root.join("bin")
     }
 
-    pub fn files(&self, stem: &str) -> InvocationFiles {
+    pub(crate) fn files(&self, stem: &str) -> InvocationFiles {
         let at = |suffix: &str| self.root.join(format!("{stem}{suffix}"));
         InvocationFiles {
             stem: stem.to_string(),
@@ -55,7 +55,7 @@ impl SessionDir {
     }
 
     /// A stem no other process of the session uses: the start time and the pid.
-    pub fn new_stem() -> String {
+    pub(crate) fn new_stem() -> String {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
@@ -63,7 +63,7 @@ impl SessionDir {
     }
 
     /// Every invocation that finished (its meta file exists), in order of start.
-    pub fn finished(&self) -> std::io::Result<Vec<(InvocationFiles, InvocationMeta)>> {
+    pub(crate) fn finished(&self) -> std::io::Result<Vec<(InvocationFiles, InvocationMeta)>> {
         let mut out = Vec::new();
         for entry in std::fs::read_dir(&self.root)? {
             let name = entry?.file_name();

@@ -34,7 +34,7 @@ use crate::go::invocation::merge_godebug;
 
 /// A go command line: flags before the subcommand (`-C dir`), the subcommand, the rest.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GoArgs {
+pub(crate) struct GoArgs {
     pub before: Vec<OsString>,
     pub subcommand: Option<String>,
     pub rest: Vec<OsString>,
@@ -43,7 +43,7 @@ pub struct GoArgs {
 impl GoArgs {
     /// Splits go's arguments. Only `-C dir` may precede the subcommand (cmd/go/main.go,
     /// `handleChdirFlag`).
-    pub fn parse(args: &[OsString]) -> GoArgs {
+    pub(crate) fn parse(args: &[OsString]) -> GoArgs {
         let mut i = 0;
         while i < args.len() {
             let a = args[i].to_string_lossy();
@@ -64,7 +64,7 @@ impl GoArgs {
     }
 
     /// How the shim observes this command, or `None` to pass it straight to go.
-    pub fn observation(&self, has_cacheprog: bool) -> Option<ShimMethod> {
+    pub(crate) fn observation(&self, has_cacheprog: bool) -> Option<ShimMethod> {
         // A dry run of the user's own does nothing worth recording.
         let flags = self
             .rest
@@ -89,7 +89,7 @@ impl GoArgs {
     }
 
     /// The same command as a dry run (`-n` right after the subcommand).
-    pub fn dry(&self) -> Vec<OsString> {
+    pub(crate) fn dry(&self) -> Vec<OsString> {
         let mut out = self.before.clone();
         out.extend(self.subcommand.iter().map(OsString::from));
         out.push("-n".into());
@@ -99,7 +99,7 @@ impl GoArgs {
 }
 
 /// The shim's whole run: returns go's exit status.
-pub fn shim_main(args: Vec<OsString>) -> i32 {
+pub(crate) fn shim_main(args: Vec<OsString>) -> i32 {
     let (Some(real_go), Some(dir)) = (std::env::var_os(REAL_GO_VAR), std::env::var_os(DIR_VAR))
     else {
         eprintln!(
@@ -247,12 +247,12 @@ fn observe(
 
 /// `GODEBUG=gocachehash=1 go <same> -n` in this process's directory and environment: stdout
 /// (the commands) discarded, stderr (the hash lines) into `hash`.
-pub fn rerun(real_go: &Path, go_args: &GoArgs, hash: &Path) -> std::io::Result<i32> {
+pub(crate) fn rerun(real_go: &Path, go_args: &GoArgs, hash: &Path) -> std::io::Result<i32> {
     rerun_in(real_go, go_args, hash, None, None)
 }
 
 /// [`rerun`] in `dir` with exactly `env` (when given), for a rerun after the command ended.
-pub fn rerun_in(
+pub(crate) fn rerun_in(
     real_go: &Path,
     go_args: &GoArgs,
     hash: &Path,
@@ -328,7 +328,7 @@ enum LineState {
 /// Splits a byte stream by line: lines that start with `HASH` or `testcache: ` to one writer,
 /// the rest to another. A partial line that cannot become a hash line is passed on at once (a
 /// prompt without a newline must show).
-pub struct Splitter<H: Write, U: Write> {
+pub(crate) struct Splitter<H: Write, U: Write> {
     hash: H,
     user: U,
     line: Vec<u8>,
@@ -338,7 +338,7 @@ pub struct Splitter<H: Write, U: Write> {
 const HASH_PREFIXES: [&[u8]; 2] = [b"HASH", b"testcache: "];
 
 impl<H: Write, U: Write> Splitter<H, U> {
-    pub fn new(hash: H, user: U) -> Self {
+    pub(crate) fn new(hash: H, user: U) -> Self {
         Splitter {
             hash,
             user,
@@ -347,7 +347,7 @@ impl<H: Write, U: Write> Splitter<H, U> {
         }
     }
 
-    pub fn feed(&mut self, mut chunk: &[u8]) -> std::io::Result<()> {
+    pub(crate) fn feed(&mut self, mut chunk: &[u8]) -> std::io::Result<()> {
         let mut to_user: Vec<u8> = Vec::new();
         while !chunk.is_empty() {
             let (part, ends) = match memchr::memchr(b'\n', chunk) {
@@ -389,7 +389,7 @@ impl<H: Write, U: Write> Splitter<H, U> {
     }
 
     /// The end of the stream: a last partial line goes where it was going.
-    pub fn finish(mut self) -> std::io::Result<()> {
+    pub(crate) fn finish(mut self) -> std::io::Result<()> {
         if !self.line.is_empty() {
             self.user.write_all(&self.line)?;
         }
@@ -399,7 +399,7 @@ impl<H: Write, U: Write> Splitter<H, U> {
 }
 
 /// Whether `name` (argv[0]'s file name) makes this process the shim.
-pub fn is_shim_name(name: &OsStr) -> bool {
+pub(crate) fn is_shim_name(name: &OsStr) -> bool {
     Path::new(name).file_name() == Some(OsStr::new("go"))
 }
 

@@ -20,7 +20,11 @@ const WRAP: usize = 96;
 
 /// The catalogue in its suggested order: each chapter's title, then one line per scenario
 /// (number, name, summary).
-pub fn write_list_text(w: &mut dyn Write, chapters: &[Chapter], s: &Styles) -> io::Result<()> {
+pub(crate) fn write_list_text(
+    w: &mut dyn Write,
+    chapters: &[Chapter],
+    s: &Styles,
+) -> io::Result<()> {
     let all = || chapters.iter().flat_map(|c| &c.scenarios);
     let width = all().map(|x| x.name.len()).max().unwrap_or(0);
     let digits = all().count().to_string().len();
@@ -146,7 +150,7 @@ fn scenario_json(x: &Scenario) -> ScenarioJson<'_> {
 }
 
 /// `{"schema_version": …, "kind": "demo-list", "scenarios": [...], "chapters": [...]}`.
-pub fn write_list_json(w: &mut dyn Write, chapters: &[Chapter]) -> io::Result<()> {
+pub(crate) fn write_list_json(w: &mut dyn Write, chapters: &[Chapter]) -> io::Result<()> {
     let doc = ListJson {
         schema_version: report::SCHEMA_VERSION,
         kind: "demo-list",
@@ -167,7 +171,7 @@ pub fn write_list_json(w: &mut dyn Write, chapters: &[Chapter]) -> io::Result<()
 }
 
 /// The scenario, the report, the lesson, the check.
-pub fn write_text(
+pub(crate) fn write_text(
     w: &mut dyn Write,
     demo: &DemoRun,
     decision: &Decision,
@@ -263,7 +267,7 @@ pub(super) fn check_parts(c: &Check) -> (&'static str, String) {
 }
 
 /// The one-line message for the exit status when the expectation is not met.
-pub fn unmet_message(demo: &DemoRun) -> String {
+pub(crate) fn unmet_message(demo: &DemoRun) -> String {
     let c = &demo.check;
     let found = if c.found.is_empty() {
         "no cause".to_string()
@@ -291,7 +295,7 @@ struct DemoJson<'a> {
 
 /// `{"schema_version": …, "kind": "demo", "scenario": …, "expected": …, "found": …, "met": …,
 /// "report": <the comparison document of `whymiss diff --format json`>}`.
-pub fn write_json(
+pub(crate) fn write_json(
     w: &mut dyn Write,
     demo: &DemoRun,
     gate: &Gate,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{SCHEMA_VERSION, Styles, Untrusted, escape, write_json_doc};
 use crate::explain::{ExplainedAction, ExplainedTest, Explanation, Note, Portability, salt_note};
 
-pub fn write_text(w: &mut dyn Write, e: &Explanation, s: &Styles) -> io::Result<()> {
+pub(crate) fn write_text(w: &mut dyn Write, e: &Explanation, s: &Styles) -> io::Result<()> {
     writeln!(w, "{}", Untrusted(&e.source).style(s.header))?;
     let counts: Vec<String> = e.counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
     writeln!(
@@ -339,7 +339,7 @@ struct TestInputJson<'e> {
     note: NoteJson<'e>,
 }
 
-pub fn write_json(w: &mut dyn Write, e: &Explanation) -> io::Result<()> {
+pub(crate) fn write_json(w: &mut dyn Write, e: &Explanation) -> io::Result<()> {
     let doc = ExplainJson {
         schema_version: SCHEMA_VERSION,
         kind: "explain",

@@ -13,7 +13,7 @@ use super::markdown::{variation, where_};
 use crate::diff::gate::{CauseGate, Decision};
 use crate::diff::{Comparison, Verdict};
 
-pub fn write_report(
+pub(crate) fn write_report(
     w: &mut dyn Write,
     r: &Comparison,
     decision: &Decision,

@@ -10,7 +10,7 @@ use crate::history::{Pruned, RecordSummary};
 
 /// What `whymiss history` shows.
 #[derive(Debug, Clone)]
-pub struct HistoryView<'a> {
+pub(crate) struct HistoryView<'a> {
     pub path: &'a str,
     pub size: u64,
     /// The module listed, `None` for every module.
@@ -20,21 +20,21 @@ pub struct HistoryView<'a> {
 }
 
 /// `2026-12-01T14:16:42Z` for milliseconds since the epoch.
-pub fn time_of(ms: i64) -> String {
+pub(crate) fn time_of(ms: i64) -> String {
     crate::go::timestamp::rfc3339_utc(
         std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64),
     )
 }
 
 /// `hits of actions (rate%)`.
-pub fn hit_rate(hits: u64, total: u64) -> String {
+pub(crate) fn hit_rate(hits: u64, total: u64) -> String {
     match super::percent(hits as usize, total as usize) {
         Some(p) => format!("{hits} ({p}%)"),
         None => "0".into(),
     }
 }
 
-pub fn write_text(w: &mut dyn Write, v: &HistoryView<'_>, s: &Styles) -> io::Result<()> {
+pub(crate) fn write_text(w: &mut dyn Write, v: &HistoryView<'_>, s: &Styles) -> io::Result<()> {
     if let Some((p, keep)) = v.pruned {
         writeln!(
             w,
@@ -135,7 +135,7 @@ struct RecordJson<'a> {
     ran: u64,
 }
 
-pub fn write_json(w: &mut dyn Write, v: &HistoryView<'_>) -> io::Result<()> {
+pub(crate) fn write_json(w: &mut dyn Write, v: &HistoryView<'_>) -> io::Result<()> {
     let doc = HistoryJson {
         schema_version: SCHEMA_VERSION,
         kind: "history",

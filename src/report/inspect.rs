@@ -12,7 +12,7 @@ use super::{SCHEMA_VERSION, Styles, Untrusted, escape, human_bytes, plural};
 use crate::model::{Action, ActionKind, BuildLog, Input};
 
 /// What `inspect` shows.
-pub struct InspectView<'v, 'a> {
+pub(crate) struct InspectView<'v, 'a> {
     pub source: &'v str,
     pub log: &'v BuildLog<'a>,
     /// Actions selected with `--action`.
@@ -34,7 +34,7 @@ fn unknown_fields<'v, 'a>(log: &'v BuildLog<'a>) -> Vec<(&'v Action<'a>, u32, &'
     out
 }
 
-pub fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles) -> io::Result<()> {
+pub(crate) fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles) -> io::Result<()> {
     let log = v.log;
     let st = &log.stats;
     let row = |w: &mut dyn Write, label: &str, text: String| -> io::Result<()> {
@@ -240,7 +240,7 @@ fn line_ref(a: &Action<'_>) -> String {
 }
 
 /// One action's key, field by field.
-pub fn write_action(w: &mut dyn Write, a: &Action<'_>, s: &Styles) -> io::Result<()> {
+pub(crate) fn write_action(w: &mut dyn Write, a: &Action<'_>, s: &Styles) -> io::Result<()> {
     writeln!(w, "{}", Untrusted(&a.label()).style(s.header))?;
     let id = match a.id {
         Some(d) => format!("{d} (build ID {}…)", d.short()),
@@ -403,7 +403,7 @@ fn kind_name(k: ActionKind) -> &'static str {
     k.as_str()
 }
 
-pub fn write_json(w: &mut dyn Write, v: &InspectView<'_, '_>) -> io::Result<()> {
+pub(crate) fn write_json(w: &mut dyn Write, v: &InspectView<'_, '_>) -> io::Result<()> {
     let log = v.log;
     let st = &log.stats;
     let doc = InspectJson {

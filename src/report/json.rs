@@ -373,7 +373,7 @@ const SCHEMA_ID: &str = "https://github.com/whymiss/whymiss/docs/report.schema.j
 /// The JSON Schema (2020-12) of the comparison report, as committed in docs/report.schema.json.
 /// Every field is always written, so every property is required, and no other property is
 /// allowed: a field added to the view structs without regenerating the file fails the test.
-pub fn schema() -> serde_json::Value {
+pub(crate) fn schema() -> serde_json::Value {
     let strict = |schema: &mut Schema| {
         let Some(object) = schema.as_object_mut() else {
             return;
@@ -444,7 +444,7 @@ fn side(s: &SideInfo) -> SideJson<'_> {
     }
 }
 
-pub fn write_report(
+pub(crate) fn write_report(
     w: &mut dyn Write,
     r: &Comparison,
     gate: &Gate,
@@ -454,7 +454,7 @@ pub fn write_report(
 }
 
 /// The comparison document as a JSON value, for documents that embed one (`why`'s).
-pub fn report_value(r: &Comparison, gate: &Gate, decision: &Decision) -> serde_json::Value {
+pub(crate) fn report_value(r: &Comparison, gate: &Gate, decision: &Decision) -> serde_json::Value {
     serde_json::to_value(document(r, gate, decision)).unwrap_or_default()
 }
 

@@ -16,7 +16,7 @@ use crate::diff::{Cause, Comparison, Status, Verdict};
 const SHOWN_ACTIONS: usize = 2;
 
 /// Writes the summary. `title` names the command (`whymiss check`).
-pub fn write_report(
+pub(crate) fn write_report(
     w: &mut dyn Write,
     r: &Comparison,
     decision: &Decision,

@@ -1,19 +1,19 @@
 //! Rendering: every output is written to a `&mut dyn Write` from one value (a report or a
 //! parsed log), as text for people (coloured through `Styles`), JSON for machines, or a
 //! self-contained HTML page (`html`).
-pub mod demo;
+pub(crate) mod demo;
 pub mod escape;
-pub mod explain;
-pub mod github;
-pub mod history;
-pub mod html;
-pub mod inspect;
-pub mod json;
-pub mod junit;
-pub mod markdown;
-pub mod styles;
-pub mod text;
-pub mod why;
+pub(crate) mod explain;
+pub(crate) mod github;
+pub(crate) mod history;
+pub(crate) mod html;
+pub(crate) mod inspect;
+pub(crate) mod json;
+pub(crate) mod junit;
+pub(crate) mod markdown;
+pub(crate) mod styles;
+pub(crate) mod text;
+pub(crate) mod why;
 
 pub use escape::{TerminalSafe, Untrusted, escape};
 pub use styles::Styles;

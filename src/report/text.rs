@@ -16,7 +16,7 @@ use crate::diff::{
 
 /// Rendering options.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct TextOptions {
+pub(crate) struct TextOptions {
     /// List every affected action and every cause instead of collapsing.
     pub all: bool,
 }
@@ -26,7 +26,7 @@ const SHOWN_ACTIONS: usize = 3;
 /// How many causes of one category are shown before collapsing (source files, typically).
 const SHOWN_PER_CATEGORY: usize = 3;
 
-pub fn write_report(
+pub(crate) fn write_report(
     w: &mut dyn Write,
     r: &Comparison,
     decision: &Decision,

@@ -23,7 +23,7 @@ use crate::why::{Miss, Reason, RecordRef, WhyReport};
 
 /// How `why` is rendered.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct WhyOptions {
+pub(crate) struct WhyOptions {
     pub all: bool,
 }
 
@@ -44,7 +44,7 @@ fn ms(us: u64) -> String {
     }
 }
 
-pub fn write_text(
+pub(crate) fn write_text(
     w: &mut dyn Write,
     r: &WhyReport,
     decisions: &[Decision],
@@ -796,7 +796,7 @@ fn invocation(inv: &Invocation) -> InvocationJson<'_> {
     }
 }
 
-pub fn write_json(
+pub(crate) fn write_json(
     w: &mut dyn Write,
     r: &WhyReport,
     gate: &Gate,
@@ -941,7 +941,7 @@ pub fn write_json(
 
 /// The JSON Schema (2020-12) of `why --format json`, as committed in docs/why.schema.json:
 /// every property required, no other allowed.
-pub fn schema() -> serde_json::Value {
+pub(crate) fn schema() -> serde_json::Value {
     let strict = |schema: &mut Schema| {
         let Some(object) = schema.as_object_mut() else {
             return;

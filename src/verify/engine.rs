@@ -15,7 +15,7 @@ use super::judge::{Outcome, judge};
 /// re-run of `spec` (how `result` was produced) with the fix applied, one re-run per distinct
 /// fix; the others say why they were not tried. Only an interruption is an error: a re-run
 /// that fails is reported under the causes it was for.
-pub fn verify(result: &mut Comparison, spec: &RunSpec) -> Result<(), Error> {
+pub(crate) fn verify(result: &mut Comparison, spec: &RunSpec) -> Result<(), Error> {
     if result.causes.is_empty() {
         return Ok(());
     }

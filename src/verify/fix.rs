@@ -8,7 +8,7 @@ use crate::model::SideInfo;
 /// A fix whymiss can apply to the go commands by itself. Side A is the reference: B is changed
 /// to match it, except where the fix is a flag for both sides.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Fix {
+pub(crate) enum Fix {
     /// `-trimpath` on both sides.
     Trimpath,
     /// B's environment variable set to A's effective value.
@@ -25,7 +25,7 @@ pub enum Fix {
 
 impl Fix {
     /// The fix's name in JSON.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Fix::Trimpath => "trimpath",
             Fix::Env(_) => "env",
@@ -39,7 +39,7 @@ impl Fix {
 
 /// Why a cause's fix is not tried.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NotTried {
+pub(crate) enum NotTried {
     /// The fix is an edit of the source (a file, go.mod, a `#cgo` directive): what to edit.
     SourceEdit(&'static str),
     /// Only compiled output shows it.
@@ -51,7 +51,7 @@ pub enum NotTried {
 }
 
 impl NotTried {
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         match self {
             NotTried::SourceEdit(what) => format!("not tried: needs a source edit ({what})"),
             NotTried::RealBuild => {
@@ -65,20 +65,20 @@ impl NotTried {
 
 /// What to do about a cause.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Plan {
+pub(crate) enum Plan {
     Try(Fix),
     NotTried(NotTried),
 }
 
 /// What is known about how the sides were run.
-pub struct Sides<'s> {
+pub(crate) struct Sides<'s> {
     pub spec: &'s RunSpec,
     pub a: &'s SideInfo,
     pub b: &'s SideInfo,
 }
 
 /// The fix of a cause, from what the cause is about.
-pub fn plan(cause: &Cause, sides: &Sides<'_>) -> Plan {
+pub(crate) fn plan(cause: &Cause, sides: &Sides<'_>) -> Plan {
     use Plan::Try;
     let source = |what| Plan::NotTried(NotTried::SourceEdit(what));
     let tests = Plan::NotTried(NotTried::Tests);
@@ -211,7 +211,7 @@ fn is_env_name(name: &str) -> bool {
 }
 
 /// The flag groups named `name` (`-tags x`, `-tags=x`) among `flags`, in order.
-pub fn groups_of<'f>(flags: &'f [String], name: &str) -> Vec<&'f [String]> {
+pub(super) fn groups_of<'f>(flags: &'f [String], name: &str) -> Vec<&'f [String]> {
     leading_flags(flags)
         .into_iter()
         .filter(|g| flag_name(&g[0]) == Some(name))
@@ -219,7 +219,7 @@ pub fn groups_of<'f>(flags: &'f [String], name: &str) -> Vec<&'f [String]> {
 }
 
 /// Whether a side runs with `-trimpath`: in the shared arguments, its own flags or GOFLAGS.
-pub fn has_trimpath(spec: &RunSpec, side: &SideSpec, info: &SideInfo) -> bool {
+pub(super) fn has_trimpath(spec: &RunSpec, side: &SideSpec, info: &SideInfo) -> bool {
     let named = |flags: &[String]| !groups_of(flags, "trimpath").is_empty();
     named(&spec.options.shared_args)
         || named(&side.flags)

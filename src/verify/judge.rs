@@ -6,7 +6,7 @@ use crate::diff::{Category, Cause, Comparison, Status, Verification, VerifyStatu
 
 /// How a fix's re-run went.
 #[derive(Debug)]
-pub enum Outcome {
+pub(super) enum Outcome {
     /// The fix could not be applied as a change (it is in place already, or there is nothing
     /// to change): why.
     NotApplicable(String),
@@ -20,7 +20,7 @@ pub enum Outcome {
 }
 
 /// The verification of `cause` by `outcome`, the outcome of its fix `fix`.
-pub fn judge(cause: &Cause, fix: &'static str, outcome: &Outcome) -> Verification {
+pub(super) fn judge(cause: &Cause, fix: &'static str, outcome: &Outcome) -> Verification {
     let base = Verification {
         status: VerifyStatus::NotTried,
         fix: Some(fix),

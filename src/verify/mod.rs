@@ -8,5 +8,4 @@ mod engine;
 mod fix;
 mod judge;
 
-pub use engine::verify;
-pub use fix::{Fix, Plan, plan};
+pub(crate) use engine::verify;

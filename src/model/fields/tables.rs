@@ -104,7 +104,7 @@ impl Finder {
 }
 
 /// A table's fields by the first byte of their prefix, in table order.
-pub struct Index {
+pub(super) struct Index {
     table: &'static [FieldSpec],
     /// `by_byte[starts[b]..starts[b + 1]]`: the fields whose prefix starts with byte `b`.
     starts: [u16; 257],

@@ -56,10 +56,10 @@ use crate::model::Digest;
 
 /// How many states the search of one group may visit (between two give-ups) before the blocks
 /// it has not proven are reported unverified.
-pub const SEARCH_BUDGET: u64 = 200_000;
+pub(crate) const SEARCH_BUDGET: u64 = 200_000;
 
 /// How many states all the searches of one log may visit together.
-pub const LOG_BUDGET: u64 = 8 * SEARCH_BUDGET;
+pub(super) const LOG_BUDGET: u64 = 8 * SEARCH_BUDGET;
 
 /// Past this many buffered lines a group commits the assignment it has (every result so far
 /// verified) and starts again from there, which bounds its memory.
@@ -304,7 +304,7 @@ pub(super) struct Group<'a> {
 }
 
 impl<'a> Group<'a> {
-    pub fn start(order: FieldOrder, seeds: Vec<Seed>) -> Self {
+    pub(super) fn start(order: FieldOrder, seeds: Vec<Seed>) -> Self {
         let mut salt = None;
         let mut seeded = Vec::with_capacity(seeds.len());
         let mut count: FxHashMap<u64, u32> = FxHashMap::default();
@@ -373,14 +373,19 @@ impl<'a> Group<'a> {
     }
 
     /// `HASH[name]`: block `block` opens.
-    pub fn open(&mut self, block: u32, pool: &mut u64) -> Progress {
+    pub(super) fn open(&mut self, block: u32, pool: &mut u64) -> Progress {
         self.members.push(block);
         self.events.push(Event::Open);
         self.advance(pool)
     }
 
     /// `HASH[name]: "…"` with its unquoted payload.
-    pub fn input(&mut self, write: WriteRef<'a>, payload: &[u8], pool: &mut u64) -> Progress {
+    pub(super) fn input(
+        &mut self,
+        write: WriteRef<'a>,
+        payload: &[u8],
+        pool: &mut u64,
+    ) -> Progress {
         let at = self.arena.len() as u32;
         self.arena.extend_from_slice(payload);
         let fp = payload_fingerprint(payload);
@@ -414,13 +419,13 @@ impl<'a> Group<'a> {
     }
 
     /// `HASH[name]: <hex>`.
-    pub fn result(&mut self, line: u32, sum: Digest, pool: &mut u64) -> Progress {
+    pub(super) fn result(&mut self, line: u32, sum: Digest, pool: &mut u64) -> Progress {
         self.events.push(Event::Result { line, sum });
         self.advance(pool)
     }
 
     /// The group's lines with the slot each went to, in log order, and the blocks' end states.
-    pub fn finish(self) -> Outcome<'a> {
+    pub(super) fn finish(self) -> Outcome<'a> {
         debug_assert_eq!(self.path.len(), self.events.len());
         let lines = self
             .events

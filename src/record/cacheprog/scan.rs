@@ -6,7 +6,7 @@
 
 /// Splits a byte stream into top-level JSON values, across reads.
 #[derive(Debug, Default)]
-pub struct ValueScanner {
+pub(super) struct ValueScanner {
     /// The bytes of the value being read.
     current: Vec<u8>,
     /// Nesting depth of objects and arrays in the current value.
@@ -18,12 +18,12 @@ pub struct ValueScanner {
 }
 
 impl ValueScanner {
-    pub fn new() -> ValueScanner {
+    pub(super) fn new() -> ValueScanner {
         ValueScanner::default()
     }
 
     /// Feeds the next bytes of the stream; calls `done` with each value completed by them.
-    pub fn feed(&mut self, bytes: &[u8], mut done: impl FnMut(&[u8])) {
+    pub(super) fn feed(&mut self, bytes: &[u8], mut done: impl FnMut(&[u8])) {
         let mut start = 0; // of the part of `bytes` that belongs to the current value
         let mut i = 0;
         while i < bytes.len() {
@@ -83,7 +83,7 @@ impl ValueScanner {
 
     /// The end of the stream: a scalar still being read is complete. Returns the bytes of a
     /// value cut off by the end, if any.
-    pub fn end(&mut self, mut done: impl FnMut(&[u8])) -> Option<Vec<u8>> {
+    pub(super) fn end(&mut self, mut done: impl FnMut(&[u8])) -> Option<Vec<u8>> {
         if self.in_scalar {
             self.finish(&[], &mut done);
             return None;

@@ -76,7 +76,7 @@ fn status_name(status: Option<Status>) -> &'static str {
 }
 
 /// The graph of a comparison of `logs` (A's, B's).
-pub fn comparison_graph(r: &Comparison, logs: [&BuildLog<'_>; 2]) -> GraphView {
+pub(crate) fn comparison_graph(r: &Comparison, logs: [&BuildLog<'_>; 2]) -> GraphView {
     let mut b = Builder::new(vec![r.a.label.clone(), r.b.label.clone()]);
     b.view.legend = COMPARISON_LEGEND.to_vec();
     // The standard library starts folded unless something in it differs (a toolchain change,
@@ -145,7 +145,7 @@ pub fn comparison_graph(r: &Comparison, logs: [&BuildLog<'_>; 2]) -> GraphView {
 }
 
 /// The graph of one log (`explain`), and the nodes it was made from.
-pub fn log_graph(log: &BuildLog<'_>, label: &str) -> (GraphView, ActionGraph) {
+pub(super) fn log_graph(log: &BuildLog<'_>, label: &str) -> (GraphView, ActionGraph) {
     let graph = ActionGraph::of_log(log);
     let mut b = Builder::new(vec![label.to_string()]);
     b.view.legend = LOG_LEGEND.to_vec();

@@ -7,6 +7,6 @@ mod page;
 mod summary;
 mod view;
 
-pub use graph::comparison_graph;
-pub use page::{comparison_page, write_comparison, write_demo, write_explain, write_page};
-pub use view::*;
+pub(crate) use graph::comparison_graph;
+pub(crate) use page::{write_comparison, write_demo, write_explain};
+pub(crate) use view::*;

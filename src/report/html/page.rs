@@ -32,7 +32,7 @@ struct PageTemplate<'p> {
 }
 
 /// Writes `page` as a self-contained HTML document.
-pub fn write_page(w: &mut dyn Write, page: &PageView) -> io::Result<()> {
+pub(crate) fn write_page(w: &mut dyn Write, page: &PageView) -> io::Result<()> {
     let template = PageTemplate {
         page,
         style: STYLE,
@@ -47,7 +47,7 @@ pub fn write_page(w: &mut dyn Write, page: &PageView) -> io::Result<()> {
 /// A comparison (`compare`, `diff`, the default check) with its `graph`
 /// ([`comparison_graph`](super::comparison_graph) of the two logs, which a live run makes
 /// before it drops them to verify the fixes).
-pub fn write_comparison(
+pub(crate) fn write_comparison(
     w: &mut dyn Write,
     r: &Comparison,
     graph: GraphView,
@@ -57,7 +57,7 @@ pub fn write_comparison(
 }
 
 /// The page of a comparison.
-pub fn comparison_page(r: &Comparison, graph: GraphView, decision: &Decision) -> PageView {
+pub(crate) fn comparison_page(r: &Comparison, graph: GraphView, decision: &Decision) -> PageView {
     PageView {
         version: MODEL_VERSION,
         kind: "compare",
@@ -75,7 +75,7 @@ pub fn comparison_page(r: &Comparison, graph: GraphView, decision: &Decision) ->
 }
 
 /// A demo: its scenario around the comparison of its two builds.
-pub fn write_demo(
+pub(crate) fn write_demo(
     w: &mut dyn Write,
     demo: &DemoRun,
     graph: GraphView,
@@ -94,7 +94,11 @@ pub fn write_demo(
 
 /// `explain` of one log: the overview, the anatomy of the selected keys, and the graph of the
 /// whole build, which opens on the first selected key.
-pub fn write_explain(w: &mut dyn Write, e: &Explanation, log: &BuildLog<'_>) -> io::Result<()> {
+pub(crate) fn write_explain(
+    w: &mut dyn Write,
+    e: &Explanation,
+    log: &BuildLog<'_>,
+) -> io::Result<()> {
     let (mut graph, nodes) = log_graph(log, &e.source);
     let node = |label: &str| nodes.nodes.iter().position(|n| n.label == label);
     let overview = summary::overview(e, &node);

@@ -44,12 +44,12 @@ fn side(name: &'static str, info: &SideInfo) -> SideView {
 }
 
 /// Side A and side B of a comparison.
-pub fn sides(r: &Comparison) -> Vec<SideView> {
+pub(super) fn sides(r: &Comparison) -> Vec<SideView> {
     vec![side("A", &r.a), side("B", &r.b)]
 }
 
 /// The sides, verdict, settings, causes and lists of a comparison.
-pub fn comparison(r: &Comparison, decision: &Decision) -> ComparisonView {
+pub(super) fn comparison(r: &Comparison, decision: &Decision) -> ComparisonView {
     let nodes: FxHashMap<&str, usize> = r
         .graph
         .nodes
@@ -170,7 +170,7 @@ fn cause(
 }
 
 /// A demo's scenario, lesson and check.
-pub fn scenario(demo: &DemoRun) -> ScenarioView {
+pub(super) fn scenario(demo: &DemoRun) -> ScenarioView {
     let x = &demo.scenario;
     let mut steps: Vec<String> = x.setup.iter().map(|s| format!("setup {s}")).collect();
     for side in [&x.a, &x.b] {
@@ -194,7 +194,7 @@ pub fn scenario(demo: &DemoRun) -> ScenarioView {
 
 /// `explain`'s overview, and the anatomy of its selected keys; `node` finds an action's node
 /// by label.
-pub fn overview(e: &Explanation, node: &dyn Fn(&str) -> Option<usize>) -> OverviewView {
+pub(super) fn overview(e: &Explanation, node: &dyn Fn(&str) -> Option<usize>) -> OverviewView {
     let mut anatomy: Vec<AnatomyView> = e
         .actions
         .iter()
@@ -274,7 +274,7 @@ pub fn overview(e: &Explanation, node: &dyn Fn(&str) -> Option<usize>) -> Overvi
 }
 
 /// The one log of `explain`.
-pub fn log_side(source: &str, go_versions: &[String]) -> SideView {
+pub(super) fn log_side(source: &str, go_versions: &[String]) -> SideView {
     SideView {
         name: "",
         description: text(source),

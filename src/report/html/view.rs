@@ -13,11 +13,11 @@ use serde::Serialize;
 
 /// Version of the embedded model, which `report.js` checks: raised when a field changes
 /// meaning or goes, so a page never runs a script that misreads it.
-pub const MODEL_VERSION: u32 = 1;
+pub(crate) const MODEL_VERSION: u32 = 1;
 
 /// One page. A command fills the parts it has; the template shows the parts that are there.
 #[derive(Debug, Serialize)]
-pub struct PageView {
+pub(crate) struct PageView {
     pub version: u32,
     /// What made the page: `compare` (also the default check and `diff`), `demo`, `explain`.
     pub kind: &'static str,
@@ -36,14 +36,14 @@ pub struct PageView {
 
 /// A side: `A`/`B` (or empty for `explain`'s one log), what it is, its go version.
 #[derive(Debug, Serialize)]
-pub struct SideView {
+pub(crate) struct SideView {
     pub name: &'static str,
     pub description: String,
     pub go_version: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct ComparisonView {
+pub(crate) struct ComparisonView {
     /// `same`, `differ`, `unmatched` or `inconclusive`.
     pub verdict: &'static str,
     /// Why the verdict is `inconclusive`, one sentence each.
@@ -71,14 +71,14 @@ pub struct ComparisonView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct FailedSideView {
+pub(crate) struct FailedSideView {
     pub name: &'static str,
     pub exit_status: i32,
     pub tail: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct SettingView {
+pub(crate) struct SettingView {
     pub setting: String,
     pub a: String,
     pub b: String,
@@ -86,7 +86,7 @@ pub struct SettingView {
 
 /// One root cause, as the text report shows it.
 #[derive(Debug, Serialize)]
-pub struct CauseView {
+pub(crate) struct CauseView {
     /// 1-based, as the page numbers it (`cause-1`).
     pub number: usize,
     pub category: &'static str,
@@ -106,7 +106,7 @@ pub struct CauseView {
 /// A fix's verification: `verified`, `not-enough`, `not-tried` or `failed`, and the text
 /// report's sentence.
 #[derive(Debug, Serialize)]
-pub struct VerificationView {
+pub(crate) struct VerificationView {
     pub status: &'static str,
     pub message: String,
 }
@@ -114,7 +114,7 @@ pub struct VerificationView {
 /// How a cause's two values are shown.
 #[derive(Debug, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
-pub enum ValuesView {
+pub(crate) enum ValuesView {
     /// A path rewrite: the prefix of A's values that became B's.
     Rewrite { a: String, b: String },
     /// A long value with something in common: its tokens, the changed ones in context.
@@ -124,7 +124,7 @@ pub enum ValuesView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct TokenView {
+pub(crate) struct TokenView {
     /// `equal`, `a` (only in A), `b` (only in B), or `gap` (equal tokens left out).
     pub side: &'static str,
     pub text: String,
@@ -132,13 +132,13 @@ pub struct TokenView {
 
 /// An action named in the summary, and its node in the graph.
 #[derive(Debug, Serialize)]
-pub struct ActionRef {
+pub(crate) struct ActionRef {
     pub label: String,
     pub node: Option<usize>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct ScenarioView {
+pub(crate) struct ScenarioView {
     pub name: String,
     pub title: String,
     pub module: String,
@@ -153,7 +153,7 @@ pub struct ScenarioView {
 
 /// `explain`: one log's keys.
 #[derive(Debug, Serialize)]
-pub struct OverviewView {
+pub(crate) struct OverviewView {
     pub go_versions: String,
     /// `93 build, 3 link`.
     pub counts: String,
@@ -169,7 +169,7 @@ pub struct OverviewView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct InputSummaryView {
+pub(crate) struct InputSummaryView {
     pub input: String,
     pub portability: &'static str,
     pub what: String,
@@ -179,7 +179,7 @@ pub struct InputSummaryView {
 
 /// One key, input by input, for reading without the graph.
 #[derive(Debug, Serialize)]
-pub struct AnatomyView {
+pub(crate) struct AnatomyView {
     pub label: String,
     /// The key (action ID); for a tested package, what `go test` did with its result.
     pub key: String,
@@ -189,7 +189,7 @@ pub struct AnatomyView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct AnatomyRow {
+pub(crate) struct AnatomyRow {
     /// The line in the log (0 where there is none: the salt, a test input).
     pub line: u32,
     pub text: String,
@@ -198,7 +198,7 @@ pub struct AnatomyRow {
 
 /// The graph and, for each node, its inputs: what `report.js` draws.
 #[derive(Debug, Default, Serialize)]
-pub struct GraphView {
+pub(crate) struct GraphView {
     /// The sides' labels: two for a comparison, one for `explain`.
     pub sides: Vec<String>,
     /// The statuses nodes may have, in legend order.
@@ -216,7 +216,7 @@ pub struct GraphView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct LegendView {
+pub(crate) struct LegendView {
     /// The status name, also the CSS class of its nodes.
     pub status: &'static str,
     pub label: &'static str,
@@ -224,7 +224,7 @@ pub struct LegendView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct GroupView {
+pub(crate) struct GroupView {
     pub name: &'static str,
     pub label: &'static str,
     /// Folded when the page opens.
@@ -234,7 +234,7 @@ pub struct GroupView {
 /// One action or tested package. Empty lists, no group and `unverified: false` are left out
 /// of the JSON: a large build has thousands of nodes.
 #[derive(Debug, Serialize)]
-pub struct NodeView {
+pub(crate) struct NodeView {
     pub label: String,
     pub kind: &'static str,
     /// A [`LegendView::status`].
@@ -267,7 +267,7 @@ pub struct NodeView {
 /// differs]`, without its trailing defaults (-1, and 0 for `differs`): a build of 2,000
 /// packages has 40,000 rows, most of them `[key, a, b, note_a]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InputRow {
+pub(crate) struct InputRow {
     pub key: u32,
     pub a: i32,
     pub b: i32,
@@ -307,7 +307,7 @@ impl Serialize for InputRow {
 
 /// What an input is (`explain`'s note).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct NoteView {
+pub(crate) struct NoteView {
     pub what: String,
     pub origin: &'static str,
     pub portability: &'static str,
