@@ -5,6 +5,7 @@ use std::io::Write;
 
 use crate::cli::{RecordRef, ReportFormat, WhyOptions};
 use crate::diff::gate::Decision;
+use crate::diff::{Comparison, ComparisonMode, Verdict};
 use crate::error::Error;
 use crate::history::{History, module_of};
 use crate::report::why::{self as render, write_json, write_text};
@@ -19,9 +20,6 @@ pub(crate) fn run(
     styles: &Styles,
     out: &mut dyn Write,
 ) -> Result<Outcome, Error> {
-    if opts.output.format == ReportFormat::Html {
-        return Err(no_page("why"));
-    }
     if opts.output.junit.is_some() {
         return Err(Error::Usage(
             "--junit is for one comparison (check, diff, compare); `why` writes text, json, \
@@ -78,7 +76,7 @@ pub(crate) fn run(
             .try_for_each(|(g, d)| {
                 report::github::write_report(out, &g.comparison, d, &group_title(&report, g))
             }),
-        ReportFormat::Html => unreachable!("refused above"),
+        ReportFormat::Html => write_page(out, &history, &loaded, &report, &decisions),
     }
     .map_err(Error::Output)?;
     if let Some(path) = &opts.output.step_summary {
@@ -146,4 +144,102 @@ fn group_title(report: &WhyReport, g: &crate::why::ChangedGroup) -> String {
         "whymiss why: record {} against record {}",
         report.record.id, g.against.id
     )
+}
+
+/// The page of a record: the comparison of its first go command whose keys changed, as the
+/// default check's page shows one, with the record's hit rate first among the notes (the text
+/// report lists every go command's comparison; a page shows one graph).
+fn write_page(
+    w: &mut dyn Write,
+    history: &History,
+    loaded: &crate::history::Loaded,
+    report: &WhyReport,
+    decisions: &[Decision],
+) -> std::io::Result<()> {
+    let s = &report.summary;
+    let rate = (s.hits * 100).checked_div(s.actions).unwrap_or(100);
+    let mut head = vec![format!(
+        "record {}: {} actions, {} served from the cache ({rate}%), {} ran: {} with a changed \
+         key, {} with the same key as before but not in the cache, {} new",
+        report.record.id, s.actions, s.hits, s.ran, s.changed, s.same_key, s.new
+    )];
+    if report.changed.len() > 1 {
+        head.push(format!(
+            "this page shows the first of {} go commands whose keys changed; `whymiss why` \
+             (text) lists them all",
+            report.changed.len()
+        ));
+    }
+    let Some((group, decision)) = report.changed.first().zip(decisions.first()) else {
+        // Nothing ran because its key changed: the page says so, with no graph to show.
+        let side = |label: String| crate::model::SideInfo {
+            label,
+            source: "record".into(),
+            ..Default::default()
+        };
+        let empty = Comparison {
+            a: side("earlier records".into()),
+            b: side(format!("record {}", report.record.id)),
+            mode: ComparisonMode::Exact,
+            verdict: Verdict::Same,
+            doubts: Vec::new(),
+            summary: Default::default(),
+            settings: Vec::new(),
+            causes: Vec::new(),
+            actions: Vec::new(),
+            graph: Default::default(),
+            notes: head,
+            partial: false,
+        };
+        let none = crate::model::BuildLog::default();
+        let graph = report::html::comparison_graph(&empty, [&none, &none]);
+        let decision = crate::diff::gate::Gate::default().decide(&empty);
+        let page = report::html::comparison_page(&empty, graph, &decision);
+        return report::html::write_why(
+            w,
+            page,
+            &format!("whymiss why: record {}", report.record.id),
+        );
+    };
+    let logs = group_logs(history, loaded, group).map_err(std::io::Error::other)?;
+    let (la, lb) = (
+        crate::parse::parse_log(&logs[0]).map_err(|e| std::io::Error::other(e.to_string()))?,
+        crate::parse::parse_log(&logs[1]).map_err(|e| std::io::Error::other(e.to_string()))?,
+    );
+    let mut comparison = group.comparison.clone();
+    comparison.notes.splice(0..0, head);
+    let graph = report::html::comparison_graph(&comparison, [&la, &lb]);
+    let title = group_title(report, group);
+    report::html::write_why(
+        w,
+        report::html::comparison_page(&comparison, graph, decision),
+        &title,
+    )
+}
+
+/// The two gocachehash logs a changed group compared (the earlier go command's, this one's),
+/// rebuilt from the history as `why` rebuilt them.
+fn group_logs(
+    history: &History,
+    loaded: &crate::history::Loaded,
+    group: &crate::why::ChangedGroup,
+) -> Result<[Vec<u8>; 2], Error> {
+    let row = |l: &crate::history::Loaded, seq: u32| {
+        l.record
+            .invocations
+            .iter()
+            .position(|i| i.seq == seq)
+            .map(|i| l.invocation_rows[i])
+            .ok_or_else(|| Error::NoRecord(format!("record {}: no go command {seq}", l.record.id)))
+    };
+    let earlier = history.load(group.against.id)?.ok_or_else(|| {
+        Error::NoRecord(format!(
+            "record {} vanished from the history",
+            group.against.id
+        ))
+    })?;
+    Ok([
+        history.log_of(row(&earlier, group.against_invocation)?)?,
+        history.log_of(row(loaded, group.invocation)?)?,
+    ])
 }

@@ -273,6 +273,37 @@ fn why_writes_github_annotations_and_a_markdown_summary() {
         .stderr_has("--junit is for one comparison");
 }
 
+/// Issue 15: `why --format html` is the page of the record's changed keys (the first go
+/// command's comparison), self-contained, titled for the record, its hit rate among the notes.
+#[test]
+fn why_writes_a_page_of_the_changed_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (history, _, _, id) = history_of(&corpus("pairs/trimpath-one-side"), tmp.path());
+    let path = history.path().to_path_buf();
+    drop(history);
+    let page = tmp.path().join("why.html");
+    let id = id.to_string();
+    let args: Vec<std::ffi::OsString> = ["why", &id, "--format", "html", "-o"]
+        .iter()
+        .map(|s| s.into())
+        .chain([
+            page.clone().into_os_string(),
+            "--history".into(),
+            path.into_os_string(),
+        ])
+        .collect();
+    whymiss(args).code(1);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..100]);
+    assert!(html.contains("<title>whymiss why: record 2 against record 1</title>"));
+    assert!(html.contains("served from the cache"));
+    assert!(html.contains("trimpath"));
+    assert!(
+        !html.contains("https://"),
+        "the page loads nothing from elsewhere"
+    );
+}
+
 #[test]
 fn why_without_a_history_or_record_is_a_one_line_error() {
     let tmp = tempfile::tempdir().unwrap();

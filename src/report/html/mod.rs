@@ -8,5 +8,5 @@ mod summary;
 mod view;
 
 pub(crate) use graph::comparison_graph;
-pub(crate) use page::{write_comparison, write_demo, write_explain};
+pub(crate) use page::{comparison_page, write_comparison, write_demo, write_explain, write_why};
 pub(crate) use view::*;

@@ -150,6 +150,13 @@ impl serde_json::ser::Formatter for ScriptFormatter {
     }
 }
 
+/// `whymiss why`: the page of one comparison of a record, titled for the record.
+pub(crate) fn write_why(w: &mut dyn Write, mut page: PageView, title: &str) -> io::Result<()> {
+    page.kind = "why";
+    page.title = crate::report::escape(title).into_owned();
+    write_page(w, &page)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
