@@ -16,10 +16,10 @@ use serde::Serialize;
 use super::history::time_of;
 use super::text::{TextOptions, list, write_cause};
 use super::{SCHEMA_VERSION, Styles, Untrusted, escape, human_bytes, plural};
-use crate::diff::Status;
 use crate::diff::gate::{Decision, Gate};
-use crate::model::{BackendRequest, Invocation, Outcome, Work};
-use crate::why::{Miss, Reason, RecordRef, WhyReport};
+use crate::diff::{SettingDiff, Status};
+use crate::model::{BackendRequest, Invocation, Outcome, Record, Work};
+use crate::why::{BackendView, ChangedGroup, Miss, Reason, RecordRef, WhyReport};
 
 /// How `why` is rendered.
 #[derive(Debug, Clone, Copy, Default)]
@@ -44,6 +44,9 @@ fn ms(us: u64) -> String {
     }
 }
 
+/// Writes `why`'s text report: the record, the hit rate, one section per reason an action
+/// ran (key changed, lost by the backend, same key, stored nothing before, earlier inputs
+/// unknown, new), what each cache program did, and the notes.
 pub(crate) fn write_text(
     w: &mut dyn Write,
     r: &WhyReport,
@@ -51,7 +54,26 @@ pub(crate) fn write_text(
     opts: WhyOptions,
     s: &Styles,
 ) -> io::Result<()> {
-    let rec = &r.record;
+    write_record_head(w, &r.record, s)?;
+    writeln!(w)?;
+    headline(w, r, s)?;
+    for (g, group) in r.changed.iter().enumerate() {
+        write_changed_group(w, r, g, group, decisions, opts, s)?;
+    }
+    write_lost_by_backend(w, r, opts, s)?;
+    write_same_key(w, r, opts, s)?;
+    write_failed_before(w, r, s)?;
+    write_inputs_unknown(w, r, s)?;
+    write_new(w, r, opts, s)?;
+    for b in &r.backends {
+        write_backend(w, r, b, opts, s)?;
+    }
+    write_notes(w, r, s)
+}
+
+/// The record's line (id, command, directory, go version, time, a failing exit status), then
+/// its go commands when it ran more than one.
+fn write_record_head(w: &mut dyn Write, rec: &Record, s: &Styles) -> io::Result<()> {
     writeln!(
         w,
         "{}  {}  in {}  {}  {}{}",
@@ -81,128 +103,186 @@ pub(crate) fn write_text(
             )?;
         }
     }
-    writeln!(w)?;
-    headline(w, r, s)?;
+    Ok(())
+}
 
-    for (g, group) in r.changed.iter().enumerate() {
-        let missed: Vec<&Miss> = r
-            .misses
-            .iter()
-            .filter(|m| matches!(m.reason, Reason::Changed { group: x, .. } if x == g))
-            .collect();
-        if missed.is_empty() {
-            continue;
-        }
-        writeln!(w)?;
-        let inv_note = if rec.invocations.len() > 1 {
-            format!(" (go command {})", group.invocation)
-        } else {
-            String::new()
-        };
+/// One "key changed" section: the actions of comparison `g` that ran, the settings that
+/// differ, the causes (gated by `decisions[g]`), then the knock-on, other and failed actions.
+/// Nothing when no miss belongs to the group.
+fn write_changed_group(
+    w: &mut dyn Write,
+    r: &WhyReport,
+    g: usize,
+    group: &ChangedGroup,
+    decisions: &[Decision],
+    opts: WhyOptions,
+    s: &Styles,
+) -> io::Result<()> {
+    let missed: Vec<&Miss> = r
+        .misses
+        .iter()
+        .filter(|m| matches!(m.reason, Reason::Changed { group: x, .. } if x == g))
+        .collect();
+    if missed.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    let inv_note = if r.record.invocations.len() > 1 {
+        format!(" (go command {})", group.invocation)
+    } else {
+        String::new()
+    };
+    writeln!(
+        w,
+        "{}{inv_note}: {} is {}, {} this record",
+        format!("key changed: {}", plural(missed.len(), "action")).style(s.header),
+        "A".style(s.side_a),
+        when(&group.against),
+        "B".style(s.side_b),
+    )?;
+    let c = &group.comparison;
+    write_setting_diffs(w, &c.settings, s)?;
+    for (n, cause) in c.causes.iter().enumerate() {
+        write_cause(
+            w,
+            n + 1,
+            cause,
+            &decisions[g].causes[n],
+            TextOptions { all: opts.all },
+            s,
+        )?;
+    }
+    write_knock_on(w, &missed, opts, s)?;
+    write_also_changed(w, &missed, opts, s)?;
+    write_failed_changed(w, &missed, opts, s)
+}
+
+/// The settings that differ between the two records, `(unset)` for an empty value.
+fn write_setting_diffs(w: &mut dyn Write, settings: &[SettingDiff], s: &Styles) -> io::Result<()> {
+    for d in settings {
         writeln!(
             w,
-            "{}{inv_note}: {} is {}, {} this record",
-            format!("key changed: {}", plural(missed.len(), "action")).style(s.header),
-            "A".style(s.side_a),
-            when(&group.against),
-            "B".style(s.side_b),
+            "   {} {}: {} → {}",
+            "setting".style(s.label),
+            Untrusted(&d.setting).style(s.field),
+            Untrusted(
+                d.a.as_deref()
+                    .filter(|v| !v.is_empty())
+                    .unwrap_or("(unset)")
+            )
+            .style(s.side_a),
+            Untrusted(
+                d.b.as_deref()
+                    .filter(|v| !v.is_empty())
+                    .unwrap_or("(unset)")
+            )
+            .style(s.side_b),
         )?;
-        let c = &group.comparison;
-        for d in &c.settings {
-            writeln!(
-                w,
-                "   {} {}: {} → {}",
-                "setting".style(s.label),
-                Untrusted(&d.setting).style(s.field),
-                Untrusted(
-                    d.a.as_deref()
-                        .filter(|v| !v.is_empty())
-                        .unwrap_or("(unset)")
-                )
-                .style(s.side_a),
-                Untrusted(
-                    d.b.as_deref()
-                        .filter(|v| !v.is_empty())
-                        .unwrap_or("(unset)")
-                )
-                .style(s.side_b),
-            )?;
-        }
-        for (n, cause) in c.causes.iter().enumerate() {
-            write_cause(
-                w,
-                n + 1,
-                cause,
-                &decisions[g].causes[n],
-                TextOptions { all: opts.all },
-                s,
-            )?;
-        }
-        let knock: Vec<&str> = missed
-            .iter()
-            .filter(|m| {
-                matches!(
-                    m.reason,
-                    Reason::Changed {
-                        status: Some(Status::KnockOn),
-                        ..
-                    }
-                )
-            })
-            .map(|m| m.label.as_str())
-            .collect();
-        if !knock.is_empty() {
-            writeln!(
-                w,
-                "   {} {} ran only because a dependency's output changed: {}",
-                "knock-on:".style(s.label),
-                plural(knock.len(), "action"),
-                list(&knock, opts.all)
-            )?;
-        }
-        let other: Vec<String> = missed
-            .iter()
-            .filter(|m| {
-                !matches!(
-                    m.reason,
-                    Reason::Changed {
-                        status: Some(Status::KnockOn | Status::RootCause),
-                        ..
-                    }
-                )
-            })
-            .map(|m| match m.reason {
-                Reason::Changed {
-                    status: Some(st), ..
-                } => format!("{} ({})", m.label, st.as_str()),
-                _ => m.label.clone(),
-            })
-            .collect();
-        if !other.is_empty() {
-            let other: Vec<&str> = other.iter().map(String::as_str).collect();
-            writeln!(
-                w,
-                "   {} {}",
-                "also:".style(s.label),
-                list(&other, opts.all)
-            )?;
-        }
-        let failed: Vec<&str> = missed
-            .iter()
-            .filter(|m| matches!(m.outcome, Outcome::Failed | Outcome::NotSaved))
-            .map(|m| m.label.as_str())
-            .collect();
-        if !failed.is_empty() {
-            writeln!(
-                w,
-                "   {} {} (nothing stored): {}",
-                "failed:".style(s.warning),
-                plural(failed.len(), "action"),
-                list(&failed, opts.all)
-            )?;
-        }
     }
+    Ok(())
+}
 
+/// The group's actions that ran only because a dependency's output changed.
+fn write_knock_on(
+    w: &mut dyn Write,
+    missed: &[&Miss],
+    opts: WhyOptions,
+    s: &Styles,
+) -> io::Result<()> {
+    let knock: Vec<&str> = missed
+        .iter()
+        .filter(|m| {
+            matches!(
+                m.reason,
+                Reason::Changed {
+                    status: Some(Status::KnockOn),
+                    ..
+                }
+            )
+        })
+        .map(|m| m.label.as_str())
+        .collect();
+    if !knock.is_empty() {
+        writeln!(
+            w,
+            "   {} {} ran only because a dependency's output changed: {}",
+            "knock-on:".style(s.label),
+            plural(knock.len(), "action"),
+            list(&knock, opts.all)
+        )?;
+    }
+    Ok(())
+}
+
+/// The group's actions that are neither a root cause nor knock-on, with their status.
+fn write_also_changed(
+    w: &mut dyn Write,
+    missed: &[&Miss],
+    opts: WhyOptions,
+    s: &Styles,
+) -> io::Result<()> {
+    let other: Vec<String> = missed
+        .iter()
+        .filter(|m| {
+            !matches!(
+                m.reason,
+                Reason::Changed {
+                    status: Some(Status::KnockOn | Status::RootCause),
+                    ..
+                }
+            )
+        })
+        .map(|m| match m.reason {
+            Reason::Changed {
+                status: Some(st), ..
+            } => format!("{} ({})", m.label, st.as_str()),
+            _ => m.label.clone(),
+        })
+        .collect();
+    if !other.is_empty() {
+        let other: Vec<&str> = other.iter().map(String::as_str).collect();
+        writeln!(
+            w,
+            "   {} {}",
+            "also:".style(s.label),
+            list(&other, opts.all)
+        )?;
+    }
+    Ok(())
+}
+
+/// The group's actions that failed or stored nothing.
+fn write_failed_changed(
+    w: &mut dyn Write,
+    missed: &[&Miss],
+    opts: WhyOptions,
+    s: &Styles,
+) -> io::Result<()> {
+    let failed: Vec<&str> = missed
+        .iter()
+        .filter(|m| matches!(m.outcome, Outcome::Failed | Outcome::NotSaved))
+        .map(|m| m.label.as_str())
+        .collect();
+    if !failed.is_empty() {
+        writeln!(
+            w,
+            "   {} {} (nothing stored): {}",
+            "failed:".style(s.warning),
+            plural(failed.len(), "action"),
+            list(&failed, opts.all)
+        )?;
+    }
+    Ok(())
+}
+
+/// The "lost by the backend" section: same-key misses the cache program had acknowledged
+/// storing in an earlier record.
+fn write_lost_by_backend(
+    w: &mut dyn Write,
+    r: &WhyReport,
+    opts: WhyOptions,
+    s: &Styles,
+) -> io::Result<()> {
     let lost: Vec<&Miss> = r
         .misses
         .iter()
@@ -216,33 +296,44 @@ pub(crate) fn write_text(
             )
         })
         .collect();
-    if !lost.is_empty() {
-        writeln!(w)?;
-        let names: Vec<String> = lost
-            .iter()
-            .map(|m| match m.reason {
-                Reason::SameKey {
-                    lost_by_backend: Some(id),
-                    ..
-                } => format!("{} (stored in record {id})", m.label),
-                _ => m.label.clone(),
-            })
-            .collect();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        writeln!(
-            w,
-            "{}",
-            format!("lost by the backend: {}", plural(lost.len(), "action")).style(s.warning)
-        )?;
-        writeln!(
-            w,
-            "   {}",
-            "the cache program acknowledged storing these keys in an earlier record, and now \
-             answered a miss"
-                .style(s.dim)
-        )?;
-        writeln!(w, "   {}", list(&names, opts.all))?;
+    if lost.is_empty() {
+        return Ok(());
     }
+    writeln!(w)?;
+    let names: Vec<String> = lost
+        .iter()
+        .map(|m| match m.reason {
+            Reason::SameKey {
+                lost_by_backend: Some(id),
+                ..
+            } => format!("{} (stored in record {id})", m.label),
+            _ => m.label.clone(),
+        })
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    writeln!(
+        w,
+        "{}",
+        format!("lost by the backend: {}", plural(lost.len(), "action")).style(s.warning)
+    )?;
+    writeln!(
+        w,
+        "   {}",
+        "the cache program acknowledged storing these keys in an earlier record, and now \
+         answered a miss"
+            .style(s.dim)
+    )?;
+    writeln!(w, "   {}", list(&names, opts.all))
+}
+
+/// The "same key as before, but not in the cache" section: one line per action (ten without
+/// `--all`) saying where the key was seen and what happened to it then.
+fn write_same_key(
+    w: &mut dyn Write,
+    r: &WhyReport,
+    opts: WhyOptions,
+    s: &Styles,
+) -> io::Result<()> {
     let same: Vec<&Miss> = r
         .misses
         .iter()
@@ -257,57 +348,67 @@ pub(crate) fn write_text(
             )
         })
         .collect();
-    if !same.is_empty() {
-        writeln!(w)?;
-        writeln!(
-            w,
-            "{}",
-            format!(
-                "same key as before, but not in the cache: {}",
-                plural(same.len(), "action")
-            )
-            .style(s.header)
-        )?;
-        writeln!(
-            w,
-            "   {}",
-            "the inputs did not change since an earlier record: the entry was evicted or \
-             trimmed, never stored (or uploaded), or the cache was not restored"
-                .style(s.dim)
-        )?;
-        let shown = if opts.all {
-            same.len()
-        } else {
-            same.len().min(10)
-        };
-        let width = same[..shown]
-            .iter()
-            .map(|m| m.label.chars().count())
-            .max()
-            .unwrap_or(0);
-        for m in &same[..shown] {
-            let Reason::SameKey { earlier, then, .. } = &m.reason else {
-                continue;
-            };
-            let how = match then {
-                Outcome::Hit => "served from the cache in",
-                Outcome::Ran => "built and stored in",
-                Outcome::Failed | Outcome::NotSaved => "ran but was not stored in",
-                Outcome::Skipped => "seen in",
-            };
-            writeln!(
-                w,
-                "   {:<width$}  {}{}",
-                Untrusted(&m.label).to_string(),
-                format!("{how} {}", when(earlier)).style(s.dim),
-                detail(m)
-            )?;
-        }
-        if shown < same.len() {
-            writeln!(w, "   … and {} more (--all lists them)", same.len() - shown)?;
-        }
+    if same.is_empty() {
+        return Ok(());
     }
+    writeln!(w)?;
+    writeln!(
+        w,
+        "{}",
+        format!(
+            "same key as before, but not in the cache: {}",
+            plural(same.len(), "action")
+        )
+        .style(s.header)
+    )?;
+    writeln!(
+        w,
+        "   {}",
+        "the inputs did not change since an earlier record: the entry was evicted or \
+         trimmed, never stored (or uploaded), or the cache was not restored"
+            .style(s.dim)
+    )?;
+    let shown = if opts.all {
+        same.len()
+    } else {
+        same.len().min(10)
+    };
+    let width = same[..shown]
+        .iter()
+        .map(|m| m.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    for m in &same[..shown] {
+        write_same_key_line(w, m, width, s)?;
+    }
+    if shown < same.len() {
+        writeln!(w, "   … and {} more (--all lists them)", same.len() - shown)?;
+    }
+    Ok(())
+}
 
+/// One action of the same-key section, its label padded to `width`.
+fn write_same_key_line(w: &mut dyn Write, m: &Miss, width: usize, s: &Styles) -> io::Result<()> {
+    let Reason::SameKey { earlier, then, .. } = &m.reason else {
+        return Ok(());
+    };
+    let how = match then {
+        Outcome::Hit => "served from the cache in",
+        Outcome::Ran => "built and stored in",
+        Outcome::Failed | Outcome::NotSaved => "ran but was not stored in",
+        Outcome::Skipped => "seen in",
+    };
+    writeln!(
+        w,
+        "   {:<width$}  {}{}",
+        Untrusted(&m.label).to_string(),
+        format!("{how} {}", when(earlier)).style(s.dim),
+        detail(m)
+    )
+}
+
+/// The section of same-key actions whose earlier run failed or stored nothing.
+fn write_failed_before(w: &mut dyn Write, r: &WhyReport, s: &Styles) -> io::Result<()> {
     let failed_before: Vec<&Miss> = r
         .misses
         .iter()
@@ -322,37 +423,42 @@ pub(crate) fn write_text(
             )
         })
         .collect();
-    if !failed_before.is_empty() {
-        writeln!(w)?;
-        writeln!(
-            w,
-            "{}",
-            format!(
-                "same key as an earlier run that stored nothing: {}",
-                plural(failed_before.len(), "action")
-            )
-            .style(s.header)
-        )?;
-        writeln!(
-            w,
-            "   {}",
-            "go stores no result for an action that failed (or a test it could not key), so the \
-             same key runs again"
-                .style(s.dim)
-        )?;
-        for m in &failed_before {
-            if let Reason::SameKey { earlier, .. } = &m.reason {
-                writeln!(
-                    w,
-                    "   {}  {}{}",
-                    Untrusted(&m.label),
-                    format!("as in {}", when(earlier)).style(s.dim),
-                    detail(m)
-                )?;
-            }
+    if failed_before.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    writeln!(
+        w,
+        "{}",
+        format!(
+            "same key as an earlier run that stored nothing: {}",
+            plural(failed_before.len(), "action")
+        )
+        .style(s.header)
+    )?;
+    writeln!(
+        w,
+        "   {}",
+        "go stores no result for an action that failed (or a test it could not key), so the \
+         same key runs again"
+            .style(s.dim)
+    )?;
+    for m in &failed_before {
+        if let Reason::SameKey { earlier, .. } = &m.reason {
+            writeln!(
+                w,
+                "   {}  {}{}",
+                Untrusted(&m.label),
+                format!("as in {}", when(earlier)).style(s.dim),
+                detail(m)
+            )?;
         }
     }
+    Ok(())
+}
 
+/// The section of changed keys whose earlier record kept only the key, not the inputs.
+fn write_inputs_unknown(w: &mut dyn Write, r: &WhyReport, s: &Styles) -> io::Result<()> {
     let unknown: Vec<(&Miss, &RecordRef)> = r
         .misses
         .iter()
@@ -361,159 +467,216 @@ pub(crate) fn write_text(
             _ => None,
         })
         .collect();
-    if !unknown.is_empty() {
-        writeln!(w)?;
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    writeln!(
+        w,
+        "{}",
+        format!(
+            "key changed, earlier inputs unknown: {}",
+            plural(unknown.len(), "action")
+        )
+        .style(s.header)
+    )?;
+    for (m, earlier) in unknown {
         writeln!(
             w,
-            "{}",
-            format!(
-                "key changed, earlier inputs unknown: {}",
-                plural(unknown.len(), "action")
-            )
-            .style(s.header)
+            "   {}  another key in {} (only its key was recorded){}",
+            Untrusted(&m.label),
+            when(earlier),
+            detail(m)
         )?;
-        for (m, earlier) in unknown {
-            writeln!(
-                w,
-                "   {}  another key in {} (only its key was recorded){}",
-                Untrusted(&m.label),
-                when(earlier),
-                detail(m)
-            )?;
-        }
     }
+    Ok(())
+}
 
+/// The "new" section: actions never built in an earlier record.
+fn write_new(w: &mut dyn Write, r: &WhyReport, opts: WhyOptions, s: &Styles) -> io::Result<()> {
     let new: Vec<&Miss> = r
         .misses
         .iter()
         .filter(|m| m.reason == Reason::New)
         .collect();
-    if !new.is_empty() {
-        writeln!(w)?;
-        let names: Vec<&str> = new.iter().map(|m| m.label.as_str()).collect();
-        writeln!(
-            w,
-            "{}",
-            format!("new: {}", plural(new.len(), "action")).style(s.header)
-        )?;
-        writeln!(
-            w,
-            "   {}",
-            "never built in an earlier record (a new package, or the first record of this module)"
-                .style(s.dim)
-        )?;
-        writeln!(w, "   {}", list(&names, opts.all))?;
+    if new.is_empty() {
+        return Ok(());
     }
+    writeln!(w)?;
+    let names: Vec<&str> = new.iter().map(|m| m.label.as_str()).collect();
+    writeln!(
+        w,
+        "{}",
+        format!("new: {}", plural(new.len(), "action")).style(s.header)
+    )?;
+    writeln!(
+        w,
+        "   {}",
+        "never built in an earlier record (a new package, or the first record of this module)"
+            .style(s.dim)
+    )?;
+    writeln!(w, "   {}", list(&names, opts.all))
+}
 
-    for b in &r.backends {
-        writeln!(w)?;
-        let sm = &b.summary;
+/// One cache program's section: its summary line, then unanswered requests, keys it lost,
+/// errors and slow requests.
+fn write_backend(
+    w: &mut dyn Write,
+    r: &WhyReport,
+    b: &BackendView,
+    opts: WhyOptions,
+    s: &Styles,
+) -> io::Result<()> {
+    writeln!(w)?;
+    write_backend_summary(w, r, b, s)?;
+    if b.summary.unanswered > 0 {
         writeln!(
             w,
-            "{}{}: {} {}",
-            "cache program".style(s.header),
-            if rec.invocations.len() > 1 {
-                format!(" (go command {})", b.invocation)
-            } else {
-                String::new()
-            },
-            Untrusted(&sm.program),
-            format!(
-                "— {} gets ({} hits, {} misses, {} errors), {} puts ({} errors), {} in, {} out; \
-                 latency median {}, p99 {}, max {}",
-                sm.gets,
-                sm.hits,
-                sm.misses,
-                sm.get_errors,
-                sm.puts,
-                sm.put_errors,
-                human_bytes(sm.bytes_got),
-                human_bytes(sm.bytes_put),
-                ms(sm.p50_us),
-                ms(sm.p99_us),
-                ms(sm.max_us)
-            )
-            .style(s.dim)
+            "   {} {} never answered (the program exited)",
+            "unanswered:".style(s.warning),
+            plural(b.summary.unanswered as usize, "request")
         )?;
-        if sm.unanswered > 0 {
-            writeln!(
-                w,
-                "   {} {} never answered (the program exited)",
-                "unanswered:".style(s.warning),
-                plural(sm.unanswered as usize, "request")
-            )?;
-        }
-        if !b.lost.is_empty() {
-            let actions: std::collections::HashSet<&str> = r
-                .misses
-                .iter()
-                .filter(|m| m.invocation == b.invocation)
-                .map(|m| m.key.as_str())
-                .collect();
-            let own = b
-                .lost
-                .iter()
-                .filter(|(q, _)| actions.contains(q.key.to_string().as_str()))
-                .count();
-            writeln!(
-                w,
-                "   {} {} the program had acknowledged storing in an earlier record answered a miss \
-                 ({} of actions that ran, {} of auxiliary entries such as compiler output)",
-                "lost by the backend:".style(s.warning),
-                plural(b.lost.len(), "key"),
-                own,
-                b.lost.len() - own
-            )?;
-        }
-        for q in b.errors.iter().take(if opts.all { usize::MAX } else { 5 }) {
-            writeln!(
-                w,
-                "   {} {} {} after {}: {}",
-                "error:".style(s.warning),
+    }
+    write_backend_lost(w, r, b, s)?;
+    write_backend_errors(w, b, opts, s)?;
+    write_backend_slow(w, b, s)
+}
+
+/// A cache program's summary line: requests, hits, errors, bytes and latency.
+fn write_backend_summary(
+    w: &mut dyn Write,
+    r: &WhyReport,
+    b: &BackendView,
+    s: &Styles,
+) -> io::Result<()> {
+    let sm = &b.summary;
+    writeln!(
+        w,
+        "{}{}: {} {}",
+        "cache program".style(s.header),
+        if r.record.invocations.len() > 1 {
+            format!(" (go command {})", b.invocation)
+        } else {
+            String::new()
+        },
+        Untrusted(&sm.program),
+        format!(
+            "— {} gets ({} hits, {} misses, {} errors), {} puts ({} errors), {} in, {} out; \
+             latency median {}, p99 {}, max {}",
+            sm.gets,
+            sm.hits,
+            sm.misses,
+            sm.get_errors,
+            sm.puts,
+            sm.put_errors,
+            human_bytes(sm.bytes_got),
+            human_bytes(sm.bytes_put),
+            ms(sm.p50_us),
+            ms(sm.p99_us),
+            ms(sm.max_us)
+        )
+        .style(s.dim)
+    )
+}
+
+/// The keys a cache program had acknowledged storing and now answered a miss for, split into
+/// keys of actions that ran and auxiliary entries.
+fn write_backend_lost(
+    w: &mut dyn Write,
+    r: &WhyReport,
+    b: &BackendView,
+    s: &Styles,
+) -> io::Result<()> {
+    if b.lost.is_empty() {
+        return Ok(());
+    }
+    let actions: std::collections::HashSet<&str> = r
+        .misses
+        .iter()
+        .filter(|m| m.invocation == b.invocation)
+        .map(|m| m.key.as_str())
+        .collect();
+    let own = b
+        .lost
+        .iter()
+        .filter(|(q, _)| actions.contains(q.key.to_string().as_str()))
+        .count();
+    writeln!(
+        w,
+        "   {} {} the program had acknowledged storing in an earlier record answered a miss \
+         ({} of actions that ran, {} of auxiliary entries such as compiler output)",
+        "lost by the backend:".style(s.warning),
+        plural(b.lost.len(), "key"),
+        own,
+        b.lost.len() - own
+    )
+}
+
+/// A cache program's failed or unanswered requests (five without `--all`).
+fn write_backend_errors(
+    w: &mut dyn Write,
+    b: &BackendView,
+    opts: WhyOptions,
+    s: &Styles,
+) -> io::Result<()> {
+    for q in b.errors.iter().take(if opts.all { usize::MAX } else { 5 }) {
+        writeln!(
+            w,
+            "   {} {} {} after {}: {}",
+            "error:".style(s.warning),
+            q.kind.as_str(),
+            q.key.abbrev(),
+            ms(q.latency_us),
+            Untrusted(q.err.as_deref().unwrap_or(q.outcome.as_str()))
+        )?;
+    }
+    if b.errors.len() > 5 && !opts.all {
+        writeln!(
+            w,
+            "   … and {} more errors (--all lists them)",
+            b.errors.len() - 5
+        )?;
+    }
+    Ok(())
+}
+
+/// A cache program's requests slower than `SLOW_US`, the five slowest named.
+fn write_backend_slow(w: &mut dyn Write, b: &BackendView, s: &Styles) -> io::Result<()> {
+    if b.slow.is_empty() {
+        return Ok(());
+    }
+    let slow: Vec<String> = b
+        .slow
+        .iter()
+        .take(5)
+        .map(|q| {
+            format!(
+                "{} {} {}",
                 q.kind.as_str(),
                 q.key.abbrev(),
-                ms(q.latency_us),
-                Untrusted(q.err.as_deref().unwrap_or(q.outcome.as_str()))
-            )?;
-        }
-        if b.errors.len() > 5 && !opts.all {
-            writeln!(
-                w,
-                "   … and {} more errors (--all lists them)",
-                b.errors.len() - 5
-            )?;
-        }
-        if !b.slow.is_empty() {
-            let slow: Vec<String> = b
-                .slow
-                .iter()
-                .take(5)
-                .map(|q| {
-                    format!(
-                        "{} {} {}",
-                        q.kind.as_str(),
-                        q.key.abbrev(),
-                        ms(q.latency_us)
-                    )
-                })
-                .collect();
-            writeln!(
-                w,
-                "   {} {} slower than {}: {}",
-                "slow:".style(s.label),
-                plural(b.slow.len(), "request"),
-                ms(crate::record::collect::SLOW_US),
-                slow.join(", ")
-            )?;
-        }
-    }
+                ms(q.latency_us)
+            )
+        })
+        .collect();
+    writeln!(
+        w,
+        "   {} {} slower than {}: {}",
+        "slow:".style(s.label),
+        plural(b.slow.len(), "request"),
+        ms(crate::record::collect::SLOW_US),
+        slow.join(", ")
+    )
+}
 
-    if !r.notes.is_empty() {
-        writeln!(w)?;
-        writeln!(w, "{}", "notes".style(s.header))?;
-        for n in &r.notes {
-            writeln!(w, "  {} {}", "-".style(s.dim), Untrusted(n))?;
-        }
+/// The notes on the record as a whole.
+fn write_notes(w: &mut dyn Write, r: &WhyReport, s: &Styles) -> io::Result<()> {
+    if r.notes.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    writeln!(w, "{}", "notes".style(s.header))?;
+    for n in &r.notes {
+        writeln!(w, "  {} {}", "-".style(s.dim), Untrusted(n))?;
     }
     Ok(())
 }
