@@ -1260,180 +1260,11 @@ impl Cli {
                     .into(),
             ));
         }
-        let max_log_size = match &self.command {
-            Some(Commands::Compare(c)) => c.input.max_log_size,
-            Some(Commands::Explain(e)) => e.input.max_log_size,
-            Some(Commands::Inspect(i)) => i.input.max_log_size,
-            _ => crate::go::logfile::DEFAULT_MAX_LOG_SIZE,
-        };
-        let report_file = match &self.command {
-            None => self.check.output.output.clone(),
-            Some(Commands::Diff(d)) => d.output.output.clone(),
-            Some(Commands::Compare(c)) => c.output.output.clone(),
-            Some(Commands::Explain(e)) => e.format.output.clone(),
-            Some(Commands::Demo(d)) => d.output.output.clone(),
-            Some(Commands::Why(w)) => w.output.output.clone(),
-            Some(Commands::Check(c)) => c.output.output.clone(),
-            Some(Commands::History(h)) => h.format.output.clone(),
-            Some(
-                Commands::Capture(_)
-                | Commands::Inspect(_)
-                | Commands::Record(_)
-                | Commands::CapturePairs(_)
-                | Commands::Schema(_),
-            ) => None,
-        };
-        let quiet = self.quiet;
-        let progress = ProgressMode::from_quiet(quiet);
+        let max_log_size = max_log_size(self.command.as_ref());
+        let report_file = report_file(self.command.as_ref(), &self.check);
         let command = match self.command {
-            None => {
-                let CheckArgs {
-                    run,
-                    mode,
-                    verify,
-                    output,
-                    go_args,
-                } = self.check;
-                let dir = run.dir.clone().unwrap_or_else(|| PathBuf::from("."));
-                let policy = load_policy(&output.gate, Some(&dir))?;
-                let output = output_options(output, policy.as_ref())?;
-                let side = |label: &str, relocate: bool| SideSpec {
-                    label: label.to_string(),
-                    go: run.go.clone(),
-                    dir: dir.clone(),
-                    env: run.env.clone(),
-                    flags: vec![NO_VCS.to_string()],
-                    relocate,
-                };
-                Command::Live {
-                    live: Box::new(LiveConfig {
-                        a: side("here", false),
-                        b: side("moved", true),
-                        options: run_options(&run, go_args, quiet, Some(&mode)),
-                        notes: vec![NO_VCS_NOTE.to_string()],
-                        title: "whymiss",
-                        verify: !verify.no_verify,
-                    }),
-                    output,
-                }
-            }
-            Some(Commands::Diff(d)) => diff_config(*d, quiet)?,
-            Some(Commands::Check(c)) => check_config(*c, quiet)?,
-            Some(Commands::Capture(c)) => {
-                let label = c.label.unwrap_or_else(crate::go::side::hostname);
-                Command::Capture {
-                    output: c.output,
-                    side: SideSpec {
-                        label,
-                        go: c.run.go.clone(),
-                        dir: c.run.dir.clone().unwrap_or_else(|| PathBuf::from(".")),
-                        env: c.run.env.clone(),
-                        flags: Vec::new(),
-                        relocate: false,
-                    },
-                    options: run_options(&c.run, c.go_args, quiet, Some(&c.mode)),
-                }
-            }
-            Some(Commands::Compare(c)) => {
-                let policy = load_policy(&c.output.gate, Some(std::path::Path::new(".")))?;
-                Command::Compare {
-                    a: c.a,
-                    b: c.b,
-                    output: output_options(c.output, policy.as_ref())?,
-                }
-            }
-            Some(Commands::Explain(e)) => {
-                // clap fills LOG first; it is a log only if it looks like one.
-                let mut targets = e.packages;
-                let log = match e.log {
-                    Some(first) if is_log_path(&first) => Some(PathBuf::from(first)),
-                    Some(package) => {
-                        targets.insert(0, package);
-                        None
-                    }
-                    None => None,
-                };
-                let live = log.is_none().then(|| {
-                    (
-                        SideSpec {
-                            label: "here".to_string(),
-                            go: e.run.go.clone(),
-                            dir: e.run.dir.clone().unwrap_or_else(|| PathBuf::from(".")),
-                            env: e.run.env.clone(),
-                            flags: Vec::new(),
-                            relocate: false,
-                        },
-                        run_options(&e.run, e.go_args, quiet, None),
-                    )
-                });
-                Command::Explain(ExplainConfig {
-                    log,
-                    live,
-                    select: targets,
-                    list: e.list,
-                    format: e.format.value,
-                })
-            }
-            Some(Commands::Inspect(a)) => Command::Inspect {
-                log: a.log,
-                actions: a.actions,
-                list: a.list,
-                format: a.format.value,
-            },
-            Some(Commands::Demo(d)) => Command::Demo {
-                name: d.name,
-                list: d.list,
-                options: crate::demo::DemoOptions {
-                    go: d.go,
-                    progress,
-                    verify: !d.verify.no_verify,
-                },
-                output: {
-                    // A scenario is whymiss's own: only an explicit --policy applies to it.
-                    let policy = load_policy(&d.output.gate, None)?;
-                    output_options(d.output, policy.as_ref())?
-                },
-            },
-            Some(Commands::Record(r)) => Command::Record(crate::cmd::record::RecordOptions {
-                command: match r.cmd {
-                    Some(line) => crate::record::BuildCommand::Shell(line),
-                    None if r.go_args.is_empty() => {
-                        crate::record::BuildCommand::Go(vec!["build".into(), "./...".into()])
-                    }
-                    None => crate::record::BuildCommand::Go(r.go_args),
-                },
-                go: r.go,
-                dir: r.dir.unwrap_or_else(|| PathBuf::from(".")),
-                history: history_file(&r.history)?,
-                keep: r.keep.max(1),
-                quiet: r.quiet,
-            }),
-            Some(Commands::Why(w)) => Command::Why(WhyOptions {
-                record: parse_record_ref(w.record.as_deref())?.unwrap_or(RecordRef::Latest(0)),
-                against: parse_record_ref(w.against.as_deref())?,
-                output: {
-                    // The record's module root has the whymiss.toml, as for the default check.
-                    let dir = w.dir.as_deref().unwrap_or(std::path::Path::new("."));
-                    let policy = load_policy(&w.output.gate, Some(dir))?;
-                    output_options(w.output, policy.as_ref())?
-                },
-                dir: w.dir.unwrap_or_else(|| PathBuf::from(".")),
-                history: history_file(&w.history)?,
-            }),
-            Some(Commands::History(h)) => Command::History(HistoryOptions {
-                dir: h.dir.unwrap_or_else(|| PathBuf::from(".")),
-                history: history_file(&h.history)?,
-                all_modules: h.all_modules,
-                prune: h.prune.then_some(h.keep.max(1)),
-                format: h.format.value,
-            }),
-            Some(Commands::CapturePairs(c)) => Command::CapturePairs(CapturePairs {
-                names: c.names,
-                corpus: c.corpus,
-                keep_temp: c.keep_temp,
-                progress,
-            }),
-            Some(Commands::Schema(a)) => Command::Schema(a.kind),
+            None => default_check_config(self.check, self.quiet)?,
+            Some(subcommand) => subcommand_config(subcommand, self.quiet)?,
         };
         Ok(Config {
             styles,
@@ -1447,6 +1278,223 @@ impl Cli {
             report_file,
         })
     }
+}
+
+/// `--max-log-size` of the commands that read logs; the default for the others.
+fn max_log_size(command: Option<&Commands>) -> u64 {
+    match command {
+        Some(Commands::Compare(c)) => c.input.max_log_size,
+        Some(Commands::Explain(e)) => e.input.max_log_size,
+        Some(Commands::Inspect(i)) => i.input.max_log_size,
+        _ => crate::go::logfile::DEFAULT_MAX_LOG_SIZE,
+    }
+}
+
+/// `--output FILE` of the commands that write a report; `None` for the others.
+fn report_file(command: Option<&Commands>, check: &CheckArgs) -> Option<PathBuf> {
+    match command {
+        None => check.output.output.clone(),
+        Some(Commands::Diff(d)) => d.output.output.clone(),
+        Some(Commands::Compare(c)) => c.output.output.clone(),
+        Some(Commands::Explain(e)) => e.format.output.clone(),
+        Some(Commands::Demo(d)) => d.output.output.clone(),
+        Some(Commands::Why(w)) => w.output.output.clone(),
+        Some(Commands::Check(c)) => c.output.output.clone(),
+        Some(Commands::History(h)) => h.format.output.clone(),
+        Some(
+            Commands::Capture(_)
+            | Commands::Inspect(_)
+            | Commands::Record(_)
+            | Commands::CapturePairs(_)
+            | Commands::Schema(_),
+        ) => None,
+    }
+}
+
+/// The `Command` of a subcommand, each resolved by its own function where that takes more than
+/// a few lines.
+fn subcommand_config(subcommand: Commands, quiet: bool) -> Result<Command, Error> {
+    let progress = ProgressMode::from_quiet(quiet);
+    Ok(match subcommand {
+        Commands::Diff(d) => diff_config(*d, quiet)?,
+        Commands::Check(c) => check_config(*c, quiet)?,
+        Commands::Capture(c) => capture_config(c, quiet),
+        Commands::Compare(c) => compare_config(c)?,
+        Commands::Explain(e) => explain_config(e, quiet),
+        Commands::Inspect(a) => Command::Inspect {
+            log: a.log,
+            actions: a.actions,
+            list: a.list,
+            format: a.format.value,
+        },
+        Commands::Demo(d) => demo_config(d, progress)?,
+        Commands::Record(r) => record_config(r)?,
+        Commands::Why(w) => why_config(w)?,
+        Commands::History(h) => history_config(h)?,
+        Commands::CapturePairs(c) => Command::CapturePairs(CapturePairs {
+            names: c.names,
+            corpus: c.corpus,
+            keep_temp: c.keep_temp,
+            progress,
+        }),
+        Commands::Schema(a) => Command::Schema(a.kind),
+    })
+}
+
+/// `whymiss` with no subcommand: the module here against a relocated copy, VCS stamping off.
+fn default_check_config(check: CheckArgs, quiet: bool) -> Result<Command, Error> {
+    let CheckArgs {
+        run,
+        mode,
+        verify,
+        output,
+        go_args,
+    } = check;
+    let dir = run.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let policy = load_policy(&output.gate, Some(&dir))?;
+    let output = output_options(output, policy.as_ref())?;
+    let side = |label: &str, relocate: bool| SideSpec {
+        label: label.to_string(),
+        go: run.go.clone(),
+        dir: dir.clone(),
+        env: run.env.clone(),
+        flags: vec![NO_VCS.to_string()],
+        relocate,
+    };
+    Ok(Command::Live {
+        live: Box::new(LiveConfig {
+            a: side("here", false),
+            b: side("moved", true),
+            options: run_options(&run, go_args, quiet, Some(&mode)),
+            notes: vec![NO_VCS_NOTE.to_string()],
+            title: "whymiss",
+            verify: !verify.no_verify,
+        }),
+        output,
+    })
+}
+
+/// `whymiss capture`: one build, labelled with `--label` or the host's name.
+fn capture_config(c: CaptureArgs, quiet: bool) -> Command {
+    let label = c.label.unwrap_or_else(crate::go::side::hostname);
+    Command::Capture {
+        output: c.output,
+        side: SideSpec {
+            label,
+            go: c.run.go.clone(),
+            dir: c.run.dir.clone().unwrap_or_else(|| PathBuf::from(".")),
+            env: c.run.env.clone(),
+            flags: Vec::new(),
+            relocate: false,
+        },
+        options: run_options(&c.run, c.go_args, quiet, Some(&c.mode)),
+    }
+}
+
+/// `whymiss compare`: two logs, gated by the policy of the current directory.
+fn compare_config(c: CompareArgs) -> Result<Command, Error> {
+    let policy = load_policy(&c.output.gate, Some(std::path::Path::new(".")))?;
+    Ok(Command::Compare {
+        a: c.a,
+        b: c.b,
+        output: output_options(c.output, policy.as_ref())?,
+    })
+}
+
+/// `whymiss explain`: a log given, or a build run here; the rest of the arguments select.
+fn explain_config(e: ExplainArgs, quiet: bool) -> Command {
+    // clap fills LOG first; it is a log only if it looks like one.
+    let mut targets = e.packages;
+    let log = match e.log {
+        Some(first) if is_log_path(&first) => Some(PathBuf::from(first)),
+        Some(package) => {
+            targets.insert(0, package);
+            None
+        }
+        None => None,
+    };
+    let live = log.is_none().then(|| {
+        (
+            SideSpec {
+                label: "here".to_string(),
+                go: e.run.go.clone(),
+                dir: e.run.dir.clone().unwrap_or_else(|| PathBuf::from(".")),
+                env: e.run.env.clone(),
+                flags: Vec::new(),
+                relocate: false,
+            },
+            run_options(&e.run, e.go_args, quiet, None),
+        )
+    });
+    Command::Explain(ExplainConfig {
+        log,
+        live,
+        select: targets,
+        list: e.list,
+        format: e.format.value,
+    })
+}
+
+/// `whymiss demo`: a scenario, gated only by an explicit `--policy`.
+fn demo_config(d: DemoArgs, progress: ProgressMode) -> Result<Command, Error> {
+    // A scenario is whymiss's own: only an explicit --policy applies to it.
+    let policy = load_policy(&d.output.gate, None)?;
+    Ok(Command::Demo {
+        name: d.name,
+        list: d.list,
+        options: crate::demo::DemoOptions {
+            go: d.go,
+            progress,
+            verify: !d.verify.no_verify,
+        },
+        output: output_options(d.output, policy.as_ref())?,
+    })
+}
+
+/// `whymiss record`: the build to run (`--cmd`, the go arguments, or `go build ./...`).
+fn record_config(r: RecordArgs) -> Result<Command, Error> {
+    Ok(Command::Record(crate::cmd::record::RecordOptions {
+        command: match r.cmd {
+            Some(line) => crate::record::BuildCommand::Shell(line),
+            None if r.go_args.is_empty() => {
+                crate::record::BuildCommand::Go(vec!["build".into(), "./...".into()])
+            }
+            None => crate::record::BuildCommand::Go(r.go_args),
+        },
+        go: r.go,
+        dir: r.dir.unwrap_or_else(|| PathBuf::from(".")),
+        history: history_file(&r.history)?,
+        keep: r.keep.max(1),
+        quiet: r.quiet,
+    }))
+}
+
+/// `whymiss why`: which record, against which, gated by the record's module's policy.
+fn why_config(w: WhyArgs) -> Result<Command, Error> {
+    let record = parse_record_ref(w.record.as_deref())?.unwrap_or(RecordRef::Latest(0));
+    let against = parse_record_ref(w.against.as_deref())?;
+    // The record's module root has the whymiss.toml, as for the default check.
+    let dir = w.dir.as_deref().unwrap_or(std::path::Path::new("."));
+    let policy = load_policy(&w.output.gate, Some(dir))?;
+    let output = output_options(w.output, policy.as_ref())?;
+    Ok(Command::Why(WhyOptions {
+        record,
+        against,
+        output,
+        dir: w.dir.unwrap_or_else(|| PathBuf::from(".")),
+        history: history_file(&w.history)?,
+    }))
+}
+
+/// `whymiss history`: the history file, and whether to prune it.
+fn history_config(h: HistoryArgs) -> Result<Command, Error> {
+    Ok(Command::History(HistoryOptions {
+        dir: h.dir.unwrap_or_else(|| PathBuf::from(".")),
+        history: history_file(&h.history)?,
+        all_modules: h.all_modules,
+        prune: h.prune.then_some(h.keep.max(1)),
+        format: h.format.value,
+    }))
 }
 
 /// The history file: `--history`, `$WHYMISS_HISTORY`, or the user cache directory's.

@@ -34,13 +34,35 @@ fn unknown_fields<'v, 'a>(log: &'v BuildLog<'a>) -> Vec<(&'v Action<'a>, u32, &'
     out
 }
 
+/// The whole `inspect` text: what the log holds, what was not understood, and on request the
+/// list of actions and the selected actions' inputs.
 pub(crate) fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles) -> io::Result<()> {
     let log = v.log;
-    let st = &log.stats;
-    let row = |w: &mut dyn Write, label: &str, text: String| -> io::Result<()> {
-        writeln!(w, "  {:<12} {text}", label.style(s.label))
-    };
+    let unverified: Vec<&Action<'_>> = log.unverified().collect();
     writeln!(w, "{}", Untrusted(v.source).style(s.header))?;
+    write_contents(w, log, s)?;
+    write_proof(w, log, unverified.len(), s)?;
+    write_noise(w, log, s)?;
+    write_unverified(w, &unverified, s)?;
+    write_unknown(w, log, s)?;
+    if v.list {
+        write_list(w, log, s)?;
+    }
+    for a in &v.selected {
+        writeln!(w)?;
+        write_action(w, a, s)?;
+    }
+    Ok(())
+}
+
+/// One labelled row of the summary, the label in a column of its own.
+fn row(w: &mut dyn Write, label: &str, text: String, s: &Styles) -> io::Result<()> {
+    writeln!(w, "  {:<12} {text}", label.style(s.label))
+}
+
+/// The rows for what the log is: its size, its Go versions, its actions by kind.
+fn write_contents(w: &mut dyn Write, log: &BuildLog<'_>, s: &Styles) -> io::Result<()> {
+    let st = &log.stats;
     row(
         w,
         "size",
@@ -49,13 +71,14 @@ pub(crate) fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles)
             human_bytes(st.bytes),
             plural(st.lines as usize, "line")
         ),
+        s,
     )?;
     let versions = if log.go_versions.is_empty() {
         "unknown (no block had a salt)".to_string()
     } else {
         escape(&log.go_versions.join(", ")).into_owned()
     };
-    row(w, "go", versions)?;
+    row(w, "go", versions, s)?;
     let counts = log.counts_by_kind();
     let by_kind: Vec<String> = counts
         .iter()
@@ -69,9 +92,18 @@ pub(crate) fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles)
         } else {
             format!("{} ({})", log.actions.len(), by_kind.join(", "))
         },
-    )?;
-    let unverified: Vec<&Action<'_>> = log.unverified().collect();
-    let verified = log.actions.len() - unverified.len();
+        s,
+    )
+}
+
+/// The rows for how much of the log is proven: blocks, a cut-off end, subkeys, file hashes.
+fn write_proof(
+    w: &mut dyn Write,
+    log: &BuildLog<'_>,
+    unverified: usize,
+    s: &Styles,
+) -> io::Result<()> {
+    let verified = log.actions.len() - unverified;
     let disentangled = log.actions.iter().filter(|a| a.disentangled).count();
     let mut vtext = format!(
         "{verified} of {} blocks proven by SHA-256",
@@ -82,17 +114,14 @@ pub(crate) fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles)
             " ({disentangled} told apart from same-name blocks open at once)"
         ));
     }
-    if unverified.is_empty() {
-        row(w, "verified", vtext.style(s.ok).to_string())?;
-    } else {
-        row(w, "verified", vtext.style(s.warning).to_string())?;
-    }
+    let style = if unverified == 0 { s.ok } else { s.warning };
+    row(w, "verified", vtext.style(style).to_string(), s)?;
     if let Some(cut) = &log.truncated {
         let text = format!(
             "the log is cut off: {} (head, a size limit, a killed build?)",
             cut.describe()
         );
-        row(w, "truncated", text.style(s.warning).to_string())?;
+        row(w, "truncated", text.style(s.warning).to_string(), s)?;
     }
     let bad_subkeys = log.subkeys.iter().filter(|k| !k.verified).count();
     row(
@@ -103,25 +132,31 @@ pub(crate) fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles)
         } else {
             format!("{}, {bad_subkeys} not verified", log.subkeys.len())
         },
+        s,
     )?;
+    let unreadable = if log.file_errors.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} could not be read)", log.file_errors.len())
+    };
     row(
         w,
         "file hashes",
-        format!(
-            "{}{}",
-            log.file_hashes.len(),
-            if log.file_errors.is_empty() {
-                String::new()
-            } else {
-                format!(" ({} could not be read)", log.file_errors.len())
-            }
-        ),
-    )?;
+        format!("{}{unreadable}", log.file_hashes.len()),
+        s,
+    )
+}
+
+/// The rows for lines that are in no key: test cache lines, noise, skipped lines (with a
+/// few examples).
+fn write_noise(w: &mut dyn Write, log: &BuildLog<'_>, s: &Styles) -> io::Result<()> {
+    let st = &log.stats;
     if st.test_cache_lines > 0 {
         row(
             w,
             "test cache",
             plural(st.test_cache_lines as usize, "line"),
+            s,
         )?;
     }
     let mut noise = Vec::new();
@@ -149,20 +184,14 @@ pub(crate) fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles)
         ));
     }
     if !noise.is_empty() {
-        row(w, "noise", noise.join("; "))?;
+        row(w, "noise", noise.join("; "), s)?;
     }
-    row(
-        w,
-        "skipped",
-        format!(
-            "{} not gocachehash output",
-            if st.skipped_lines == 1 {
-                "1 line that is".to_string()
-            } else {
-                format!("{} lines that are", st.skipped_lines)
-            }
-        ),
-    )?;
+    let skipped = if st.skipped_lines == 1 {
+        "1 line that is".to_string()
+    } else {
+        format!("{} lines that are", st.skipped_lines)
+    };
+    row(w, "skipped", format!("{skipped} not gocachehash output"), s)?;
     for (line, text) in &st.skipped_examples {
         writeln!(
             w,
@@ -172,7 +201,12 @@ pub(crate) fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles)
             truncate(text, 90)
         )?;
     }
-    for a in &unverified {
+    Ok(())
+}
+
+/// One line per block not proven by its SHA-256, with its lines and the reason.
+fn write_unverified(w: &mut dyn Write, unverified: &[&Action<'_>], s: &Styles) -> io::Result<()> {
+    for a in unverified {
         let reason = match &a.verification {
             crate::model::Verification::Unverified(r) => r.as_str(),
             crate::model::Verification::Redacted => crate::model::Verification::REDACTED,
@@ -187,45 +221,50 @@ pub(crate) fn write_text(w: &mut dyn Write, v: &InspectView<'_, '_>, s: &Styles)
             Untrusted(reason)
         )?;
     }
+    Ok(())
+}
+
+/// The fields this whymiss cannot type: how many, and the first five.
+fn write_unknown(w: &mut dyn Write, log: &BuildLog<'_>, s: &Styles) -> io::Result<()> {
     let unknown = unknown_fields(log);
-    if !unknown.is_empty() {
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        w,
+        "  {} {} this whymiss does not know (kept verbatim, still compared):",
+        "unknown".style(s.warning),
+        plural(unknown.len(), "field")
+    )?;
+    for (a, line, text) in unknown.iter().take(5) {
         writeln!(
             w,
-            "  {} {} this whymiss does not know (kept verbatim, still compared):",
-            "unknown".style(s.warning),
-            plural(unknown.len(), "field")
+            "  {:<12} {} {}: {}",
+            "",
+            format!("line {line}").style(s.dim),
+            Untrusted(&a.label()),
+            truncate(text, 80)
         )?;
-        for (a, line, text) in unknown.iter().take(5) {
-            writeln!(
-                w,
-                "  {:<12} {} {}: {}",
-                "",
-                format!("line {line}").style(s.dim),
-                Untrusted(&a.label()),
-                truncate(text, 80)
-            )?;
-        }
     }
-    if v.list {
-        writeln!(w)?;
-        for a in &log.actions {
-            writeln!(
-                w,
-                "  {:<12} {} {}{}",
-                a.kind.as_str().style(s.dim),
-                a.id.map(|d| d.abbrev()).unwrap_or_else(|| "-".repeat(12)),
-                Untrusted(&a.label()),
-                if a.is_verified() {
-                    String::new()
-                } else {
-                    format!(" {}", "(unverified)".style(s.warning))
-                }
-            )?;
-        }
-    }
-    for a in &v.selected {
-        writeln!(w)?;
-        write_action(w, a, s)?;
+    Ok(())
+}
+
+/// `--list`: every action on one line (kind, abbreviated ID, label).
+fn write_list(w: &mut dyn Write, log: &BuildLog<'_>, s: &Styles) -> io::Result<()> {
+    writeln!(w)?;
+    for a in &log.actions {
+        writeln!(
+            w,
+            "  {:<12} {} {}{}",
+            a.kind.as_str().style(s.dim),
+            a.id.map(|d| d.abbrev()).unwrap_or_else(|| "-".repeat(12)),
+            Untrusted(&a.label()),
+            if a.is_verified() {
+                String::new()
+            } else {
+                format!(" {}", "(unverified)".style(s.warning))
+            }
+        )?;
     }
     Ok(())
 }

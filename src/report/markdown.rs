@@ -22,8 +22,18 @@ pub(crate) fn write_report(
     decision: &Decision,
     title: &str,
 ) -> io::Result<()> {
-    let (failing, allowed, ignored) = decision.counts();
-    let verdict = match (decision.exit_code, r.verdict) {
+    writeln!(w, "### {}: {}", text(title), verdict_words(r, decision))?;
+    writeln!(w)?;
+    writeln!(w, "{}", status_line(r, decision))?;
+    write_failed_builds(w, r)?;
+    write_one_sided_allowed(w, r, decision)?;
+    write_cause_table(w, r, decision)?;
+    write_details(w, r, decision)
+}
+
+/// The heading's verdict, as the exit status decided it.
+fn verdict_words(r: &Comparison, decision: &Decision) -> &'static str {
+    match (decision.exit_code, r.verdict) {
         (2, _) if r.partial => "✗ trouble: a build failed, the comparison is partial",
         (2, _) => "✗ inconclusive: whymiss cannot say whether the cache would hit",
         (1, Verdict::Unmatched) => "✗ actions built on one side only",
@@ -32,9 +42,12 @@ pub(crate) fn write_report(
         (_, Verdict::Differ | Verdict::Unmatched | Verdict::Inconclusive) => {
             "✓ no failing difference"
         }
-    };
-    writeln!(w, "### {}: {verdict}", text(title))?;
-    writeln!(w)?;
+    }
+}
+
+/// The exit status and the counts behind it, in one paragraph.
+fn status_line(r: &Comparison, decision: &Decision) -> String {
+    let (failing, allowed, ignored) = decision.counts();
     let sm = &r.summary;
     let mut line = format!("**Exit status {}.** ", decision.exit_code);
     match r.verdict {
@@ -71,95 +84,139 @@ pub(crate) fn write_report(
             ));
         }
     }
-    writeln!(w, "{line}")?;
-    if r.partial {
-        for (name, side) in [("A", &r.a), ("B", &r.b)] {
-            if side.exit_status.is_some_and(|c| c != 0) {
-                writeln!(w)?;
-                writeln!(
-                    w,
-                    "Side {name}'s build failed (exit {}): {}",
-                    side.exit_status.unwrap_or_default(),
-                    code(&side.error_tail.join(" / "))
-                )?;
-            }
+    line
+}
+
+/// In a partial comparison, a paragraph for each side whose build failed, with its error tail.
+fn write_failed_builds(w: &mut dyn Write, r: &Comparison) -> io::Result<()> {
+    if !r.partial {
+        return Ok(());
+    }
+    for (name, side) in [("A", &r.a), ("B", &r.b)] {
+        if side.exit_status.is_some_and(|c| c != 0) {
+            writeln!(w)?;
+            writeln!(
+                w,
+                "Side {name}'s build failed (exit {}): {}",
+                side.exit_status.unwrap_or_default(),
+                code(&side.error_tail.join(" / "))
+            )?;
         }
     }
-    if let Some(a) = &decision.one_sided_allowed {
-        writeln!(w)?;
-        writeln!(
-            w,
-            "Actions built on one side only ({} in A, {} in B) are allowed: {} ({}).",
-            sm.only_a,
-            sm.only_b,
-            text(&a.reason),
-            text(&a.source)
-        )?;
+    Ok(())
+}
+
+/// A paragraph saying that actions built on one side only are allowed, and by what.
+fn write_one_sided_allowed(
+    w: &mut dyn Write,
+    r: &Comparison,
+    decision: &Decision,
+) -> io::Result<()> {
+    let Some(a) = &decision.one_sided_allowed else {
+        return Ok(());
+    };
+    writeln!(w)?;
+    writeln!(
+        w,
+        "Actions built on one side only ({} in A, {} in B) are allowed: {} ({}).",
+        r.summary.only_a,
+        r.summary.only_b,
+        text(&a.reason),
+        text(&a.source)
+    )
+}
+
+/// The table of causes: one row per cause, with a variation column when any cause has one.
+fn write_cause_table(w: &mut dyn Write, r: &Comparison, decision: &Decision) -> io::Result<()> {
+    if r.causes.is_empty() {
+        return Ok(());
     }
     let check = r.causes.iter().any(|c| c.variation.is_some());
-    if !r.causes.is_empty() {
-        writeln!(w)?;
-        if check {
-            writeln!(w, "| | Category | Field | Where | Variation | Fix |")?;
-            writeln!(w, "|---|---|---|---|---|---|")?;
-        } else {
-            writeln!(w, "| | Category | Field | Where | Fix |")?;
-            writeln!(w, "|---|---|---|---|---|")?;
-        }
-        for (cause, gate) in r.causes.iter().zip(&decision.causes) {
-            let mut row = vec![
-                mark(gate).to_string(),
-                code(cause.category.as_str()),
-                code(&cause.field),
-                cell(&where_(r, cause)),
-            ];
-            if check {
-                row.push(cell(
-                    &cause.variation.as_ref().map_or_else(String::new, variation),
-                ));
-            }
-            let fix = gate.fix(cause).unwrap_or("");
-            row.push(match gate.reason() {
-                Some(reason) => format!("{} *({})*", cell(fix), cell(&reason)),
-                None => cell(fix),
-            });
-            writeln!(w, "| {} |", row.join(" | "))?;
-        }
+    writeln!(w)?;
+    if check {
+        writeln!(w, "| | Category | Field | Where | Variation | Fix |")?;
+        writeln!(w, "|---|---|---|---|---|---|")?;
+    } else {
+        writeln!(w, "| | Category | Field | Where | Fix |")?;
+        writeln!(w, "|---|---|---|---|---|")?;
     }
+    for (cause, gate) in r.causes.iter().zip(&decision.causes) {
+        let mut row = vec![
+            mark(gate).to_string(),
+            code(cause.category.as_str()),
+            code(&cause.field),
+            cell(&where_(r, cause)),
+        ];
+        if check {
+            row.push(cell(
+                &cause.variation.as_ref().map_or_else(String::new, variation),
+            ));
+        }
+        let fix = gate.fix(cause).unwrap_or("");
+        row.push(match gate.reason() {
+            Some(reason) => format!("{} *({})*", cell(fix), cell(&reason)),
+            None => cell(fix),
+        });
+        writeln!(w, "| {} |", row.join(" | "))?;
+    }
+    Ok(())
+}
+
+/// The collapsed `<details>` block: each cause in full, knock-on, settings, builds, notes.
+fn write_details(w: &mut dyn Write, r: &Comparison, decision: &Decision) -> io::Result<()> {
     writeln!(w)?;
     writeln!(w, "<details><summary>Details</summary>")?;
     writeln!(w)?;
     for (n, (cause, gate)) in r.causes.iter().zip(&decision.causes).enumerate() {
         details(w, n + 1, r, cause, gate)?;
     }
-    let knock: Vec<&str> = r
+    write_knock_on(w, r)?;
+    write_settings(w, r)?;
+    write_builds(w, r)?;
+    write_notes(w, r)?;
+    writeln!(w, "</details>")?;
+    writeln!(w)
+}
+
+/// How many actions differ only because a dependency's output changed.
+fn write_knock_on(w: &mut dyn Write, r: &Comparison) -> io::Result<()> {
+    let knock = r
         .actions
         .iter()
         .filter(|a| a.status == Status::KnockOn)
-        .map(|a| a.label.as_str())
-        .collect();
-    if !knock.is_empty() {
+        .count();
+    if knock == 0 {
+        return Ok(());
+    }
+    writeln!(
+        w,
+        "**Knock-on:** {} only because a dependency's output changed.",
+        plural(knock, "action")
+    )?;
+    writeln!(w)
+}
+
+/// The settings that differ in how the sides were produced.
+fn write_settings(w: &mut dyn Write, r: &Comparison) -> io::Result<()> {
+    if r.settings.is_empty() {
+        return Ok(());
+    }
+    writeln!(w, "**Settings that differ**")?;
+    writeln!(w)?;
+    for s in &r.settings {
         writeln!(
             w,
-            "**Knock-on:** {} only because a dependency's output changed.",
-            plural(knock.len(), "action")
+            "- {}: A {}, B {}",
+            code(&s.setting),
+            value(s.a.as_deref()),
+            value(s.b.as_deref())
         )?;
-        writeln!(w)?;
     }
-    if !r.settings.is_empty() {
-        writeln!(w, "**Settings that differ**")?;
-        writeln!(w)?;
-        for s in &r.settings {
-            writeln!(
-                w,
-                "- {}: A {}, B {}",
-                code(&s.setting),
-                value(s.a.as_deref()),
-                value(s.b.as_deref())
-            )?;
-        }
-        writeln!(w)?;
-    }
+    writeln!(w)
+}
+
+/// What each side ran, where, with which Go.
+fn write_builds(w: &mut dyn Write, r: &Comparison) -> io::Result<()> {
     writeln!(w, "**Builds**")?;
     writeln!(w)?;
     for (name, side) in [("A", &r.a), ("B", &r.b)] {
@@ -171,16 +228,19 @@ pub(crate) fn write_report(
             text(side.go_version.as_deref().unwrap_or("go version unknown"))
         )?;
     }
-    writeln!(w)?;
-    if !r.notes.is_empty() {
-        writeln!(w, "**Notes**")?;
-        writeln!(w)?;
-        for note in &r.notes {
-            writeln!(w, "- {}", text(note))?;
-        }
-        writeln!(w)?;
+    writeln!(w)
+}
+
+/// The comparison's notes.
+fn write_notes(w: &mut dyn Write, r: &Comparison) -> io::Result<()> {
+    if r.notes.is_empty() {
+        return Ok(());
     }
-    writeln!(w, "</details>")?;
+    writeln!(w, "**Notes**")?;
+    writeln!(w)?;
+    for note in &r.notes {
+        writeln!(w, "- {}", text(note))?;
+    }
     writeln!(w)
 }
 

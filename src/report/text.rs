@@ -26,6 +26,7 @@ const SHOWN_ACTIONS: usize = 3;
 /// How many causes of one category are shown before collapsing (source files, typically).
 const SHOWN_PER_CATEGORY: usize = 3;
 
+/// The whole report: the sides, the verdict with its doubts, then one section after another.
 pub(crate) fn write_report(
     w: &mut dyn Write,
     r: &Comparison,
@@ -37,6 +38,21 @@ pub(crate) fn write_report(
     side_line(w, "B", &r.b, s.side_b, s)?;
     writeln!(w)?;
     headline(w, r, s)?;
+    write_doubts(w, r, s)?;
+    if r.verdict == Verdict::Inconclusive && r.summary.compared > 0 {
+        writeln!(w, "{}", known(r))?;
+    }
+    write_settings(w, r, s)?;
+    write_causes(w, r, decision, opts, s)?;
+    write_knock_on(w, r, opts, s)?;
+    write_unproven(w, r, opts, s)?;
+    write_only_one_side(w, r, opts, s)?;
+    write_notes(w, r, s)?;
+    write_gate_note(w, r, decision, s)
+}
+
+/// Each doubt under the headline, with the error tail of a side whose build failed.
+fn write_doubts(w: &mut dyn Write, r: &Comparison, s: &Styles) -> io::Result<()> {
     for doubt in &r.doubts {
         writeln!(
             w,
@@ -51,131 +67,181 @@ pub(crate) fn write_report(
             }
         }
     }
-    if r.verdict == Verdict::Inconclusive && r.summary.compared > 0 {
-        writeln!(w, "{}", known(r))?;
+    Ok(())
+}
+
+/// The settings that differ in how the sides were produced, aligned in one column.
+fn write_settings(w: &mut dyn Write, r: &Comparison, s: &Styles) -> io::Result<()> {
+    if r.settings.is_empty() {
+        return Ok(());
     }
-    if !r.settings.is_empty() {
-        writeln!(w)?;
-        writeln!(w, "{}", "settings that differ".style(s.header))?;
-        let width = r
-            .settings
-            .iter()
-            .map(|d| d.setting.len())
-            .max()
-            .unwrap_or(0);
-        for d in &r.settings {
-            writeln!(
-                w,
-                "  {:<width$}  {} {}  {} {}",
-                Untrusted(&d.setting).style(s.field),
-                "A".style(s.side_a),
-                shown(d.a.as_deref()),
-                "B".style(s.side_b),
-                shown(d.b.as_deref()),
-            )?;
-        }
+    writeln!(w)?;
+    writeln!(w, "{}", "settings that differ".style(s.header))?;
+    let width = r
+        .settings
+        .iter()
+        .map(|d| d.setting.len())
+        .max()
+        .unwrap_or(0);
+    for d in &r.settings {
+        writeln!(
+            w,
+            "  {:<width$}  {} {}  {} {}",
+            Untrusted(&d.setting).style(s.field),
+            "A".style(s.side_a),
+            shown(d.a.as_deref()),
+            "B".style(s.side_b),
+            shown(d.b.as_deref()),
+        )?;
+    }
+    Ok(())
+}
+
+/// The causes: a count only when the sides ran different commands (unless `--all`), else
+/// each cause, a few per category, the rest collapsed per category.
+fn write_causes(
+    w: &mut dyn Write,
+    r: &Comparison,
+    decision: &Decision,
+    opts: TextOptions,
+    s: &Styles,
+) -> io::Result<()> {
+    if r.causes.is_empty() {
+        return Ok(());
     }
     let commands_differ = r
         .doubts
         .iter()
         .any(|d| matches!(d.kind, DoubtKind::DifferentCommands { .. }));
-    if commands_differ && !opts.all && !r.causes.is_empty() {
+    writeln!(w)?;
+    if commands_differ && !opts.all {
         // Logs of different commands differ in many inputs that only say so.
-        writeln!(w)?;
-        writeln!(
+        return writeln!(
             w,
             "{} {}, which mostly reflect the different commands (--all lists them)",
             "what differs:".style(s.header),
             plural(r.causes.len(), "cause"),
-        )?;
-    } else if !r.causes.is_empty() {
-        writeln!(w)?;
-        let title = if r.causes.len() == 1 {
-            "cause".to_string()
-        } else {
-            format!("{} causes, first divergent first", r.causes.len())
-        };
-        writeln!(w, "{}", title.style(s.header))?;
-        let mut per_category: std::collections::BTreeMap<Category, usize> = Default::default();
-        let mut hidden: std::collections::BTreeMap<Category, Vec<&Cause>> = Default::default();
-        let mut n = 0;
-        for (i, cause) in r.causes.iter().enumerate() {
-            let seen = per_category.entry(cause.category).or_insert(0);
-            *seen += 1;
-            if !opts.all && *seen > SHOWN_PER_CATEGORY {
-                hidden.entry(cause.category).or_default().push(cause);
-                continue;
-            }
-            n += 1;
-            let gate = decision.causes.get(i).unwrap_or(&CauseGate::Failing);
-            write_cause(w, n, cause, gate, opts, s)?;
-        }
-        for (cat, causes) in hidden {
-            let fields: Vec<&str> = causes.iter().take(3).map(|c| c.field.as_str()).collect();
-            writeln!(
-                w,
-                "   … and {} more {} causes ({}{}; --all shows them)",
-                causes.len(),
-                cat.as_str().style(s.category),
-                Untrusted(&fields.join(", ")),
-                if causes.len() > 3 { ", …" } else { "" }
-            )?;
-        }
+        );
     }
-    let knock: Vec<&str> = r
-        .actions
-        .iter()
-        .filter(|a| a.status == Status::KnockOn)
-        .map(|a| a.label.as_str())
-        .collect();
-    if !knock.is_empty() {
-        writeln!(w)?;
-        if r.summary.knock_on_upper_bound {
-            writeln!(
-                w,
-                "{} at most {} would miss through dependencies: {} (a dry run cannot tell \
-                 whether a dependency's compiled output changes; --exact builds to find out)",
-                "knock-on:".style(s.header),
-                plural(knock.len(), "action"),
-                list(&knock, opts.all)
-            )?;
-        } else {
-            writeln!(
-                w,
-                "{} {} only because a dependency's output changed: {}",
-                "knock-on:".style(s.header),
-                if knock.len() == 1 {
-                    "1 action differs".to_string()
-                } else {
-                    format!("{} actions differ", knock.len())
-                },
-                list(&knock, opts.all)
-            )?;
+    let title = if r.causes.len() == 1 {
+        "cause".to_string()
+    } else {
+        format!("{} causes, first divergent first", r.causes.len())
+    };
+    writeln!(w, "{}", title.style(s.header))?;
+    let mut per_category: std::collections::BTreeMap<Category, usize> = Default::default();
+    let mut hidden: std::collections::BTreeMap<Category, Vec<&Cause>> = Default::default();
+    let mut n = 0;
+    for (i, cause) in r.causes.iter().enumerate() {
+        let seen = per_category.entry(cause.category).or_insert(0);
+        *seen += 1;
+        if !opts.all && *seen > SHOWN_PER_CATEGORY {
+            hidden.entry(cause.category).or_default().push(cause);
+            continue;
         }
+        n += 1;
+        let gate = decision.causes.get(i).unwrap_or(&CauseGate::Failing);
+        write_cause(w, n, cause, gate, opts, s)?;
     }
-    let unproven: Vec<&str> = r
-        .actions
+    for (cat, causes) in hidden {
+        write_hidden_causes(w, cat, &causes, s)?;
+    }
+    Ok(())
+}
+
+/// One line for the causes of a category beyond the first few: how many, and a few fields.
+fn write_hidden_causes(
+    w: &mut dyn Write,
+    cat: Category,
+    causes: &[&Cause],
+    s: &Styles,
+) -> io::Result<()> {
+    let fields: Vec<&str> = causes.iter().take(3).map(|c| c.field.as_str()).collect();
+    writeln!(
+        w,
+        "   … and {} more {} causes ({}{}; --all shows them)",
+        causes.len(),
+        cat.as_str().style(s.category),
+        Untrusted(&fields.join(", ")),
+        if causes.len() > 3 { ", …" } else { "" }
+    )
+}
+
+/// The labels of the actions with this status, in report order.
+fn labels_with(r: &Comparison, status: Status) -> Vec<&str> {
+    r.actions
         .iter()
-        .filter(|a| a.status == Status::Unproven)
+        .filter(|a| a.status == status)
         .map(|a| a.label.as_str())
-        .collect();
-    if !unproven.is_empty() {
-        writeln!(w)?;
+        .collect()
+}
+
+/// One line for the knock-on actions; in a dry run only an upper bound is known.
+fn write_knock_on(
+    w: &mut dyn Write,
+    r: &Comparison,
+    opts: TextOptions,
+    s: &Styles,
+) -> io::Result<()> {
+    let knock = labels_with(r, Status::KnockOn);
+    if knock.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    if r.summary.knock_on_upper_bound {
         writeln!(
             w,
-            "{} {} whose keys differ, but whose blocks are not proven by SHA-256, so what differs is not known: {}",
-            "not proven:".style(s.header),
-            plural(unproven.len(), "action"),
-            list(&unproven, opts.all)
-        )?;
+            "{} at most {} would miss through dependencies: {} (a dry run cannot tell \
+             whether a dependency's compiled output changes; --exact builds to find out)",
+            "knock-on:".style(s.header),
+            plural(knock.len(), "action"),
+            list(&knock, opts.all)
+        )
+    } else {
+        writeln!(
+            w,
+            "{} {} only because a dependency's output changed: {}",
+            "knock-on:".style(s.header),
+            if knock.len() == 1 {
+                "1 action differs".to_string()
+            } else {
+                format!("{} actions differ", knock.len())
+            },
+            list(&knock, opts.all)
+        )
     }
+}
+
+/// One line for the actions whose keys differ but whose blocks are not proven.
+fn write_unproven(
+    w: &mut dyn Write,
+    r: &Comparison,
+    opts: TextOptions,
+    s: &Styles,
+) -> io::Result<()> {
+    let unproven = labels_with(r, Status::Unproven);
+    if unproven.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    writeln!(
+        w,
+        "{} {} whose keys differ, but whose blocks are not proven by SHA-256, so what differs is not known: {}",
+        "not proven:".style(s.header),
+        plural(unproven.len(), "action"),
+        list(&unproven, opts.all)
+    )
+}
+
+/// One line each for the actions built only in A and only in B.
+fn write_only_one_side(
+    w: &mut dyn Write,
+    r: &Comparison,
+    opts: TextOptions,
+    s: &Styles,
+) -> io::Result<()> {
     for (status, side) in [(Status::OnlyA, "A"), (Status::OnlyB, "B")] {
-        let only: Vec<&str> = r
-            .actions
-            .iter()
-            .filter(|a| a.status == status)
-            .map(|a| a.label.as_str())
-            .collect();
+        let only = labels_with(r, status);
         if !only.is_empty() {
             writeln!(
                 w,
@@ -186,14 +252,30 @@ pub(crate) fn write_report(
             )?;
         }
     }
-    if !r.notes.is_empty() {
-        writeln!(w)?;
-        writeln!(w, "{}", "notes".style(s.header))?;
-        for note in &r.notes {
-            writeln!(w, "  {} {}", "-".style(s.dim), Untrusted(note))?;
-        }
+    Ok(())
+}
+
+/// The comparison's notes.
+fn write_notes(w: &mut dyn Write, r: &Comparison, s: &Styles) -> io::Result<()> {
+    if r.notes.is_empty() {
+        return Ok(());
     }
-    // When the gate, not the verdict alone, decided the exit status, say so.
+    writeln!(w)?;
+    writeln!(w, "{}", "notes".style(s.header))?;
+    for note in &r.notes {
+        writeln!(w, "  {} {}", "-".style(s.dim), Untrusted(note))?;
+    }
+    Ok(())
+}
+
+/// When the gate, not the verdict alone, decided the exit status, a note saying so (under
+/// the notes heading, written here if there were no notes).
+fn write_gate_note(
+    w: &mut dyn Write,
+    r: &Comparison,
+    decision: &Decision,
+    s: &Styles,
+) -> io::Result<()> {
     let verdict_status = match r.verdict {
         Verdict::Same => 0,
         Verdict::Differ | Verdict::Unmatched => 1,
@@ -203,28 +285,28 @@ pub(crate) fn write_report(
     let gated = allowed + ignored > 0
         || decision.one_sided_allowed.is_some()
         || decision.exit_code != verdict_status;
-    if gated && r.verdict != Verdict::Inconclusive {
-        if r.notes.is_empty() {
-            writeln!(w)?;
-            writeln!(w, "{}", "notes".style(s.header))?;
-        }
-        let mut line = String::new();
-        if let Some(a) = &decision.one_sided_allowed {
-            line.push_str(&format!(
-                "actions built on one side only allowed: {} ({}); ",
-                a.reason, a.source
-            ));
-        }
-        writeln!(
-            w,
-            "  {} {}exit status {}: {}",
-            "-".style(s.dim),
-            Untrusted(&line),
-            decision.exit_code,
-            Untrusted(&decision.reason)
-        )?;
+    if !gated || r.verdict == Verdict::Inconclusive {
+        return Ok(());
     }
-    Ok(())
+    if r.notes.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "{}", "notes".style(s.header))?;
+    }
+    let mut line = String::new();
+    if let Some(a) = &decision.one_sided_allowed {
+        line.push_str(&format!(
+            "actions built on one side only allowed: {} ({}); ",
+            a.reason, a.source
+        ));
+    }
+    writeln!(
+        w,
+        "  {} {}exit status {}: {}",
+        "-".style(s.dim),
+        Untrusted(&line),
+        decision.exit_code,
+        Untrusted(&decision.reason)
+    )
 }
 
 /// What is known despite the doubts: how many of the actions both sides hashed differ.
