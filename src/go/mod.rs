@@ -1,5 +1,6 @@
 //! Everything about the go command: finding toolchains, describing and running the two sides
 //! of a comparison, relocated copies of a module, capture files, and reading and loading logs.
+pub(crate) mod args;
 pub(crate) mod capture;
 pub(crate) mod dry_cache;
 pub(crate) mod invocation;

@@ -12,7 +12,7 @@
 //! - [`ShimDir::invocations`] reads what each go command noted, in the order they started;
 //!   [`ShimDir::clear`] empties the log for the next run.
 //!
-//! What the shim does with a go command ([`GoArgs::observation`]): `build` and `install` run
+//! What the shim does with a go command ([`observation`]): `build` and `install` run
 //! dry in [`Mode::Dry`] (`-n` right after the subcommand, in the dry runs' own GOCACHE with
 //! no GOCACHEPROG, so nothing is compiled and the user's cache is not touched) and for real in
 //! [`Mode::Exact`]; `test`, `vet`, `run` and `list -export` always run for real (their
@@ -21,8 +21,9 @@
 //! log file; what else go prints passes through (a dry run's `-n` script is dropped, its last
 //! lines kept for the error tail). Any other go command is replaced by the real go (`exec`).
 //!
-//! `whymiss record` (issue 14) observes builds through a shim of the same shape; the two are to
-//! be one implementation.
+//! `whymiss record` (issue 14) observes builds through a shim of the same shape
+//! (`record/shim.rs`); the two share the go command line ([`GoArgs`], `go/args.rs`) and are
+//! still to become one implementation.
 
 use std::ffi::{OsStr, OsString};
 use std::io::{Read, Write};
@@ -32,6 +33,7 @@ use std::process::{Command, Stdio};
 
 use serde::{Deserialize, Serialize};
 
+use super::args::GoArgs;
 use super::invocation::merge_godebug;
 use super::run::error_tail;
 use crate::model::Mode;
@@ -166,76 +168,23 @@ impl ShimDir {
     }
 }
 
-/// A go command line: flags before the subcommand (`-C dir`), the subcommand, the rest.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GoArgs {
-    pub before: Vec<OsString>,
-    pub subcommand: Option<String>,
-    pub rest: Vec<OsString>,
-}
-
-impl GoArgs {
-    /// Splits go's arguments. Only `-C dir` may precede the subcommand (`cmd/go/main.go`,
-    /// `handleChdirFlag`).
-    pub fn parse(args: &[OsString]) -> GoArgs {
-        let mut i = 0;
-        while i < args.len() {
-            let a = args[i].to_string_lossy();
-            if a == "-C" || a == "--C" {
-                i += 2;
-            } else if a.starts_with("-C=") || a.starts_with("--C=") {
-                i += 1;
-            } else {
-                break;
-            }
-        }
-        let i = i.min(args.len());
-        GoArgs {
-            before: args[..i].to_vec(),
-            subcommand: args.get(i).map(|s| s.to_string_lossy().into_owned()),
-            rest: args.get(i + 1..).map(<[_]>::to_vec).unwrap_or_default(),
-        }
+/// How the shim runs this go command in `mode`, or `None` to hand it to go as it is.
+pub(crate) fn observation(args: &GoArgs, mode: Mode) -> Option<Mode> {
+    // The user's own dry run prints nothing worth keeping.
+    if args.is_dry_run() {
+        return None;
     }
-
-    /// The flags before the first package.
-    fn flags(&self) -> impl Iterator<Item = String> + '_ {
-        self.rest
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .take_while(|a| a.starts_with('-'))
-    }
-
-    /// How the shim runs this command in `mode`, or `None` to hand it to go as it is.
-    pub fn observation(&self, mode: Mode) -> Option<Mode> {
-        // The user's own dry run prints nothing worth keeping.
-        if self.flags().any(|a| a == Mode::DRY_FLAG) {
-            return None;
+    match args.subcommand.as_deref()? {
+        "build" | "install" => Some(mode),
+        "test" | "vet" | "run" => Some(Mode::Exact),
+        "list"
+            if args
+                .flags()
+                .any(|a| a == "-export" || a.starts_with("-export=")) =>
+        {
+            Some(Mode::Exact)
         }
-        match self.subcommand.as_deref()? {
-            "build" | "install" => Some(mode),
-            "test" | "vet" | "run" => Some(Mode::Exact),
-            "list"
-                if self
-                    .flags()
-                    .any(|a| a == "-export" || a.starts_with("-export=")) =>
-            {
-                Some(Mode::Exact)
-            }
-            _ => None,
-        }
-    }
-
-    /// The same command as a dry run (`-n` right after the subcommand).
-    pub fn dry(&self) -> Vec<OsString> {
-        let mut out = self.before.clone();
-        out.extend(self.subcommand.iter().map(OsString::from));
-        out.push(Mode::DRY_FLAG.into());
-        out.extend(self.rest.iter().cloned());
-        out
-    }
-
-    fn is_test(&self) -> bool {
-        self.subcommand.as_deref() == Some("test")
+        _ => None,
     }
 }
 
@@ -272,7 +221,7 @@ fn shim_main(
     args: &[OsString],
 ) -> i32 {
     let go_args = GoArgs::parse(args);
-    let Some(how) = go_args.observation(mode) else {
+    let Some(how) = observation(&go_args, mode) else {
         let err = Command::new(real_go).args(args).exec();
         eprintln!("whymiss: cannot run {}: {err}", real_go.display());
         return 2;
@@ -463,20 +412,8 @@ mod tests {
     }
 
     #[test]
-    fn the_subcommand_follows_dash_c_and_n_follows_the_subcommand() {
-        let g = GoArgs::parse(&args(&["-C", "sub", "build", "-o", "x", "./..."]));
-        assert_eq!(g.before, args(&["-C", "sub"]));
-        assert_eq!(g.subcommand.as_deref(), Some("build"));
-        assert_eq!(
-            g.dry(),
-            args(&["-C", "sub", "build", "-n", "-o", "x", "./..."])
-        );
-        assert_eq!(GoArgs::parse(&args(&[])).subcommand, None);
-    }
-
-    #[test]
     fn only_builds_run_dry_and_only_commands_that_build_are_observed() {
-        let how = |a: &[&str], mode| GoArgs::parse(&args(a)).observation(mode);
+        let how = |a: &[&str], mode| observation(&GoArgs::parse(&args(a)), mode);
         assert_eq!(how(&["build", "./..."], Mode::Dry), Some(Mode::Dry));
         assert_eq!(how(&["install", "."], Mode::Dry), Some(Mode::Dry));
         assert_eq!(how(&["build", "."], Mode::Exact), Some(Mode::Exact));

@@ -11,9 +11,10 @@ use std::process::{Command, Stdio};
 
 use super::child::{exit_code, wait_forwarding};
 use super::session::{DIR_VAR, InvocationFiles, InvocationMeta, REAL_GO_VAR, SessionDir};
-use super::shim::{GoArgs, rerun_in};
+use super::shim::rerun_in;
 use super::unix_ms;
 use crate::error::Error;
+use crate::go::args::GoArgs;
 
 /// What to run.
 #[derive(Debug, Clone, PartialEq, Eq)]

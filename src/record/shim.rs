@@ -30,71 +30,27 @@ use super::child::{exit_code, wait_forwarding};
 use super::goenv;
 use super::session::{DIR_VAR, InvocationMeta, REAL_GO_VAR, SessionDir, ShimMethod};
 use super::{actiongraph, unix_ms};
+use crate::go::args::GoArgs;
 use crate::go::invocation::merge_godebug;
 
-/// A go command line: flags before the subcommand (`-C dir`), the subcommand, the rest.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct GoArgs {
-    pub before: Vec<OsString>,
-    pub subcommand: Option<String>,
-    pub rest: Vec<OsString>,
-}
-
-impl GoArgs {
-    /// Splits go's arguments. Only `-C dir` may precede the subcommand (cmd/go/main.go,
-    /// `handleChdirFlag`).
-    pub(crate) fn parse(args: &[OsString]) -> GoArgs {
-        let mut i = 0;
-        while i < args.len() {
-            let a = args[i].to_string_lossy();
-            if a == "-C" || a == "--C" {
-                i += 2;
-            } else if a.starts_with("-C=") || a.starts_with("--C=") {
-                i += 1;
-            } else {
-                break;
-            }
-        }
-        let i = i.min(args.len());
-        GoArgs {
-            before: args[..i].to_vec(),
-            subcommand: args.get(i).map(|s| s.to_string_lossy().into_owned()),
-            rest: args.get(i + 1..).map(<[_]>::to_vec).unwrap_or_default(),
-        }
+/// How the shim observes this go command, or `None` to pass it straight to go.
+pub(crate) fn observation(args: &GoArgs, has_cacheprog: bool) -> Option<ShimMethod> {
+    // A dry run of the user's own does nothing worth recording.
+    if args.is_dry_run() {
+        return None;
     }
-
-    /// How the shim observes this command, or `None` to pass it straight to go.
-    pub(crate) fn observation(&self, has_cacheprog: bool) -> Option<ShimMethod> {
-        // A dry run of the user's own does nothing worth recording.
-        let flags = self
-            .rest
-            .iter()
-            .take_while(|a| a.to_string_lossy().starts_with('-'));
-        if flags.clone().any(|a| a == "-n") {
-            return None;
+    match args.subcommand.as_deref()? {
+        "build" | "install" | "run" if !has_cacheprog => Some(ShimMethod::ActionGraph),
+        "build" | "install" | "run" | "test" | "vet" => Some(ShimMethod::Gocachehash),
+        "list"
+            if args.rest.iter().any(|a| {
+                let a = a.to_string_lossy();
+                a == "-export" || a.starts_with("-export=")
+            }) =>
+        {
+            Some(ShimMethod::Gocachehash)
         }
-        match self.subcommand.as_deref()? {
-            "build" | "install" | "run" if !has_cacheprog => Some(ShimMethod::ActionGraph),
-            "build" | "install" | "run" | "test" | "vet" => Some(ShimMethod::Gocachehash),
-            "list"
-                if self.rest.iter().any(|a| {
-                    let a = a.to_string_lossy();
-                    a == "-export" || a.starts_with("-export=")
-                }) =>
-            {
-                Some(ShimMethod::Gocachehash)
-            }
-            _ => None,
-        }
-    }
-
-    /// The same command as a dry run (`-n` right after the subcommand).
-    pub(crate) fn dry(&self) -> Vec<OsString> {
-        let mut out = self.before.clone();
-        out.extend(self.subcommand.iter().map(OsString::from));
-        out.push("-n".into());
-        out.extend(self.rest.iter().cloned());
-        out
+        _ => None,
     }
 }
 
@@ -113,7 +69,7 @@ pub(crate) fn shim_main(args: Vec<OsString>) -> i32 {
     };
     let go_args = GoArgs::parse(&args);
     let user_cacheprog = goenv::effective_here("GOCACHEPROG");
-    let Some(method) = go_args.observation(!user_cacheprog.is_empty()) else {
+    let Some(method) = observation(&go_args, !user_cacheprog.is_empty()) else {
         let err = Command::new(&real_go).args(&args).exec();
         eprintln!("whymiss: cannot run {}: {err}", real_go.display());
         return 2;
@@ -412,20 +368,8 @@ mod tests {
     }
 
     #[test]
-    fn the_subcommand_follows_dash_c() {
-        let g = GoArgs::parse(&args(&["-C", "sub", "build", "-o", "x", "./..."]));
-        assert_eq!(g.before, args(&["-C", "sub"]));
-        assert_eq!(g.subcommand.as_deref(), Some("build"));
-        assert_eq!(
-            g.dry(),
-            args(&["-C", "sub", "build", "-n", "-o", "x", "./..."])
-        );
-        assert_eq!(GoArgs::parse(&args(&[])).subcommand, None);
-    }
-
-    #[test]
     fn only_commands_that_build_are_observed() {
-        let method = |a: &[&str], prog| GoArgs::parse(&args(a)).observation(prog);
+        let method = |a: &[&str], prog| observation(&GoArgs::parse(&args(a)), prog);
         assert_eq!(
             method(&["build", "./..."], false),
             Some(ShimMethod::ActionGraph)
