@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use crate::check::{self, CheckSpec};
-use crate::cli::OutputOptions;
+use crate::cli::{OutputOptions, ReportFormat};
 use crate::error::Error;
 use crate::go::load;
 use crate::parse::ParseOptions;
@@ -23,11 +23,14 @@ pub(crate) fn run(
 ) -> Result<Outcome, Error> {
     let mut found = check::run(spec, parse)?;
     found.comparison.notes.extend(notes.iter().cloned());
-    let graph = {
+    // The engine parsed the logs already and dropped them; only a page needs them again.
+    let graph = if output.format == ReportFormat::Html {
         let test = spec.command.is_test();
         let la = load::parse_side(&found.runs[0], test, parse)?;
         let lb = load::parse_side(&found.runs[1], test, parse)?;
         page_graph(output, &found.comparison, [&la, &lb])
+    } else {
+        None
     };
     // A build that failed is a doubt of the comparison: its verdict is inconclusive, and the
     // gate exits 2.

@@ -16,9 +16,18 @@ pub(crate) fn run(
     styles: &Styles,
     out: &mut dyn Write,
 ) -> Result<Outcome, Error> {
-    if opts.format == Format::Html {
-        return Err(super::why::no_page("history"));
-    }
+    // Refused before the history is read: the list has no page.
+    let json = match opts.format {
+        Format::Text => false,
+        Format::Json => true,
+        Format::Html => {
+            return Err(Error::Usage(
+                "`whymiss history` writes text or json; the HTML page is for comparisons \
+                 (whymiss, diff, check, compare, why, demo) and explain"
+                    .into(),
+            ));
+        }
+    };
     let mut history = History::open_existing(&opts.history)?;
     let (module, _) = module_of(&opts.dir);
     let pruned = match opts.prune {
@@ -56,10 +65,10 @@ pub(crate) fn run(
         records: &records,
         pruned,
     };
-    match opts.format {
-        Format::Text => write_text(out, &view, styles),
-        Format::Json => write_json(out, &view),
-        Format::Html => unreachable!("refused above"),
+    if json {
+        write_json(out, &view)
+    } else {
+        write_text(out, &view, styles)
     }
     .map_err(Error::Output)?;
     Ok(Outcome::Done)

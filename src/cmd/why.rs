@@ -108,34 +108,40 @@ fn resolve(history: &History, r: RecordRef, module: &str) -> Result<i64, Error> 
     }
 }
 
-/// `--format html` of a command that has no page.
-pub(crate) fn no_page(command: &str) -> Error {
-    Error::Usage(format!(
-        "`whymiss {command}` writes text or json; the HTML page is for comparisons (the default \
-check, diff, compare, demo) and explain"
-    ))
-}
-
 /// The markdown summary of a record: the hit rate, then each comparison as `compare` writes it.
 fn write_markdown(
     w: &mut dyn Write,
     report: &WhyReport,
     decisions: &[Decision],
 ) -> std::io::Result<()> {
-    let s = &report.summary;
-    let rate = (s.hits * 100).checked_div(s.actions).unwrap_or(100);
     writeln!(w, "### whymiss why: record {}\n", report.record.id)?;
     writeln!(
         w,
-        "{} actions: {} served from the cache ({rate}%), {} ran: {} with a changed key, {} with \
-         the same key as before but not in the cache, {} new.\n",
-        s.actions, s.hits, s.ran, s.changed, s.same_key, s.new
+        "{} actions: {}.\n",
+        report.summary.actions,
+        what_ran(report)
     )?;
     for (g, d) in report.changed.iter().zip(decisions) {
         report::markdown::write_report(w, &g.comparison, d, &group_title(report, g))?;
         writeln!(w)?;
     }
     Ok(())
+}
+
+/// `54 served from the cache (98%), 1 ran: 1 with a changed key, …, 0 new`: the summary the
+/// markdown and the page share.
+fn what_ran(report: &WhyReport) -> String {
+    let s = &report.summary;
+    format!(
+        "{} served from the cache ({}%), {} ran: {} with a changed key, {} with the same key as \
+         before but not in the cache, {} new",
+        s.hits,
+        report::percent(s.hits, s.actions).unwrap_or(100),
+        s.ran,
+        s.changed,
+        s.same_key,
+        s.new
+    )
 }
 
 /// `whymiss why: record 7 against record 5`.
@@ -156,12 +162,11 @@ fn write_page(
     report: &WhyReport,
     decisions: &[Decision],
 ) -> std::io::Result<()> {
-    let s = &report.summary;
-    let rate = (s.hits * 100).checked_div(s.actions).unwrap_or(100);
     let mut head = vec![format!(
-        "record {}: {} actions, {} served from the cache ({rate}%), {} ran: {} with a changed \
-         key, {} with the same key as before but not in the cache, {} new",
-        report.record.id, s.actions, s.hits, s.ran, s.changed, s.same_key, s.new
+        "record {}: {} actions, {}",
+        report.record.id,
+        report.summary.actions,
+        what_ran(report)
     )];
     if report.changed.len() > 1 {
         head.push(format!(
